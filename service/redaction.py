@@ -1,0 +1,78 @@
+"""PII redaction before text leaves the process for a hosted model.
+
+Emails, phone numbers, payment card numbers and IBANs are replaced by stable
+placeholders (``[EMAIL_1]``: the same value gets the same placeholder
+everywhere in one request), and the model's answer is restored before the
+guard runs, so the guard still proves every fact survived. The placeholders
+are themselves facts to the model: the prompt tells it to keep them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\d)")
+_PLACEHOLDER = re.compile(r"\[(EMAIL|PHONE|CARD|IBAN)_(\d+)\]")
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+@dataclass
+class Redactor:
+    """One request's mapping between PII values and placeholders."""
+
+    _by_value: dict[str, str] = field(default_factory=dict)
+    _by_placeholder: dict[str, str] = field(default_factory=dict)
+    _counts: dict[str, int] = field(default_factory=dict)
+
+    def _placeholder(self, kind: str, value: str) -> str:
+        if value in self._by_value:
+            return self._by_value[value]
+        self._counts[kind] = self._counts.get(kind, 0) + 1
+        placeholder = f"[{kind}_{self._counts[kind]}]"
+        self._by_value[value] = placeholder
+        self._by_placeholder[placeholder] = value
+        return placeholder
+
+    @property
+    def redacted_count(self) -> int:
+        return len(self._by_value)
+
+    def redact(self, text: str) -> str:
+        text = _EMAIL.sub(lambda m: self._placeholder("EMAIL", m.group()), text)
+        text = _IBAN.sub(lambda m: self._placeholder("IBAN", m.group()), text)
+
+        def card(m: re.Match[str]) -> str:
+            digits = re.sub(r"\D", "", m.group())
+            if 13 <= len(digits) <= 19 and _luhn_ok(digits):
+                return self._placeholder("CARD", m.group())
+            return m.group()
+
+        text = _CARD.sub(card, text)
+
+        def phone(m: re.Match[str]) -> str:
+            digits = re.sub(r"\D", "", m.group())
+            # Seven digits or more: shorter runs are order numbers, prices, years.
+            return self._placeholder("PHONE", m.group()) if len(digits) >= 7 else m.group()
+
+        return _PHONE.sub(phone, text)
+
+    def restore(self, text: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: self._by_placeholder.get(m.group(), m.group()), text)
+
+    def redact_messages(self, messages: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [{**m, "content": self.redact(m["content"])} for m in messages]

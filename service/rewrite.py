@@ -1,0 +1,204 @@
+"""The Rewrite pipeline: rules detect and cite, the model fixes, the guard verifies.
+
+    check draft -> prompt -> model (retries, fallbacks, deadline) -> parse
+      -> guard.verify -> (one retry with the findings as feedback) -> check again
+      -> answer, or the rule-based fallback with the reason it answered
+
+Nothing the guard rejects is ever returned: when the model can't produce an
+honest rewrite in time, the deterministic fallback answers, and if even that
+fails the guard (it shouldn't), the draft itself is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from service.config import Settings
+from service.domain import (
+    BackendInfo,
+    Citation,
+    Finding,
+    RewriteInput,
+    RewriteResult,
+    Usage,
+    Violation,
+)
+from service.errors import DeadlineTooShort, ModelError, ModelTimeout
+from service.fallback import FallbackRewriter
+from service.guard import Guard
+from service.llm import CallReport, ModelClient
+from service.metrics import Metrics
+from service.prompt import ALWAYS_ON_RULES, ModelRewrite, PromptBuilder, PromptRule, parse_answer
+from service.redaction import Redactor
+from service.resilience import AdmissionControl, RewriteCache
+from service.rulebook import Rulebook
+
+log = logging.getLogger(__name__)
+
+FALLBACK_MODEL = "rule-based"
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    text: str
+    findings: tuple[Finding, ...]
+
+
+class RewritePipeline:
+    def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, fallback: FallbackRewriter,
+                 model_client: ModelClient, prompts: PromptBuilder, metrics: Metrics,
+                 admission: AdmissionControl, cache: RewriteCache[RewriteResult],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._settings = settings
+        self._rulebook = rulebook
+        self._guard = guard
+        self._fallback = fallback
+        self._models = model_client
+        self._prompts = prompts
+        self._metrics = metrics
+        self._admission = admission
+        self._cache = cache
+        self._clock = clock
+
+    async def rewrite(self, request: RewriteInput, deadline: float) -> RewriteResult:
+        """Rewrite ``request.draft``; ``deadline`` is a ``clock()`` time the answer must beat."""
+        violations = self._rulebook.check(request.draft, request.conversation,
+                                          request.customer_name, request.language)
+        for v in violations:
+            self._metrics.draft_violations.labels(v.rule_id).inc()
+
+        cache_key = ""
+        if self._cache.enabled:
+            cache_key = RewriteCache.key(request, self._settings.models)
+            cached = self._cache.get(cache_key)
+            self._metrics.cache.labels("hit" if cached else "miss").inc()
+            if cached is not None:
+                self._metrics.rewrites.labels("cache").inc()
+                return cached
+
+        report = CallReport()
+        budget_end = deadline - self._settings.fallback_reserve
+        try:
+            # Waiting for a model slot counts against the deadline too.
+            async with asyncio.timeout(max(0.0, budget_end - self._clock())):
+                async with self._admission:
+                    candidate, reason = await self._ask_model(request, violations, budget_end, report)
+        except TimeoutError:
+            candidate, reason = None, "deadline"
+
+        if candidate is not None:
+            result = self._accept(request, violations, candidate, report)
+            self._metrics.rewrites.labels("model").inc()
+            if cache_key:
+                self._cache.put(cache_key, result)
+            return result
+        self._metrics.fallbacks.labels(reason.split(":")[0]).inc()
+        self._metrics.rewrites.labels("fallback").inc()
+        return self._fall_back(request, violations, reason, report)
+
+    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation],
+                         budget_end: float, report: CallReport) -> tuple[tuple[str, ModelRewrite] | None, str]:
+        """Return ((model, answer), "") for an honest answer, else (None, reason)."""
+        relevant = list(self._rulebook.relevant_rules(violations))
+        known = {r.id for r in relevant}
+        relevant += [self._rulebook.rule(rid) for rid in ALWAYS_ON_RULES
+                     if rid not in known and rid in self._rulebook.rules]
+        messages = self._prompts.build(
+            draft=request.draft, conversation=request.conversation, violations=violations,
+            rules=[PromptRule(r.id, r.title, r.message) for r in relevant],
+            language=request.language, tone=request.tone, customer_name=request.customer_name,
+            agent_name=request.agent_name, brand_name=request.brand_name)
+        redactor = Redactor() if self._settings.pii_redaction_enabled else None
+
+        def parse(text: str) -> ModelRewrite:
+            answer = parse_answer(text)
+            if redactor is not None:
+                answer = ModelRewrite(redactor.restore(answer.rewrite), answer.rules)
+            return answer
+
+        findings: tuple[Finding, ...] = ()
+        for attempt in range(2):  # the second try carries the guard's findings
+            outgoing = redactor.redact_messages(messages) if redactor else messages
+            try:
+                answer = await self._models.complete(outgoing, parse, budget_end, report)
+            except ModelError as exc:
+                return None, self._reason_for(exc, budget_end)
+            findings = tuple(self._guard.verify(request.draft, answer.value.rewrite,
+                                                request.conversation, request.language))
+            if not findings:
+                return (answer.model, answer.value), ""
+            for kind in sorted({f.kind.value for f in findings}):
+                self._metrics.guard_rejections.labels(kind).inc()
+            if attempt == 0:
+                messages = self._prompts.with_feedback(messages, answer.text, findings)
+        return None, f"guard:{findings[0].kind.value}"
+
+    def _reason_for(self, exc: ModelError, budget_end: float) -> str:
+        if isinstance(exc, DeadlineTooShort):
+            return "deadline"
+        if isinstance(exc, ModelTimeout) and self._clock() >= budget_end - 0.05:
+            return "deadline"
+        return exc.reason
+
+    def _accept(self, request: RewriteInput, violations: Sequence[Violation],
+                candidate: tuple[str, ModelRewrite], report: CallReport) -> RewriteResult:
+        model, answer = candidate
+        return self._result(request, violations, answer.rewrite, answer.rules,
+                            BackendInfo(model=model, fallback_used=False, reason="",
+                                        models_tried=tuple(report.models_tried), attempts=report.attempts),
+                            report)
+
+    def _fall_back(self, request: RewriteInput, violations: Sequence[Violation], reason: str,
+                   report: CallReport) -> RewriteResult:
+        text = self._fallback.rewrite(
+            request.draft, violations, request.conversation, customer_name=request.customer_name,
+            agent_name=request.agent_name, brand_name=request.brand_name, language=request.language)
+        if self._guard.verify(request.draft, text, request.conversation, request.language):
+            # The fallback must never be dishonest either; the draft itself is.
+            log.error("fallback rewrite failed the guard; returning the draft unchanged")
+            text, reason = request.draft, f"{reason};fallback_rejected"
+        return self._result(request, violations, text, (),
+                            BackendInfo(model=FALLBACK_MODEL, fallback_used=True, reason=reason,
+                                        models_tried=tuple(report.models_tried), attempts=report.attempts),
+                            report)
+
+    def _result(self, request: RewriteInput, violations: Sequence[Violation], text: str,
+                claimed_rules: Sequence[str], backend: BackendInfo, report: CallReport) -> RewriteResult:
+        remaining = self._rulebook.check(text, request.conversation, request.customer_name, request.language)
+        for v in remaining:
+            self._metrics.remaining_violations.labels(v.rule_id).inc()
+        return RewriteResult(
+            rewrite=text,
+            citations=tuple(self.citations(violations, remaining, claimed_rules)),
+            remaining=tuple(remaining),
+            language=request.language,
+            backend=backend,
+            usage=Usage(report.prompt_tokens, report.completion_tokens, round(report.cost_usd, 8)),
+            kept_facts=tuple(self._guard.kept_facts(request.draft, request.language)),
+        )
+
+    def citations(self, draft_violations: Sequence[Violation], remaining: Sequence[Violation],
+                  claimed_rules: Sequence[str]) -> list[Citation]:
+        """The rules the rewrite applied: those the draft broke and the rewrite
+        no longer breaks (with their span in the draft), then those the model
+        says it applied, if the rulebook knows them (without a span)."""
+        still_broken = {v.rule_id for v in remaining}
+        cited: list[Citation] = []
+        seen_rules: set[str] = set()
+        for v in draft_violations:
+            if v.rule_id in still_broken:
+                continue
+            rule = self._rulebook.rule(v.rule_id)
+            cited.append(Citation(rule.id, rule.title, "; ".join(rule.sources), rule.message, v.span, v.excerpt))
+            seen_rules.add(rule.id)
+        for rule_id in claimed_rules:
+            if rule_id in seen_rules or rule_id in still_broken or rule_id not in self._rulebook.rules:
+                continue
+            rule = self._rulebook.rule(rule_id)
+            cited.append(Citation(rule.id, rule.title, "; ".join(rule.sources), rule.message, None, ""))
+            seen_rules.add(rule_id)
+        return cited
