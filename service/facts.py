@@ -1,0 +1,481 @@
+"""Fact extraction and normalisation for the honesty guard.
+
+A rewrite must keep every fact of the draft and add none, so both texts are
+reduced to sets of normalised keys: "$4.99" and "4.99 USD" both become
+``amt:USD:4.99``, "two weeks" and "2 weeks" both ``dur:2:week``, "12 March" and
+"March 12" both ``date:3-12``. Comparing keys, not strings, is what lets a
+rewrite reword freely while a changed digit still shows.
+
+Everything language-specific (number words, weekday and month names, currency
+words, duration units, commitment/refusal patterns used by the guard) is data
+in ``prompts/guard/<lang>.yaml``, loaded and compiled once per process.
+Matching runs on a *folded* copy of the text where each code point is replaced
+by its NFKC form when that form is a single code point (full-width digits and
+punctuation become ASCII), so indices of the folded text are indices of the
+original and spans are reported in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from service.domain import Fact, Span
+
+DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
+
+# Kinds that describe a point or stretch of time: a deadline is one of these
+# preceded by "by", "entro", "antes del" or followed by "前".
+TIME_KINDS = frozenset({"weekday", "date", "time", "duration", "relative_day"})
+
+KIND_LABELS = {
+    "url": "link", "email": "email address", "phone": "phone number", "date": "date",
+    "time": "time", "amount": "amount", "percentage": "percentage", "duration": "duration",
+    "weekday": "weekday", "relative_day": "day", "id": "reference number",
+    "number": "number", "quoted": "quoted name", "name": "name",
+}
+
+_ASCII_WORD = r"A-Za-z0-9_"
+_CJK_DIGITS = "零〇一二两三四五六七八九十百千万"
+_CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
+
+
+class GuardDataError(Exception):
+    """A guard lexicon file is missing, malformed, or has an invalid key."""
+
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: key '{key}': {problem}")
+        self.file = str(file)
+        self.key = key
+
+
+def fold(text: str) -> str:
+    """NFKC per code point, keeping length (so spans stay valid)."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def _alt(words: list[str] | set[str]) -> str:
+    """Literal alternation, longest first so "business days" beats "days"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def cjk_number(s: str) -> int | None:
+    """Parse a simple Chinese numeral ("二十四", "两", "十五") into an int."""
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _CJK_VALUES:
+            digit = _CJK_VALUES[ch]
+        elif ch in _CJK_UNITS:
+            unit = _CJK_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section, digit = 0, None
+            else:
+                section += (1 if digit is None else digit) * unit
+                digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+@dataclass
+class Lexicon:
+    """One language's guard data, with every regex compiled."""
+
+    language: str
+    file: Path
+    decimal: str
+    number_words: dict[str, int]
+    weekdays: dict[str, int]
+    relative_days: dict[str, int]
+    months: dict[str, int]
+    currencies: dict[str, str]
+    duration_units: dict[str, str]
+    am_pm: dict[str, str]
+    time_prefixes: dict[str, str]
+    name_stopwords: frozenset[str]
+    not_facts: frozenset[str]
+    topic_stopwords: frozenset[str]
+    word_boundaries: bool
+    patterns: dict[str, re.Pattern[str]]
+    commitments: dict[str, re.Pattern[str]]
+    quote_patterns: list[re.Pattern[str]]
+
+    # -- numbers -----------------------------------------------------------
+    def value(self, token: str) -> str:
+        """Canonical string of a number token (digits, number word or CJK)."""
+        t = token.strip().lower()
+        if t in self.number_words:
+            return str(self.number_words[t])
+        if t and t[0].isdigit():
+            return self._digits_value(t)
+        n = cjk_number(t)
+        return str(n) if n is not None else t
+
+    def _digits_value(self, s: str) -> str:
+        dec = self.decimal
+        th = "," if dec == "." else "."
+        if dec in s and th in s:
+            if s.rfind(dec) > s.rfind(th):
+                s = s.replace(th, "")
+            else:  # written the other way round; trust the last separator
+                s = s.replace(dec, "").replace(th, dec)
+        if th in s:
+            groups = s.split(th)
+            if all(len(g) == 3 for g in groups[1:]):
+                s = s.replace(th, "")
+            else:
+                s = s.replace(th, dec)
+        if s.count(dec) > 1:
+            s = s.replace(dec, "")
+        if dec not in s:
+            return s  # integers verbatim: "00552" stays an ID-like number
+        try:
+            d = Decimal(s.replace(dec, "."))
+        except InvalidOperation:
+            return s
+        return format(d.normalize(), "f")
+
+    # -- extraction --------------------------------------------------------
+    def extract(self, text: str) -> list[Fact]:
+        folded = fold(text)
+        taken = bytearray(len(text))
+        facts: list[Fact] = []
+
+        def claim(kind: str, key: str, start: int, end: int) -> None:
+            if start >= end or any(taken[start:end]):
+                return
+            raw = text[start:end]
+            if raw.casefold() in self.not_facts:
+                return
+            taken[start:end] = b"\x01" * (end - start)
+            facts.append(Fact(kind=kind, key=key, text=raw, span=Span(start, end)))
+
+        # Absolute intensifiers ("garantito al 100%") are wording, not facts.
+        for m in self.patterns["absolute"].finditer(folded):
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+
+        p = self.patterns
+        for m in p["email"].finditer(folded):
+            claim("email", "email:" + m.group(0).lower(), m.start(), m.end())
+        for m in p["url"].finditer(folded):
+            raw = m.group(0).rstrip(".,;:!?)]}")
+            key = re.sub(r"^(?:https?://)?(?:www\.)?", "", raw.lower()).rstrip("/")
+            claim("url", "url:" + key, m.start(), m.start() + len(raw))
+        for m in p["date_iso"].finditer(folded):
+            y, mo, d = m.group("y"), int(m.group("m")), int(m.group("d"))
+            claim("date", f"date:{y}-{mo}-{d}", m.start(), m.end())
+        for m in p["phone"].finditer(folded):
+            raw = m.group(0)
+            digits = re.sub(r"\D", "", raw)
+            seps = set(re.sub(r"[\d]", "", raw))
+            if len(digits) >= 7 and (raw.startswith("+") or seps - {".", ","}):
+                claim("phone", "n:" + digits, m.start(), m.end())
+        for m in p["date_named"].finditer(folded):
+            g = m.groupdict()
+            mo = self.months[(g["mo1"] or g["mo2"]).lower()]
+            d = int(g["d1"] or g["d2"])
+            y = g["y1"] or g["y2"]
+            if 1 <= d <= 31:
+                claim("date", f"date:{y + '-' if y else ''}{mo}-{d}", m.start(), m.end())
+        if "date_cjk" in p:
+            for m in p["date_cjk"].finditer(folded):
+                y = m.group("y")
+                mo, d = self.value(m.group("m")), self.value(m.group("d"))
+                claim("date", f"date:{self.value(y) + '-' if y else ''}{mo}-{d}",
+                      m.start(), m.end())
+        for m in p["date_slash"].finditer(folded):
+            parts = [str(int(x)) for x in re.split(r"[/.]", m.group(0))]
+            claim("date", "date/" + "/".join(parts), m.start(), m.end())
+        for name in ("time_colon", "time_ampm", "time_cue", "time_cjk"):
+            if name in p:
+                for m in p[name].finditer(folded):
+                    self._claim_time(m, claim)
+        for m in p["amount"].finditer(folded):
+            g = m.groupdict()
+            cur = self.currencies[(g["c1"] or g["c2"]).lower()]
+            claim("amount", f"amt:{cur}:{self.value(g['n1'] or g['n2'])}", m.start(), m.end())
+        for m in p["percent"].finditer(folded):
+            n = m.group("n1") or m.group("n2")
+            claim("percentage", f"pct:{self.value(n)}", m.start(), m.end())
+        for m in p["duration"].finditer(folded):
+            a, b = m.group("a"), m.group("b")
+            unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
+            span = self.value(a) + (f"-{self.value(b)}" if b else "")
+            claim("duration", f"dur:{span}:{unit}", m.start(), m.end())
+        for m in p["weekday"].finditer(folded):
+            claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
+        if "relative_day" in p:
+            for m in p["relative_day"].finditer(folded):
+                claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}",
+                      m.start(), m.end())
+        for m in p["id"].finditer(folded):
+            raw = m.group(0)
+            body = raw.lstrip("#")
+            if raw.startswith("#") or (sum(c.isdigit() for c in body) >= 2 and len(body) >= 4):
+                key = "n:" + body if body.isdigit() else "id:" + body.upper()
+                claim("id", key, m.start(), m.end())
+        for m in p["number"].finditer(folded):
+            claim("number", "n:" + self.value(m.group("n")), m.start("n"), m.end("n"))
+        for qp in self.quote_patterns:
+            for m in qp.finditer(folded):
+                inner = m.group(1).strip()
+                if inner:
+                    claim("quoted", "q:" + inner.casefold(), m.start(), m.end())
+        if self.word_boundaries:
+            self._claim_names(text, folded, claim)
+        facts.sort(key=lambda f: f.span.start)
+        return facts
+
+    def _claim_time(self, m: re.Match[str], claim: Any) -> None:
+        g = m.groupdict()
+        h_raw = g.get("h")
+        if h_raw is None:
+            return
+        h = int(self.value(h_raw)) if self.value(h_raw).isdigit() else None
+        if h is None:
+            return
+        mins = 30 if g.get("half") else int(self.value(g["m"])) if g.get("m") else 0
+        ap = g.get("ap")
+        ap = self.am_pm.get(ap.lower()) if ap else None
+        pre = g.get("pre")
+        if pre:
+            ap = self.time_prefixes.get(pre, ap)
+        if ap == "pm" and h < 12:
+            h += 12
+        elif ap == "am" and h == 12:
+            h = 0
+        if h > 24 or mins > 59:
+            return
+        start = m.start("pre") if pre else m.start("h")
+        claim("time", f"time:{h:02d}:{mins:02d}", start, m.end())
+
+    def _claim_names(self, text: str, folded: str, claim: Any) -> None:
+        """Capitalised words inside a sentence ("Canada", "Pro"): proper nouns."""
+        for m in self.patterns["word"].finditer(folded):
+            w = m.group(0)
+            if not w[0].isupper() or (len(w) > 1 and w.isupper()):
+                continue
+            if w in self.name_stopwords or w.rstrip("'’s") in self.name_stopwords:
+                continue
+            i = m.start() - 1
+            while i >= 0 and folded[i] in " \t\"'“”‘’«(¡¿[":
+                i -= 1
+            if i < 0 or folded[i] in ".!?:;\n…":
+                continue
+            claim("name", "name:" + w.casefold(), m.start(), m.end())
+
+
+# -- loading ---------------------------------------------------------------
+
+def _get(doc: dict[str, Any], key: str, typ: type, file: Path, default: Any = ...) -> Any:
+    if key not in doc:
+        if default is ...:
+            raise GuardDataError(file, key, "missing")
+        return default
+    val = doc[key]
+    if val is None:
+        val = typ()
+    if not isinstance(val, typ):
+        raise GuardDataError(file, key, f"expected {typ.__name__}, got {type(val).__name__}")
+    return val
+
+
+def _str_map(doc: dict[str, Any], key: str, file: Path, vtype: type, default: Any = ...) -> dict[str, Any]:
+    raw = _get(doc, key, dict, file, default)
+    out: dict[str, Any] = {}
+    for k, v in raw.items():
+        if not isinstance(k, str) or not k or not isinstance(v, vtype) or isinstance(v, bool):
+            raise GuardDataError(file, f"{key}.{k}", f"expected a non-empty text key with a {vtype.__name__} value")
+        out[k.lower()] = v
+    return out
+
+
+def _str_list(doc: dict[str, Any], key: str, file: Path, default: Any = ...) -> list[str]:
+    raw = _get(doc, key, list, file, default)
+    for i, v in enumerate(raw):
+        if not isinstance(v, str) or not v:
+            raise GuardDataError(file, f"{key}[{i}]", "expected a non-empty string")
+    return raw
+
+
+def _regex_alt(items: list[str], file: Path, key: str, wb: bool) -> str:
+    for i, item in enumerate(items):
+        try:
+            re.compile(item)
+        except re.error as exc:
+            raise GuardDataError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
+    body = "|".join(f"(?:{x})" for x in items) or r"(?!x)x"
+    return _bounded(body, wb)
+
+
+def _bounded(body: str, wb: bool) -> str:
+    return rf"(?<!\w)(?:{body})(?!\w)" if wb else f"(?:{body})"
+
+
+def _compile(pattern: str, file: Path, key: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise GuardDataError(file, key, f"invalid regex: {exc}") from exc
+
+
+def load_lexicon(file: Path) -> Lexicon:
+    """Read, validate and compile one ``<lang>.yaml`` guard file."""
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GuardDataError(file, "(file)", f"cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise GuardDataError(file, "(file)", f"invalid YAML: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise GuardDataError(file, "(file)", "top level must be a mapping")
+    lang = _get(doc, "language", str, file)
+    if lang != file.stem:
+        raise GuardDataError(file, "language", f"'{lang}' does not match the file name")
+    wb = _get(doc, "word_boundaries", bool, file)
+    dec = _get(doc, "decimal_separator", str, file)
+    if dec not in (".", ","):
+        raise GuardDataError(file, "decimal_separator", "must be '.' or ','")
+    number_words = _str_map(doc, "number_words", file, int)
+    weekdays = _str_map(doc, "weekdays", file, int)
+    relative_days = _str_map(doc, "relative_days", file, int, {})
+    months = _str_map(doc, "months", file, int)
+    for k, v in months.items():
+        if not 1 <= v <= 12:
+            raise GuardDataError(file, f"months.{k}", "month must be 1..12")
+    currencies = _str_map(doc, "currencies", file, str)
+    units = _str_map(doc, "duration_units", file, str)
+    am_pm = _str_map(doc, "am_pm", file, str, {})
+    time_prefixes = _get(doc, "time_prefixes", dict, file, {})
+    cjk = _get(doc, "cjk_numerals", bool, file, False)
+    hour_markers = _str_list(doc, "time_hour_markers", file, [])
+
+    B = (lambda s: _bounded(s, True)) if wb else (lambda s: s)
+    nb = rf"(?<![{_ASCII_WORD}])"   # ASCII-only boundaries work next to CJK text
+    na = rf"(?![{_ASCII_WORD}])"
+    num = r"\d+(?:[.,]\d+)*"
+    numw = _alt(number_words)
+    cjk_num = f"[{_CJK_DIGITS}]+" if cjk else ""
+    numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
+    months_alt = B(_alt(months))
+    conn = _str_list(doc, "date_connectors", file, [])
+    conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
+    ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
+    symbols = [c for c in currencies if not c[0].isalnum()]
+    words = [c for c in currencies if c[0].isalnum()]
+    cur = "|".join(x for x in (_alt(symbols) if symbols else "", B(_alt(words)) if words else "") if x)
+    pct_words = _str_list(doc, "percent_words", file)
+    pct_pre = _str_list(doc, "percent_prefixes", file, [])
+    pct_after = "|".join([_alt([w for w in pct_words if not w[0].isalnum()]) or r"(?!x)x",
+                          B(_alt([w for w in pct_words if w[0].isalnum()])) if any(w[0].isalnum() for w in pct_words) else r"(?!x)x"])
+    ampm = _str_map(doc, "am_pm", file, str, {})
+    cues = _str_list(doc, "time_cues", file, [])
+    range_re = r"(?:\s*(?:-|–|~|至|到)\s*|\s+(?:to|or|and|a|o|y|e|al)\s+)"
+    sfx = _str_list(doc, "time_suffixes", file, [])
+
+    raw_patterns: dict[str, str] = {
+        "url": rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、]+|{nb}(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"“”。，]*)?{na}",
+        "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+        "phone": rf"(?<![A-Za-z0-9_+])\+?\(?\d(?:[\d]|[ \-.()](?=[\d(]))+\d{na}",
+        "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",
+        "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
+        "date_named": (rf"{nb}(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
+                       rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}(?:,?\s+(?P<y2>\d{{4}}))?"),
+        "time_colon": rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}(?:\s?(?P<ap>{_alt(ampm)}))?" if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}",
+        "amount": rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{cur})",
+        "percent": rf"(?P<n1>{numx})\s?(?:{pct_after})" + (rf"|(?:{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
+        "duration": rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<u>{B(_alt(units))})",
+        "weekday": B(_alt(weekdays)),
+        "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|{nb}(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
+        "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
+        "word": r"(?<![\w'’])[^\W\d_][\w'’-]*",
+    }
+    if ampm:
+        raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
+    if cues:
+        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h](?P<m>\d{{2}}))?{na}" + (
+            rf"(?:\s?(?:{_alt(sfx)}))?" if sfx else "")
+    if hour_markers:
+        pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
+        raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
+                                    rf"(?:(?P<half>半)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
+    if cjk:
+        raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月"
+                                    rf"(?P<d>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})[日号]")
+    if relative_days:
+        raw_patterns["relative_day"] = B(_alt(relative_days))
+    raw_patterns["absolute"] = _regex_alt(_str_list(doc, "absolute_phrases", file, []), file, "absolute_phrases", wb)
+    for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges"):
+        raw_patterns[key] = _regex_alt(_str_list(doc, key, file), file, key, wb)
+    raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
+    before = _str_list(doc, "deadline_before", file)
+    after = _str_list(doc, "deadline_after", file)
+    raw_patterns["deadline_before"] = (rf"(?:{B(_alt(before))})(?:\s+[^\s]{{1,8}}){{0,2}}\s*$" if before else r"(?!x)x")
+    raw_patterns["deadline_after"] = (rf"^\s*(?:{_alt(after)})" if after else r"(?!x)x")
+
+    patterns = {k: _compile(v, file, k) for k, v in raw_patterns.items()}
+    commit_doc = _get(doc, "commitments", dict, file)
+    if not commit_doc:
+        raise GuardDataError(file, "commitments", "must list at least one category")
+    commitments = {}
+    for cat, items in commit_doc.items():
+        if not isinstance(items, list) or not items:
+            raise GuardDataError(file, f"commitments.{cat}", "expected a non-empty list of regexes")
+        commitments[str(cat)] = _compile(_regex_alt(_str_list(commit_doc, cat, file), file, f"commitments.{cat}", wb),
+                                         file, f"commitments.{cat}")
+    quote_patterns = []
+    for i, pair in enumerate(_str_list(doc, "quotes", file)):
+        if len(pair) != 2:
+            raise GuardDataError(file, f"quotes[{i}]", "expected two characters: opening and closing")
+        o, c = (re.escape(x) for x in pair)
+        quote_patterns.append(_compile(rf"{o}([^{o}{c}\n]{{1,80}}){c}", file, f"quotes[{i}]"))
+    return Lexicon(
+        language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
+        relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
+        am_pm=am_pm, time_prefixes={str(k): str(v) for k, v in time_prefixes.items()},
+        name_stopwords=frozenset(_str_list(doc, "name_stopwords", file, [])),
+        not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
+        topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),
+        word_boundaries=wb, patterns=patterns, commitments=commitments, quote_patterns=quote_patterns,
+    )
+
+
+def load_lexicons(data_dir: Path) -> dict[str, Lexicon]:
+    """Every ``*.yaml`` in ``data_dir``, keyed by language code."""
+    files = sorted(Path(data_dir).glob("*.yaml"))
+    if not files:
+        raise GuardDataError(data_dir, "(directory)", "no <lang>.yaml guard files found")
+    return {f.stem: load_lexicon(f) for f in files}
+
+
+@lru_cache(maxsize=4)
+def _default_lexicons(data_dir: Path = DEFAULT_GUARD_DIR) -> dict[str, Lexicon]:
+    return load_lexicons(data_dir)
+
+
+def pick(lexicons: dict[str, Lexicon], language: str) -> Lexicon:
+    """The lexicon for a language tag ("es-MX" -> es); English when unknown."""
+    base = (language or "en").replace("_", "-").split("-")[0].lower()
+    return lexicons.get(base) or lexicons["en"]
+
+
+def extract_facts(text: str, language: str) -> list[Fact]:
+    """Every fact in ``text``, in order, with normalised keys and original spans."""
+    return pick(_default_lexicons(), language).extract(text)
