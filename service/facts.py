@@ -153,6 +153,11 @@ class Lexicon:
         return format(d.normalize(), "f")
 
     # -- extraction --------------------------------------------------------
+    def mask_not_negations(self, segment: str) -> str:
+        """Blank out phrases that look negative but say yes ("no problem", "没问题")."""
+        rx = self.patterns["not_negations"]
+        return rx.sub(lambda m: " " * len(m.group(0)), segment)
+
     def extract(self, text: str) -> list[Fact]:
         folded = fold(text)
         taken = bytearray(len(text))
@@ -422,7 +427,8 @@ def load_lexicon(file: Path) -> Lexicon:
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
     raw_patterns["absolute"] = _regex_alt(_str_list(doc, "absolute_phrases", file, []), file, "absolute_phrases", wb)
-    for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges"):
+    for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
+                "not_negations"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file), file, key, wb)
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
     before = _str_list(doc, "deadline_before", file)
