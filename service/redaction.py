@@ -66,8 +66,9 @@ class Redactor:
 
         def phone(m: re.Match[str]) -> str:
             digits = re.sub(r"\D", "", m.group())
-            # Seven digits or more: shorter runs are order numbers, prices, years.
-            return self._placeholder("PHONE", m.group()) if len(digits) >= 7 else m.group()
+            # 7 to 15 digits (E.164's maximum): shorter runs are order numbers,
+            # prices and years; longer ones are not phone numbers.
+            return self._placeholder("PHONE", m.group()) if 7 <= len(digits) <= 15 else m.group()
 
         return _PHONE.sub(phone, text)
 
