@@ -1,0 +1,313 @@
+"""The deterministic, rule-based rewrite used when the model can't be.
+
+It does only what rules can do safely: apply the rulebook's literal
+suggestions (slang, shouting, jargon, gendered address, absolutes), tidy the
+spacing and punctuation those edits leave behind, and add structure from
+per-language data (a greeting on the first agent message, a short empathy
+lead when the customer is upset, a closing question when the customer thanked
+or the issue is resolved). It never rewrites a fact: a suggestion that would
+change one is skipped, and the result is checked with the same guard as the
+model's output. If that check ever fails, edits are re-applied one at a time,
+keeping only those that stay honest, down to the untouched draft.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from service.domain import Fact, Message, Role, Violation
+from service.facts import fold
+from service.guard import Guard
+
+DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fallback"
+
+# Rules whose ``suggestion`` is a literal drop-in replacement for ``excerpt``.
+FIXABLE_RULES = frozenset({"no-slang", "no-shouting", "no-jargon", "neutral-address", "no-absolutes"})
+_TEXTUAL = frozenset({"name", "quoted"})
+_GREETING_KEYS = ("agent_brand", "agent", "brand", "plain")
+
+
+class FallbackDataError(Exception):
+    """A fallback data file is missing or malformed; names the file and key."""
+
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: key '{key}': {problem}")
+        self.file = str(file)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class _LangData:
+    greeting: dict[str, str]
+    name_in_greeting: str
+    closing_question: str
+    name_in_closing: str
+    empathy: str
+    sentence_end: str
+    joiner: str
+    greeting_re: re.Pattern[str]
+    thanks_re: re.Pattern[str]
+    upset_re: re.Pattern[str]
+    apology_re: re.Pattern[str]
+    closing_re: re.Pattern[str]
+    name_cues: tuple[re.Pattern[str], ...]
+    word_boundaries: bool
+
+
+def _load(file: Path) -> _LangData:
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FallbackDataError(file, "(file)", f"cannot read: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise FallbackDataError(file, "(file)", "top level must be a mapping")
+
+    def text(key: str, allow_empty: bool = False) -> str:
+        v = doc.get(key)
+        if not isinstance(v, str) or (not v and not allow_empty):
+            raise FallbackDataError(file, key, "expected a non-empty string")
+        return v
+
+    def regex_list(key: str, flags: int = re.IGNORECASE, bounded: bool = True) -> re.Pattern[str]:
+        items = doc.get(key)
+        if not isinstance(items, list) or not items or not all(isinstance(x, str) and x for x in items):
+            raise FallbackDataError(file, key, "expected a non-empty list of strings")
+        body = "|".join(f"(?:{x})" for x in items)
+        if bounded and wb:
+            body = rf"(?<!\w)(?:{body})(?!\w)"
+        try:
+            return re.compile(body, flags)
+        except re.error as exc:
+            raise FallbackDataError(file, key, f"invalid regex: {exc}") from exc
+
+    if doc.get("language") != file.stem:
+        raise FallbackDataError(file, "language", "missing or does not match the file name")
+    wb = file.stem != "zh" and text("joiner", allow_empty=True) != ""
+    greeting = doc.get("greeting")
+    if not isinstance(greeting, dict):
+        raise FallbackDataError(file, "greeting", "expected a mapping of templates")
+    for k in _GREETING_KEYS:
+        if not isinstance(greeting.get(k), str) or not greeting[k]:
+            raise FallbackDataError(file, f"greeting.{k}", "expected a non-empty template")
+    cues = []
+    for i, x in enumerate(doc.get("name_cues") or []):
+        try:
+            rx = re.compile(x)
+        except re.error as exc:
+            raise FallbackDataError(file, f"name_cues[{i}]", f"invalid regex: {exc}") from exc
+        if rx.groups != 1:
+            raise FallbackDataError(file, f"name_cues[{i}]", "needs exactly one group: the name")
+        cues.append(rx)
+    return _LangData(
+        greeting={k: greeting[k] for k in _GREETING_KEYS},
+        name_in_greeting=text("name_in_greeting"), closing_question=text("closing_question"),
+        name_in_closing=text("name_in_closing"), empathy=text("empathy"),
+        sentence_end=text("sentence_end"), joiner=text("joiner", allow_empty=True),
+        greeting_re=regex_list("greeting_cues"), thanks_re=regex_list("thanks_cues"),
+        upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
+        closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
+        word_boundaries=wb,
+    )
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    replacement: str
+
+
+class FallbackRewriter:
+    """Rule-based rewrite of a draft; its output always passes the guard."""
+
+    def __init__(self, data_dir: Path = DEFAULT_FALLBACK_DIR, guard: Guard | None = None) -> None:
+        files = sorted(Path(data_dir).glob("*.yaml"))
+        if not files:
+            raise FallbackDataError(data_dir, "(directory)", "no <lang>.yaml fallback files found")
+        self._data = {f.stem: _load(f) for f in files}
+        if "en" not in self._data:
+            raise FallbackDataError(data_dir, "en", "the English data (en.yaml) is required as the default")
+        self._guard = guard or Guard()
+
+    def rewrite(self, draft: str, violations: Sequence[Violation], conversation: Sequence[Message] = (),
+                customer_name: str = "", agent_name: str = "", brand_name: str = "",
+                language: str = "en") -> str:
+        base = (language or "en").replace("_", "-").split("-")[0].lower()
+        data = self._data.get(base) or self._data["en"]
+        facts = self._guard.facts(draft, base)
+        name = customer_name.strip() or _name_from(conversation, data)
+        edits = self._edits(draft, violations, facts, conversation, name, base)
+        structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip())
+
+        def honest(text: str) -> bool:
+            return not self._guard.verify(draft, text, conversation, base)
+
+        out = self._compose(draft, edits, structure, data)
+        if honest(out):
+            return out
+        # Should not happen; if it does, keep only the edits that stay honest.
+        kept: list[_Edit] = []
+        for e in edits:
+            if honest(self._compose(draft, kept + [e], None, data)):
+                kept.append(e)
+        out = self._compose(draft, kept, structure, data)
+        if honest(out):
+            return out
+        out = self._compose(draft, kept, None, data)
+        return out if honest(out) else draft
+
+    # -- edits -------------------------------------------------------------
+    def _edits(self, draft: str, violations: Sequence[Violation], facts: list[Fact],
+               conversation: Sequence[Message], name: str, language: str) -> list[_Edit]:
+        allowed = {f.key for f in facts}
+        for m in conversation:
+            allowed.update(f.key for f in self._guard.facts(m.text, language))
+        edits: list[_Edit] = []
+        last_end = -1
+        for v in sorted(violations, key=lambda v: (v.span.start, -v.span.end)):
+            s, e = v.span.start, v.span.end
+            if v.rule_id not in FIXABLE_RULES or not 0 <= s < e <= len(draft) or s < last_end:
+                continue
+            if draft[s:e] != v.excerpt:
+                continue  # the span does not point at the excerpt: don't guess
+            repl = v.suggestion
+            if v.rule_id == "neutral-address" and not repl and name:
+                repl = name
+            if not self._keeps_facts(repl, [f for f in facts if f.span.start < e and s < f.span.end],
+                                     allowed, language):
+                continue
+            edits.append(_Edit(s, e, repl))
+            last_end = e
+        return edits
+
+    def _keeps_facts(self, replacement: str, covered: list[Fact], allowed: set[str], language: str) -> bool:
+        new = self._guard.facts(replacement, language)
+        keys = {f.key for f in new}
+        low = fold(replacement).casefold()
+        for f in covered:
+            if f.key in keys:
+                continue
+            if f.kind in _TEXTUAL and f.text.strip("\"“”«»‘’「」『』《》").casefold() in low:
+                continue
+            return False
+        return all(f.key in allowed or f.kind == "name" for f in new)
+
+    # -- composition -------------------------------------------------------
+    def _compose(self, draft: str, edits: list[_Edit], structure: "_Structure | None", data: _LangData) -> str:
+        body = draft
+        for e in sorted(edits, key=lambda e: e.start, reverse=True):
+            body = body[:e.start] + e.replacement + body[e.end:]
+        body = _tidy(body, data)
+        if structure is None:
+            return body
+        return structure.apply(body, data)
+
+
+@dataclass(frozen=True)
+class _Structure:
+    greeting: str
+    empathy: bool
+    closing: str
+    name: str
+
+    @staticmethod
+    def decide(conversation: Sequence[Message], draft: str, data: _LangData, name: str,
+               agent: str, brand: str) -> "_Structure":
+        first = not any(m.role is Role.AGENT for m in conversation)
+        last_customer = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
+        greeting = ""
+        if first:
+            key = "agent_brand" if agent and brand else "agent" if agent else "brand" if brand else "plain"
+            greeting = data.greeting[key].format(
+                name=data.name_in_greeting.format(name=name) if name else "", agent=agent, brand=brand)
+        empathy = bool(last_customer and data.upset_re.search(last_customer)
+                       and not data.apology_re.search(draft))
+        closing = ""
+        if last_customer and data.thanks_re.search(last_customer) and not data.closing_re.search(draft):
+            closing = data.closing_question.format(name=data.name_in_closing.format(name=name) if name else "")
+        return _Structure(greeting, empathy, closing, name)
+
+    def apply(self, body: str, data: _LangData) -> str:
+        parts = []
+        if self.greeting:
+            body = _strip_greeting(body, data, self.name)
+            parts.append(self.greeting)
+        if self.empathy:
+            parts.append(data.empathy)
+        if body:
+            parts.append(body)
+        if self.closing:
+            parts.append(self.closing)
+        return data.joiner.join(parts)
+
+
+def _name_from(conversation: Sequence[Message], data: _LangData) -> str:
+    for m in conversation:
+        if m.role is not Role.CUSTOMER:
+            continue
+        for rx in data.name_cues:
+            hit = rx.search(m.text)
+            if hit:
+                return hit.group(1)
+    return ""
+
+
+def _strip_greeting(body: str, data: _LangData, name: str) -> str:
+    """Drop the draft's own bare greeting ("Hi Priya," "Buenos días,") before ours,
+    which already greets and names the customer. Anything else stays."""
+    m = data.greeting_re.match(body)
+    if not m:
+        return body
+    rest = body[m.end():]
+    who = rf"(?:\s*{re.escape(name)}|\s+there)?" if name else r"(?:\s+there)?"
+    tail = re.match(who + r"\s*(?:[,!.，！。]\s*|$)", rest)
+    if not tail:
+        return body
+    return _capitalise_first(rest[tail.end():])
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([,.;:!?，。；：！？)])")
+_MULTI_SPACE = re.compile(r"[ \t]{2,}")
+_REPEAT_BANG = re.compile(r"([!?！？])[!?！？]+")
+_REPEAT_COMMA = re.compile(r"([,;，；])(?:\s*[,;，；])+")
+_DOUBLE_DOT = re.compile(r"(?<!\.)\.\.(?!\.)")
+_LEADING_JUNK = re.compile(r"^[\s,;:.，；：。、]+")
+_COMMA_BEFORE_END = re.compile(r"[,;，；]\s*([.!?。！？])")
+_SENTENCE_START = re.compile(r"(^|[.!?。！？]\s+)([¿¡\"“]?[a-zà-öø-ÿ])")
+_CJK_SPACE_CJK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _tidy(text: str, data: _LangData) -> str:
+    """Clean up what deletions and replacements leave: spaces, punctuation, case."""
+    t = _MULTI_SPACE.sub(" ", text)
+    t = _SPACE_BEFORE_PUNCT.sub(r"\1", t)
+    t = _REPEAT_BANG.sub(r"\1", t)
+    t = _REPEAT_COMMA.sub(r"\1", t)
+    t = _DOUBLE_DOT.sub(".", t)
+    t = _COMMA_BEFORE_END.sub(r"\1", t)
+    t = _LEADING_JUNK.sub("", t).strip()
+    if not data.word_boundaries:
+        t = _CJK_SPACE_CJK.sub("，", t)
+    t = _SENTENCE_START.sub(_upper_match, t)
+    t = re.sub(r"[,;:，；：]\s*$", "", t).rstrip()
+    if t and (t[-1].isalnum() or "\u4e00" <= t[-1] <= "\u9fff"):
+        t += data.sentence_end
+    return t
+
+
+def _upper_match(m: re.Match[str]) -> str:
+    return m.group(1) + m.group(2)[:-1] + m.group(2)[-1].upper()
+
+
+def _capitalise_first(text: str) -> str:
+    return _SENTENCE_START.sub(_upper_match, text, count=1)
+
+
+def load_fallback_data(data_dir: Path = DEFAULT_FALLBACK_DIR) -> dict[str, Any]:
+    """Validate every fallback file (for start-up checks); returns the parsed data."""
+    return {f.stem: _load(f) for f in sorted(Path(data_dir).glob("*.yaml"))}
