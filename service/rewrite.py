@@ -27,7 +27,7 @@ from service.domain import (
     Usage,
     Violation,
 )
-from service.errors import DeadlineTooShort, ModelError, ModelTimeout
+from service.errors import DeadlineTooShort, ModelError, ModelTimeout, Overloaded
 from service.fallback import FallbackRewriter
 from service.guard import Guard
 from service.llm import CallReport, ModelClient
@@ -89,6 +89,9 @@ class RewritePipeline:
                     candidate, reason = await self._ask_model(request, violations, budget_end, report)
         except TimeoutError:
             candidate, reason = None, "deadline"
+        except Overloaded:
+            self._metrics.queue_rejections.inc()
+            raise
 
         if candidate is not None:
             result = self._accept(request, violations, candidate, report)
