@@ -164,8 +164,13 @@ async def _main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--faults", type=int, default=None, metavar="SEED",
+                        help="answer with fault_mix(SEED) instead of echoing")
+    parser.add_argument("--stall", type=float, default=10.0, help="stall length of --faults")
     args = parser.parse_args()
-    provider = await ScriptedProvider(port=args.port, latency=args.latency, record=False).start()
+    default: Any = fault_mix(args.faults, args.stall) if args.faults is not None else "echo"
+    provider = await ScriptedProvider(port=args.port, latency=args.latency, record=False,
+                                      default=default).start()
     print(provider.port, flush=True)
     await asyncio.Event().wait()
 
