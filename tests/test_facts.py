@@ -1,0 +1,103 @@
+"""Fact extraction: kinds, normalised keys and original spans, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.facts import extract_facts
+
+
+def keys(text: str, lang: str) -> set[str]:
+    return {f.key for f in extract_facts(text, lang)}
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "$4.99", "4.99 USD"),
+    ("en", "12 March", "March 12"),
+    ("en", "12th of March", "March 12th"),
+    ("en", "2 weeks", "two weeks"),
+    ("en", "3pm", "15:00"),
+    ("en", "1,000 dollars", "$1000"),
+    ("en", "555-0142", "555 0142"),
+    ("en", "order #10552", "order 10552"),
+    ("it", "4,99 €", "4,99 euro"),
+    ("it", "24 ore", "ventiquattro ore"),
+    ("it", "due settimane", "2 settimane"),
+    ("it", "alle 15.30", "alle 15:30"),
+    ("es", "3 semanas", "tres semanas"),
+    ("es", "12 de marzo", "12 marzo"),
+    ("es", "15,50 €", "15,50 euros"),
+    ("zh", "两周", "2周"),
+    ("zh", "24小时", "二十四小时"),
+    ("zh", "50元", "５０元"),
+    ("zh", "下午3点", "15:00"),
+    ("zh", "百分之二十", "20%"),
+])
+def test_harmless_normalisation_gives_equal_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) == keys(b, lang) != set()
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "order 10552", "order 10553"),
+    ("en", "support@acme.com", "support@acme.co"),
+    ("en", "$4.99", "€4.99"),
+    ("en", "2 weeks", "2 days"),
+    ("en", "12 March", "13 March"),
+    ("en", "25%", "26%"),
+    ("it", "12 marzo", "12 maggio"),
+    ("es", "el lunes", "el martes"),
+    ("zh", "A1B2C3", "A1B2C4"),
+    ("zh", "3月12日", "3月21日"),
+])
+def test_near_misses_give_different_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) != keys(b, lang)
+
+
+@pytest.mark.parametrize("lang,text,kind,fact", [
+    ("en", "Email me at a.b@example.com today.", "email", "a.b@example.com"),
+    ("en", "See https://acme.com/help.", "url", "https://acme.com/help"),
+    ("en", "Tracking 1Z999AA10123456784 is live.", "id", "1Z999AA10123456784"),
+    ("en", "It ships on Friday.", "weekday", "Friday"),
+    ("en", "It ships tomorrow.", "relative_day", "tomorrow"),
+    ("en", "Try the “Zen Mug” instead.", "quoted", "“Zen Mug”"),
+    ("en", "We can't ship to Canada.", "name", "Canada"),
+    ("en", "Delivery takes 3-5 business days.", "duration", "3-5 business days"),
+    ("en", "Call +39 02 1234 5678 now.", "phone", "+39 02 1234 5678"),
+    ("it", "Il rimborso arriva entro 24 ore.", "duration", "24 ore"),
+    ("it", "Costa 1.200 euro.", "amount", "1.200 euro"),
+    ("es", "Llegará el 12 de marzo de 2026.", "date", "12 de marzo de 2026"),
+    ("es", "Tenemos un 15% de descuento.", "percentage", "15%"),
+    ("zh", "订单号A1B2C3已发货。", "id", "A1B2C3"),
+    ("zh", "电话138-1234-5678。", "phone", "138-1234-5678"),
+    ("zh", "邮箱是wei.zhang@example.cn", "email", "wei.zhang@example.cn"),
+    ("zh", "周五前发货。", "weekday", "周五"),
+])
+def test_kinds_and_texts(lang: str, text: str, kind: str, fact: str) -> None:
+    found = {(f.kind, f.text) for f in extract_facts(text, lang)}
+    assert (kind, fact) in found
+
+
+def test_spans_index_the_original_text_even_with_full_width_digits() -> None:
+    text = "退款５０元，订单１２３４５。"
+    for f in extract_facts(text, "zh"):
+        assert text[f.span.start:f.span.end] == f.text
+    assert {f.key for f in extract_facts(text, "zh")} == {"amt:CNY:50", "n:12345"}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "pls w8 a sec"),
+    ("zh", "哈哈 不知道呢 886"),
+    ("en", "The S3 link expired."),
+    ("en", "YOU CAN UPGRADE FROM THE SETTINGS PAGE!!!"),
+    ("it", "Il rimborso è garantito al 100%."),
+])
+def test_slang_numbers_acronyms_and_absolutes_are_not_facts(lang: str, text: str) -> None:
+    assert extract_facts(text, lang) == []
+
+
+def test_sentence_initial_and_stopword_capitals_are_not_names() -> None:
+    assert [f.text for f in extract_facts("Thanks. Sure, I can help. Hi Priya", "en")] == ["Priya"]
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    assert keys("$4.99", "de") == keys("$4.99", "en-GB") == {"amt:USD:4.99"}
