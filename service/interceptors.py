@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import time
@@ -97,6 +98,7 @@ class TokenStore:
     def __init__(self, path: Path | None, fixed: list[str]) -> None:
         self._path = path
         self._fixed = [t for t in fixed if t]
+        self._fixed_digests = [_digest(t) for t in self._fixed]
         self._file_tokens: list[bytes] = []
         self._mtime: float | None = None
         self._reload()
@@ -111,21 +113,26 @@ class TokenStore:
         mtime = self._path.stat().st_mtime_ns
         if mtime == self._mtime:
             return
-        lines = self._path.read_text(encoding="utf-8").splitlines()
-        self._file_tokens = [ln.strip().encode() for ln in lines if ln.strip() and not ln.startswith("#")]
+        lines = (ln.strip() for ln in self._path.read_text(encoding="utf-8").splitlines())
+        self._file_tokens = [_digest(ln) for ln in lines if ln and not ln.startswith("#")]
         self._mtime = mtime
 
     def accepts(self, presented: str) -> bool:
         try:
             self._reload()
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             log.error("auth tokens file unreadable; keeping the previous tokens")
-        candidate = presented.encode()
+        # Compare fixed-length digests (so not even the length leaks) against
+        # every token, without short-circuiting, in constant time each.
+        candidate = _digest(presented)
         ok = False
-        # Compare against every token, without short-circuiting, in constant time each.
-        for token in [*self._file_tokens, *(t.encode() for t in self._fixed)]:
+        for token in [*self._file_tokens, *self._fixed_digests]:
             ok |= hmac.compare_digest(candidate, token)
         return ok
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):
