@@ -1,0 +1,94 @@
+"""How the reply addresses the customer: gendered words, the name, the greeting."""
+
+from __future__ import annotations
+
+import re
+
+from service.checks.context import Context, Detector, widen_for_deletion
+from service.domain import Violation
+from service.rulebook import Rule
+
+_SPACE_OR_PUNCT = re.compile(r"[\s,,]*")
+
+
+def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
+    """Gendered address words (sir, signora, señora, 女士...) the customer did not use themselves.
+
+    The suggestion is the customer's name when known, else the word goes
+    (with a neighbouring space or comma) so "Hi ma'am, sure." reads "Hi, sure.".
+    """
+    terms = rule.terms.get(ctx.language)
+    if terms is None or terms.regex is None:
+        return []
+    text = ctx.text
+    used = {m.group().lower() for m in terms.regex.finditer(ctx.customer_blob)} if ctx.customer_blob else set()
+    name = ctx.name
+    out = []
+    for m in terms.regex.finditer(text):
+        if m.group().lower() in used:
+            continue
+        start, end = m.start(), m.end()
+        if name:
+            gap = _SPACE_OR_PUNCT.match(text, end)
+            after = gap.end() if gap else end
+            if text[after:after + len(name)].casefold() == name.casefold():
+                # "señora Priya" -> "Priya": drop the title and the space after it.
+                out.append(ctx.violation(rule, start, after, ""))
+            elif text[start - len(name) - 1:start].strip().casefold() == name.casefold() and start > 0:
+                # "王女士" style, name before the title: drop the title.
+                out.append(ctx.violation(rule, start, end, ""))
+            else:
+                out.append(ctx.violation(rule, start, end, name))
+            continue
+        s, e = widen_for_deletion(text, start, end)
+        out.append(ctx.violation(rule, s, e, ""))
+    return out
+
+
+def run_use_name(rule: Rule, ctx: Context) -> list[Violation]:
+    """The customer's name is known but neither the draft nor any earlier agent message uses it."""
+    name = ctx.name
+    if not name or len(ctx.text.split()) < int(rule.params.get("min_words", 3)) and not _has_cjk(ctx.text):
+        return []
+    folded = name.casefold()
+    if folded in ctx.text.casefold() or any(folded in m.casefold() for m in ctx.agent_messages):
+        return []
+    if len(ctx.text.strip()) < int(rule.params.get("min_chars", 8)):
+        return []
+    return [ctx.whole(rule)]
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def run_greet(rule: Rule, ctx: Context) -> list[Violation]:
+    """The agent's opening message (no agent message yet, and the customer has
+    at most said hello) should greet.
+
+    Once the customer has laid out an issue, answering it matters more than a
+    ritual introduction, and a conversation excerpt without agent turns is not
+    proof that the agent never spoke: the rule keeps to the opening, precision first.
+    """
+    if ctx.agent_messages or not ctx.text.strip():
+        return []
+    for msg in ctx.customer_messages:
+        if not msg.strip():
+            continue
+        if not any(
+            (c := rule.cue(lang, "opening")) is not None and c.fullmatch(msg.strip())
+            for lang in rule.languages
+        ):
+            return []
+    greeting = rule.cue(ctx.language, "greeting")
+    head = ctx.text[: int(rule.params.get("head_chars", 80))]
+    if greeting is not None and greeting.search(head):
+        return []
+    return [ctx.whole(rule)]
+
+
+DETECTORS = {
+    "address": Detector(run_neutral_address, ("terms",)),
+    "name": Detector(run_use_name, ("cues:name_given",)),
+    "greeting": Detector(run_greet, ("cues:greeting", "cues:opening")),
+}

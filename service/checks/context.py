@@ -1,0 +1,174 @@
+"""What every detector shares: the draft, the conversation facts, and helpers
+that build Violations with code-point spans, excerpts and safe suggestions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from service.domain import Message, Role, Span, Violation
+
+if TYPE_CHECKING:
+    from service.rulebook import Rule, Rulebook
+
+SENTENCE = re.compile(r"[^.!?。!?\n;;]+[.!?。!?;;]*")
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A detector function plus the load-time check of the rule data it needs."""
+
+    run: Callable[["Rule", "Context"], list[Violation]]
+    needs: tuple[str, ...] = ()  # e.g. ("cues:request", "terms", "params:max_chars")
+    prepare: Callable[["Rule"], object] | None = None  # precomputed per-rule state, built at load
+
+    def __call__(self, rule: "Rule", ctx: "Context") -> list[Violation]:
+        return self.run(rule, ctx)
+
+    def validate(self, rule: "Rule", path: Path) -> None:
+        from service.rulebook import RulebookError
+
+        for need in self.needs:
+            kind, _, name = need.partition(":")
+            if kind == "params":
+                if name not in rule.params:
+                    raise RulebookError(f"{path}: key 'params.{name}': missing (detector {rule.detector!r} needs it)")
+                continue
+            for lang in rule.languages:
+                if kind == "cues" and name not in rule.cues.get(lang, {}):
+                    raise RulebookError(f"{path}: key 'cues.{lang}.{name}': missing (detector {rule.detector!r} needs it)")
+                if kind == "terms" and lang not in rule.terms:
+                    raise RulebookError(f"{path}: key 'terms.{lang}': missing (detector {rule.detector!r} needs it)")
+                if kind == "patterns" and lang not in rule.patterns and lang not in rule.terms:
+                    raise RulebookError(f"{path}: key 'patterns.{lang}': missing (detector {rule.detector!r} needs it)")
+
+
+class Context:
+    """One check() call: the draft plus facts about the conversation, computed lazily once."""
+
+    def __init__(self, book: "Rulebook", text: str, conversation: Sequence[Message],
+                 customer_name: str, language: str) -> None:
+        self.book = book
+        self.text = text
+        self.conversation = conversation
+        self.customer_name = customer_name.strip()
+        self.language = language
+
+    # ---- conversation facts
+    @cached_property
+    def customer_messages(self) -> tuple[str, ...]:
+        return tuple(m.text for m in self.conversation if m.role is Role.CUSTOMER)
+
+    @cached_property
+    def agent_messages(self) -> tuple[str, ...]:
+        return tuple(m.text for m in self.conversation if m.role is Role.AGENT)
+
+    @cached_property
+    def customer_blob(self) -> str:
+        return "\n".join(self.customer_messages)
+
+    @cached_property
+    def trailing_customer(self) -> tuple[str, ...]:
+        """Customer messages since the last agent message: what the draft answers."""
+        out: list[str] = []
+        for m in reversed(self.conversation):
+            if m.role is Role.AGENT:
+                break
+            if m.role is Role.CUSTOMER:
+                out.append(m.text)
+        return tuple(reversed(out))
+
+    @cached_property
+    def name(self) -> str:
+        """The customer's name: given by the caller, or said by the customer ("my name is Priya")."""
+        if self.customer_name:
+            return self.customer_name
+        rule = self.book.rules.get("use-name")
+        if rule is None:
+            return ""
+        for text in reversed(self.customer_messages):
+            for lang in rule.languages:
+                cue = rule.cue(lang, "name_given")
+                if cue is None:
+                    continue
+                m = cue.search(text)
+                if m and m.groupdict().get("name"):
+                    return m.group("name").strip()
+        return ""
+
+    @cached_property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        out = []
+        for m in SENTENCE.finditer(self.text):
+            s, e = strip_span(self.text, m.start(), m.end())
+            if e > s:
+                out.append((s, e))
+        return tuple(out)
+
+    def any_language_cue(self, rule: "Rule", name: str, texts: Iterable[str]) -> re.Match[str] | None:
+        """First match of cue ``name`` of any of the rule's languages in ``texts``
+        (a customer may write in another language than the reply)."""
+        order = [self.language] + [l for l in rule.languages if l != self.language]
+        for text in texts:
+            for lang in order:
+                cue = rule.cue(lang, name)
+                if cue is not None:
+                    m = cue.search(text)
+                    if m:
+                        return m
+        return None
+
+    # ---- building violations
+    def violation(self, rule: "Rule", start: int, end: int, suggestion: str = "") -> Violation:
+        return Violation(rule.id, rule.severity, rule.message, Span(start, end), self.text[start:end], suggestion)
+
+    def whole(self, rule: "Rule") -> Violation:
+        s, e = strip_span(self.text, 0, len(self.text))
+        return self.violation(rule, s, e)
+
+    def finish(self, found: list[Violation]) -> list[Violation]:
+        """Cross-rule tidying: a gendered word replaced by the name already uses the name."""
+        if self.name and any(v.rule_id == "neutral-address" and v.suggestion == self.name for v in found):
+            found = [v for v in found if v.rule_id != "use-name"]
+        return found
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def widen_for_deletion(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span so that deleting it leaves well-spaced text.
+
+    "will definitely be" -> delete "definitely "; "contraseña? jaja" -> delete
+    " jaja"; "Hi ma'am, sure." -> delete " ma'am"; "lol, ok" -> delete "lol, ".
+    """
+    before = text[start - 1] if start > 0 else ""
+    at_start = start == 0 or before in ".!?。!?\n" or (before == " " and start >= 2 and text[start - 2] in ".!?")
+    m = re.match(r"[,;:,;:]?[ \t]+|[,,]", text[end:])
+    if at_start and m:
+        return start, end + m.end()
+    if end < len(text) and text[end] in " \t" and (start == 0 or before.isspace() or before in "([¿¡"):
+        return start, end + 1
+    if before in " \t":
+        return start - 1, end
+    return start, end
+
+
+def match_case(excerpt: str, suggestion: str) -> str:
+    """"Pls" -> "Please", "IDK" -> "I don't know"; lower-case stays as the data says."""
+    if suggestion and excerpt[:1].isupper() and suggestion[:1].islower():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)

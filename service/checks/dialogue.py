@@ -1,0 +1,133 @@
+"""Detectors that need the conversation, not just the draft."""
+
+from __future__ import annotations
+
+import re
+
+from service.checks.context import EMAIL, Context, Detector
+from service.domain import Violation
+from service.rulebook import Rule
+
+KINDS = ("order", "email", "phone", "name")
+_DIGITS = re.compile(r"\d{3,}|@")
+
+
+def _fact_given(rule: Rule, ctx: Context, kind: str) -> bool:
+    if kind == "email":
+        return EMAIL.search(ctx.customer_blob) is not None
+    if kind == "name":
+        return bool(ctx.name)
+    return ctx.any_language_cue(rule, f"given_{kind}", ctx.customer_messages) is not None
+
+
+def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
+    """A question in the draft asks for an order number, email, phone or name the customer already gave."""
+    if not ctx.customer_messages and not ctx.customer_name:
+        return []
+    lang = ctx.language
+    ask = rule.cue(lang, "ask")
+    out = []
+    given: dict[str, bool] = {}
+    for s, e in ctx.sentences:
+        sentence = ctx.text[s:e]
+        if not (sentence.rstrip().endswith(("?", "?")) or (ask is not None and ask.search(sentence))):
+            continue
+        if _DIGITS.search(sentence):
+            continue  # quotes the fact back to confirm it, which is fine
+        for kind in KINDS:
+            cue = rule.cue(lang, f"ask_{kind}")
+            if cue is None or not cue.search(sentence):
+                continue
+            if kind not in given:
+                given[kind] = _fact_given(rule, ctx, kind)
+            if given[kind]:
+                out.append(ctx.violation(rule, s, e))
+                break
+    return out
+
+
+def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
+    """The customer asked for a manager, supervisor or human; the draft refuses or ignores it."""
+    pending = False
+    for m in ctx.conversation:
+        text = m.text
+        if m.role.value == "customer":
+            if not pending and ctx.any_language_cue(rule, "request", (text,)) is not None:
+                pending = True
+        elif m.role.value == "agent" and pending:
+            if ctx.any_language_cue(rule, "transfer", (text,)) is not None and \
+                    ctx.any_language_cue(rule, "refusal", (text,)) is None:
+                pending = False
+    if not pending:
+        return []
+    refusal = rule.cue(ctx.language, "refusal")
+    if refusal is not None:
+        m = refusal.search(ctx.text)
+        if m:
+            for s, e in ctx.sentences:
+                if s <= m.start() < e:
+                    return [ctx.violation(rule, s, e)]
+            return [ctx.violation(rule, m.start(), m.end())]
+    transfer = rule.cue(ctx.language, "transfer")
+    if transfer is not None and transfer.search(ctx.text):
+        return []
+    return [ctx.whole(rule)] if ctx.text.strip() else []
+
+
+def run_empathy(rule: Rule, ctx: Context) -> list[Violation]:
+    """The customer is upset now (since the last agent message) and the draft acknowledges nothing."""
+    if not ctx.trailing_customer or not ctx.text.strip():
+        return []
+    if ctx.any_language_cue(rule, "upset", ctx.trailing_customer) is None:
+        return []
+    empathy = rule.cue(ctx.language, "empathy")
+    if empathy is not None and empathy.search(ctx.text):
+        return []
+    return [ctx.whole(rule)]
+
+
+def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
+    """The customer says the issue is solved; the draft neither thanks, nor offers more help, nor says goodbye."""
+    if not ctx.trailing_customer or not ctx.text.strip():
+        return []
+    if ctx.any_language_cue(rule, "resolved", ctx.trailing_customer[-1:]) is None:
+        return []
+    for name in ("thanks", "anything_else", "goodbye"):
+        cue = rule.cue(ctx.language, name)
+        if cue is not None and cue.search(ctx.text):
+            return []
+    return [ctx.whole(rule)]
+
+
+def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
+    """The reply is confidently in another language than the customer's.
+
+    ``language`` is the customer's language as the caller resolved it (from
+    the customer's messages), so only the draft is detected, with the one
+    lingua detector the rulebook built at load.
+    """
+    if not ctx.customer_messages:
+        return []
+    text = ctx.text
+    sample = text[: int(rule.params.get("sample_chars", 300))]
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    words = len(sample.split())
+    if cjk < int(rule.params.get("min_cjk_chars", 4)) and words < int(rule.params.get("min_words", 4)):
+        return []
+    tag, confidence = ctx.book.detector.confidence(sample)
+    if tag is None or tag == ctx.language or confidence < float(rule.params.get("min_confidence", 0.9)):
+        return []
+    return [ctx.whole(rule)]
+
+
+DETECTORS = {
+    "repeat-question": Detector(
+        run_dont_ask_twice,
+        ("cues:ask", "cues:ask_order", "cues:ask_email", "cues:ask_phone", "cues:ask_name",
+         "cues:given_order", "cues:given_phone"),
+    ),
+    "escalation": Detector(run_escalation, ("cues:request", "cues:refusal", "cues:transfer")),
+    "empathy": Detector(run_empathy, ("cues:upset", "cues:empathy")),
+    "closing": Detector(run_closing, ("cues:resolved", "cues:thanks", "cues:anything_else", "cues:goodbye")),
+    "mirror": Detector(run_mirror),
+}
