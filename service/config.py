@@ -111,5 +111,6 @@ class Settings(BaseSettings):
     @property
     def pii_redaction_enabled(self) -> bool:
         if self.redact_pii == "auto":
-            return not self.uses_embedded_model
+            # Any hosted model in the list, fallbacks included, may receive the text.
+            return any(m != EMBEDDED_MODEL for m in self.models)
         return self.redact_pii == "on"
