@@ -149,6 +149,11 @@ class Prometheus:
         assert payload["status"] == "success", payload
         return list(payload["data"]["result"])
 
+    def rules(self) -> list[dict[str, Any]]:
+        """Every loaded rule with its health, state and last evaluation."""
+        _status, _headers, body = http_get(f"{self.url}/api/v1/rules")
+        return [rule for group in json.loads(body)["data"]["groups"] for rule in group["rules"]]
+
     def targets(self) -> list[dict[str, Any]]:
         _status, _headers, body = http_get(f"{self.url}/api/v1/targets")
         return list(json.loads(body)["data"]["activeTargets"])
