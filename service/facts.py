@@ -71,7 +71,10 @@ def fold(text: str) -> str:
 
 
 def _alt(words: list[str] | set[str]) -> str:
-    """Literal alternation, longest first so "business days" beats "days"."""
+    """Literal alternation, longest first so "business days" beats "days";
+    an empty list matches nothing (not the empty string)."""
+    if not words:
+        return r"(?!x)x"
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
