@@ -355,6 +355,8 @@ def _parse_rule(path: Path, data: Any, detectors: Mapping[str, Any]) -> Rule:
         if not isinstance(mapping, dict):
             raise _fail(path, f"terms.{lang}", "must be a mapping term -> replacement (or a list)")
         for term, repl in mapping.items():
+            if isinstance(term, bool) or isinstance(repl, bool):
+                raise _fail(path, f"terms.{lang}.{term}", "YAML read a boolean: quote words such as yes/no/on/off")
             if not isinstance(term, (str, int)) or (repl is not None and not isinstance(repl, str)):
                 raise _fail(path, f"terms.{lang}.{term}", "a term maps to a replacement string or null")
         mapping = {str(t): r for t, r in mapping.items()}
