@@ -436,7 +436,9 @@ def load_lexicon(file: Path) -> Lexicon:
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
     before = _str_list(doc, "deadline_before", file)
     after = _str_list(doc, "deadline_after", file)
-    raw_patterns["deadline_before"] = (rf"(?:{B(_alt(before))})(?:\s+[^\s]{{1,8}}){{0,2}}\s*$" if before else r"(?!x)x")
+    fillers = _str_list(doc, "deadline_fillers", file, [])
+    filler = rf"(?:\s+(?:{_alt(fillers)})){{0,2}}" if fillers else ""
+    raw_patterns["deadline_before"] = (rf"(?:{B(_alt(before))}){filler}\s*$" if before else r"(?!x)x")
     raw_patterns["deadline_after"] = (rf"^\s*(?:{_alt(after)})" if after else r"(?!x)x")
 
     patterns = {k: _compile(v, file, k) for k, v in raw_patterns.items()}
