@@ -74,7 +74,7 @@ async def test_no_pii_reaches_a_hosted_model_and_the_answer_is_restored(provider
                                                            customer_name="Luca"), timeout=10)
     assert_no_pii(provider, ALL_PII[:2] + [EMAILS[1], PHONES[1], IBANS[0], CARDS[1], *values.values()])
     # the echoing provider got placeholders and gave them back; the caller gets the real values
-    assert "[EMAIL_1]" in draft_of(provider.requests[0])
+    assert "[EMAIL_2]" in draft_of(provider.requests[0])  # the conversation comes first in the prompt
     assert not response.backend.fallback_used, response.backend.reason
     assert response.rewrite == text
     assert "[EMAIL_" not in response.rewrite and "[PHONE_" not in response.rewrite
