@@ -64,13 +64,16 @@ def _has_cjk(text: str) -> bool:
 
 def run_greet(rule: Rule, ctx: Context) -> list[Violation]:
     """The agent's opening message (no agent message yet, and the customer has
-    at most said hello) should greet.
+    only said hello) should greet.
+
+    Without any conversation the caller may simply not have sent it, so an
+    empty conversation is not taken as proof that this is the opening.
 
     Once the customer has laid out an issue, answering it matters more than a
     ritual introduction, and a conversation excerpt without agent turns is not
     proof that the agent never spoke: the rule keeps to the opening, precision first.
     """
-    if ctx.agent_messages or not ctx.text.strip():
+    if ctx.agent_messages or not ctx.customer_messages or not ctx.text.strip():
         return []
     for msg in ctx.customer_messages:
         if not msg.strip():

@@ -151,7 +151,7 @@ def widen_for_deletion(text: str, start: int, end: int) -> tuple[int, int]:
     "will definitely be" -> delete "definitely "; "contraseña? jaja" -> delete
     " jaja"; "Hi ma'am, sure." -> delete " ma'am"; "lol, ok" -> delete "lol, ".
     """
-    before = text[start - 1] if start > 0 else ""
+    before = text[start - 1] if start > 0 else "\0"
     at_start = start == 0 or before in ".!?。!?\n" or (before == " " and start >= 2 and text[start - 2] in ".!?")
     m = re.match(r"[,;:,;:]?[ \t]+|[,,]", text[end:])
     if at_start and m:
@@ -161,6 +161,11 @@ def widen_for_deletion(text: str, start: int, end: int) -> tuple[int, int]:
     if before in " \t":
         return start - 1, end
     return start, end
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    head = text[:start].rstrip()
+    return not head or head[-1] in ".!?。!?:\n"
 
 
 def match_case(excerpt: str, suggestion: str) -> str:

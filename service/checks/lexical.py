@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from service.checks.context import Context, Detector, match_case, overlaps, widen_for_deletion
+from service.checks.context import Context, Detector, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
 from service.rulebook import Rule
 
@@ -63,7 +63,6 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?。!?:\n]\s*)$")
 _BANGS = re.compile("!{2,}|\uff01{2,}")
 
 
@@ -98,7 +97,7 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
                     pieces.append(w.lower())
                 pos = m.end()
             sugg = "".join(pieces)
-            if _SENTENCE_START.search(text[max(0, start - 3):start]) or start == 0:
+            if at_sentence_start(text, start):
                 sugg = sugg[:1].upper() + sugg[1:]
             out.append(ctx.violation(rule, start, end, sugg))
         run.clear()
@@ -108,7 +107,7 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
         caps = w.isupper() and not any(ch.isdigit() for ch in w) and "_" not in w
         if caps and run:
             gap = text[run[-1].end():m.start()]
-            if len(gap) > 3 or any(ch.isalnum() or ch == "\n" for ch in gap):
+            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;。!?" for ch in gap):
                 flush()
         if caps:
             run.append(m)
@@ -136,7 +135,10 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     for m in terms.regex.finditer(ctx.text):
         if m.group().lower() in used:
             continue
-        out.append(ctx.violation(rule, m.start(), m.end(), match_case(m.group(), terms.replacement(m.group()) or "")))
+        plain = terms.replacement(m.group()) or ""
+        if at_sentence_start(ctx.text, m.start()):
+            plain = match_case(m.group(), plain)
+        out.append(ctx.violation(rule, m.start(), m.end(), plain))
     return out
 
 
