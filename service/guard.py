@@ -193,7 +193,7 @@ class Guard:
         refusals = []
         for m in p["refusals"].finditer(d.folded):
             a, b = d.clause(m.start())
-            refusals.append((m, _topics(d, a, b, lex, exclude=(m.start(), m.end()))))
+            refusals.append((m, _topics(d, a, b, lex)))
         if not refusals:
             return []
         clauses = [(a, b, _topics(c, a, b, lex)) for a, b in c.clauses()]
@@ -204,9 +204,12 @@ class Guard:
             topical = [cl for cl in clauses if cl[2] & topics] or clauses
             if any(_negative(c.folded[a:b], lex) for a, b, _ in topical):
                 continue
-            for a, b, _ in topical:
+            for a, b, about in topical:
                 seg = c.folded[a:b]
-                if p["affirmations"].search(seg) or any(a <= k.span.start < b for k in commitments):
+                # A clause about the same thing (two shared topics), no longer
+                # negative, says the opposite even without "we can"/"sì".
+                if (p["affirmations"].search(seg) or len(about & topics) >= 2
+                        or any(a <= k.span.start < b for k in commitments)):
                     if (a, b) not in flagged:
                         flagged.add((a, b))
                         said = c.text[a:b].strip()
@@ -231,9 +234,10 @@ def _negative(segment: str, lex: Lexicon) -> bool:
                 or p["preserving"].search(segment) or p["post_negations"].search(segment))
 
 
-def _topics(t: _Text, a: int, b: int, lex: Lexicon, exclude: tuple[int, int] = (0, 0)) -> set[str]:
-    """What a clause is about: 4-letter word stems (or CJK bigrams) and fact keys."""
-    seg = t.low[a:exclude[0]] + " " + t.low[exclude[1]:b] if exclude != (0, 0) else t.low[a:b]
+def _topics(t: _Text, a: int, b: int, lex: Lexicon) -> set[str]:
+    """What a clause is about: 4-letter word stems (or CJK bigrams) and fact
+    keys, leaving out negation and affirmation words themselves."""
+    seg = t.low[a:b]
     topics: set[str] = set()
     if lex.word_boundaries:
         for w in _WORD.findall(seg):
