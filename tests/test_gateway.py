@@ -1,0 +1,270 @@
+"""The HTTP/JSON gateway against a real in-process gRPC server and the scripted provider.
+
+Every request goes over real HTTP to the gateway, which calls the real gRPC
+port: these tests check the translation (JSON mapping, status codes, headers),
+and that auth, validation and metrics are the gRPC ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import grpc
+import pytest
+
+from service.gateway import HTTP_STATUS, Gateway, HttpError, parse_timeout, start_gateway
+from tests.conftest import RunningServer, running_server, settings_for
+from tests.fakes.provider import ScriptedProvider, answer
+
+DRAFT = "lol the annual plan is $49.99 btw"
+REWRITE = "The annual plan is $49.99."
+
+
+@dataclass
+class Http:
+    server: RunningServer
+    gateway: Gateway
+    session: aiohttp.ClientSession
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.gateway.port}"
+
+    async def post(self, path: str, body: Any = None, *, data: str | bytes | None = None,
+                   headers: dict[str, str] | None = None) -> tuple[int, Any, Any]:
+        kwargs: dict[str, Any] = {"headers": headers or {}}
+        if data is not None:
+            kwargs["data"] = data
+        else:
+            kwargs["json"] = body
+        async with self.session.post(self.base + path, **kwargs) as response:
+            return response.status, await response.json(content_type=None), response.headers
+
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, Any]:
+        async with self.session.get(self.base + path, headers=headers or {}) as response:
+            return response.status, await response.read(), response.headers
+
+
+@asynccontextmanager
+async def gateway_for(provider: ScriptedProvider | None, **overrides: Any) -> AsyncIterator[Http]:
+    async with running_server(settings_for(provider, **overrides)) as server:
+        gateway = await start_gateway(server.settings, server.deps, grpc_port=server.port, port=0)
+        try:
+            async with aiohttp.ClientSession() as session:
+                yield Http(server, gateway, session)
+        finally:
+            await gateway.stop()
+
+
+@pytest.fixture
+async def http(provider: ScriptedProvider) -> AsyncIterator[Http]:
+    async with gateway_for(provider) as h:
+        yield h
+
+
+async def test_rewrite_maps_json_both_ways_and_counts_the_rpc(http: Http, provider: ScriptedProvider) -> None:
+    provider.queue(answer(REWRITE, ["no-slang"]))
+    before = http.server.metric("replyrewriter_requests_total", {"method": "Rewrite", "code": "OK"})
+    status, body, headers = await http.post("/v1/rewrite", {
+        "draft": DRAFT,
+        "conversation": [{"role": "ROLE_CUSTOMER", "text": "How much is the annual plan?"}],
+        "customerName": "Maria", "language": "en", "tone": "TONE_FRIENDLY",
+    }, headers={"X-Request-Id": "req-gw-1"})
+    assert status == 200, body
+    assert "$49.99" in body["rewrite"]
+    assert body["language"] == "en"
+    assert {c["ruleId"] for c in body["citations"]} >= {"no-slang"}
+    slang = next(c for c in body["citations"] if c["ruleId"] == "no-slang")
+    assert slang["source"] and slang["title"] and slang["message"]
+    assert "$49.99" in " ".join(body["keptFacts"])
+    assert set(body["backend"]) >= {"model", "fallbackUsed", "reason", "modelsTried", "attempts"}
+    assert headers["X-Request-Id"] == "req-gw-1"
+    assert headers["Cache-Control"] == "no-store"
+    assert http.server.metric("replyrewriter_requests_total", {"method": "Rewrite", "code": "OK"}) == before + 1
+
+
+async def test_proto_field_names_are_accepted_too(http: Http) -> None:
+    status, body, _ = await http.post("/v1/check", {"text": "thx pls wait", "customer_name": "Ann", "language": "en"})
+    assert status == 200, body
+    assert "no-slang" in {v["ruleId"] for v in body["violations"]}
+    first = body["violations"][0]
+    assert set(first) >= {"ruleId", "severity", "message", "span", "excerpt", "suggestion"}
+
+
+async def test_unknown_field_is_400_naming_it(http: Http) -> None:
+    status, body, _ = await http.post("/v1/rewrite", {"drafts": DRAFT})
+    assert status == 400
+    assert body["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0] == 3
+    assert body["status"] == "INVALID_ARGUMENT"
+    assert "drafts" in body["message"]
+
+
+@pytest.mark.parametrize("data", ["{not json", "[1, 2]", '{"tone": "TONE_LOUD"}', '{"draft": 5}'])
+async def test_malformed_json_is_400(http: Http, data: str) -> None:
+    status, body, _ = await http.post("/v1/rewrite", data=data, headers={"Content-Type": "application/json"})
+    assert status == 400
+    assert body["status"] == "INVALID_ARGUMENT"
+
+
+async def test_validation_errors_are_the_grpc_ones(http: Http) -> None:
+    status, body, _ = await http.post("/v1/rewrite", {"draft": "   "})
+    assert status == 400
+    assert body["message"].startswith("draft:")
+    before = http.server.metric("replyrewriter_requests_total", {"method": "Rewrite", "code": "INVALID_ARGUMENT"})
+    assert before >= 1  # counted by the gRPC interceptor: the gateway adds no metrics path of its own
+
+
+async def test_json_content_type_is_required(http: Http) -> None:
+    status, body, _ = await http.post("/v1/check", data='{"text": "hi"}', headers={"Content-Type": "text/plain"})
+    assert status == 415
+    assert "application/json" in body["message"]
+
+
+async def test_body_over_the_limit_is_413() -> None:
+    async with gateway_for(None, max_request_bytes=2048) as h:
+        status, body, _ = await h.post("/v1/check", {"text": "x" * 4096})
+        assert status == 413
+        assert body["status"] == "RESOURCE_EXHAUSTED"
+        assert "2048" in body["message"]
+
+
+async def test_empty_body_is_the_empty_message(http: Http) -> None:
+    status, body, _ = await http.post("/v1/check", data=b"", headers={"Content-Type": "application/json"})
+    assert status == 200
+    assert body["violations"] == []
+
+
+async def test_verify(http: Http) -> None:
+    status, body, _ = await http.post("/v1/verify", {
+        "draft": "We can't refund order 12345.", "candidate": "We will refund order 12345 today.", "language": "en"})
+    assert status == 200, body
+    assert body["honest"] is False
+    assert {f["kind"] for f in body["findings"]} & {"NEW_COMMITMENT", "FLIPPED_REFUSAL"}
+
+
+async def test_rules(http: Http) -> None:
+    status, raw, headers = await http.get("/v1/rules")
+    assert status == 200
+    rules = json.loads(raw)["rules"]
+    ids = {r["id"] for r in rules}
+    assert {"no-slang", "no-jargon", "positive-framing"} <= ids
+    assert all(r["sources"] and r["languages"] for r in rules)
+    assert headers["Content-Type"].startswith("application/json")
+
+
+async def test_feedback_is_counted_per_rule_and_outcome(http: Http) -> None:
+    labels = {"rule_id": "no-slang", "outcome": "accepted"}
+    before = http.server.metric("replyrewriter_feedback_total", labels)
+    status, body, _ = await http.post("/v1/feedback", {"outcome": "OUTCOME_ACCEPTED", "ruleIds": ["no-slang"]})
+    assert status == 200 and body == {}
+    assert http.server.metric("replyrewriter_feedback_total", labels) == before + 1
+    status, body, _ = await http.post("/v1/feedback", {"outcome": "OUTCOME_ACCEPTED", "ruleIds": ["made-up"]})
+    assert status == 400 and "made-up" in body["message"]
+    status, body, _ = await http.post("/v1/feedback", {"ruleIds": ["no-slang"]})
+    assert status == 400 and body["message"].startswith("outcome")
+
+
+async def test_auth_is_the_grpc_auth(provider: ScriptedProvider) -> None:
+    async with gateway_for(provider, auth_tokens="s3cret") as h:
+        status, body, _ = await h.post("/v1/check", {"text": "hello"})
+        assert status == 401
+        assert body == {"code": 16, "status": "UNAUTHENTICATED", "message": "missing or invalid bearer token"}
+        status, _, _ = await h.post("/v1/check", {"text": "hello"}, headers={"Authorization": "Bearer wrong"})
+        assert status == 401
+        status, _, _ = await h.post("/v1/check", {"text": "hello"}, headers={"Authorization": "Bearer s3cret"})
+        assert status == 200
+        assert h.server.metric("replyrewriter_auth_failures_total") == 2
+
+
+async def test_full_queue_is_429_with_retry_after(provider: ScriptedProvider) -> None:
+    async with gateway_for(provider, max_concurrent_model_calls=1, max_queued_rewrites=0) as h:
+        provider.queue({"delay": 1.0, **answer(REWRITE)})
+        slow = asyncio.create_task(h.post("/v1/rewrite", {"draft": DRAFT, "language": "en"}))
+        await asyncio.sleep(0.4)
+        status, body, headers = await h.post("/v1/rewrite", {"draft": "idk, maybe tomorrow", "language": "en"})
+        assert status == 429, body
+        assert body["status"] == "RESOURCE_EXHAUSTED"
+        assert int(headers["Retry-After"]) >= 1
+        assert (await slow)[0] == 200
+
+
+async def test_caller_deadline_is_forwarded(http: Http, provider: ScriptedProvider) -> None:
+    # The service answers within the caller's deadline: the model stalls, the fallback answers.
+    provider.queue({"delay": 3.0, **answer(REWRITE)})
+    started = asyncio.get_running_loop().time()
+    status, body, _ = await http.post("/v1/rewrite", {"draft": DRAFT, "language": "en"},
+                                      headers={"grpc-timeout": "800m"})
+    assert status == 200, body
+    assert body["backend"]["fallbackUsed"] is True
+    assert body["backend"]["reason"] == "deadline"
+    assert asyncio.get_running_loop().time() - started < 2.0
+    # A deadline too short for anything is the gRPC DEADLINE_EXCEEDED, as HTTP 504.
+    status, body, _ = await http.post("/v1/rewrite", {"draft": DRAFT, "language": "en"},
+                                      headers={"grpc-timeout": "1u"})
+    assert status == 504
+    assert body["status"] == "DEADLINE_EXCEEDED"
+    status, body, _ = await http.post("/v1/check", {"text": "hi"}, headers={"grpc-timeout": "soon"})
+    assert status == 400 and "grpc-timeout" in body["message"]
+
+
+async def test_grpc_server_down_is_503(provider: ScriptedProvider) -> None:
+    async with gateway_for(provider) as h:
+        await h.server.server.stop(0)
+        status, body, _ = await h.post("/v1/check", {"text": "hello"})
+        assert status == 503
+        assert body["status"] == "UNAVAILABLE"
+        assert "127.0.0.1" not in body["message"]
+
+
+async def test_demo_page_and_assets_have_a_strict_csp(http: Http) -> None:
+    status, page, headers = await http.get("/")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert b"<script" in page and b"onclick" not in page  # nothing inline for the CSP to forbid
+    status, js, headers = await http.get("/web/rewrite-widget.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert not re.search(rb"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", js)  # XSS
+    for path in ("/web/samples.json", "/web/rewrite-widget.css", "/web/demo.js"):
+        assert (await http.get(path))[0] == 200, path
+
+
+@pytest.mark.parametrize("path", ["/web/../service/config.py", "/web/%2e%2e%2fpyproject.toml", "/web/nope.js",
+                                  "/web/index.py", "/etc/passwd"])
+async def test_nothing_outside_web_is_served(http: Http, path: str) -> None:
+    status, raw, _ = await http.get(path)
+    assert status == 404
+    assert b"[project]" not in raw and b"pydantic" not in raw
+
+
+async def test_wrong_method_is_405(http: Http) -> None:
+    status, raw, headers = await http.get("/v1/rewrite")
+    assert status == 405
+    assert "POST" in headers["Allow"]
+
+
+def test_timeouts_parse_like_grpc() -> None:
+    assert parse_timeout("5S") == 5.0
+    assert parse_timeout("250m") == 0.25
+    assert parse_timeout("2M") == 120.0
+    assert parse_timeout("99H") == 600.0  # capped
+    for bad in ("", "5", "5s", "-1S", "0S", "1.5S"):
+        with pytest.raises(HttpError):
+            parse_timeout(bad)
+
+
+def test_every_grpc_code_has_an_http_status() -> None:
+    assert set(HTTP_STATUS) == set(grpc.StatusCode)
+    assert HTTP_STATUS[grpc.StatusCode.RESOURCE_EXHAUSTED] == 429
+    assert HTTP_STATUS[grpc.StatusCode.UNAVAILABLE] == 503
+    assert HTTP_STATUS[grpc.StatusCode.DEADLINE_EXCEEDED] == 504
