@@ -126,7 +126,7 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
             body = rf"(?<![0-9A-Za-z.,#:/\-]){body}(?![0-9A-Za-z.,%元块号个件次位年月日天])"
         else:
             if not _CJK.match(term[0]):
-                body = r"(?<![\w'’@#/\\.\-])" + body
+                body = r"(?<![\w@#/\\.\-])" + body
             if not _CJK.match(term[-1]):
                 body = body + r"(?![\w'’@#/\\\-])(?!\.\w)"
         parts.append(body)

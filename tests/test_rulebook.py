@@ -1,0 +1,278 @@
+"""Rulebook loading, validation errors, suggestions and precision cases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service.domain import Message, Role, Severity
+from service.rulebook import CATALOGUE, DEFAULT_PROMPTS, RulebookError, load_rulebook
+
+BOOK = load_rulebook()
+
+
+def C(text: str) -> Message:
+    return Message(Role.CUSTOMER, text)
+
+
+def A(text: str) -> Message:
+    return Message(Role.AGENT, text)
+
+
+def ids(text, conv=(), name="", lang="en"):
+    return {v.rule_id for v in BOOK.check(text, conv, name, lang)}
+
+
+def only(rule_id, text, conv=(), name="", lang="en"):
+    return [v for v in BOOK.check(text, conv, name, lang) if v.rule_id == rule_id]
+
+
+def apply(text, violations):
+    """What the fallback does: replace each excerpt with its replacement, right to left."""
+    for v in sorted(violations, key=lambda v: v.span.start, reverse=True):
+        repl = BOOK.replacement(v)
+        if repl is not None:
+            text = text[: v.span.start] + repl + text[v.span.end:]
+    return text
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def test_all_catalogue_rules_in_order_with_metadata():
+    assert tuple(BOOK.rules) == CATALOGUE
+    assert BOOK.languages == ("en", "it", "es", "zh")
+    for rule in BOOK.rules.values():
+        assert rule.title and rule.message
+        assert isinstance(rule.severity, Severity)
+        assert rule.sources and all(s.split(",")[0].endswith(".txt") for s in rule.sources)
+        assert set(rule.languages) == {"en", "it", "es", "zh"}
+
+
+def test_citation_format_matches_rules_md():
+    assert BOOK.rule("positive-framing").sources == (
+        "001_6ee733cc4e807eeb.txt, rule 5", "001_6ee733cc4e807eeb.txt, rule 6")
+    assert '000_81a6ceee5dcdde7e.txt, "Sii professionale"' in BOOK.rule("no-slang").sources
+    assert "002_1a07e3c9953d3981.txt, item 5" in BOOK.rule("no-personal-opinion").sources
+
+
+def test_rule_lookup_raises_keyerror():
+    with pytest.raises(KeyError):
+        BOOK.rule("no-such-rule")
+
+
+def test_relevant_rules_in_catalogue_order():
+    found = BOOK.check("YOU CAN UPGRADE NOW lol", (), "", "en")
+    assert [r.id for r in BOOK.relevant_rules(found)] == ["no-slang", "no-shouting"]
+
+
+# ---------------------------------------------------------------- loader validation
+
+
+@pytest.fixture
+def prompts_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "prompts"
+    shutil.copytree(DEFAULT_PROMPTS / "rules", dest / "rules")
+    shutil.copytree(DEFAULT_PROMPTS / "glossary", dest / "glossary")
+    return dest
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("file,old,new,key", [
+    ("02-no-shouting.yaml", "detector: shouting", "detector: shouting\ncolour: red", "colour"),
+    ("02-no-shouting.yaml", "severity: warning", "severity: loud", "severity"),
+    ("07-no-sarcasm.yaml", "id: no-sarcasm", "id: no-irony", "id"),
+    ("07-no-sarcasm.yaml", r"    - '\bduh\b'", r"    - '\bduh(\b'", "patterns.en["),
+    ("21-no-pressure.yaml", "title: Don't pressure the customer", "title: ''", "title"),
+    ("04-no-absolutes.yaml", "    - '\\bas always\\b'", "    - '(?<=a+)b'", "exceptions.en["),
+    ("09-show-empathy.yaml", "    empathy: ['\\bsorry\\b',", "    sympathy: ['\\bsorry\\b',", "cues.en.empathy"),
+    ("15-no-one-word-replies.yaml", '"no", certo', "no, certo", "terms.it"),
+    ("14-keep-it-short.yaml", "detector: length", "detector: lenght", "detector"),
+])
+def test_loader_names_file_and_key(prompts_copy, file, old, new, key):
+    _edit(prompts_copy / "rules" / file, old, new)
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(prompts_copy)
+    assert file in str(err.value) and key in str(err.value)
+
+
+def test_loader_missing_message(prompts_copy):
+    path = prompts_copy / "rules" / "20-no-personal-opinion.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("message:")
+    end = text.index("severity:")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(RulebookError, match=r"20-no-personal-opinion\.yaml: key 'message': missing"):
+        load_rulebook(prompts_copy)
+
+
+def test_loader_missing_rule_and_duplicate(prompts_copy):
+    (prompts_copy / "rules" / "24-mirror-customer.yaml").unlink()
+    with pytest.raises(RulebookError, match="mirror-customer"):
+        load_rulebook(prompts_copy)
+    shutil.copy(DEFAULT_PROMPTS / "rules" / "24-mirror-customer.yaml", prompts_copy / "rules" / "24-mirror-customer.yaml")
+    shutil.copy(DEFAULT_PROMPTS / "rules" / "24-mirror-customer.yaml", prompts_copy / "rules" / "25-copy.yaml")
+    with pytest.raises(RulebookError, match="25-copy.yaml: key 'id'"):
+        load_rulebook(prompts_copy)
+
+
+def test_bad_glossary_file_named(tmp_path):
+    extra = tmp_path / "tenant.yaml"
+    extra.write_text("language: en\nterms:\n  SFTP: ''\n", encoding="utf-8")
+    with pytest.raises(RulebookError, match=r"tenant\.yaml: key 'terms\.SFTP'"):
+        load_rulebook(glossary_paths=[extra])
+
+
+# ---------------------------------------------------------------- glossary per deployment
+
+
+def test_deployment_glossary_extends_and_overrides(tmp_path):
+    extra = tmp_path / "acme.yaml"
+    extra.write_text("language: en\nterms:\n  ACME-SYNC: automatic update\n  CDN: our servers\n", encoding="utf-8")
+    book = load_rulebook(glossary_paths=[extra])
+    found = [v for v in book.check("The ACME-SYNC job failed on the CDN.", (), "", "en") if v.rule_id == "no-jargon"]
+    assert [(v.excerpt, v.suggestion) for v in found] == [("ACME-SYNC", "automatic update"), ("CDN", "our servers")]
+    assert not only("no-jargon", "The ACME-SYNC job failed.")  # built-in book unchanged
+
+
+def test_jargon_the_customer_used_is_fine():
+    assert not only("no-jargon", "Your API key is in Settings.", [C("Where is my API key?")])
+    assert only("no-jargon", "Your API key is in Settings.", [C("Where is my key?")])
+
+
+def test_jargon_case_sensitive_acronyms():
+    assert not only("no-jargon", "Le api producono miele.", lang="it")
+    assert only("no-jargon", "L'API non risponde.", lang="it")
+
+
+# ---------------------------------------------------------------- suggestions as drop-in replacements
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("omg idk why that happened, pls w8", "en", "I don't know why that happened, please wait"),
+    ("YOU CAN UPGRADE FROM THE SETTINGS PAGE!!!", "en", "You can upgrade from the settings page!"),
+    ("Hi ma'am, sure.", "en", "Hi, sure."),
+    ("Thank you sir for waiting.", "en", "Thank you for waiting."),
+    ("Buenos días señora, ¿cuál es el problema?", "es", "Buenos días, ¿cuál es el problema?"),
+    ("女士您好,请讲。", "zh", "您好,请讲。"),
+    ("哈哈 不知道呢 886", "zh", "不知道呢 再见"),
+    ("xq no pone bien la contraseña? jaja", "es", "xq no pone bien la contraseña?"),
+    ("The fix will definitely be live by Friday.", "en", "The fix will be live by Friday."),
+    ("It always works.", "en", "It usually works."),
+    ("NO, L'ORDINE È GIÀ PARTITO.", "it", "No, l'ordine è già partito."),
+    ("Please check the FAQ ID AND THE PDF NOW.", "en", "Please check the FAQ ID and the PDF now."),
+])
+def test_suggestions_apply_literally(text, lang, expected):
+    found = [v for v in BOOK.check(text, (), "", lang)
+             if v.rule_id in ("no-slang", "no-shouting", "neutral-address", "no-absolutes")]
+    assert apply(text, found) == expected
+
+
+def test_neutral_address_suggests_the_name():
+    conv = [C("Hi, I need help with my account, my name is Priya.")]
+    found = BOOK.check("Hi ma'am, sure.", conv, "", "en")
+    assert [(v.rule_id, v.excerpt, v.suggestion) for v in found] == [("neutral-address", "ma'am", "Priya")]
+    assert apply("Hi ma'am, sure.", found) == "Hi Priya, sure."
+    found = only("neutral-address", "Buongiorno signora Bianchi, verifico.", name="Bianchi", lang="it")
+    assert apply("Buongiorno signora Bianchi, verifico.", found) == "Buongiorno Bianchi, verifico."
+
+
+def test_jargon_suggestion_keeps_facts():
+    text = "The S3 presigned URL expired, so the CDN returns a 403; I'll re-trigger the webhook."
+    found = only("no-jargon", text)
+    out = apply(text, found)
+    assert "403" in out and "download link" in out and "CDN" not in out
+
+
+def test_never_has_no_literal_replacement():
+    (v,) = only("no-absolutes", "We never share your data.")
+    assert v.excerpt == "never" and BOOK.replacement(v) is None
+
+
+def test_slang_expansion_keeps_case():
+    (v,) = only("no-slang", "Pls hold on.")
+    assert v.suggestion == "Please"
+
+
+# ---------------------------------------------------------------- precision
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Check the FAQ or the PDF; your ID is on the invoice.", "en"),
+    ("Your order X200 ships via UPS, ETA Monday.", "en"),
+    ("Never mind, I found it!", "en"),
+    ("No problem, I can help with that.", "en"),
+    ("We're always happy to help.", "en"),
+    ("Come mai non riesce ad accedere?", "it"),
+    ("Trova le FAQ e il PDF nell'area clienti.", "it"),
+    ("Puede consultar el PDF con su DNI.", "es"),
+    ("您的订单886号已经发货,金额233元。", "zh"),
+    ("Send it to u.smith@example.com or see https://x.example/pls/lol", "en"),
+])
+def test_no_false_alarms(text, lang):
+    assert not ids(text, (), "", lang) & {
+        "no-shouting", "no-absolutes", "no-slang", "positive-framing", "no-jargon", "no-unkept-promises"}
+
+
+def test_customer_slang_may_be_mirrored():
+    assert not only("no-slang", "lol, that's a good one! Let me check.", [C("lol my cat did it")])
+    assert only("no-slang", "lol, that's a good one! Let me check.", [C("my cat did it")])
+
+
+def test_neutral_address_when_customer_used_it():
+    assert not only("neutral-address", "Of course, madam, right away.", [C("I'm Madam Chen, call me madam")])
+
+
+def test_dont_ask_twice_per_kind():
+    assert only("dont-ask-twice", "Sure, what's your phone number?", [C("My phone number is 555-0142")])
+    assert only("dont-ask-twice", "What's your email?", [C("it's jo@example.com")])
+    assert only("dont-ask-twice", "Could I have your order number?", [C("Order 10552 is late")])
+    assert only("dont-ask-twice", "What's your name?", [C("Hi")], name="Priya")
+    assert not only("dont-ask-twice", "What's your email?", [C("My phone is 555-0142")])
+    assert not only("dont-ask-twice", "Your email is on file.", [C("it's jo@example.com")])
+
+
+def test_escalation_honoured_later_is_fine():
+    conv = [C("I want a manager."), A("Sure, I'm transferring you to my supervisor now.")]
+    assert not only("honor-escalation", "Thanks for waiting.", conv)
+    conv = [C("I want a manager."), A("Let me check first.")]
+    assert only("honor-escalation", "Here is your tracking link.", conv)
+
+
+def test_greeting_only_at_the_opening():
+    assert only("greet-properly", "What's the issue?", [C("Hi")])
+    assert not only("greet-properly", "Hello! What's the issue?", [C("Hi")])
+    assert not only("greet-properly", "What's the issue?", [C("Hi"), A("Hi, I'm Sam!")])
+    assert not only("greet-properly", "What's the issue?")
+
+
+def test_use_name_once_known():
+    assert only("use-name", "Sure, I can help with that.", name="Priya")
+    assert not only("use-name", "Sure Priya, I can help with that.", name="Priya")
+    assert not only("use-name", "Sure, I can help with that.", [C("Hi"), A("Hi Priya!")], name="Priya")
+
+
+def test_mirror_customer():
+    conv = [C("Dov'è il mio ordine? È in ritardo.")]
+    assert only("mirror-customer", "Sure, I'll check your order right away.", conv, lang="it")
+    assert not only("mirror-customer", "Certo, controllo subito il suo ordine.", conv, lang="it")
+    assert not only("mirror-customer", "Ok!", conv, lang="it")
+
+
+def test_spans_are_sorted_and_excerpts_match():
+    text = "omg IDK!!! u should have read the FAQ, ma'am"
+    found = BOOK.check(text, (C("hi"),), "", "en")
+    assert [v.span.start for v in found] == sorted(v.span.start for v in found)
+    for v in found:
+        assert text[v.span.start:v.span.end] == v.excerpt
+
+
+def test_unsupported_language_checks_nothing_language_specific():
+    assert BOOK.check("lol", (), "", "fr") == []
