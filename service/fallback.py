@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import yaml
 
@@ -214,6 +214,7 @@ class _Structure:
     empathy: bool
     closing: str
     name: str
+    agent: str
 
     @staticmethod
     def decide(conversation: Sequence[Message], draft: str, data: _LangData, name: str,
@@ -230,11 +231,12 @@ class _Structure:
         closing = ""
         if last_customer and data.thanks_re.search(last_customer) and not data.closing_re.search(draft):
             closing = data.closing_question.format(name=data.name_in_closing.format(name=name) if name else "")
-        return _Structure(greeting, empathy, closing, name)
+        return _Structure(greeting, empathy, closing, name, agent)
 
     def apply(self, body: str, data: _LangData) -> str:
         parts = []
-        if self.greeting:
+        # A draft that already introduces the agent keeps its own greeting.
+        if self.greeting and not (self.agent and self.agent in body):
             body = _strip_greeting(body, data, self.name)
             parts.append(self.greeting)
         if self.empathy:
@@ -307,7 +309,3 @@ def _upper_match(m: re.Match[str]) -> str:
 def _capitalise_first(text: str) -> str:
     return _SENTENCE_START.sub(_upper_match, text, count=1)
 
-
-def load_fallback_data(data_dir: Path = DEFAULT_FALLBACK_DIR) -> dict[str, Any]:
-    """Validate every fallback file (for start-up checks); returns the parsed data."""
-    return {f.stem: _load(f) for f in sorted(Path(data_dir).glob("*.yaml"))}

@@ -71,7 +71,7 @@ class _Text:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.text = text
         self.folded = fold(text)
-        self.low = self.folded.casefold() if len(self.folded.casefold()) == len(self.folded) else self.folded.lower()
+        self.low = _lower_same_length(self.folded)
         self.facts = lex.extract(text)
         bounds = {0, len(text)}
         for m in _CLAUSE_PUNCT.finditer(self.folded):
@@ -167,10 +167,6 @@ class Guard:
         return out
 
     # -- commitments -------------------------------------------------------
-    def commitments(self, text: str, language: str = "en") -> list[_Commitment]:
-        lex = pick(self._lexicons, language)
-        return _find_commitments(_Text(text, lex), lex)
-
     def _commitments(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
         made = {k.category for k in _find_commitments(d, lex)}
         out = []
@@ -221,6 +217,14 @@ class Guard:
                             Span(a, b)))
                     break
         return out
+
+
+def _lower_same_length(s: str) -> str:
+    """Lower case without changing indices ("İ".lower() is two code points)."""
+    low = s.lower()
+    if len(low) == len(s):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 
 def _inner(f: Fact) -> str:
