@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import yaml
 
@@ -56,6 +56,7 @@ class _LangData:
     apology_re: re.Pattern[str]
     closing_re: re.Pattern[str]
     name_cues: tuple[re.Pattern[str], ...]
+    deletable_re: re.Pattern[str]
     word_boundaries: bool
 
 
@@ -111,6 +112,7 @@ def _load(file: Path) -> _LangData:
         greeting_re=regex_list("greeting_cues"), thanks_re=regex_list("thanks_cues"),
         upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
         closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
+        deletable_re=regex_list("deletable", bounded=False),
         word_boundaries=wb,
     )
 
@@ -125,14 +127,24 @@ class _Edit:
 class FallbackRewriter:
     """Rule-based rewrite of a draft; its output always passes the guard."""
 
-    def __init__(self, data_dir: Path = DEFAULT_FALLBACK_DIR, guard: Guard | None = None) -> None:
+    def __init__(self, data_dir: Path = DEFAULT_FALLBACK_DIR, guard: Guard | None = None,
+                 replacement: Callable[[Violation], str | None] | None = None) -> None:
+        """``guard`` defaults to one loaded from the sibling ``guard`` directory.
+
+        ``replacement`` (e.g. ``Rulebook.replacement``) tells an empty
+        suggestion meaning "delete this" from "no safe replacement" (None).
+        Without it, an empty suggestion deletes only a gendered address, an
+        absolute, or slang the language data lists as ``deletable``.
+        """
         files = sorted(Path(data_dir).glob("*.yaml"))
         if not files:
             raise FallbackDataError(data_dir, "(directory)", "no <lang>.yaml fallback files found")
         self._data = {f.stem: _load(f) for f in files}
         if "en" not in self._data:
             raise FallbackDataError(data_dir, "en", "the English data (en.yaml) is required as the default")
-        self._guard = guard or Guard()
+        sibling = Path(data_dir).parent / "guard"
+        self._guard = guard or (Guard(sibling) if sibling.is_dir() else Guard())
+        self._replacement = replacement
 
     def rewrite(self, draft: str, violations: Sequence[Violation], conversation: Sequence[Message] = (),
                 customer_name: str = "", agent_name: str = "", brand_name: str = "",
@@ -141,7 +153,7 @@ class FallbackRewriter:
         data = self._data.get(base) or self._data["en"]
         facts = self._guard.facts(draft, base)
         name = customer_name.strip() or _name_from(conversation, data)
-        edits = self._edits(draft, violations, facts, conversation, name, base)
+        edits = self._edits(draft, violations, facts, conversation, name, base, data)
         structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip())
 
         def honest(text: str) -> bool:
@@ -163,7 +175,7 @@ class FallbackRewriter:
 
     # -- edits -------------------------------------------------------------
     def _edits(self, draft: str, violations: Sequence[Violation], facts: list[Fact],
-               conversation: Sequence[Message], name: str, language: str) -> list[_Edit]:
+               conversation: Sequence[Message], name: str, language: str, data: _LangData) -> list[_Edit]:
         allowed = {f.key for f in facts}
         for m in conversation:
             allowed.update(f.key for f in self._guard.facts(m.text, language))
@@ -175,7 +187,9 @@ class FallbackRewriter:
                 continue
             if draft[s:e] != v.excerpt:
                 continue  # the span does not point at the excerpt: don't guess
-            repl = v.suggestion
+            repl = self._replacement_for(v, data)
+            if repl is None:
+                continue
             if v.rule_id == "neutral-address" and not repl and name:
                 repl = name
             if not self._keeps_facts(repl, [f for f in facts if f.span.start < e and s < f.span.end],
@@ -184,6 +198,17 @@ class FallbackRewriter:
             edits.append(_Edit(s, e, repl))
             last_end = e
         return edits
+
+    def _replacement_for(self, v: Violation, data: _LangData) -> str | None:
+        if self._replacement is not None:
+            return self._replacement(v)
+        if v.suggestion:
+            return v.suggestion
+        if v.rule_id in ("neutral-address", "no-absolutes"):
+            return ""
+        if v.rule_id == "no-slang" and data.deletable_re.fullmatch(v.excerpt.strip()):
+            return ""
+        return None
 
     def _keeps_facts(self, replacement: str, covered: list[Fact], allowed: set[str], language: str) -> bool:
         new = self._guard.facts(replacement, language)

@@ -202,3 +202,19 @@ def test_bad_fallback_data_fails_naming_file_and_key(tmp_path: Path) -> None:
     f.write_text(f.read_text(encoding="utf-8").replace("closing_question:", "closing_questionx:"), encoding="utf-8")
     with pytest.raises(FallbackDataError, match=r"es\.yaml.*'closing_question'"):
         FallbackRewriter(d)
+
+
+def test_an_empty_suggestion_deletes_only_what_is_safe_to_delete(fb: FallbackRewriter) -> None:
+    draft = "xq no pone bien la contraseña? jaja"
+    out = run(fb, draft, [("no-slang", "xq", ""), ("no-slang", "jaja", ""), ("no-jargon", "contraseña", "")],
+              AGENT_SAID, "es")
+    assert out == "Xq no pone bien la contraseña?"
+
+
+def test_the_rulebook_can_say_which_empty_suggestions_are_deletions() -> None:
+    decided = {"xq": None, "jaja": "", "contraseña": ""}
+    fb = FallbackRewriter(replacement=lambda v: decided[v.excerpt])
+    draft = "xq no pone bien la contraseña? jaja"
+    out = run(fb, draft, [("no-slang", "xq", ""), ("no-slang", "jaja", ""), ("no-jargon", "contraseña", "")],
+              AGENT_SAID, "es")
+    assert out == "Xq no pone bien la?"
