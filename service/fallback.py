@@ -191,7 +191,11 @@ class FallbackRewriter:
             if repl is None:
                 continue
             if v.rule_id == "neutral-address" and not repl and name:
-                repl = name
+                core = v.excerpt.strip()
+                lead = v.excerpt[:len(v.excerpt) - len(v.excerpt.lstrip())]
+                repl = lead + name + v.excerpt[len(lead) + len(core):]
+            if data.word_boundaries and _cuts_a_word(draft, s, e):
+                continue  # "U" inside "Unfortunately" is not the slang "u"
             if not self._keeps_facts(repl, [f for f in facts if f.span.start < e and s < f.span.end],
                                      allowed, language):
                 continue
@@ -273,6 +277,12 @@ class _Structure:
         return data.joiner.join(parts)
 
 
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    """True when [start, end) begins or ends in the middle of a word."""
+    return (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or \
+        (end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
+
+
 def _name_from(conversation: Sequence[Message], data: _LangData) -> str:
     for m in conversation:
         if m.role is not Role.CUSTOMER:
@@ -287,7 +297,9 @@ def _name_from(conversation: Sequence[Message], data: _LangData) -> str:
 def _strip_greeting(body: str, data: _LangData, name: str) -> str:
     """Drop the draft's own bare greeting ("Hi Priya," "Buenos días,") before ours,
     which already greets and names the customer. Anything else stays."""
-    m = data.greeting_re.match(body)
+    lead = re.match(rf"{re.escape(name)}\s*", body) if name else None
+    offset = lead.end() if lead else 0
+    m = data.greeting_re.match(body, offset)
     if not m:
         return body
     rest = body[m.end():]

@@ -108,31 +108,85 @@ class Rule:
         return self.cues.get(language, {}).get(name)
 
 
-def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One alternation for a term list, longest first, with boundaries that suit each term.
+def _trie(words: Iterable[str]) -> str:
+    """A regex for a set of literals as a trie ("pls|plz" -> "pl[sz]"), so the engine
+    does not try every alternative at every position; longer matches win."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
 
-    Latin terms must stand alone (not inside a word, an email, a URL or a
-    code); CJK terms need no boundary; numeric slang ("886") must not touch
-    other digits or a unit, so amounts and order numbers never match.
-    Terms with an upper-case letter match case-sensitively (API is jargon,
-    "api" is Italian for bees); the others ignore case.
+    def render(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return render(root)
+
+
+# Characters that make a Latin term part of something bigger: an email, a URL, a code, a word.
+_BEFORE = set("@#/\\.-")
+_AFTER = set("'’@#/\\-")
+_AFTER_UNITS = set("0123456789.,%元块号个件次位年月日天")
+
+
+def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One trie-shaped regex for a term list.
+
+    Latin terms start at a word boundary (``term_ok`` then rejects matches
+    inside an email, a URL or a code); CJK terms need no boundary; numeric
+    slang ("886") must not touch other digits. Terms with an upper-case letter
+    match case-sensitively (API is jargon, "api" is Italian for bees); the
+    others ignore case.
     """
-    parts = []
-    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
-        body = re.escape(term)
-        if not any(ch.isupper() for ch in term):
-            body = f"(?i:{body})"
-        if term.isdigit():
-            body = rf"(?<![0-9A-Za-z.,#:/\-]){body}(?![0-9A-Za-z.,%元块号个件次位年月日天])"
-        else:
-            if not _CJK.match(term[0]):
-                body = r"(?<![\w@#/\\.\-])" + body
-            if not _CJK.match(term[-1]):
-                body = body + r"(?![\w'’@#/\\\-])(?!\.\w)"
-        parts.append(body)
-    if not parts:
+    terms = {t for t in terms if t}
+    cjk = [t for t in terms if _CJK.match(t[0])]
+    digits = [t for t in terms if t.isdigit()]
+    latin = [t for t in terms if t not in cjk and t not in digits]
+    ci = [t.lower() for t in latin if not any(ch.isupper() for ch in t)]
+    cs = [t for t in latin if any(ch.isupper() for ch in t)]
+    branches = []
+    word_parts = ([f"(?i:{_trie(ci)})"] if ci else []) + ([_trie(cs)] if cs else [])
+    if word_parts:
+        branches.append(r"\b(?:" + "|".join(word_parts) + ")")
+    if cjk:
+        branches.append(_trie(cjk))
+    if digits:
+        branches.append(r"(?=\d)(?<![0-9A-Za-z.,#:/\-])(?:" + _trie(digits) + ")")
+    if not branches:
         return None
-    return re.compile("|".join(parts))
+    return re.compile("|".join(branches))
+
+
+def term_ok(text: str, start: int, end: int) -> bool:
+    """Whether a term match stands alone (not inside a word, email, URL, code or amount)."""
+    first, last = text[start], text[end - 1]
+    if first.isdigit() and last.isdigit():
+        nxt = text[end] if end < len(text) else ""
+        return not nxt or not (nxt in _AFTER_UNITS or (nxt.isascii() and nxt.isalnum()))
+    if not _CJK.match(first) and start > 0 and text[start - 1] in _BEFORE:
+        return False
+    if not _CJK.match(last) and end < len(text):
+        nxt = text[end]
+        if (nxt.isalnum() and not _CJK.match(nxt)) or nxt == "_" or nxt in _AFTER:
+            return False
+        if nxt == "." and end + 1 < len(text) and text[end + 1].isalnum():
+            return False
+    return True
+
+
+def find_terms(regex: re.Pattern[str] | None, text: str):
+    """Matches of a term regex that stand alone (see ``term_ok``)."""
+    if regex is None or not text:
+        return
+    for m in regex.finditer(text):
+        if m.end() > m.start() and term_ok(text, m.start(), m.end()):
+            yield m
 
 
 class Rulebook:

@@ -6,7 +6,7 @@ import re
 
 from service.checks.context import Context, Detector, widen_for_deletion
 from service.domain import Violation
-from service.rulebook import Rule
+from service.rulebook import Rule, find_terms
 
 _SPACE_OR_PUNCT = re.compile(r"[\s,,]*")
 
@@ -21,12 +21,14 @@ def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
     if terms is None or terms.regex is None:
         return []
     text = ctx.text
-    used = {m.group().lower() for m in terms.regex.finditer(ctx.customer_blob)} if ctx.customer_blob else set()
-    name = ctx.name
+    used: set[str] | None = None
     out = []
-    for m in terms.regex.finditer(text):
+    for m in find_terms(terms.regex, text):
+        if used is None:  # scan the customer's messages only when the draft has such a word
+            used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
         if m.group().lower() in used:
             continue
+        name = ctx.name
         start, end = m.start(), m.end()
         if name:
             gap = _SPACE_OR_PUNCT.match(text, end)

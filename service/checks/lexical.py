@@ -10,7 +10,7 @@ import re
 
 from service.checks.context import Context, Detector, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
-from service.rulebook import Rule
+from service.rulebook import Rule, find_terms
 
 
 def _exception_spans(rule: Rule, ctx: Context) -> list[tuple[int, int]]:
@@ -40,23 +40,30 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
     excepted = _exception_spans(rule, ctx)
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
-        used: set[str] = set()
-        if rule.params.get("exempt_if_customer_used") and ctx.customer_blob:
-            used = {m.group().lower() for m in terms.regex.finditer(ctx.customer_blob)}
-        for m in terms.regex.finditer(text):
+        used: set[str] | None = None
+        for m in find_terms(terms.regex, text):
             word = m.group()
-            if word.lower() in used or overlaps(excepted, m.start(), m.end()):
+            if rule.params.get("exempt_if_customer_used"):
+                if used is None:  # scan the customer's messages only when the draft has a term
+                    used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
+                if word.lower() in used:
+                    continue
+            if overlaps(excepted, m.start(), m.end()):
                 continue
             s, e, sugg = _suggest(ctx, m.start(), m.end(), terms.replacement(word))
             out.append(ctx.violation(rule, s, e, sugg))
     for entry in rule.patterns.get(lang, ()):
-        if entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob):
-            continue
-        if entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob):
-            continue
+        allowed: bool | None = None
         for m in entry.regex.finditer(text):
             if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
                 continue
+            if allowed is None:  # the customer's side is read only once the draft matches
+                allowed = not (
+                    (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
+                    or (entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob))
+                )
+            if not allowed:
+                break
             s, e, sugg = _suggest(ctx, m.start(), m.end(), entry.suggestion)
             out.append(ctx.violation(rule, s, e, sugg))
     return out
@@ -128,11 +135,11 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
         return []
-    used: set[str] = set()
-    if ctx.customer_blob:
-        used = {m.group().lower() for m in terms.regex.finditer(ctx.customer_blob)}
+    used: set[str] | None = None
     out = []
-    for m in terms.regex.finditer(ctx.text):
+    for m in find_terms(terms.regex, ctx.text):
+        if used is None:  # scan the customer's messages only when the draft has a term
+            used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
         if m.group().lower() in used:
             continue
         plain = terms.replacement(m.group()) or ""
