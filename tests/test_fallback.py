@@ -218,3 +218,22 @@ def test_the_rulebook_can_say_which_empty_suggestions_are_deletions() -> None:
     out = run(fb, draft, [("no-slang", "xq", ""), ("no-slang", "jaja", ""), ("no-jargon", "contraseña", "")],
               AGENT_SAID, "es")
     assert out == "Xq no pone bien la?"
+
+
+def test_a_suggestion_that_cuts_a_word_is_skipped(fb: FallbackRewriter) -> None:
+    draft = "Unfortunately it is up to u."
+    out = fb.rewrite(draft, [Violation("no-slang", Severity.WARNING, "", Span(0, 1), "U", "You"),
+                             Violation("no-slang", Severity.WARNING, "", Span(26, 27), "u", "you")],
+                     [Message(Role.AGENT, "hi")])
+    assert out == "Unfortunately it is up to you."
+
+
+@pytest.mark.parametrize("lang,draft,excerpt,expected", [
+    ("es", "Buenos días señora, ¿cuál es el problema?", " señora", "Hola Sam, soy Alex. ¿Cuál es el problema?"),
+    ("zh", "女士您好,请讲。", "女士", "您好，Sam！我是客服Alex。请讲。"),
+])
+def test_gendered_address_becomes_the_name_and_the_old_greeting_goes(
+        fb: FallbackRewriter, lang: str, draft: str, excerpt: str, expected: str) -> None:
+    out = run(fb, draft, [("neutral-address", excerpt, "")], [("customer", "…")], lang,
+              customer_name="Sam", agent_name="Alex")
+    assert out == expected
