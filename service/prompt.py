@@ -25,6 +25,16 @@ from service.errors import MalformedOutput
 # Rules every rewrite follows, whether or not the draft broke them.
 ALWAYS_ON_RULES = ("no-unkept-promises", "positive-framing", "keep-it-short")
 _MARKER = re.compile(r"<<<|>>>")
+_WORD = re.compile(r"[\w']+")
+_VARIABLE = re.compile(r"\$\w+")
+# A run of this many words shared with the instructions is an echo of them,
+# longer than any phrase a reply shares with them by chance.
+_ECHO_WORDS = 6
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    return {tuple(words[i:i + _ECHO_WORDS]) for i in range(len(words) - _ECHO_WORDS + 1)}
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class PromptBuilder:
         self._system = load("system.txt")
         self._user = load("user.txt")
         self._feedback = load("feedback.txt")
+        self._instructions = set().union(*(
+            _shingles(line) for t in (self._system, self._user, self._feedback)
+            for line in _VARIABLE.sub("\n", t.template).splitlines()))
         tones = yaml.safe_load((templates_dir / "tones.yaml").read_text(encoding="utf-8"))
         self._tones = {Tone(key): str(value) for key, value in tones.items()}
 
@@ -72,6 +85,16 @@ class PromptBuilder:
             draft=_quote(draft),
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def echoes_instructions(self, text: str, *quoted: str) -> bool:
+        """Whether ``text`` repeats the prompt's own wording (a leaked system
+        prompt), beyond what the quoted draft and conversation contain."""
+        echoed = _shingles(text) & self._instructions
+        for q in quoted:
+            if not echoed:
+                break
+            echoed -= _shingles(q)
+        return bool(echoed)
 
     def with_feedback(self, messages: Sequence[dict[str, str]], rejected_answer: str,
                       findings: Sequence[Finding]) -> list[dict[str, str]]:

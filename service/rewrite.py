@@ -27,7 +27,7 @@ from service.domain import (
     Usage,
     Violation,
 )
-from service.errors import DeadlineTooShort, ModelError, ModelTimeout, Overloaded
+from service.errors import DeadlineTooShort, MalformedOutput, ModelError, ModelTimeout, Overloaded
 from service.fallback import FallbackRewriter
 from service.guard import Guard
 from service.llm import CallReport, ModelClient
@@ -121,6 +121,9 @@ class RewritePipeline:
             answer = parse_answer(text)
             if redactor is not None:
                 answer = ModelRewrite(redactor.restore(answer.rewrite), answer.rules)
+            if self._prompts.echoes_instructions(answer.rewrite, request.draft,
+                                                 *(m.text for m in request.conversation)):
+                raise MalformedOutput("the answer repeats the prompt's instructions")
             return answer
 
         findings: tuple[Finding, ...] = ()
