@@ -378,9 +378,11 @@ def load_lexicon(file: Path) -> Lexicon:
     B = (lambda s: _bounded(s, True)) if wb else (lambda s: s)
     nb = rf"(?<![{_ASCII_WORD}])"   # ASCII-only boundaries work next to CJK text
     na = rf"(?![{_ASCII_WORD}])"
-    num = r"\d+(?:[.,]\d+)*"
+    # Numbers start only where a number starts: without the lookbehind every
+    # digit of "1.1.1.1…" would start a match that scans to the end (quadratic).
+    num = r"(?<![\d.,])\d+(?:[.,]\d+)*"
     numw = _alt(number_words)
-    cjk_num = f"[{_CJK_DIGITS}]+" if cjk else ""
+    cjk_num = f"(?<![{_CJK_DIGITS}])[{_CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
     months_alt = B(_alt(months))
     conn = _str_list(doc, "date_connectors", file, [])
@@ -399,9 +401,9 @@ def load_lexicon(file: Path) -> Lexicon:
     sfx = _str_list(doc, "time_suffixes", file, [])
 
     raw_patterns: dict[str, str] = {
-        "url": rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、]+|{nb}(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"“”。，]*)?{na}",
-        "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
-        "phone": rf"(?<![A-Za-z0-9_+])\+?\(?\d(?:[\d]|[ \-.()](?=[\d(]))+\d{na}",
+        "url": rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、]+|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"“”。，]*)?{na}",
+        "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+        "phone": rf"(?<![A-Za-z0-9_+\-.()])\+?\(?\d(?:[\d]|[ \-.()](?=[\d(]))+\d{na}",
         "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",
         "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
         "date_named": (rf"{nb}(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
@@ -411,7 +413,7 @@ def load_lexicon(file: Path) -> Lexicon:
         "percent": rf"(?P<n1>{numx})\s?(?:{pct_after})" + (rf"|(?:{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
         "duration": rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<u>{B(_alt(units))})",
         "weekday": B(_alt(weekdays)),
-        "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|{nb}(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
+        "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
         "word": r"(?<![\w'’])[^\W\d_][\w'’-]*",
     }

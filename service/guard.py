@@ -186,33 +186,42 @@ class Guard:
     # -- refusals ----------------------------------------------------------
     def _refusals(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
         p = lex.patterns
-        refusals = []
+        refusals: dict[frozenset[str], re.Match[str]] = {}
         for m in p["refusals"].finditer(d.folded):
             a, b = d.clause(m.start())
-            refusals.append((m, _topics(d, a, b, lex)))
+            refusals.setdefault(frozenset(_topics(d, a, b, lex)), m)   # same topics, same verdict
         if not refusals:
             return []
-        clauses = [(a, b, _topics(c, a, b, lex)) for a, b in c.clauses()]
-        commitments = _find_commitments(c, lex)
+        spans = c.clauses()
+        starts = [a for a, _ in spans]
+        topics = [_topics(c, a, b, lex) for a, b in spans]
+        negative = [_negative(c.folded[a:b], lex) for a, b in spans]
+        says_yes = [bool(p["affirmations"].search(c.folded[a:b])) for a, b in spans]
+        for k in _find_commitments(c, lex):
+            i = bisect.bisect_right(starts, k.span.start) - 1
+            if i >= 0:
+                says_yes[i] = True
+        by_topic: dict[str, list[int]] = {}
+        for i, ts in enumerate(topics):
+            for t in ts:
+                by_topic.setdefault(t, []).append(i)
         out = []
-        flagged: set[tuple[int, int]] = set()
-        for m, topics in refusals:
-            topical = [cl for cl in clauses if cl[2] & topics] or clauses
-            if any(_negative(c.folded[a:b], lex) for a, b, _ in topical):
+        flagged: set[int] = set()
+        for about, m in refusals.items():
+            topical = sorted({i for t in about for i in by_topic.get(t, ())}) or range(len(spans))
+            if any(negative[i] for i in topical):
                 continue
-            for a, b, about in topical:
-                seg = c.folded[a:b]
+            for i in topical:
                 # A clause about the same thing (two shared topics), no longer
                 # negative, says the opposite even without "we can"/"sì".
-                if (p["affirmations"].search(seg) or len(about & topics) >= 2
-                        or any(a <= k.span.start < b for k in commitments)):
-                    if (a, b) not in flagged:
-                        flagged.add((a, b))
-                        said = c.text[a:b].strip()
+                if says_yes[i] or len(about & topics[i]) >= 2:
+                    if i not in flagged:
+                        flagged.add(i)
+                        a, b = spans[i]
                         out.append(Finding(
                             FindingKind.FLIPPED_REFUSAL,
                             f'The draft refuses ("{d.text[m.start():m.end()]}", draft characters '
-                            f'{m.start()}-{m.end()}) but the rewrite says "{said}" '
+                            f'{m.start()}-{m.end()}) but the rewrite says "{c.text[a:b].strip()}" '
                             f"(rewrite characters {a}-{b}), which reads as a yes.",
                             Span(a, b)))
                     break

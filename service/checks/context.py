@@ -58,6 +58,12 @@ class Context:
         self.customer_name = customer_name.strip()
         self.language = language
 
+    @cached_property
+    def lower(self) -> str:
+        from service.rulebook import lower_text
+
+        return lower_text(self.text)
+
     # ---- conversation facts
     @cached_property
     def customer_messages(self) -> tuple[str, ...]:
@@ -91,13 +97,9 @@ class Context:
         if rule is None:
             return ""
         for text in reversed(self.customer_messages):
-            for lang in rule.languages:
-                cue = rule.cue(lang, "name_given")
-                if cue is None:
-                    continue
-                m = cue.search(text)
-                if m and m.groupdict().get("name"):
-                    return m.group("name").strip()
+            m = self.any_language_cue(rule, "name_given", (text,))
+            if m:
+                return next((v.strip() for k, v in m.groupdict().items() if k.endswith("_name") and v), "")
         return ""
 
     @cached_property
@@ -110,16 +112,15 @@ class Context:
         return tuple(out)
 
     def any_language_cue(self, rule: "Rule", name: str, texts: Iterable[str]) -> re.Match[str] | None:
-        """First match of cue ``name`` of any of the rule's languages in ``texts``
+        """First match of cue ``name`` in any of the rule's languages in ``texts``
         (a customer may write in another language than the reply)."""
-        order = [self.language] + [l for l in rule.languages if l != self.language]
+        cue = self.book.any_language_cues[rule.id].get(name)
+        if cue is None:
+            return None
         for text in texts:
-            for lang in order:
-                cue = rule.cue(lang, name)
-                if cue is not None:
-                    m = cue.search(text)
-                    if m:
-                        return m
+            m = cue.search(text)
+            if m:
+                return m
         return None
 
     # ---- building violations

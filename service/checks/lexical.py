@@ -15,7 +15,7 @@ from service.rulebook import Rule, find_terms
 
 def _exception_spans(rule: Rule, ctx: Context) -> list[tuple[int, int]]:
     exc = rule.exceptions.get(ctx.language)
-    return [m.span() for m in exc.finditer(ctx.text)] if exc is not None else []
+    return [m.span() for m in exc.finditer(ctx.lower)] if exc is not None else []
 
 
 def _suggest(ctx: Context, start: int, end: int, replacement: str | None) -> tuple[int, int, str]:
@@ -52,20 +52,27 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
                 continue
             s, e, sugg = _suggest(ctx, m.start(), m.end(), terms.replacement(word))
             out.append(ctx.violation(rule, s, e, sugg))
-    for entry in rule.patterns.get(lang, ()):
-        allowed: bool | None = None
-        for m in entry.regex.finditer(text):
+    entries = rule.patterns.get(lang, ())
+    if entries:
+        alternation, one_by_one = rule.combined[lang]
+        matches: list[tuple[int, re.Match[str]]] = []
+        if alternation is not None:
+            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(ctx.lower))
+        for i in one_by_one:
+            matches.extend((i, m) for m in entries[i].regex.finditer(text))
+        allowed: dict[int, bool] = {}
+        for i, m in matches:
             if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
                 continue
-            if allowed is None:  # the customer's side is read only once the draft matches
-                allowed = not (
+            if i not in allowed:  # the customer's side is read only once the draft matches
+                entry = entries[i]
+                allowed[i] = not (
                     (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
                     or (entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob))
                 )
-            if not allowed:
-                break
-            s, e, sugg = _suggest(ctx, m.start(), m.end(), entry.suggestion)
-            out.append(ctx.violation(rule, s, e, sugg))
+            if allowed[i]:
+                s, e, sugg = _suggest(ctx, m.start(), m.end(), entries[i].suggestion)
+                out.append(ctx.violation(rule, s, e, sugg))
     return out
 
 
