@@ -148,7 +148,7 @@ class Guard:
                 continue
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
-                f'The rewrite leaves out the {KIND_LABELS[f.kind]} "{f.text}" that the draft gives '
+                f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
                 f"(draft characters {f.span.start}-{f.span.end}).",
                 f.span))
         draft_keys = {f.key for f in d.facts}
@@ -161,7 +161,7 @@ class Guard:
                 continue
             out.append(Finding(
                 FindingKind.NEW_FACT,
-                f'The rewrite adds the {KIND_LABELS[f.kind]} "{f.text}" (rewrite characters '
+                f"The rewrite adds the {KIND_LABELS[f.kind]} {_shown(f)} (rewrite characters "
                 f"{f.span.start}-{f.span.end}), which is neither in the draft nor in the conversation.",
                 f.span))
         return out
@@ -234,6 +234,11 @@ def _lower_same_length(s: str) -> str:
     if len(low) == len(s):
         return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
+def _shown(f: Fact) -> str:
+    """The fact in quotes for a message, without doubling a quoted name's own."""
+    return f.text if f.kind == "quoted" else f'"{f.text}"'
 
 
 def _inner(f: Fact) -> str:

@@ -221,3 +221,18 @@ def test_missing_key_is_named(tmp_path: Path) -> None:
     f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(GuardDataError, match=r"zh\.yaml.*'refusals'"):
         Guard(d)
+
+
+@pytest.mark.parametrize("text", ["1." * 3000, "1-" * 3000, "a" * 6000, "a." * 3000, "一" * 6000,
+                                  "We can't ship. " * 400])
+def test_pathological_inputs_stay_linear(guard: Guard, text: str) -> None:
+    import time
+    start = time.perf_counter()
+    guard.verify(text, text.replace("can't", "can"), (), "en")
+    guard.verify(text, text, (), "zh")
+    assert time.perf_counter() - start < 1.5
+
+
+def test_quoted_names_are_not_double_quoted_in_details(guard: Guard) -> None:
+    [f] = guard.verify("Click the button.", 'Click "Forgot password".')
+    assert f.kind is NEW and '"Forgot password"' in f.detail and '""' not in f.detail
