@@ -123,3 +123,16 @@ def test_promtool_test_rules_passes() -> None:
     result = _promtool("test", "rules", str(ALERTS_TEST))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout
+
+
+def test_missing_prometheus_skips_outside_ci_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The integration tests may only be skipped on a developer machine."""
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Debian package `prometheus`"):
+        require_binary("prometheus")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run this test"):
+        require_binary("prometheus")
