@@ -381,9 +381,16 @@ export class RewriteWidget {
     if (parts.every((p) => p.op === "same")) diff.append(el("span", { class: "rw-meta", text: ` (${this.t("noChanges")})` }));
     const section = (heading, items, cls) => items.length
       ? el("div", { class: `rw-section ${cls}` }, el("h4", { text: heading }), el("ul", {}, ...items)) : null;
-    const citationItems = citations.map((c) => el("li", { class: "rw-citation", "data-rule": c.ruleId },
+    // One entry per rule (a rule broken twice is cited once, with both excerpts).
+    const byRule = new Map();
+    for (const c of citations) {
+      const entry = byRule.get(c.ruleId) || { ...c, excerpts: [] };
+      if (c.excerpt && !entry.excerpts.includes(c.excerpt)) entry.excerpts.push(c.excerpt);
+      byRule.set(c.ruleId, entry);
+    }
+    const citationItems = [...byRule.values()].map((c) => el("li", { class: "rw-citation", "data-rule": c.ruleId },
       el("strong", { text: c.title || c.ruleId }), " ", el("code", { text: c.ruleId }),
-      c.excerpt ? el("q", { text: c.excerpt }) : null,
+      ...c.excerpts.map((x) => el("q", { text: x.trim() })),
       el("p", { text: c.message || "" }),
       c.source ? el("p", { class: "rw-source", text: `${this.t("source")}: ${c.source}` }) : null));
     const keptItems = kept.map((f) => el("li", { text: f }));
@@ -541,9 +548,9 @@ export class RewriteWidget {
   }
 
   hover(event) {
-    // The marks sit under the textarea; find the one under the pointer.
-    const mark = document.elementsFromPoint(event.clientX, event.clientY)
-      .find((node) => node.classList?.contains("rw-mark") && this.highlights.contains(node));
+    // The marks sit under the textarea (and ignore the pointer): find the one whose box holds it.
+    const inside = (r) => event.clientX >= r.left && event.clientX <= r.right && event.clientY >= r.top && event.clientY <= r.bottom;
+    const mark = [...this.highlights.querySelectorAll(".rw-mark")].find((m) => [...m.getClientRects()].some(inside));
     if (!mark) { this.tooltip.hidden = true; return; }
     const suggestion = mark.dataset.suggestion ? ` → ${mark.dataset.suggestion}` : "";
     this.tooltip.replaceChildren(el("code", { text: mark.dataset.rule }), " ",
