@@ -114,11 +114,14 @@ class Context:
     def any_language_cue(self, rule: "Rule", name: str, texts: Iterable[str]) -> re.Match[str] | None:
         """First match of cue ``name`` in any of the rule's languages in ``texts``
         (a customer may write in another language than the reply)."""
-        cue = self.book.any_language_cues[rule.id].get(name)
-        if cue is None:
+        from service.rulebook import lower_text
+
+        found = self.book.any_language_cues[rule.id].get(name)
+        if found is None:
             return None
+        cue, lowered = found
         for text in texts:
-            m = cue.search(text)
+            m = cue.search(lower_text(text) if lowered else text)
             if m:
                 return m
         return None
