@@ -259,7 +259,8 @@ async def test_demo_in_each_language_with_screenshot(demo: Demo, provider: Scrip
     await page.locator(".rw-panel").wait_for(state="visible", timeout=10000)
     assert await page.get_by_role("button", name=labels[1], exact=True).is_visible()
     assert labels[2] in await page.locator(".rw-citations").text_content()
-    assert await page.locator(".rw-citation[data-rule=no-slang]").count() == 1
+    assert await page.locator(".rw-citation[data-rule=no-slang]").count() == 1  # one entry per rule
+    assert "null" not in await page.locator(".rw-panel").text_content()
     assert await page.locator("#draft").input_value() == draft_text
     # The request carried the visible conversation and the language.
     sent = provider.requests[-1]["messages"][-1]["content"]

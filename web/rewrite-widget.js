@@ -411,10 +411,10 @@ export class RewriteWidget {
     const dismissButton = el("button", { type: "button", class: "rw-button", onclick: () => this.dismiss(),
       text: this.t("dismiss") });
     const actions = el("div", { class: "rw-actions" }, this.acceptButton, this.editButton, this.useEditedButton, dismissButton);
-    this.panel.replaceChildren(title, diff, this.editor, this.stale, actions,
+    this.panel.replaceChildren(...[title, diff, this.editor, this.stale, actions,
       section(this.t("citations"), citationItems, "rw-citations"),
       section(this.t("kept"), keptItems, "rw-kept"),
-      section(this.t("remaining"), remainingItems, "rw-remaining"), meta);
+      section(this.t("remaining"), remainingItems, "rw-remaining"), meta].filter(Boolean));
     if (this.textarea.value !== this.sentDraft) this.markStale();
   }
 
