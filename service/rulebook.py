@@ -105,6 +105,9 @@ class Rule:
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     file: str = ""
 
+    def __hash__(self) -> int:  # the data holds mappings; a rule is identified by its id
+        return hash(self.id)
+
     @property
     def source(self) -> str:
         return "; ".join(self.sources)

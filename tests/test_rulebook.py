@@ -58,6 +58,10 @@ def test_citation_format_matches_rules_md():
     assert "002_1a07e3c9953d3981.txt, item 5" in BOOK.rule("no-personal-opinion").sources
 
 
+def test_rules_are_hashable_by_id():
+    assert len({BOOK.rule("no-slang"), BOOK.rule("no-slang"), BOOK.rule("use-name")}) == 2
+
+
 def test_rule_lookup_raises_keyerror():
     with pytest.raises(KeyError):
         BOOK.rule("no-such-rule")
@@ -214,6 +218,8 @@ def test_slang_expansion_keeps_case():
     ("Trova le FAQ e il PDF nell'area clienti.", "it"),
     ("Puede consultar el PDF con su DNI.", "es"),
     ("您的订单886号已经发货,金额233元。", "zh"),
+    ("您可以在“我的账户 > 订单”下载PDF发票。", "zh"),
+    ("Your account ID is AB-1234; the PDF is attached.", "en"),
     ("Send it to u.smith@example.com or see https://x.example/pls/lol", "en"),
 ])
 def test_no_false_alarms(text, lang):

@@ -118,7 +118,8 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
 
     for m in _WORD.finditer(text):
         w = m.group()
-        caps = w.isupper() and not any(ch.isdigit() for ch in w) and "_" not in w
+        # every letter upper-case: CJK letters have no case, so "下载PDF发票" is no shout
+        caps = w.isupper() and all(ch.isupper() for ch in w)
         if caps and run:
             gap = text[run[-1].end():m.start()]
             if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;。!?" for ch in gap):
