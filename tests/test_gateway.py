@@ -268,3 +268,49 @@ def test_every_grpc_code_has_an_http_status() -> None:
     assert HTTP_STATUS[grpc.StatusCode.RESOURCE_EXHAUSTED] == 429
     assert HTTP_STATUS[grpc.StatusCode.UNAVAILABLE] == 503
     assert HTTP_STATUS[grpc.StatusCode.DEADLINE_EXCEEDED] == 504
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_serve_starts_the_gateway_and_stops_it_on_sigterm(provider: ScriptedProvider) -> None:
+    """The real process: `reply-rewriter serve --http-port N` serves the demo and the API, then drains."""
+    import os
+    import signal
+    import sys
+
+    http_port = _free_port()
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    env = {k: v for k, v in env.items() if not k.startswith("REPLYREWRITER_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
+        "--http-port", str(http_port), "--model", "openai/gpt-4o-mini", "--api-base", provider.base_url,
+        "--api-key", "sk-test", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(300):
+                try:
+                    async with session.get(base + "/") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                assert process.returncode is None, (await process.stderr.read()).decode()[-2000:]
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the gateway never answered")
+            async with session.post(base + "/v1/check", json={"text": "thx pls", "language": "en"}) as response:
+                assert response.status == 200
+                assert "no-slang" in {v["ruleId"] for v in (await response.json())["violations"]}
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
