@@ -72,9 +72,10 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                     response = await inner(request, context)
                     code = context.code() or grpc.StatusCode.OK
                     return response
-                except BaseException:
+                except BaseException as _dbg:
+                    import sys as _s; print("DBG", type(_dbg), context.code(), context.cancelled(), context.done(), file=_s.__stderr__)
                     code = context.code() or grpc.StatusCode.UNKNOWN
-                    if code == grpc.StatusCode.OK:
+                    if code in (grpc.StatusCode.OK, grpc.StatusCode.UNKNOWN):
                         code = grpc.StatusCode.CANCELLED if context.cancelled() else grpc.StatusCode.UNKNOWN
                     raise
                 finally:

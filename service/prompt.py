@@ -112,7 +112,9 @@ def _format_conversation(conversation: Sequence[Message]) -> str:
     if not conversation:
         return "(no earlier messages: the draft is the agent's first message)"
     speaker = {Role.CUSTOMER: "customer", Role.AGENT: "agent", Role.UNSPECIFIED: "unknown"}
-    return "\n".join(f"[{speaker[m.role]}] {_quote(m.text)}" for m in conversation)
+    # Continuation lines are indented, so a message can't forge a "[agent]" line.
+    return "\n".join(f"[{speaker[m.role]}] " + "\n    ".join(_quote(m.text).splitlines() or [""])
+                     for m in conversation)
 
 
 def parse_answer(text: str) -> ModelRewrite:

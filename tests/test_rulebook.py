@@ -270,6 +270,9 @@ def test_mirror_customer():
     assert only("mirror-customer", "Sure, I'll check your order right away.", conv, lang="it")
     assert not only("mirror-customer", "Certo, controllo subito il suo ordine.", conv, lang="it")
     assert not only("mirror-customer", "Ok!", conv, lang="it")
+    # the tenant asked for Italian but the customer writes English, like the draft
+    english = [C("Where is my order? It was due yesterday.")]
+    assert not only("mirror-customer", "Sure, I'll check your order right away.", english, lang="it")
 
 
 def test_spans_are_sorted_and_excerpts_match():

@@ -103,8 +103,8 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
     """The reply is confidently in another language than the customer's.
 
     ``language`` is the customer's language as the caller resolved it (from
-    the customer's messages), so only the draft is detected, with the one
-    lingua detector the rulebook built at load.
+    the customer's messages), so normally only the draft is detected, with the
+    one lingua detector the rulebook built at load.
     """
     if not ctx.customer_messages:
         return []
@@ -116,6 +116,12 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
         return []
     tag, confidence = ctx.book.detector.confidence(sample)
     if tag is None or tag == ctx.language or confidence < float(rule.params.get("min_confidence", 0.9)):
+        return []
+    # Only on a mismatch (rare), confirm against the customer's own words: the
+    # caller's language may be a tenant default while the customer writes in the
+    # draft's language.
+    recent = " ".join(ctx.trailing_customer or ctx.customer_messages[-3:])
+    if ctx.book.detector.detect(recent[-int(rule.params.get("sample_chars", 300)):]) == tag:
         return []
     return [ctx.whole(rule)]
 
