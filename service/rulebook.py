@@ -8,6 +8,29 @@ the file and key in the message, never later inside ``check()``.
 
 ``check()`` only runs precompiled regexes over the draft and the conversation,
 so it stays linear in their length.
+
+A rule file (one rule per YAML document; several documents or a list per file
+are fine) has these keys:
+
+- ``id`` (from the catalogue), ``title``, ``message``, ``severity``
+  (suggestion/warning/error), ``sources`` (``"<seed file>, rule N"`` or
+  ``'<seed file>, "Section"'``), ``languages`` (base tags);
+- ``detector``: the detector family in ``service/checks`` that applies it;
+- ``params``: detector settings (thresholds, acronym list...);
+- ``terms``: per language, term -> literal replacement ("" deletes, null =
+  flag without a replacement), or a plain list;
+- ``patterns``: per language, regexes (case-insensitive) or mappings with
+  ``re``, ``suggestion``, ``unless_customer``/``only_if_customer`` (a regex
+  over the customer's messages);
+- ``exceptions``: per language, regexes whose matches are never flagged
+  ("never mind", "come mai");
+- ``cues``: per language, named regex lists the conversation detectors read
+  (what an escalation request, a refusal or an upset customer looks like);
+- ``examples``: per language, ``bad`` and ``good`` drafts (a string, or a
+  mapping with ``text``, ``conversation: [{customer: ...}, {agent: ...}]``
+  and ``customer_name``); every one of them runs as a test.
+
+A glossary file is ``{language: xx, terms: {technical term: plain words}}``.
 """
 
 from __future__ import annotations
@@ -216,6 +239,7 @@ class Rulebook:
 
     def __init__(self, rules: Mapping[str, Rule], glossary: Mapping[str, Mapping[str, str]]) -> None:
         from service import checks  # the detectors; imported here to keep rule data importable alone
+        from service.checks.context import Context
         from service.language import LanguageDetector
 
         self.rules: Mapping[str, Rule] = MappingProxyType(dict(rules))
@@ -237,6 +261,7 @@ class Rulebook:
             rid: det.prepare(self.rules[rid]) for rid, det in self._detectors.items() if det.prepare is not None
         })
         self._order = {rid: i for i, rid in enumerate(self.rules)}
+        self._context = Context
         # Each cue across all of a rule's languages in one regex: a customer may
         # write in another language than the reply, and one search beats four.
         self.any_language_cues: Mapping[str, Mapping[str, tuple[re.Pattern[str], bool]]] = MappingProxyType({
@@ -262,9 +287,7 @@ class Rulebook:
         ``conversation`` holds the messages before ``text``; ``language`` is the
         base tag the caller resolved (no detection here for choosing patterns).
         """
-        from service.checks.context import Context
-
-        ctx = Context(self, text, tuple(conversation), customer_name, language)
+        ctx = self._context(self, text, tuple(conversation), customer_name, language)
         found: list[Violation] = []
         for rid, rule in self.rules.items():
             if language not in rule.languages:
