@@ -202,6 +202,16 @@ async def test_keyboard_only_rewrite_edit_and_dismiss(demo: Demo, provider: Scri
     assert await draft.input_value() == "Thank you for waiting! The plan is $49.99."
     await demo.wait_for_metric(r'^replyrewriter_feedback_total\{outcome="edited",rule_id="no-slang"\} 1\.0$')
 
+    # An edit that adds a promise is used (the agent decides) but flagged, via Verify.
+    provider.queue(answer("Thanks for waiting. The plan is $49.99.", ["no-slang"]))
+    await page.get_by_role("button", name="Rewrite").click()
+    await page.locator(".rw-panel").wait_for(state="visible", timeout=10000)
+    await page.get_by_role("button", name="Edit").click()
+    await editor.fill("Thanks for waiting. The plan is $49.99 and we will refund you in full tomorrow.")
+    await page.get_by_role("button", name="Use edited").click()
+    await expect(page.locator(".rw-status")).to_contain_text("Check your edit", timeout=5000)
+    assert await draft.input_value() == "Thanks for waiting. The plan is $49.99 and we will refund you in full tomorrow."
+
 
 async def test_slow_service_says_so_then_shows_the_result(demo: Demo, provider: ScriptedProvider) -> None:
     page = demo.page

@@ -11,6 +11,7 @@
 
 const STRINGS = {
   en: {
+    editedDishonest: "Check your edit against the original draft: {d}",
     rewrite: "Rewrite", rewriting: "Rewriting…", slow: "This is taking longer than usual. Your draft is safe; you can keep typing.",
     cancel: "Cancel", cancelled: "Rewrite cancelled. Your draft is unchanged.",
     panelTitle: "Suggested rewrite", accept: "Accept", edit: "Edit", dismiss: "Dismiss", useEdited: "Use edited",
@@ -29,6 +30,7 @@ const STRINGS = {
     fallback: "Rule-based rewrite", model: "Model", editLabel: "Edit the rewrite", inserted: "added", deleted: "removed",
   },
   it: {
+    editedDishonest: "Controlla la modifica rispetto alla bozza originale: {d}",
     rewrite: "Riscrivi", rewriting: "Riscrittura in corso…", slow: "Ci vuole più tempo del solito. La tua bozza è al sicuro; puoi continuare a scrivere.",
     cancel: "Annulla", cancelled: "Riscrittura annullata. La bozza non è cambiata.",
     panelTitle: "Riscrittura suggerita", accept: "Accetta", edit: "Modifica", dismiss: "Ignora", useEdited: "Usa la modifica",
@@ -47,6 +49,7 @@ const STRINGS = {
     fallback: "Riscrittura basata su regole", model: "Modello", editLabel: "Modifica la riscrittura", inserted: "aggiunto", deleted: "rimosso",
   },
   es: {
+    editedDishonest: "Revisa tu edición frente al borrador original: {d}",
     rewrite: "Reescribir", rewriting: "Reescribiendo…", slow: "Está tardando más de lo habitual. Tu borrador está a salvo; puedes seguir escribiendo.",
     cancel: "Cancelar", cancelled: "Reescritura cancelada. Tu borrador no ha cambiado.",
     panelTitle: "Reescritura sugerida", accept: "Aceptar", edit: "Editar", dismiss: "Descartar", useEdited: "Usar la edición",
@@ -65,6 +68,7 @@ const STRINGS = {
     fallback: "Reescritura basada en reglas", model: "Modelo", editLabel: "Edita la reescritura", inserted: "añadido", deleted: "eliminado",
   },
   zh: {
+    editedDishonest: "请对照原始草稿检查您的修改：{d}",
     rewrite: "改写", rewriting: "正在改写…", slow: "比平时慢一些。您的草稿是安全的，可以继续输入。",
     cancel: "取消", cancelled: "已取消改写。草稿未改变。",
     panelTitle: "建议的改写", accept: "采用", edit: "编辑", dismiss: "忽略", useEdited: "使用编辑后的版本",
@@ -447,8 +451,26 @@ export class RewriteWidget {
 
   useEdited() {
     const ruleIds = this.ruleIds();
-    this.replaceDraft(this.editor.value, this.t("edited"));
+    const original = this.sentDraft, edited = this.editor.value;
+    this.replaceDraft(edited, this.t("edited"));
     this.feedback("OUTCOME_EDITED", ruleIds);
+    this.verifyEdit(original, edited);
+  }
+
+  async verifyEdit(draft, candidate) {
+    // The model's rewrite was verified honest; the agent's edit of it wasn't. Say so if it
+    // dropped a fact or added a promise, without blocking the agent.
+    if (!candidate.trim()) return;
+    try {
+      const result = await this.post("/v1/verify", { draft, candidate, conversation: this.conversation(),
+        language: value(this.options.language) || "" }, new AbortController(), 3000);
+      if (result.honest || this.textarea.value !== candidate) return;
+      const details = (result.findings || []).map((f) => f.detail).filter(Boolean).join("; ");
+      this.say(this.t("editedDishonest", { d: details }), { undo: true });
+      this.root.dispatchEvent(new CustomEvent("rewrite:verified", { detail: result }));
+    } catch {
+      // Verify is advice: when it fails the edit stands, and the status keeps saying it was used.
+    }
   }
 
   dismiss() {
