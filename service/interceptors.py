@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -72,11 +73,12 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                     response = await inner(request, context)
                     code = context.code() or grpc.StatusCode.OK
                     return response
-                except BaseException as _dbg:
-                    import sys as _s; print("DBG", type(_dbg), context.code(), context.cancelled(), context.done(), file=_s.__stderr__)
+                except BaseException as exc:
                     code = context.code() or grpc.StatusCode.UNKNOWN
                     if code in (grpc.StatusCode.OK, grpc.StatusCode.UNKNOWN):
-                        code = grpc.StatusCode.CANCELLED if context.cancelled() else grpc.StatusCode.UNKNOWN
+                        # grpc.aio cancels the handler's task before context.cancelled() turns true.
+                        cancelled = isinstance(exc, asyncio.CancelledError) or context.cancelled()
+                        code = grpc.StatusCode.CANCELLED if cancelled else grpc.StatusCode.UNKNOWN
                     raise
                 finally:
                     elapsed = time.perf_counter() - started
