@@ -1,0 +1,124 @@
+"""Benchmark 1: ``Check`` over gRPC against a bare grpc.aio echo service.
+
+Three processes: our server, the echo baseline (bench/echo.py: the same
+request and response bytes, no work) and the load generator (this one). Both
+servers are called the same way, through a bytes-in/bytes-out method with
+pre-serialized requests, so the client does identical work for both. Rounds
+alternate echo/ours to spread the machine's noise over both.
+
+On 2 cores the client and the server share the CPU: the figures are those of
+one client process and one server process, each about one core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from bench import Options, ratio, start_echo, start_server, target
+from bench.corpus import build_corpus, check_request, summary
+from bench.driver import Run, drive
+
+CHECK_METHOD = "/replyrewriter.v1.ReplyRewriter/Check"
+CONCURRENCY = 16
+
+
+async def _round(port: int, method: str, payloads: list[bytes], concurrency: int, total: int) -> Run:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        call = channel.unary_unary(method)  # no serializers: bytes in, bytes out
+
+        async def one(i: int) -> Any:
+            return await call(payloads[i % len(payloads)], timeout=10)
+
+        await drive(one, concurrency, total=min(total, 200))  # warm-up
+        return await drive(one, concurrency, total=total)
+
+
+def _merge(runs: list[Run]) -> Run:
+    merged = Run(concurrency=runs[0].concurrency)
+    for r in runs:
+        merged.latencies += r.latencies
+        merged.errors.update(r.errors)
+        merged.elapsed += r.elapsed
+    return merged
+
+
+async def run(opts: Options) -> dict[str, Any]:
+    from bench.echo import METHOD as ECHO_METHOD, write_responses
+
+    corpus = build_corpus()
+    requests = [check_request(item).SerializeToString() for item in corpus]
+    total = opts.n(3000, minimum=50)
+    rounds = 2 if opts.scale >= 0.5 else 1
+    server = start_server(api_base="http://127.0.0.1:9/v1")  # Check never calls the model
+    echo = None
+    profiler = None
+    try:
+        # The real responses, so the echo answers with the same bytes.
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            call = channel.unary_unary(CHECK_METHOD)
+            responses = [await call(req, timeout=30) for req in requests]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "responses.json"
+            write_responses(path, list(zip(requests, responses)))
+            echo = start_echo(path)
+        ours_runs, echo_runs = [], []
+        for _ in range(rounds):
+            echo_runs.append(await _round(echo.port, ECHO_METHOD, requests, CONCURRENCY, total))
+            if opts.profile_dir is not None and profiler is None:
+                from bench.profiling import Profiler
+
+                profiler = Profiler(server.pid, opts.profile_dir / "check.raw")
+            ours_runs.append(await _round(server.port, CHECK_METHOD, requests, CONCURRENCY, total))
+        profile = None
+        if profiler is not None:
+            from bench.profiling import top
+
+            profile = top(profiler.stop())
+    finally:
+        server.stop()
+        if echo is not None:
+            echo.stop()
+
+    ours, base = _merge(ours_runs), _merge(echo_runs)
+    throughput_ratio = ratio(ours.throughput, base.throughput)
+    req_sizes = [len(r) for r in requests]
+    resp_sizes = [len(r) for r in responses]
+    result: dict[str, Any] = {
+        "title": "Check over gRPC vs a bare grpc.aio echo of the same bytes",
+        "setup": (f"3 processes on {os.cpu_count()} cores: server, echo baseline, one asyncio client; "
+                  f"{CONCURRENCY} concurrent calls, {rounds} alternating round(s) of {total} calls each; "
+                  f"corpus of {len(corpus)} drafts with conversations in en/it/es/zh."),
+        "corpus": summary(corpus),
+        "request_bytes": {"min": min(req_sizes), "max": max(req_sizes),
+                          "mean": round(sum(req_sizes) / len(req_sizes))},
+        "response_bytes": {"min": min(resp_sizes), "max": max(resp_sizes),
+                           "mean": round(sum(resp_sizes) / len(resp_sizes))},
+        "ours": ours.summary(),
+        "echo": base.summary(),
+        "throughput_ratio": throughput_ratio,
+        "table": [
+            ("ours rps", round(ours.throughput, 1)),
+            ("echo rps", round(base.throughput, 1)),
+            ("throughput ours/echo", throughput_ratio),
+            ("ours p50 / p99 ms", f"{ours.summary()['p50_ms']} / {ours.summary()['p99_ms']}"),
+            ("echo p50 / p99 ms", f"{base.summary()['p50_ms']} / {base.summary()['p99_ms']}"),
+            ("p50 ratio ours/echo", ratio(ours.summary()["p50_ms"], base.summary()["p50_ms"])),
+            ("errors ours / echo", f"{dict(ours.errors)} / {dict(base.errors)}"),
+        ],
+        "targets": [target("Check throughput >= 0.5 x echo", throughput_ratio >= 0.5, throughput_ratio)],
+    }
+    if profile is not None:
+        result["profile"] = profile
+    return result
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(asyncio.run(run(Options())), indent=2))

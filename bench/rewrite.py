@@ -1,0 +1,141 @@
+"""Benchmark 2: ``Rewrite`` overhead over a plain loop of ``litellm.acompletion``.
+
+The scripted OpenAI-compatible server runs in its own process with zero
+latency and the echo policy (it answers the draft unchanged, which the guard
+accepts, so every request takes the model path). Two ways to get an answer
+from it, at the same concurrency, in alternating rounds:
+
+- ours: this process calls ``Rewrite`` on our server (another process), which
+  checks, builds the prompt, redacts, calls litellm, parses, guards, checks
+  again and answers;
+- plain: this process calls ``litellm.acompletion`` itself, with the same
+  arguments as service/llm.py and the same prompt messages.
+
+The difference is what the service adds per request. On 2 cores: ours uses
+3 processes (client, server, provider), plain 2 (client-with-litellm, provider).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import grpc
+
+from bench import TEST_MODEL, Options, ratio, start_provider, start_server, target
+from bench.corpus import build_corpus, rewrite_request
+from bench.driver import Run, drive
+
+REWRITE_METHOD = "/replyrewriter.v1.ReplyRewriter/Rewrite"
+CONCURRENCY = 8
+
+
+def plain_args(api_base: str, messages: list[dict[str, str]]) -> dict[str, Any]:
+    """What service/llm.py's ``_call_args`` passes (default settings)."""
+    return {"model": TEST_MODEL, "messages": messages, "temperature": 0.2, "max_tokens": 600, "timeout": 15.0,
+            "num_retries": 0, "max_retries": 0, "api_base": api_base, "api_key": "sk-test"}
+
+
+def _merge(runs: list[Run]) -> Run:
+    merged = Run(concurrency=runs[0].concurrency)
+    for r in runs:
+        merged.latencies += r.latencies
+        merged.errors.update(r.errors)
+        merged.elapsed += r.elapsed
+    return merged
+
+
+async def run(opts: Options) -> dict[str, Any]:
+    import litellm
+
+    from bench.prompt_size import build_messages, prompt_parts
+    from service.pb import pb2
+
+    litellm.telemetry = False
+    litellm.suppress_debug_info = True
+    corpus = build_corpus()
+    rulebook, builder = prompt_parts()
+    messages = [build_messages(rulebook, builder, item) for item in corpus]
+    requests = [rewrite_request(item).SerializeToString() for item in corpus]
+    total = opts.n(1000, minimum=20)
+    rounds = 2 if opts.scale >= 0.5 else 1
+    provider = start_provider(latency=0.0)
+    api_base = f"http://127.0.0.1:{provider.port}/v1"
+    server = start_server(api_base=api_base)
+    backends: dict[str, int] = {}
+    profiler = None
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            call = channel.unary_unary(REWRITE_METHOD)
+
+            async def ours(i: int) -> None:
+                raw = await call(requests[i % len(requests)], timeout=15)
+                backend = pb2.RewriteResponse.FromString(raw).backend
+                key = backend.model if not backend.fallback_used else f"fallback:{backend.reason}"
+                backends[key] = backends.get(key, 0) + 1
+
+            async def plain(i: int) -> None:
+                await litellm.acompletion(**plain_args(api_base, messages[i % len(messages)]))
+
+            warm = min(total, 100)
+            await drive(plain, CONCURRENCY, total=warm)
+            await drive(ours, CONCURRENCY, total=warm)
+            backends.clear()
+            ours_runs, plain_runs = [], []
+            for _ in range(rounds):
+                plain_runs.append(await drive(plain, CONCURRENCY, total=total))
+                if opts.profile_dir is not None and profiler is None:
+                    from bench.profiling import Profiler
+
+                    profiler = Profiler(server.pid, opts.profile_dir / "rewrite.raw")
+                ours_runs.append(await drive(ours, CONCURRENCY, total=total))
+        profile = None
+        if profiler is not None:
+            from bench.profiling import top
+
+            profile = top(profiler.stop())
+    finally:
+        server.stop()
+        provider.stop()
+
+    o, p = _merge(ours_runs), _merge(plain_runs)
+    os_, ps = o.summary(), p.summary()
+    added_p50 = round(os_["p50_ms"] - ps["p50_ms"], 3)
+    added_p99 = round(os_["p99_ms"] - ps["p99_ms"], 3)
+    throughput_ratio = ratio(o.throughput, p.throughput)
+    result: dict[str, Any] = {
+        "title": "Rewrite vs a plain litellm.acompletion loop, zero-latency scripted provider",
+        "setup": (f"{os.cpu_count()} cores; ours = client + server + provider processes, plain = client (litellm) "
+                  f"+ provider; {CONCURRENCY} concurrent calls, {rounds} alternating round(s) of {total} calls; "
+                  f"{len(corpus)} corpus items; model {TEST_MODEL}, num_retries=0."),
+        "ours": os_,
+        "plain": ps,
+        "added_p50_ms": added_p50,
+        "added_p99_ms": added_p99,
+        "throughput_ratio": throughput_ratio,
+        "backends": backends,
+        "table": [
+            ("ours rps / plain rps", f"{round(o.throughput, 1)} / {round(p.throughput, 1)}"),
+            ("throughput ours/plain", throughput_ratio),
+            ("ours p50 / p99 ms", f"{os_['p50_ms']} / {os_['p99_ms']}"),
+            ("plain p50 / p99 ms", f"{ps['p50_ms']} / {ps['p99_ms']}"),
+            ("added p50 ms", added_p50),
+            ("added p99 ms", added_p99),
+            ("answered by", backends),
+            ("errors ours / plain", f"{dict(o.errors)} / {dict(p.errors)}"),
+        ],
+        "targets": [
+            target("added p50 <= 5 ms", added_p50 <= 5.0, added_p50),
+            target("throughput >= 0.8 x plain loop", throughput_ratio >= 0.8, throughput_ratio),
+        ],
+    }
+    if profile is not None:
+        result["profile"] = profile
+    return result
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(asyncio.run(run(Options())), indent=2))
