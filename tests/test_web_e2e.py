@@ -278,3 +278,17 @@ async def test_demo_in_each_language_with_screenshot(demo: Demo, provider: Scrip
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.mouse.move(0, 0)
     await page.screenshot(path=str(SCREENSHOTS / f"demo-{lang}.png"), full_page=True)
+
+
+async def test_service_and_user_text_is_never_markup(demo: Demo, provider: ScriptedProvider) -> None:
+    page = demo.page
+    await demo.open()
+    hostile = 'thx <img src=x onerror="window.pwned=1"><script>window.pwned=2</script> $49.99'
+    await page.locator("#draft").fill(hostile)
+    await page.locator(".rw-mark[data-rule=no-slang]").first.wait_for(state="attached", timeout=5000)
+    provider.queue(answer(hostile.replace("thx", "Thanks"), ["no-slang"]))
+    await page.get_by_role("button", name="Rewrite").click()
+    await page.locator(".rw-panel").wait_for(state="visible", timeout=10000)
+    assert "<img src=x" in await page.locator(".rw-diff").text_content()
+    assert await page.locator(".rw-root img, .rw-root script").count() == 0
+    assert await page.evaluate("window.pwned") is None
