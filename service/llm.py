@@ -246,7 +246,10 @@ class ModelClient:
             async with asyncio.timeout(timeout):
                 response = await self._completion_fn(**self._call_args(model, messages, timeout))
         except asyncio.CancelledError:
-            self._metrics.model_calls.labels(model, "cancelled").inc()
+            # The pipeline's deadline timer and this attempt's own fire at about the
+            # same moment; an attempt the deadline cut short is a timeout, not a cancellation.
+            outcome = "timeout" if self._clock() >= budget_end - MIN_ATTEMPT_SECONDS else "cancelled"
+            self._metrics.model_calls.labels(model, outcome).inc()
             raise
         except Exception as exc:  # translated at this boundary, never swallowed
             error = translate_error(exc)
