@@ -286,3 +286,50 @@ def test_spans_are_sorted_and_excerpts_match():
 
 def test_unsupported_language_checks_nothing_language_specific():
     assert BOOK.check("lol", (), "", "fr") == []
+
+
+# ---------------------------------------------------------------- a corpus of good replies raises nothing
+
+CLEAN = {
+ "en": [
+  ("I was charged twice for order 10552!", "I'm sorry about the double charge. I've refunded the extra $24.99 to your card; it usually shows up within 3-5 business days."),
+  ("Can I speak to a manager please?", "Of course. I'm transferring you to my supervisor now and I've passed on your order details, so you won't need to repeat anything."),
+  ("My email is sam@example.com, I never got the invoice.", "Thanks, Sam. I've resent the invoice to sam@example.com just now; could you check your spam folder too?"),
+  ("Which plan includes SSO?", "The Business plan includes SSO. Would you like me to send you a comparison of the plans?"),
+  ("The app keeps crashing on my iPhone.", "I'm sorry about that. Could you tell me which iOS version you're on? Then I can check whether it's a known issue."),
+  ("Do you ship to Canada?", "Yes, we ship to Canada! Delivery usually takes 5-7 business days."),
+  ("ok thanks, that fixed it", "Great, I'm glad it works now! Thanks for your patience, and have a lovely day."),
+  ("Where's my parcel? Tracking says delayed.", "I've checked with the courier: your parcel is at the Toronto depot and should be delivered tomorrow. I'll keep an eye on it."),
+  ("Is the discount still valid?", "Yes, the 10% discount code is valid until Sunday night."),
+  ("I can't log in.", "Let's sort that out. Could you try resetting your password from the login page? I'll stay here in case the email doesn't arrive."),
+ ],
+ "it": [
+  ("Mi avete addebitato due volte l'ordine 10552!", "Mi scusi per il doppio addebito. Ho già rimborsato 24,99 € sulla sua carta: di solito arriva in 3-5 giorni lavorativi."),
+  ("Vorrei parlare con un responsabile.", "Certo, la trasferisco subito al mio responsabile e gli passo tutti i dettagli dell'ordine."),
+  ("Non riesco ad accedere.", "Risolviamolo insieme. Può provare a reimpostare la password dalla pagina di accesso? Resto qui se l'email non arriva."),
+  ("Spedite in Svizzera?", "Sì, spediamo in Svizzera! La consegna richiede di solito 5-7 giorni lavorativi."),
+  ("Dov'è il mio pacco?", "Ho controllato con il corriere: il pacco è a Milano e dovrebbe arrivare domani. Lo tengo d'occhio io."),
+ ],
+ "es": [
+  ("¡Me cobraron dos veces el pedido 10552!", "Disculpe el doble cargo. Ya le he devuelto 24,99 € a su tarjeta; normalmente tarda de 3 a 5 días hábiles."),
+  ("Quiero hablar con un supervisor.", "Por supuesto, le paso ahora con mi supervisora y le cuento todos los detalles del pedido."),
+  ("No puedo entrar a mi cuenta.", "Vamos a solucionarlo. ¿Puede restablecer la contraseña desde la página de inicio de sesión? Sigo aquí por si no le llega el correo."),
+  ("¿Envían a México?", "¡Sí, enviamos a México! La entrega suele tardar entre 5 y 7 días hábiles."),
+  ("¿Dónde está mi paquete?", "He consultado con la empresa de transporte: su paquete está en Madrid y debería llegar mañana. Yo lo sigo de cerca."),
+ ],
+ "zh": [
+  ("订单10552被扣了两次钱!", "非常抱歉重复扣款。我已经把多扣的24.99元退回您的卡上,通常3到5个工作日到账。"),
+  ("我要找你们经理。", "好的,我马上为您转接经理,并把订单情况告诉他,您不用再重复说明。"),
+  ("我登录不了。", "我们一起来解决。您可以在登录页面重置密码吗?如果邮件没收到,我一直在这里。"),
+  ("能寄到香港吗?", "可以寄到香港!通常5到7个工作日送达。"),
+  ("我的包裹在哪里?", "我已经和快递确认过,您的包裹在上海,预计明天送达。我会帮您持续关注。"),
+ ],
+}
+
+OPENERS = {"en": "Hi", "it": "Ciao", "es": "Hola", "zh": "你好"}
+
+
+@pytest.mark.parametrize("lang,customer,draft", [(l, c, d) for l, pairs in CLEAN.items() for c, d in pairs])
+def test_good_replies_raise_nothing(lang, customer, draft):
+    conv = [C(OPENERS[lang]), A("Hi, I'm Sam! How can I help?"), C(customer)]
+    assert BOOK.check(draft, conv, "", lang) == []
