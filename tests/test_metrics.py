@@ -402,3 +402,45 @@ async def test_metrics_endpoint_passes_promtool_check_metrics(provider: Scripted
     result = await asyncio.to_thread(promtool_check_metrics, exposition)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "" and result.stderr.strip() == "", result.stdout + result.stderr
+
+
+async def test_slow_model_within_a_short_deadline_falls_back_by_reason_deadline(
+        provider: ScriptedProvider) -> None:
+    provider.queue({"delay": 5.0, **answer(GOOD)})
+    async with running_server(settings_for(provider, fallback_reserve=1.0)) as server:
+        moves = Moves(server)
+        # 2.5 s leaves ~1.5 s for the model (1 s is kept for the fallback): the attempt times out.
+        response = await server.stub.Rewrite(rewrite_request(), timeout=2.5)
+        moves.check()
+
+    assert response.backend.fallback_used and response.backend.reason == "deadline"
+    assert_request_observed(server, moves, "Rewrite", "OK")
+    assert moves("model_calls_total") == {f"model={TEST_MODEL},outcome=timeout": 1}
+    assert moves("fallbacks_total", "reason") == {"deadline": 1}
+    assert moves("rewrites_total", "backend") == {"fallback": 1}
+    assert moves("model_retries_total") == {}  # no time was left for another attempt
+
+
+async def test_caller_cancelling_is_counted_and_in_flight_returns_to_zero(
+        server: RunningServer, provider: ScriptedProvider) -> None:
+    provider.queue({"delay": 3.0, **answer(GOOD)})
+    moves = Moves(server)
+    call = server.stub.Rewrite(rewrite_request())
+    for _ in range(200):
+        if provider.calls:
+            break
+        await asyncio.sleep(0.02)
+    assert server.metric(f"{P}in_flight_requests", {"method": "Rewrite"}) == 1
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    for _ in range(200):  # the server learns of the cancellation asynchronously
+        if server.metric(f"{P}requests_total", {"method": "Rewrite", "code": "CANCELLED"}):
+            break
+        await asyncio.sleep(0.02)
+    moves.check()
+
+    assert moves("requests_total") == {"code=CANCELLED,method=Rewrite": 1}
+    assert server.metric(f"{P}in_flight_requests", {"method": "Rewrite"}) == 0
+    assert moves("model_calls_total") == {f"model={TEST_MODEL},outcome=cancelled": 1}
+    assert moves("fallbacks_total") == {}
