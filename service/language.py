@@ -51,7 +51,9 @@ class LanguageDetector:
         self.languages = tuple(normalize_tag(t) for t in languages)
         self._single = self.languages[0] if len(self.languages) == 1 else None
         self._detector = (
-            LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build() if len(codes) > 1 else None
+            # models preloaded now, so the first request doesn't pay for loading them
+            LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
+            if len(codes) > 1 else None
         )
 
     def confidence(self, text: str) -> tuple[str | None, float]:
