@@ -333,3 +333,45 @@ OPENERS = {"en": "Hi", "it": "Ciao", "es": "Hola", "zh": "你好"}
 def test_good_replies_raise_nothing(lang, customer, draft):
     conv = [C(OPENERS[lang]), A("Hi, I'm Sam! How can I help?"), C(customer)]
     assert BOOK.check(draft, conv, "", lang) == []
+
+
+# ---------------------------------------------------------------- recall on variants of the eval cases
+
+VARIANTS = [
+    ("it", "Il link prefirmato S3 è scaduto, la CDN restituisce 403; rilancio il webhook.", "no-jargon"),
+    ("es", "Sí, el arreglo estará listo el viernes sin duda y le damos un mes gratis.", "no-unkept-promises"),
+    ("zh", "周五前一定修好,还送您一个月会员。", "no-unkept-promises"),
+    ("en", "We'll give you a free month for the trouble.", "no-unkept-promises"),
+    ("it", "Purtroppo non spediamo in Canada, la nostra politica non lo permette.", "positive-framing"),
+    ("es", "Buena suerte con eso, a los demás les funciona.", "no-sarcasm"),
+    ("it", "Buona fortuna, per tutti gli altri funziona.", "no-sarcasm"),
+    ("zh", "祝你好运吧,别人都能用。", "no-sarcasm"),
+    ("es", "El retraso fue porque el almacén no tenía personal y el mensajero se equivocó, no nosotros.",
+     "no-excuses-or-blame"),
+    ("it", "Il ritardo è stato causato dal magazzino e dal corriere, non noi.", "no-excuses-or-blame"),
+    ("zh", "延迟是因为仓库人手不够,快递也出了错,不是我们的问题。", "no-excuses-or-blame"),
+    ("zh", "去看帮助中心吧,都在那里。", "no-deflection"),
+    ("it", "Vada a leggere il centro assistenza, lì c'è tutto.", "no-deflection"),
+    ("es", "Lea el centro de ayuda, ahí está todo.", "no-deflection"),
+    ("zh", "说实话我觉得Pro 14不值这个价。", "no-personal-opinion"),
+    ("es", "Sinceramente, en mi opinión el Pro 14 es carísimo y una basura.", "no-personal-opinion"),
+    ("zh", "对了,我们的夏季大促正在进行,耳机打75折!", "stay-on-topic"),
+    ("es", "¡¡NO SE PUEDE CAMBIAR!!", "no-shouting"),
+    ("zh", "亲,木有问题哈哈哈", "no-slang"),
+]
+
+
+@pytest.mark.parametrize("lang,text,rule_id", VARIANTS)
+def test_variants_are_flagged(lang, text, rule_id):
+    assert rule_id in ids(text, [C("?")], "", lang)
+
+
+@pytest.mark.parametrize("lang,customer,draft,rule_id", [
+    ("es", "Páseme con su jefe, por favor.", "Te ayudo yo mismo.", "honor-escalation"),
+    ("it", "Voglio parlare con un operatore.", "Posso aiutarla io.", "honor-escalation"),
+    ("zh", "我的电话是13812345678", "您的手机号是多少?", "dont-ask-twice"),
+    ("en", "Order 55512 is late", "Can I get your order number?", "dont-ask-twice"),
+    ("es", "Mi teléfono es 612 345 678", "¿Cuál es su número de teléfono?", "dont-ask-twice"),
+])
+def test_conversation_variants(lang, customer, draft, rule_id):
+    assert rule_id in ids(draft, [C(customer)], "", lang)
