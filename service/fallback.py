@@ -27,7 +27,8 @@ from service.guard import Guard
 DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fallback"
 
 # Rules whose ``suggestion`` is a literal drop-in replacement for ``excerpt``.
-FIXABLE_RULES = frozenset({"no-slang", "no-shouting", "no-jargon", "neutral-address", "no-absolutes"})
+FIXABLE_RULES = frozenset({"no-slang", "no-shouting", "no-jargon", "neutral-address", "no-absolutes",
+                           "dont-ask-twice"})
 _TEXTUAL = frozenset({"name", "quoted"})
 _GREETING_KEYS = ("agent_brand", "agent", "brand", "plain")
 
@@ -48,6 +49,7 @@ class _LangData:
     closing_question: str
     name_in_closing: str
     empathy: str
+    already_given: str
     sentence_end: str
     joiner: str
     greeting_re: re.Pattern[str]
@@ -108,6 +110,7 @@ def _load(file: Path) -> _LangData:
         greeting={k: greeting[k] for k in _GREETING_KEYS},
         name_in_greeting=text("name_in_greeting"), closing_question=text("closing_question"),
         name_in_closing=text("name_in_closing"), empathy=text("empathy"),
+        already_given=text("already_given"),
         sentence_end=text("sentence_end"), joiner=text("joiner", allow_empty=True),
         greeting_re=regex_list("greeting_cues"), thanks_re=regex_list("thanks_cues"),
         upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
@@ -204,6 +207,10 @@ class FallbackRewriter:
         return edits
 
     def _replacement_for(self, v: Violation, data: _LangData) -> str | None:
+        if v.rule_id == "dont-ask-twice":
+            # The question for something the customer already gave becomes a
+            # thank-you; a question that itself holds a fact is kept (see _edits).
+            return v.suggestion or data.already_given
         if self._replacement is not None:
             return self._replacement(v)
         if v.suggestion:

@@ -24,6 +24,9 @@ HAND_MADE = {
     "dev-en-03": [("no-jargon", "S3 presigned URL", "download link"), ("no-jargon", "CDN", "server"),
                   ("no-jargon", "403", "error"), ("no-jargon", "webhook", "update")],
     "dev-en-04": [("no-absolutes", "definitely", ""), ("no-unkept-promises", "free month", "")],
+    "dev-en-09": [("dont-ask-twice", "Sure, what's your phone number?", "")],
+    "dev-it-05": [("dont-ask-twice", "Qual è il suo indirizzo email?", "")],
+    "dev-zh-04": [("dont-ask-twice", "请告诉我您的邮箱地址。", "")],
     "dev-en-05": [("positive-framing", "our company policy doesn't allow it", "")],
     "dev-en-08": [("neutral-address", "ma'am", "")],
     "dev-en-15": [("no-absolutes", "all", "")],
@@ -237,3 +240,18 @@ def test_gendered_address_becomes_the_name_and_the_old_greeting_goes(
     out = run(fb, draft, [("neutral-address", excerpt, "")], [("customer", "…")], lang,
               customer_name="Sam", agent_name="Alex")
     assert out == expected
+
+
+@pytest.mark.parametrize("lang,draft,expected", [
+    ("en", "Sure, what's your phone number?", "Thank you, I already have the details you shared."),
+    ("it", "Qual è il suo indirizzo email?", "Grazie, ho già i dati che mi ha indicato."),
+    ("zh", "请告诉我您的邮箱地址。", "谢谢，您提供的信息我已经收到了。"),
+])
+def test_a_question_for_something_already_given_becomes_a_thank_you(
+        fb: FallbackRewriter, lang: str, draft: str, expected: str) -> None:
+    assert run(fb, draft, [("dont-ask-twice", draft, "")], AGENT_SAID, lang) == expected
+
+
+def test_a_dont_ask_twice_span_holding_a_fact_is_kept(fb: FallbackRewriter) -> None:
+    draft = "Is your order 10552 or 10553?"
+    assert run(fb, draft, [("dont-ask-twice", draft, "")], AGENT_SAID) == draft
