@@ -96,11 +96,22 @@ class Context:
         rule = self.book.rules.get("use-name")
         if rule is None:
             return ""
-        for text in reversed(self.customer_messages):
-            m = self.any_language_cue(rule, "name_given", (text,))
-            if m:
-                return next((v.strip() for k, v in m.groupdict().items() if k.endswith("_name") and v), "")
-        return ""
+        found, _ = self.book.any_language_cues[rule.id].get("name_given", (None, False))
+        if found is None:
+            return ""
+        from service.rulebook import lower_text
+
+        blob = self.customer_blob
+        name = ""
+        for m in found.finditer(lower_text(blob)):  # the last name given wins
+            for key, value in m.groupdict().items():
+                if key.endswith("_name") and value:
+                    start, end = m.span(key)
+                    original = blob[start:end]
+                    # Latin names must be capitalised; CJK script has no case
+                    if original[0].isupper() or not original[0].isascii() and not original[0].islower():
+                        name = original.strip()
+        return name
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:
