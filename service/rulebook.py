@@ -66,7 +66,7 @@ _RULE_KEYS = {
 _REQUIRED = ("id", "title", "message", "severity", "sources", "languages", "detector")
 _PATTERN_KEYS = {"re", "suggestion", "unless_customer", "only_if_customer"}
 _EXAMPLE_KEYS = {"text", "conversation", "customer_name"}
-_SOURCE_RE = re.compile(r'^\d{3}_[0-9a-f]{16}\.txt, (?:rule \d+(?:, rule \d+)*|item \d+|"[^"]+"|.+)$')
+_SOURCE_RE = re.compile(r'^\d{3}_[0-9a-f]{16}\.txt, (?:rule \d+|item \d+|"[^"]+")$')
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -375,3 +375,27 @@ def test_variants_are_flagged(lang, text, rule_id):
 ])
 def test_conversation_variants(lang, customer, draft, rule_id):
     assert rule_id in ids(draft, [C(customer)], "", lang)
+
+
+# ---------------------------------------------------------------- citations point at the place that says it
+
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available")
+@pytest.mark.parametrize("rule_id", CATALOGUE)
+def test_citations_exist_in_the_seeds(rule_id):
+    import re
+
+    for source in BOOK.rule(rule_id).sources:
+        name, _, where = source.partition(", ")
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        if where.startswith('"'):
+            section = where.strip('"')
+            assert re.search(rf"^{re.escape(section)}\s*$", text, re.M), f"{source}: no such section heading"
+        elif where.startswith("rule "):
+            n = where.split()[1]
+            assert re.search(rf"^(?:规则{n}|第{n}条)[::]", text, re.M), f"{source}: no such rule"
+        else:
+            n = where.split()[1]
+            assert re.search(rf"^\s*{n}\. ", text, re.M), f"{source}: no such item"
