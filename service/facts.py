@@ -371,7 +371,7 @@ def load_lexicon(file: Path) -> Lexicon:
     currencies = _str_map(doc, "currencies", file, str)
     units = _str_map(doc, "duration_units", file, str)
     am_pm = _str_map(doc, "am_pm", file, str, {})
-    time_prefixes = _get(doc, "time_prefixes", dict, file, {})
+    time_prefixes = _str_map(doc, "time_prefixes", file, str, {})
     cjk = _get(doc, "cjk_numerals", bool, file, False)
     hour_markers = _str_list(doc, "time_hour_markers", file, [])
 
@@ -390,12 +390,12 @@ def load_lexicon(file: Path) -> Lexicon:
     ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
     symbols = [c for c in currencies if not c[0].isalnum()]
     words = [c for c in currencies if c[0].isalnum()]
-    cur = "|".join(x for x in (_alt(symbols) if symbols else "", B(_alt(words)) if words else "") if x)
+    cur = f"{_alt(symbols)}|{B(_alt(words))}"
     pct_words = _str_list(doc, "percent_words", file)
     pct_pre = _str_list(doc, "percent_prefixes", file, [])
-    pct_after = "|".join([_alt([w for w in pct_words if not w[0].isalnum()]) or r"(?!x)x",
-                          B(_alt([w for w in pct_words if w[0].isalnum()])) if any(w[0].isalnum() for w in pct_words) else r"(?!x)x"])
-    ampm = _str_map(doc, "am_pm", file, str, {})
+    pct_after = (f"{_alt([w for w in pct_words if not w[0].isalnum()])}"
+                 f"|{B(_alt([w for w in pct_words if w[0].isalnum()]))}")
+    ampm = am_pm
     cues = _str_list(doc, "time_cues", file, [])
     range_re = r"(?:\s*(?:-|–|~|至|到)\s*|\s+(?:to|or|and|a|o|y|e|al)\s+)"
     sfx = _str_list(doc, "time_suffixes", file, [])
@@ -462,7 +462,7 @@ def load_lexicon(file: Path) -> Lexicon:
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
-        am_pm=am_pm, time_prefixes={str(k): str(v) for k, v in time_prefixes.items()},
+        am_pm=am_pm, time_prefixes=time_prefixes,
         name_stopwords=frozenset(_str_list(doc, "name_stopwords", file, [])),
         not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
         topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),
