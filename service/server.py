@@ -70,7 +70,7 @@ def build_deps(settings: Settings, metrics: Metrics | None = None,
     rulebook = load_rulebook(prompts_dir, settings.glossary_files)
     guard = Guard(prompts_dir / "guard")
     fallback = FallbackRewriter(prompts_dir / "fallback")
-    detector = LanguageDetector(rulebook.languages)
+    detector: LanguageDetector = rulebook.detector  # one lingua detector per process
     model_client = ModelClient(settings, metrics, completion_fn=completion_fn)
     cache: RewriteCache[RewriteResult] = RewriteCache(settings.cache_size, settings.cache_ttl)
     admission = AdmissionControl(settings.max_concurrent_model_calls, settings.max_queued_rewrites)
