@@ -303,3 +303,22 @@ async def test_service_and_user_text_is_never_markup(demo: Demo, provider: Scrip
     assert "<img src=x" in await page.locator(".rw-diff").text_content()
     assert await page.locator(".rw-root img, .rw-root script").count() == 0
     assert await page.evaluate("window.pwned") is None
+
+
+async def test_cancel_a_slow_rewrite_keeps_the_draft(demo: Demo, provider: ScriptedProvider) -> None:
+    page = demo.page
+    await demo.open("lang=en&slow=300")
+    await page.locator("#draft").fill(SLANG_DRAFT)
+    provider.queue({"delay": 3.0, **answer("The annual plan is $49.99.", ["no-slang"])})
+    button = page.get_by_role("button", name="Rewrite")
+    await button.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".rw-status")).to_contain_text("longer than usual", timeout=3000)
+    assert await button.get_attribute("aria-busy") == "true"
+    assert await page.evaluate("document.activeElement.textContent") == "Rewrite"  # focus is not lost
+    await page.keyboard.press("Enter")  # pressing again while busy does nothing
+    await page.get_by_role("button", name="Cancel").click()
+    await expect(page.locator(".rw-status")).to_contain_text("cancelled")
+    assert await page.locator("#draft").input_value() == SLANG_DRAFT
+    await asyncio.sleep(3.2)
+    assert await page.locator(".rw-panel").is_hidden()  # the late answer is ignored

@@ -267,12 +267,12 @@ export class RewriteWidget {
   // -- Rewrite -----------------------------------------------------------------
   async rewrite() {
     const draft = this.textarea.value;
+    if (this.rewriteAbort) return; // one at a time; the button stays focusable while busy
     if (!draft.trim()) { this.say(this.t("empty")); this.textarea.focus(); return; }
-    this.cancel(true);
     const abort = new AbortController();
     this.rewriteAbort = abort;
     this.sentDraft = draft;
-    this.button.disabled = true;
+    this.button.setAttribute("aria-disabled", "true");
     this.button.setAttribute("aria-busy", "true");
     this.cancelButton.hidden = false;
     this.root.classList.add("rw-busy");
@@ -304,7 +304,7 @@ export class RewriteWidget {
       clearTimeout(slowTimer);
       if (this.rewriteAbort === abort) {
         this.rewriteAbort = null;
-        this.button.disabled = false;
+        this.button.removeAttribute("aria-disabled");
         this.button.removeAttribute("aria-busy");
         this.cancelButton.hidden = true;
         this.root.classList.remove("rw-busy", "rw-slow");
@@ -316,7 +316,7 @@ export class RewriteWidget {
     if (!this.rewriteAbort) return;
     this.rewriteAbort.abort(new ServiceError("cancelled", "cancelled"));
     this.rewriteAbort = null;
-    this.button.disabled = false;
+    this.button.removeAttribute("aria-disabled");
     this.button.removeAttribute("aria-busy");
     this.cancelButton.hidden = true;
     this.root.classList.remove("rw-busy", "rw-slow");
