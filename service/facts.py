@@ -208,6 +208,10 @@ class Lexicon:
                 mo, d = self.value(m.group("m")), self.value(m.group("d"))
                 claim("date", f"date:{self.value(y) + '-' if y else ''}{mo}-{d}",
                       m.start(), m.end())
+            # "2027年3月", "2027年", "3月": a year and/or a month, not durations.
+            for m in p["date_cjk_partial"].finditer(folded):
+                y, mo = m.group("y"), m.group("m") or m.group("m2")
+                claim("date", f"date:{y or ''}-{self.value(mo) if mo else ''}-", m.start(), m.end())
         for m in p["date_slash"].finditer(folded):
             parts = [str(int(x)) for x in re.split(r"[/.]", m.group(0))]
             claim("date", "date/" + "/".join(parts), m.start(), m.end())
@@ -259,6 +263,8 @@ class Lexicon:
         h = int(self.value(h_raw)) if self.value(h_raw).isdigit() else None
         if h is None:
             return
+        if not h_raw[0].isdigit() and not g.get("pre") and not g.get("m") and not g.get("half"):
+            return  # "一点" is "a bit", "第一时间" "at once": a bare CJK numeral is no time
         mins = 30 if g.get("half") else int(self.value(g["m"])) if g.get("m") else 0
         ap = g.get("ap")
         ap = self.am_pm.get(ap.lower()) if ap else None
@@ -427,6 +433,8 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
                                     rf"(?:(?P<half>半)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
     if cjk:
+        raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月)?"
+                                            rf"|(?<![{_CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月")
         raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月"
                                     rf"(?P<d>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})[日号]")
     if relative_days:

@@ -101,3 +101,18 @@ def test_sentence_initial_and_stopword_capitals_are_not_names() -> None:
 
 def test_unknown_language_falls_back_to_english() -> None:
     assert keys("$4.99", "de") == keys("$4.99", "en-GB") == {"amt:USD:4.99"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("您的保修有效期到2027年3月。", {"date:2027-3-"}),   # a year and a month, not two durations
+    ("到货后我第一时间通知您。", set()),                  # "at once", not a time
+    ("您更看重哪一点?", set()),                          # "which point", not one o'clock
+    ("三个月后", {"dur:3:month"}),
+    ("下午三点", {"time:15:00"}),
+])
+def test_chinese_readings_that_look_like_facts(text: str, expected: set) -> None:
+    assert keys(text, "zh") == expected
+
+
+def test_english_pronouns_are_not_names_in_other_languages() -> None:
+    assert extract_facts("Sure, I'll check your order right away.", "it") == []
