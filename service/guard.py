@@ -110,10 +110,9 @@ class Guard:
         lex = pick(self._lexicons, language)
         d, c = _Text(draft, lex), _Text(candidate, lex)
         context_keys: set[str] = set()
-        context_low = ""
         for msg in conversation:
             context_keys.update(f.key for f in lex.extract(msg.text))
-            context_low += "\n" + fold(msg.text).casefold()
+        context_low = "\n".join(_lower_same_length(fold(msg.text)) for msg in conversation)
         findings = self._facts(d, c, context_keys, context_low)
         findings += self._commitments(d, c, lex)
         findings += self._refusals(d, c, lex)
@@ -144,7 +143,7 @@ class Guard:
             seen.add(f.key)
             if f.key in cand_keys:
                 continue
-            if f.kind in _TEXTUAL and _inner(f).casefold() in c.low:
+            if f.kind in _TEXTUAL and _inner(f) in c.low:
                 continue
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
@@ -157,7 +156,7 @@ class Guard:
             if f.kind == "name" or f.key in draft_keys or f.key in context_keys or f.key in seen:
                 continue
             seen.add(f.key)
-            if f.kind == "quoted" and (_inner(f).casefold() in d.low or _inner(f).casefold() in context_low):
+            if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context_low):
                 continue
             out.append(Finding(
                 FindingKind.NEW_FACT,
@@ -242,7 +241,8 @@ def _shown(f: Fact) -> str:
 
 
 def _inner(f: Fact) -> str:
-    return f.text[1:-1].strip() if f.kind == "quoted" else f.text
+    """A name's text as the texts are searched: folded, lower case, unquoted."""
+    return _lower_same_length(fold(f.text[1:-1].strip() if f.kind == "quoted" else f.text))
 
 
 def _negative(segment: str, lex: Lexicon) -> bool:
