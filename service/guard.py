@@ -54,7 +54,7 @@ _TEXTUAL = frozenset({"name", "quoted"})
 COMMITMENT_LABELS = {
     "refund": "a refund", "discount": "a discount", "free": "something free",
     "compensation": "compensation", "upgrade": "an upgrade", "replacement": "a replacement",
-    "guarantee": "a guarantee", "deadline": "a deadline",
+    "guarantee": "a guarantee", "deadline": "a deadline", "fix_or_delivery_time": "a time for a fix or a delivery",
 }
 
 

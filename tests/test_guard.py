@@ -97,6 +97,14 @@ def test_name_dropped_is_caught_but_a_greeting_name_is_not_new(guard: Guard) -> 
     ("es", "Reviso su cuenta.", "Le enviaremos un regalo gratis."),
     ("zh", "我帮您查一下。", "我们会给您补偿。"),
     ("zh", "我帮您查一下。", "我们给您免费升级。"),
+    ("en", "Let me check.", "We'll cover the cost of shipping."),
+    ("en", "Let me check.", "We'll send a new one out today."),
+    ("en", "Let me check.", "It will be fixed next week."),
+    ("it", "Verifico.", "Non pagherà nulla per la spedizione."),
+    ("it", "Verifico.", "Le rimandiamo un prodotto nuovo."),
+    ("es", "Lo reviso.", "No tendrá que pagar nada."),
+    ("zh", "我查一下。", "运费由我们承担。"),
+    ("zh", "我查一下。", "我们会给您重新寄一个。"),
 ])
 def test_new_commitments_fail(guard: Guard, lang: str, draft: str, cand: str) -> None:
     assert PROMISE in kinds(guard, draft, cand, lang)
