@@ -49,7 +49,10 @@ def captured_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., io.
         return buffer
 
     yield configure
-    root.handlers[:] = saved_handlers
+    # pytest attaches its own capture handlers per test phase; leave those to it.
+    current = [h for h in root.handlers if not isinstance(h.formatter, JsonFormatter)]
+    lasting = [h for h in saved_handlers if not type(h).__module__.startswith("_pytest") and h not in current]
+    root.handlers[:] = current + lasting
     root.setLevel(saved_level)
     for name, level in noisy.items():
         logging.getLogger(name).setLevel(level)
