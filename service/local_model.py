@@ -74,6 +74,12 @@ class LocalModelProvider(CustomLLM):
         self._llama = Llama(model_path=str(self._model_path), n_ctx=self._context,
                             n_threads=self._threads, verbose=False, seed=0)
 
+    def _closing_tokens(self) -> list[int]:
+        """Single tokens that close a JSON string, array or object."""
+        tokens = (self._llama.tokenize(text.encode(), add_bos=False, special=False)
+                  for text in ('"', "]", "}", '"]', '"}', "]}", '"]}'))
+        return sorted({t[0] for t in tokens if len(t) == 1})
+
     def _generate(self, messages: list[dict[str, str]], params: dict[str, Any],
                   cancelled: threading.Event, deadline: float) -> dict[str, Any]:
         with self._lock:
@@ -81,13 +87,17 @@ class LocalModelProvider(CustomLLM):
             from llama_cpp import LogitsProcessorList
 
             eos = self._llama.token_eos()
+            closers = self._closing_tokens()
 
             def end_when_cancelled(_input_ids: Any, scores: Any) -> Any:
-                # Forcing end-of-sequence is the one way to stop a chat
-                # completion mid-way and still get its usage counts.
+                # Ending the sequence is the one way to stop a chat completion
+                # mid-way and still get its usage counts. Favour end-of-sequence
+                # and the JSON closers rather than force EOS: where the grammar
+                # forbids EOS no legal token would be left, and llama.cpp then
+                # aborts the whole process ("Unexpected empty grammar stack").
                 if cancelled.is_set() or time.monotonic() > deadline:
-                    scores[:] = -float("inf")
-                    scores[eos] = 0.0
+                    scores[closers] += 1000.0
+                    scores[eos] += 2000.0
                 return scores
 
             return self._llama.create_chat_completion(
