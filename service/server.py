@@ -69,7 +69,9 @@ def build_deps(settings: Settings, metrics: Metrics | None = None,
     prompts_dir = settings.prompts_dir
     rulebook = load_rulebook(prompts_dir, settings.glossary_files)
     guard = Guard(prompts_dir / "guard")
-    fallback = FallbackRewriter(prompts_dir / "fallback")
+    # The rulebook tells "delete this" from "no safe replacement", which an
+    # empty suggestion alone can't.
+    fallback = FallbackRewriter(prompts_dir / "fallback", guard=guard, replacement=rulebook.replacement)
     detector: LanguageDetector = rulebook.detector  # one lingua detector per process
     model_client = ModelClient(settings, metrics, completion_fn=completion_fn)
     cache: RewriteCache[RewriteResult] = RewriteCache(settings.cache_size, settings.cache_ttl)
