@@ -103,7 +103,7 @@ class TokenStore:
         self._fixed = [t for t in fixed if t]
         self._fixed_digests = [_digest(t) for t in self._fixed]
         self._file_tokens: list[bytes] = []
-        self._mtime: float | None = None
+        self._mtime: tuple[int, int, int, int] | None = None
         self._reload()
 
     @property
@@ -113,7 +113,10 @@ class TokenStore:
     def _reload(self) -> None:
         if self._path is None:
             return
-        mtime = self._path.stat().st_mtime_ns
+        st = self._path.stat()
+        # Not the mtime alone: a Kubernetes Secret update swaps a symlink to a
+        # new file, which may carry the same mtime as the old one.
+        mtime = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if mtime == self._mtime:
             return
         lines = (ln.strip() for ln in self._path.read_text(encoding="utf-8").splitlines())

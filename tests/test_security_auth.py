@@ -236,3 +236,23 @@ def test_token_file_format(tmp_path: Path) -> None:
     assert store.accepts(TOKEN) and store.accepts(NEW_TOKEN)
     assert not store.accepts("# comment") and not store.accepts("# indented comment")
     assert not store.accepts("") and not store.accepts(SAME_LENGTH_WRONG)
+
+
+async def test_kubernetes_secret_style_symlink_swap_is_picked_up(provider: ScriptedProvider, tmp_path: Path) -> None:
+    """A Secret volume: tokens -> ..data/tokens, ..data -> a timestamped dir swapped atomically.
+    The new file is detected even when it has the very same mtime as the old one."""
+    v1, v2 = tmp_path / "..v1", tmp_path / "..v2"
+    v1.mkdir()
+    v2.mkdir()
+    (v1 / "tokens").write_text(f"{TOKEN}\n", encoding="utf-8")
+    (v2 / "tokens").write_text(f"{NEW_TOKEN}\n", encoding="utf-8")
+    same = (v1 / "tokens").stat().st_mtime_ns
+    os.utime(v2 / "tokens", ns=(same, same))
+    (tmp_path / "..data").symlink_to(v1.name)
+    (tmp_path / "tokens").symlink_to("..data/tokens")
+    async with running_server(settings_for(provider, auth_tokens_file=tmp_path / "tokens")) as s:
+        assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
+        (tmp_path / "..data_tmp").symlink_to(v2.name)
+        os.replace(tmp_path / "..data_tmp", tmp_path / "..data")
+        assert await call_every_protected_rpc(s, bearer(NEW_TOKEN)) == ALL_OK
+        assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_DENIED
