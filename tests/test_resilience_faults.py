@@ -7,11 +7,13 @@ server's event loop the way a real provider never would.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,22 +162,21 @@ async def test_cache_hit_skips_the_model(server_factory, provider: ScriptedProvi
 def test_sigterm_drains_20_calls_in_flight_and_exits_0(tmp_path: Path) -> None:
     provider, port = _start_process(["-m", "tests.fakes.provider", "--latency", "2.0"])
     server = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
+        [sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "0",
          "--model", "openai/gpt-4o-mini", "--api-base", f"http://127.0.0.1:{port}/v1", "--api-key", "sk-test"],
         cwd=ROOT, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "REPLYREWRITER_SHUTDOWN_GRACE": "10", "LITELLM_LOCAL_MODEL_COST_MAP": "True"})
     try:
         assert server.stderr is not None
-        grpc_port = None
+        grpc_port = metrics_port = None
         deadline = time.monotonic() + 60
         while grpc_port is None and time.monotonic() < deadline:
             line = server.stderr.readline()
             if '"msg": "serving"' in line:
-                import json
-
-                grpc_port = json.loads(line)["grpc_port"]
+                serving = json.loads(line)
+                grpc_port, metrics_port = serving["grpc_port"], serving["metrics_port"]
         assert grpc_port, "server did not start"
-        asyncio.run(_drain_scenario(server, grpc_port))
+        asyncio.run(_drain_scenario(server, grpc_port, metrics_port))
         assert server.wait(timeout=15) == 0
     finally:
         for proc in (server, provider):
@@ -184,12 +185,26 @@ def test_sigterm_drains_20_calls_in_flight_and_exits_0(tmp_path: Path) -> None:
                 proc.wait()
 
 
-async def _drain_scenario(server: subprocess.Popen[str], grpc_port: int) -> None:
+def _in_flight_rewrites(metrics_port: int) -> float:
+    body = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=2).read().decode()
+    for line in body.splitlines():
+        if line.startswith('replyrewriter_in_flight_requests{method="Rewrite"}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def _drain_scenario(server: subprocess.Popen[str], grpc_port: int, metrics_port: int) -> None:
     async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
         stub = pb2_grpc.ReplyRewriterStub(channel)
         request = pb2.RewriteRequest(draft=DRAFTS[0][0], conversation=[customer(DRAFTS[0][1])])
         calls = [asyncio.ensure_future(stub.Rewrite(request, timeout=20)) for _ in range(20)]
-        await asyncio.sleep(0.7)  # all 20 are waiting on the 2 s provider
+        # SIGTERM only once the server holds all 20 (on a loaded machine the
+        # last streams can take a moment to arrive; a stream arriving after
+        # SIGTERM is rightly refused).
+        waited = time.monotonic() + 10
+        while await asyncio.to_thread(_in_flight_rewrites, metrics_port) < 20:
+            assert time.monotonic() < waited, "the 20 calls never all reached the server"
+            await asyncio.sleep(0.05)
         started = time.monotonic()
         server.send_signal(signal.SIGTERM)
         await asyncio.sleep(0.3)
