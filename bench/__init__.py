@@ -19,10 +19,11 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +131,15 @@ class Child:
     port: int
     started_at: float
     ready_at: float
-    stderr_lines: list[str] = field(default_factory=list)
+    log_path: Path | None = None
 
     @property
     def pid(self) -> int:
         return self.proc.pid
+
+    @property
+    def log_lines(self) -> list[str]:
+        return self.log_path.read_text(errors="replace").splitlines() if self.log_path else []
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.proc.poll() is None:
@@ -144,6 +149,8 @@ class Child:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
 
 
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -204,37 +211,35 @@ def start_server(model: str | None = TEST_MODEL, api_base: str = "", extra_flags
                  wrap: Sequence[str] = ()) -> Child:
     """``python -m service serve`` in its own process; returns once it logged "serving".
 
-    ``wrap`` prefixes the command (a profiler, e.g. ``py-spy record -o f --``).
-    The server's JSON log lines on stderr are kept in ``Child.stderr_lines``.
+    ``wrap`` prefixes the command (e.g. a profiler). The server's JSON log
+    lines go to a file, not a pipe: a pipe read by this (busy) process would
+    push back on the server's logging and slow it down.
     """
     cmd = [*wrap, *server_command(model, api_base, extra_flags)]
+    log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=child_env(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
-    lines: list[str] = []
-    port_box: list[int] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.append(line)
-            if not ready.is_set():
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if entry.get("msg") == "serving":
-                    port_box.append(int(entry["grpc_port"]))
-                    ready.set()
-        ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(timeout) or not port_box:
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=child_env(env), stdout=subprocess.DEVNULL, stderr=log, text=True)
+    log.close()
+    path = Path(log.name)
+    port = None
+    while time.monotonic() - started < timeout and port is None:
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and entry.get("msg") == "serving":
+                port = int(entry["grpc_port"])
+                break
+        else:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.02)
+    if port is None:
         proc.kill()
-        raise RuntimeError(f"server did not log 'serving' within {timeout:.0f}s; stderr tail:\n"
-                           + "".join(lines[-20:]))
-    return Child(proc, port_box[0], started, time.monotonic(), lines)
+        raise RuntimeError(f"server did not log 'serving' within {timeout:.0f}s; log tail:\n"
+                           + "\n".join(path.read_text(errors="replace").splitlines()[-20:]))
+    return Child(proc, port, started, time.monotonic(), log_path=path)
 
 
 # --------------------------------------------------------------------------- results

@@ -289,6 +289,11 @@ class ModelClient:
         # One endpoint serves every hosted model (a litellm proxy, vLLM, or the
         # provider); models of other providers take litellm's usual env keys.
         if model != EMBEDDED_MODEL:
+            # litellm caches its HTTP client per timeout value: a per-call
+            # remaining time made a new client (and TCP/TLS connection) on
+            # every call. A fixed value reuses one; asyncio.timeout in
+            # _attempt still ends the call when the budget runs out.
+            args["timeout"] = settings.attempt_timeout
             if settings.api_base:
                 args["api_base"] = settings.api_base
             if settings.api_key.get_secret_value():
