@@ -230,7 +230,7 @@ async def test_mutual_tls_and_tokens_are_both_required(pki: Pki, provider: Scrip
     {"tls_client_ca": "ca.pem"},
     {"tls_cert": "server.pem", "tls_client_ca": "ca.pem"},
 ])
-def test_incomplete_tls_configuration_fails_start_up(pki: Pki, fields: dict[str, str]) -> None:
+async def test_incomplete_tls_configuration_fails_start_up(pki: Pki, fields: dict[str, str]) -> None:
     """Half a TLS setup must never fall back to plaintext silently."""
     from service.server import build_deps, create_server
 
@@ -239,7 +239,7 @@ def test_incomplete_tls_configuration_fails_start_up(pki: Pki, fields: dict[str,
         create_server(settings, build_deps(settings, Metrics(), completion_fn=_never_called))
 
 
-def test_unreadable_certificate_files_fail_start_up(pki: Pki, tmp_path: Path) -> None:
+async def test_unreadable_certificate_files_fail_start_up(pki: Pki, tmp_path: Path) -> None:
     from service.server import build_deps, create_server
 
     settings = settings_for(None, tls_cert=tmp_path / "missing.pem", tls_key=pki.dir / "server.key")
