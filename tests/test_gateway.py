@@ -20,6 +20,7 @@ import grpc
 import pytest
 
 from service.gateway import HTTP_STATUS, Gateway, HttpError, parse_timeout, start_gateway
+from service.pb import pb2, pb2_grpc
 from tests.conftest import RunningServer, running_server, settings_for
 from tests.fakes.provider import ScriptedProvider, answer
 
@@ -205,11 +206,6 @@ async def test_caller_deadline_is_forwarded(http: Http, provider: ScriptedProvid
     assert body["backend"]["fallbackUsed"] is True
     assert body["backend"]["reason"] == "deadline"
     assert asyncio.get_running_loop().time() - started < 2.0
-    # A deadline too short for anything is the gRPC DEADLINE_EXCEEDED, as HTTP 504.
-    status, body, _ = await http.post("/v1/rewrite", {"draft": DRAFT, "language": "en"},
-                                      headers={"grpc-timeout": "1u"})
-    assert status == 504
-    assert body["status"] == "DEADLINE_EXCEEDED"
     status, body, _ = await http.post("/v1/check", {"text": "hi"}, headers={"grpc-timeout": "soon"})
     assert status == 400 and "grpc-timeout" in body["message"]
 
@@ -251,6 +247,54 @@ async def test_wrong_method_is_405(http: Http) -> None:
     status, raw, headers = await http.get("/v1/rewrite")
     assert status == 405
     assert "POST" in headers["Allow"]
+
+
+class _CodeServicer(pb2_grpc.ReplyRewriterServicer):
+    """A stand-in gRPC server that fails Check with the code named in the text,
+    or stalls on "stall": every status the real service may return, on demand."""
+
+    async def Check(self, request: pb2.CheckRequest, context: grpc.aio.ServicerContext) -> pb2.CheckResponse:
+        if request.text == "stall":
+            await asyncio.sleep(5)
+        elif request.text == "RESOURCE_EXHAUSTED":
+            context.set_trailing_metadata((("retry-after", "2.5"),))
+        await context.abort(grpc.StatusCode[request.text], f"scripted {request.text}")
+        return pb2.CheckResponse()  # pragma: no cover
+
+
+@pytest.fixture(scope="module")
+async def code_gateway() -> AsyncIterator[str]:
+    server = grpc.aio.server()
+    pb2_grpc.add_ReplyRewriterServicer_to_server(_CodeServicer(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    gateway = await start_gateway(settings_for(None), None, grpc_port=port, port=0)
+    try:
+        yield f"http://127.0.0.1:{gateway.port}"
+    finally:
+        await gateway.stop()
+        await server.stop(0)
+
+
+@pytest.mark.parametrize("code", [c for c in grpc.StatusCode if c is not grpc.StatusCode.OK])
+async def test_every_grpc_code_maps_to_its_http_status(code_gateway: str, code: grpc.StatusCode) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(code_gateway + "/v1/check", json={"text": code.name}) as response:
+            body = await response.json()
+            assert response.status == HTTP_STATUS[code]
+            assert body == {"code": code.value[0], "status": code.name, "message": f"scripted {code.name}"}
+            if code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+                assert response.headers["Retry-After"] == "3"  # whole seconds, rounded up
+
+
+async def test_the_callers_deadline_expiring_is_504(code_gateway: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        started = asyncio.get_running_loop().time()
+        async with session.post(code_gateway + "/v1/check", json={"text": "stall"},
+                                headers={"grpc-timeout": "200m"}) as response:
+            assert response.status == 504
+            assert (await response.json())["status"] == "DEADLINE_EXCEEDED"
+        assert asyncio.get_running_loop().time() - started < 2.0
 
 
 def test_timeouts_parse_like_grpc() -> None:
