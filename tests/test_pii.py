@@ -152,3 +152,44 @@ def test_auto_redacts_when_only_a_fallback_model_is_hosted() -> None:
     settings = Settings(fallback_models=TEST_MODEL)
     assert settings.primary_model == EMBEDDED_MODEL and TEST_MODEL in settings.models
     assert settings.pii_redaction_enabled
+
+
+async def test_embedded_primary_with_a_hosted_fallback_sends_no_pii() -> None:
+    """End to end through the pipeline: the embedded model fails, the hosted fallback
+    model answers, and what reached the hosted model had no PII."""
+    from types import SimpleNamespace
+
+    import grpc
+
+    from service.metrics import Metrics
+    from service.pb import pb2_grpc
+    from service.server import build_deps, create_server, set_serving
+
+    sent: list[tuple[str, list[dict[str, str]]]] = []
+
+    async def completion(**kwargs: Any) -> Any:
+        sent.append((kwargs["model"], kwargs["messages"]))
+        if kwargs["model"] == EMBEDDED_MODEL:
+            raise ConnectionError("embedded model not loaded in this test")
+        content = json.dumps({"rewrite": draft_of({"messages": kwargs["messages"]}), "rules": []})
+        return SimpleNamespace(choices=[SimpleNamespace(message=SimpleNamespace(content=content))],
+                               usage=SimpleNamespace(prompt_tokens=10, completion_tokens=5))
+
+    settings = settings_for(None, fallback_models=TEST_MODEL, max_attempts=1)
+    assert settings.uses_embedded_model and settings.pii_redaction_enabled
+    deps = build_deps(settings, Metrics(), completion_fn=completion)
+    server, port = create_server(settings, deps)
+    await server.start()
+    await set_serving(deps, True)
+    draft = f"We'll call {PHONES[0]} and refund card {CARDS[0]}; receipt to {EMAILS[0]}."
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            response = await pb2_grpc.ReplyRewriterStub(channel).Rewrite(pb2.RewriteRequest(draft=draft), timeout=10)
+    finally:
+        await server.stop(0)
+    assert [model for model, _ in sent] == [EMBEDDED_MODEL, TEST_MODEL]
+    hosted = "\n".join(m["content"] for model, messages in sent if model == TEST_MODEL for m in messages)
+    for value in (PHONES[0], CARDS[0], EMAILS[0]):
+        assert value not in hosted
+    assert response.backend.model == TEST_MODEL and not response.backend.fallback_used
+    assert response.rewrite == draft
