@@ -94,6 +94,9 @@ def _server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
 
 def create_server(settings: Settings, deps: Deps) -> tuple[grpc.aio.Server, int]:
     """A configured, unstarted gRPC server and the port it is bound to."""
+    # Certificates first: a half or unreadable TLS setup fails start-up before
+    # anything is built, and never falls back to plaintext.
+    credentials = _server_credentials(settings)
     interceptors: list[grpc.aio.ServerInterceptor] = [ObservabilityInterceptor(deps.metrics)]
     if deps.tokens.enabled:
         interceptors.append(AuthInterceptor(deps.tokens, deps.metrics, settings.reflection_requires_auth))
@@ -120,7 +123,6 @@ def create_server(settings: Settings, deps: Deps) -> tuple[grpc.aio.Server, int]
     address = f"{settings.host}:{settings.port}"
     if ":" in settings.host and not settings.host.startswith("["):
         address = f"[{settings.host}]:{settings.port}"
-    credentials = _server_credentials(settings)
     port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
     if port == 0:
         raise OSError(f"cannot bind the gRPC port {address}")
