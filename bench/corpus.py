@@ -18,9 +18,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.shared_data import eval_cases_path
+
 from service.domain import Message, Role
 
-CASES = Path(os.environ.get("BENCH_CASES", "/work/shared/eval/cases.jsonl"))
+CASES = Path(os.environ["BENCH_CASES"]) if os.environ.get("BENCH_CASES") else eval_cases_path()
 LANGUAGES = ("en", "it", "es", "zh")
 SEED = 20261126
 

@@ -20,6 +20,9 @@ from service.domain import Message, Role
 # which clients often send).
 _TAG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Emails, URLs and numbers are in no language, but lingua reads "example.it"
+# or "luca.bianchi" as words; strip them before detecting.
+_NOT_LANGUAGE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\d[\d.,:/-]*")
 
 # Below this many letters lingua guesses; "k" or "ok" says nothing about a language.
 MIN_LETTERS = 3
@@ -58,7 +61,7 @@ class LanguageDetector:
 
     def confidence(self, text: str) -> tuple[str | None, float]:
         """The most likely base tag and its confidence (0..1), or (None, 0.0)."""
-        text = _SURROGATES.sub("", text)
+        text = _NOT_LANGUAGE.sub(" ", _SURROGATES.sub("", text))
         if sum(1 for ch in text if ch.isalpha()) < MIN_LETTERS:
             return None, 0.0
         if self._detector is None:
@@ -97,7 +100,9 @@ def resolve_language(
             )
         return base
     customer_text = " ".join(m.text for m in conversation if m.role is Role.CUSTOMER)
-    for text in (customer_text, draft):
+    # The customer's words decide; when they are too few to be sure, the
+    # customer's and the draft's together, then the draft alone.
+    for text in (customer_text, f"{customer_text} {draft}" if customer_text.strip() else "", draft):
         if text.strip():
             found = detector.detect(text[-1000:])
             if found in supported_set:

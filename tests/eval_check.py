@@ -19,7 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from service.domain import Message, Role  # noqa: E402
 from service.rulebook import load_rulebook  # noqa: E402
 
-DEFAULT_CASES = Path("/work/shared/eval/cases.jsonl")
+from tests.shared_data import eval_cases_path  # noqa: E402
+
+DEFAULT_CASES = eval_cases_path()
 
 
 def load_cases(path: Path) -> list[dict]:

@@ -20,11 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from service.pb import pb2  # noqa: E402
 from tests.conftest import running_server, settings_for  # noqa: E402
 from tests.fakes.provider import ScriptedProvider, answer  # noqa: E402
+from tests.shared_data import eval_cases_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT.parent / "shared" / "eval" / "cases.jsonl"
-if not CASES.exists():
-    CASES = Path(os.environ.get("REPLYREWRITER_EVAL_CASES", "/work/shared/eval/cases.jsonl"))
+CASES = eval_cases_path()
 RULES_MD = CASES.parent.parent / "RULES.md"
 ROLES = {"customer": pb2.ROLE_CUSTOMER, "agent": pb2.ROLE_AGENT}
 # What a model that ignores every instruction writes: a new promise, a new

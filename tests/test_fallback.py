@@ -12,9 +12,9 @@ from service.domain import Message, Role, Severity, Span, Violation
 from service.fallback import DEFAULT_FALLBACK_DIR, FallbackDataError, FallbackRewriter
 from service.guard import Guard
 
-CASES = [json.loads(line) for line in
-         Path("/work/shared/eval/cases.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()] \
-    if Path("/work/shared/eval/cases.jsonl").exists() else []
+from tests.shared_data import eval_cases_path
+
+CASES = [json.loads(line) for line in eval_cases_path().read_text(encoding="utf-8").splitlines() if line.strip()]
 
 # What the rulebook reports for the eval drafts: (rule id, excerpt, suggestion).
 HAND_MADE = {
