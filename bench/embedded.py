@@ -29,7 +29,7 @@ import grpc
 from bench import TEST_MODEL, Options, latency_summary, ratio, rss_bytes, start_server
 from bench.corpus import LANGUAGES, build_corpus, rewrite_request
 
-MAX_TOKENS = 128
+MAX_TOKENS = 96
 MB = 1024 * 1024
 
 
@@ -97,7 +97,7 @@ def in_process(opts: Options) -> dict[str, Any]:
 
 async def over_grpc(opts: Options) -> dict[str, Any]:
     corpus = build_corpus()
-    picks = [i for lang in LANGUAGES for i in [x for x in corpus if x.lang == lang][:2]]
+    picks = [next(x for x in corpus if x.lang == lang) for lang in LANGUAGES]
     picks = picks[: opts.n(len(picks), minimum=1)]
     embedded = start_server(model=None)
     latencies, backends = [], {}
