@@ -80,8 +80,15 @@ def _print_readable(command: str, response: object) -> None:
         print(r.rewrite)
         print(f"\n(language {r.language}; backend {r.backend.model}"
               + (f", fallback: {r.backend.reason}" if r.backend.fallback_used else "") + ")")
+        applied: dict[str, list[str]] = {}
         for c in r.citations:
-            print(f"  applied {c.rule_id}: {c.title} [{c.source}]")
+            applied.setdefault(c.rule_id, [])
+            if c.excerpt:
+                applied[c.rule_id].append(repr(c.excerpt))
+        for rule_id, excerpts in applied.items():
+            citation = next(c for c in r.citations if c.rule_id == rule_id)
+            where = f" ({', '.join(excerpts)})" if excerpts else ""
+            print(f"  applied {rule_id}{where}: {citation.title} [{citation.source}]")
         if r.remaining:
             print("still breaks:")
             _print_violations(list(r.remaining))

@@ -166,7 +166,7 @@ class ModelClient:
         return self._breakers[model]
 
     async def complete(self, messages: Sequence[dict[str, str]], parse: Callable[[str], T],
-                       budget_end: float, report: CallReport) -> ModelAnswer[T]:
+                       budget_end: float, report: CallReport, max_tokens: int | None = None) -> ModelAnswer[T]:
         """Return the first parsed answer of the models in order.
 
         ``budget_end`` is a ``clock()`` time: no attempt starts or runs past it.
@@ -184,7 +184,7 @@ class ModelClient:
                 continue
             report.models_tried.append(model)
             try:
-                return await self._complete_with_retries(model, messages, parse, budget_end, report)
+                return await self._complete_with_retries(model, messages, parse, budget_end, report, max_tokens)
             except ModelError as exc:
                 last = exc
             finally:
@@ -194,7 +194,7 @@ class ModelClient:
 
     async def _complete_with_retries(self, model: str, messages: Sequence[dict[str, str]],
                                      parse: Callable[[str], T], budget_end: float,
-                                     report: CallReport) -> ModelAnswer[T]:
+                                     report: CallReport, max_tokens: int | None) -> ModelAnswer[T]:
         settings = self._settings
 
         def planned_wait(state: RetryCallState) -> float:
@@ -227,14 +227,14 @@ class ModelClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._attempt(model, messages, parse, budget_end, report)
+                    return await self._attempt(model, messages, parse, budget_end, report, max_tokens)
         except RetryError as exc:  # only without reraise; kept for type-checkers
             raise translate_error(exc.last_attempt.exception()) from exc
         raise DeadlineTooShort("no attempt was made")  # pragma: no cover - tenacity always attempts once
 
     async def _attempt(self, model: str, messages: Sequence[dict[str, str]],
                        parse: Callable[[str], T], budget_end: float,
-                       report: CallReport) -> ModelAnswer[T]:
+                       report: CallReport, max_tokens: int | None) -> ModelAnswer[T]:
         remaining = budget_end - self._clock()
         if remaining < MIN_ATTEMPT_SECONDS:
             raise DeadlineTooShort("the deadline leaves no time for another attempt")
@@ -244,7 +244,7 @@ class ModelClient:
         breaker = self._breakers[model]
         try:
             async with asyncio.timeout(timeout):
-                response = await self._completion_fn(**self._call_args(model, messages, timeout))
+                response = await self._completion_fn(**self._call_args(model, messages, timeout, max_tokens))
         except asyncio.CancelledError:
             # The pipeline's deadline timer and this attempt's own fire at about the
             # same moment; an attempt the deadline cut short is a timeout, not a cancellation.
@@ -275,13 +275,14 @@ class ModelClient:
             self._metrics.breaker_trips.labels(model).inc()
             log.warning("circuit breaker opened", extra={"model": model, "reason": error.reason})
 
-    def _call_args(self, model: str, messages: Sequence[dict[str, str]], timeout: float) -> dict[str, Any]:
+    def _call_args(self, model: str, messages: Sequence[dict[str, str]], timeout: float,
+                   max_tokens: int | None) -> dict[str, Any]:
         settings = self._settings
         args: dict[str, Any] = {
             "model": model,
             "messages": list(messages),
             "temperature": settings.temperature,
-            "max_tokens": settings.max_output_tokens,
+            "max_tokens": min(settings.max_output_tokens, max_tokens or settings.max_output_tokens),
             "timeout": timeout,
             "num_retries": 0,
             "max_retries": 0,

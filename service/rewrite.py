@@ -42,6 +42,15 @@ log = logging.getLogger(__name__)
 FALLBACK_MODEL = "rule-based"
 
 
+def answer_token_budget(draft: str) -> int:
+    """Completion tokens a rewrite of ``draft`` may need: the JSON wrapper and
+    a greeting, plus about one and a half tokens per character of the draft
+    (Chinese runs near one token per character, English far below). A model
+    that loops, which small ones do, is cut off here instead of at the global
+    cap, which for the embedded model meant 15 s of a doomed attempt."""
+    return 64 + (3 * len(draft)) // 2
+
+
 @dataclass(frozen=True)
 class _Verdict:
     text: str
@@ -130,7 +139,8 @@ class RewritePipeline:
         for attempt in range(2):  # the second try carries the guard's findings
             outgoing = redactor.redact_messages(messages) if redactor else messages
             try:
-                answer = await self._models.complete(outgoing, parse, budget_end, report)
+                answer = await self._models.complete(outgoing, parse, budget_end, report,
+                                                     max_tokens=answer_token_budget(request.draft))
             except ModelError as exc:
                 return None, self._reason_for(exc, budget_end)
             findings = tuple(self._guard.verify(request.draft, answer.value.rewrite,
