@@ -31,9 +31,12 @@ REWRITE_METHOD = "/replyrewriter.v1.ReplyRewriter/Rewrite"
 CONCURRENCY = 8
 
 
-def plain_args(api_base: str, messages: list[dict[str, str]]) -> dict[str, Any]:
+def plain_args(api_base: str, messages: list[dict[str, str]], draft: str) -> dict[str, Any]:
     """What service/llm.py's ``_call_args`` passes (default settings)."""
-    return {"model": TEST_MODEL, "messages": messages, "temperature": 0.2, "max_tokens": 600, "timeout": 15.0,
+    from service.rewrite import answer_token_budget
+
+    return {"model": TEST_MODEL, "messages": messages, "temperature": 0.2,
+            "max_tokens": min(600, answer_token_budget(draft)), "timeout": 15.0,
             "num_retries": 0, "max_retries": 0, "api_base": api_base, "api_key": "sk-test"}
 
 
@@ -76,7 +79,8 @@ async def run(opts: Options) -> dict[str, Any]:
                 backends[key] = backends.get(key, 0) + 1
 
             async def plain(i: int) -> None:
-                await litellm.acompletion(**plain_args(api_base, messages[i % len(messages)]))
+                k = i % len(messages)
+                await litellm.acompletion(**plain_args(api_base, messages[k], corpus[k].draft))
 
             warm = min(total, 100)
             await drive(plain, CONCURRENCY, total=warm)
