@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import grpc
 
@@ -93,7 +93,7 @@ class Validator:
 class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
     def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, pipeline: RewritePipeline,
                  detector: LanguageDetector, metrics: Metrics,
-                 is_shutting_down: "callable[[], bool]" = lambda: False) -> None:
+                 is_shutting_down: Callable[[], bool] = lambda: False) -> None:
         self._settings = settings
         self._rulebook = rulebook
         self._guard = guard
