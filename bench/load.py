@@ -28,7 +28,7 @@ from typing import Any
 
 import grpc
 
-from bench import Options, latency_summary, rss_bytes, start_provider, start_server, target
+from bench import Options, rss_bytes, start_provider, start_server, target
 from bench.corpus import build_corpus, rewrite_request
 from bench.driver import Run, drive
 

@@ -86,7 +86,7 @@ def translate_error(exc: BaseException) -> ModelError:
     if isinstance(exc, (asyncio.TimeoutError, litellm.exceptions.Timeout)):
         return ModelTimeout(f"model call timed out ({type(exc).__name__})")
     if isinstance(exc, litellm.exceptions.RateLimitError):
-        return ModelRateLimited(f"provider rate limit (429)", retry_after=_retry_after(exc))
+        return ModelRateLimited("provider rate limit (429)", retry_after=_retry_after(exc))
     if isinstance(exc, litellm.exceptions.APIConnectionError):
         return ModelConnectionError(f"cannot reach the provider ({type(exc).__name__})")
     if isinstance(exc, (litellm.exceptions.ContextWindowExceededError,

@@ -15,7 +15,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from service.config import Settings
 from service.domain import (
@@ -49,12 +48,6 @@ def answer_token_budget(draft: str) -> int:
     that loops, which small ones do, is cut off here instead of at the global
     cap, which for the embedded model meant 15 s of a doomed attempt."""
     return 64 + (3 * len(draft)) // 2
-
-
-@dataclass(frozen=True)
-class _Verdict:
-    text: str
-    findings: tuple[Finding, ...]
 
 
 class RewritePipeline:

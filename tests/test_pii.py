@@ -102,7 +102,7 @@ async def test_guard_runs_on_restored_text_and_the_retry_feedback_is_redacted(pr
     and its finding, which names the email, goes back to the model redacted."""
     email, card = EMAILS[2], CARDS[2]
     draft = f"Your refund of $20 goes to card {card}; the receipt goes to {email}."
-    provider.queue(answer(f"Your refund of $20 goes to card [CARD_1]."),
+    provider.queue(answer("Your refund of $20 goes to card [CARD_1]."),
                    answer("Your refund of $20 goes to card [CARD_1]; we'll send the receipt to [EMAIL_1]."))
     async with running_server(settings_for(provider)) as s:
         response = await s.stub.Rewrite(pb2.RewriteRequest(draft=draft), timeout=10)
