@@ -39,15 +39,6 @@ async def _round(port: int, method: str, payloads: list[bytes], concurrency: int
         return await drive(one, concurrency, total=total)
 
 
-def _merge(runs: list[Run]) -> Run:
-    merged = Run(concurrency=runs[0].concurrency)
-    for r in runs:
-        merged.latencies += r.latencies
-        merged.errors.update(r.errors)
-        merged.elapsed += r.elapsed
-    return merged
-
-
 async def run(opts: Options) -> dict[str, Any]:
     from bench.echo import METHOD as ECHO_METHOD, write_responses
 
@@ -85,7 +76,7 @@ async def run(opts: Options) -> dict[str, Any]:
         if echo is not None:
             echo.stop()
 
-    ours, base = _merge(ours_runs), _merge(echo_runs)
+    ours, base = Run.merge(ours_runs), Run.merge(echo_runs)
     throughput_ratio = ratio(ours.throughput, base.throughput)
     req_sizes = [len(r) for r in requests]
     resp_sizes = [len(r) for r in responses]

@@ -36,6 +36,16 @@ class Run:
                 "errors": dict(self.errors), "elapsed_s": round(self.elapsed, 3),
                 "rps": round(self.throughput, 1), **latency_summary(self.latencies)}
 
+    @staticmethod
+    def merge(runs: list["Run"]) -> "Run":
+        """Alternating rounds of one side, as one run."""
+        merged = Run(concurrency=runs[0].concurrency)
+        for r in runs:
+            merged.latencies += r.latencies
+            merged.errors.update(r.errors)
+            merged.elapsed += r.elapsed
+        return merged
+
 
 async def drive(call: Callable[[int], Awaitable[Any]], concurrency: int, *, total: int | None = None,
                 duration: float | None = None) -> Run:

@@ -40,15 +40,6 @@ def plain_args(api_base: str, messages: list[dict[str, str]], draft: str) -> dic
             "num_retries": 0, "max_retries": 0, "api_base": api_base, "api_key": "sk-test"}
 
 
-def _merge(runs: list[Run]) -> Run:
-    merged = Run(concurrency=runs[0].concurrency)
-    for r in runs:
-        merged.latencies += r.latencies
-        merged.errors.update(r.errors)
-        merged.elapsed += r.elapsed
-    return merged
-
-
 async def run(opts: Options) -> dict[str, Any]:
     import litellm
 
@@ -107,7 +98,7 @@ async def run(opts: Options) -> dict[str, Any]:
         server.stop()
         provider.stop()
 
-    o, p = _merge(ours_runs), _merge(plain_runs)
+    o, p = Run.merge(ours_runs), Run.merge(plain_runs)
     os_, ps = o.summary(), p.summary()
     added_p50 = round(os_["p50_ms"] - ps["p50_ms"], 3)
     added_p99 = round(os_["p99_ms"] - ps["p99_ms"], 3)
