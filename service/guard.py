@@ -65,14 +65,17 @@ class _Commitment:
     text: str
 
 
+_DRAFT_FACTS_KEPT = 32  # > the requests in flight at once between verify() and kept_facts()
+
+
 class _Text:
     """One text prepared for the checks: folded copy, facts, clause bounds."""
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(self, text: str, lex: Lexicon, facts: list[Fact] | None = None) -> None:
         self.text = text
         self.folded = fold(text)
         self.low = _lower_same_length(self.folded)
-        self.facts = lex.extract(text)
+        self.facts = lex.extract(text) if facts is None else facts
         bounds = {0, len(text)}
         for m in _CLAUSE_PUNCT.finditer(self.folded):
             bounds.add(m.start())
@@ -102,13 +105,26 @@ class Guard:
         self._lexicons = load_lexicons(Path(data_dir))
         if "en" not in self._lexicons:
             raise GuardDataError(data_dir, "en", "the English lexicon (en.yaml) is required as the default")
+        # The facts of the last few drafts: verify() and kept_facts() read the
+        # same draft within one request, so it is extracted once.
+        self._draft_facts: dict[tuple[str, int], list[Fact]] = {}
+
+    def _facts_of_draft(self, draft: str, lex: Lexicon) -> list[Fact]:
+        key = (draft, id(lex))
+        facts = self._draft_facts.get(key)
+        if facts is None:
+            facts = lex.extract(draft)
+            if len(self._draft_facts) >= _DRAFT_FACTS_KEPT:
+                del self._draft_facts[next(iter(self._draft_facts))]
+            self._draft_facts[key] = facts
+        return facts
 
     # -- public API --------------------------------------------------------
     def verify(self, draft: str, candidate: str, conversation: Sequence[Message] = (),
                language: str = "en") -> list[Finding]:
         """Findings that make ``candidate`` dishonest; empty list = honest."""
         lex = pick(self._lexicons, language)
-        d, c = _Text(draft, lex), _Text(candidate, lex)
+        d, c = _Text(draft, lex, self._facts_of_draft(draft, lex)), _Text(candidate, lex)
         context_keys: set[str] = set()
         for msg in conversation:
             context_keys.update(f.key for f in lex.extract(msg.text))
@@ -122,7 +138,8 @@ class Guard:
         """The draft's facts as written, once each, in order."""
         seen: set[str] = set()
         out = []
-        for f in pick(self._lexicons, language).extract(draft):
+        lex = pick(self._lexicons, language)
+        for f in self._facts_of_draft(draft, lex):
             if f.key not in seen:
                 seen.add(f.key)
                 out.append(f.text)
