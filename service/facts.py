@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from service.domain import Fact, Span
+from service.regex_guard import first_char_guarded
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
 
@@ -345,7 +346,7 @@ def _bounded(body: str, wb: bool) -> str:
 
 def _compile(pattern: str, file: Path, key: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re.compile(first_char_guarded(pattern, re.IGNORECASE), re.IGNORECASE)
     except re.error as exc:
         raise GuardDataError(file, key, f"invalid regex: {exc}") from exc
 

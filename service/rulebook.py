@@ -44,11 +44,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import yaml
 
 from service.domain import Message, Severity, Violation
-
-try:  # re's own parser, to read a pattern's possible first characters
-    from re import _constants as _sc, _parser as _sp
-except ImportError:  # pragma: no cover - a Python that moved them: no guard
-    _sc = _sp = None  # type: ignore[assignment]
+from service.regex_guard import first_char_guarded, unguarded
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPTS = REPO_ROOT / "prompts"
@@ -196,7 +192,7 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
         branches.append(r"(?=\d)(?<![0-9A-Za-z.,#:/\-])(?:" + _trie(digits) + ")")
     if not branches:
         return None
-    return re.compile("|".join(branches))
+    return re.compile(first_char_guarded("|".join(branches)))
 
 
 def term_ok(text: str, start: int, end: int) -> bool:
@@ -225,86 +221,6 @@ def find_terms(regex: re.Pattern[str] | None, text: str):
             yield m
 
 
-# -- a first-character guard for the combined pattern alternations -------------
-# Python's re tries every branch of an alternation at every position of the
-# text. A lookahead on the set of characters a match can start with skips most
-# positions in one step; it cannot change what matches, since a match of a
-# pattern that can't be empty starts with one of those characters.
-_MAX_FIRST_CHARS = 200
-_FirstChars = tuple[set[str], bool] | None  # (characters a match can start with, can be empty)
-
-
-def _first_of_item(op: Any, av: Any) -> _FirstChars:
-    if op is _sc.AT:
-        return set(), True
-    if op is _sc.LITERAL:
-        return {chr(av)}, False
-    if op is _sc.IN:
-        out: set[str] = set()
-        for o, a in av:
-            if o is _sc.LITERAL:
-                out.add(chr(a))
-            elif o is _sc.RANGE and a[1] - a[0] < _MAX_FIRST_CHARS:
-                out.update(chr(c) for c in range(a[0], a[1] + 1))
-            else:
-                return None  # categories (\w, \d), negated sets: give up
-        return out, False
-    if op is _sc.SUBPATTERN:
-        _group, add_flags, _del_flags, p = av
-        if add_flags & (_sc.SRE_FLAG_IGNORECASE | _sc.SRE_FLAG_LOCALE | _sc.SRE_FLAG_VERBOSE):
-            return None
-        return _first_of_seq(p)
-    if op is _sc.BRANCH:
-        chars: set[str] = set()
-        nullable = False
-        for alt in av[1]:
-            r = _first_of_seq(alt)
-            if r is None:
-                return None
-            chars |= r[0]
-            nullable = nullable or r[1]
-        return chars, nullable
-    if op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT):
-        lo, _hi, p = av
-        r = _first_of_seq(p)
-        if r is None:
-            return None
-        return r[0], r[1] or lo == 0
-    if op in (_sc.ASSERT, _sc.ASSERT_NOT):
-        return set(), True  # zero-width: it only narrows where a match starts
-    return None
-
-
-def _first_of_seq(items: Iterable[tuple[Any, Any]]) -> _FirstChars:
-    out: set[str] = set()
-    for op, av in items:
-        r = _first_of_item(op, av)
-        if r is None:
-            return None
-        out |= r[0]
-        if not r[1]:
-            return out, False
-    return out, True
-
-
-def first_char_guarded(pattern: str) -> str:
-    """``pattern`` behind a lookahead on its possible first characters, or
-    unchanged when they can't be told (an empty match, a character category,
-    case-insensitive flags)."""
-    if _sp is None:
-        return pattern
-    try:
-        parsed = _sp.parse(pattern, 0)
-    except re.error:
-        return pattern
-    if parsed.state.flags & (re.IGNORECASE | re.LOCALE | re.VERBOSE):
-        return pattern
-    r = _first_of_seq(list(parsed))
-    if r is None or r[1] or not r[0] or len(r[0]) > _MAX_FIRST_CHARS:
-        return pattern
-    return f"(?=[{''.join(re.escape(c) for c in sorted(r[0]))}])(?:{pattern})"
-
-
 def _any_language(rule: Rule, name: str) -> tuple[re.Pattern[str], bool]:
     """Cue ``name`` of every language of ``rule`` in one regex, and whether it
     runs on lower-cased text (no IGNORECASE: much faster) or needs the original."""
@@ -313,9 +229,9 @@ def _any_language(rule: Rule, name: str) -> tuple[re.Pattern[str], bool]:
         cue = rule.cues.get(lang, {}).get(name)
         if cue is not None:
             # group names are per language so the languages can share one pattern
-            parts.append(cue.pattern.replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_"))
+            parts.append(unguarded(cue.pattern).replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_"))
     if any("(?-i" in p for p in parts):
-        return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE), False
+        return re.compile(first_char_guarded("|".join(f"(?:{p})" for p in parts), re.IGNORECASE), re.IGNORECASE), False
     return re.compile(first_char_guarded("|".join(f"(?:{lower_pattern(p)})" for p in parts))), True
 
 
@@ -607,7 +523,8 @@ def _parse_rule(path: Path, data: Any, detectors: Mapping[str, Any]) -> Rule:
                 raise _fail(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
             for i, item in enumerate(items):
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
-            compiled[name] = re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
+            compiled[name] = re.compile(first_char_guarded("|".join(f"(?:{p})" for p in items), re.IGNORECASE),
+                                        re.IGNORECASE)
         cues[lang] = MappingProxyType(compiled)
 
     bad: dict[str, tuple[Example, ...]] = {}

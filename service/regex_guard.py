@@ -1,0 +1,131 @@
+"""A first-character guard for alternation-heavy regexes.
+
+Python's re tries every branch of an alternation at every position of the
+text (a branch that opens with a group, a lookbehind or ``\\b`` is not skipped
+by its first character). ``first_char_guarded`` puts a pattern behind a
+lookahead on the characters a match can start with, read from re's own parse
+of the pattern, so most positions are skipped in one step. It cannot change
+what matches: a match of a pattern that can't be empty starts with one of
+those characters, and the lookahead is compiled under the pattern's own case
+flags. When the first characters can't be told (an empty match, ``.``, a
+negated set, a scoped ASCII/LOCALE flag), the pattern is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+try:  # re's own parser
+    from re import _constants as _sc, _parser as _sp
+except ImportError:  # pragma: no cover - a Python that moved them: no guard
+    _sc = _sp = None  # type: ignore[assignment]
+
+# (atoms of a character class, each with "compare ignoring case"), can be empty
+_First = tuple[set[tuple[bool, str]], bool] | None
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _first_of_item(op: Any, av: Any, icase: bool) -> _First:
+    if op is _sc.AT or op is _sc.ASSERT or op is _sc.ASSERT_NOT:
+        return set(), True  # zero-width: it only narrows where a match starts
+    if op is _sc.LITERAL:
+        return {(icase, re.escape(chr(av)))}, False
+    if op is _sc.IN:
+        atoms: set[tuple[bool, str]] = set()
+        for o, a in av:
+            if o is _sc.LITERAL:
+                atoms.add((icase, re.escape(chr(a))))
+            elif o is _sc.RANGE:
+                atoms.add((icase, f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}"))
+            elif o is _sc.CATEGORY and str(a) in _CATEGORIES:
+                atoms.add((icase, _CATEGORIES[str(a)]))
+            else:
+                return None  # a negated set: no gain worth the risk
+        return atoms, False
+    if op is _sc.SUBPATTERN:
+        _group, add_flags, del_flags, p = av
+        if (add_flags | del_flags) & (_sc.SRE_FLAG_LOCALE | _sc.SRE_FLAG_ASCII | _sc.SRE_FLAG_UNICODE):
+            return None
+        if add_flags & _sc.SRE_FLAG_IGNORECASE:
+            icase = True
+        if del_flags & _sc.SRE_FLAG_IGNORECASE:
+            icase = False
+        return _first_of_seq(p, icase)
+    if op is _sc.BRANCH:
+        out: set[tuple[bool, str]] = set()
+        nullable = False
+        for alt in av[1]:
+            r = _first_of_seq(alt, icase)
+            if r is None:
+                return None
+            out |= r[0]
+            nullable = nullable or r[1]
+        return out, nullable
+    if op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT:
+        lo, _hi, p = av
+        r = _first_of_seq(p, icase)
+        if r is None:
+            return None
+        return r[0], r[1] or lo == 0
+    return None
+
+
+def _first_of_seq(items: Iterable[tuple[Any, Any]], icase: bool) -> _First:
+    out: set[tuple[bool, str]] = set()
+    for op, av in items:
+        r = _first_of_item(op, av, icase)
+        if r is None:
+            return None
+        out |= r[0]
+        if not r[1]:
+            return out, False
+    return out, True
+
+
+# guarded pattern -> the pattern it guards, for code that combines patterns
+_UNGUARDED: dict[str, str] = {}
+
+
+def unguarded(pattern: str) -> str:
+    """The pattern ``first_char_guarded`` was given, for ``pattern`` it returned."""
+    return _UNGUARDED.get(pattern, pattern)
+
+
+def first_char_guarded(pattern: str, flags: int = 0) -> str:
+    """``pattern`` (to be compiled with ``flags``) behind a lookahead on its
+    possible first characters, or unchanged when they can't be told."""
+    guarded = _guard(pattern, flags)
+    if guarded != pattern:
+        _UNGUARDED[guarded] = pattern
+    return guarded
+
+
+def _guard(pattern: str, flags: int) -> str:
+    if _sp is None:
+        return pattern
+    try:
+        parsed = _sp.parse(pattern, flags)
+    except re.error:
+        return pattern
+    glob = parsed.state.flags
+    if glob & _sc.SRE_FLAG_LOCALE:
+        return pattern
+    global_icase = bool(glob & _sc.SRE_FLAG_IGNORECASE)
+    r = _first_of_seq(list(parsed), global_icase)
+    if r is None or r[1] or not r[0]:
+        return pattern
+    parts = []
+    for icase in (False, True):
+        atoms = "".join(sorted(a for i, a in r[0] if i is icase))
+        if atoms:
+            if icase is global_icase:
+                parts.append(f"[{atoms}]")
+            else:
+                parts.append(f"(?{'i' if icase else '-i'}:[{atoms}])")
+    return f"(?={'|'.join(parts)})(?:{pattern})"
