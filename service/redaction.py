@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from service.regex_guard import first_char_guarded
+
+# Each pattern behind a lookahead on its first characters (see regex_guard):
+# the same matches, most positions of a long prompt skipped in one step.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\d)")
+_IBAN = re.compile(first_char_guarded(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b"))
+_CARD = re.compile(first_char_guarded(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)"))
+_PHONE = re.compile(first_char_guarded(r"(?<![\w+])\+?\(?\d[\d ().-]{5,}\d(?!\d)"))
+_DIGIT = re.compile(r"\d")
 _PLACEHOLDER = re.compile(r"\[(EMAIL|PHONE|CARD|IBAN)_(\d+)\]")
 
 
@@ -53,7 +58,10 @@ class Redactor:
         return len(self._by_value)
 
     def redact(self, text: str) -> str:
-        text = _EMAIL.sub(lambda m: self._placeholder("EMAIL", m.group()), text)
+        if "@" in text:  # every email has one; scanning for them is the costly part
+            text = _EMAIL.sub(lambda m: self._placeholder("EMAIL", m.group()), text)
+        if _DIGIT.search(text) is None:
+            return text  # IBANs, card and phone numbers all need a digit
         text = _IBAN.sub(lambda m: self._placeholder("IBAN", m.group()), text)
 
         def card(m: re.Match[str]) -> str:
