@@ -257,15 +257,18 @@ class _Structure:
                agent: str, brand: str) -> "_Structure":
         first = not any(m.role is Role.AGENT for m in conversation)
         last_customer = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
+        thanked = bool(last_customer and data.thanks_re.search(last_customer))
         greeting = ""
-        if first:
+        # A customer who is thanking us is ending a conversation whose earlier
+        # turns the caller didn't send: no "Hi, thanks for reaching out" then.
+        if first and not thanked:
             key = "agent_brand" if agent and brand else "agent" if agent else "brand" if brand else "plain"
             greeting = data.greeting[key].format(
                 name=data.name_in_greeting.format(name=name) if name else "", agent=agent, brand=brand)
         empathy = bool(last_customer and data.upset_re.search(last_customer)
                        and not data.apology_re.search(draft))
         closing = ""
-        if last_customer and data.thanks_re.search(last_customer) and not data.closing_re.search(draft):
+        if thanked and not data.closing_re.search(draft):
             closing = data.closing_question.format(name=data.name_in_closing.format(name=name) if name else "")
         return _Structure(greeting, empathy, closing, name, agent)
 

@@ -255,3 +255,14 @@ def test_a_question_for_something_already_given_becomes_a_thank_you(
 def test_a_dont_ask_twice_span_holding_a_fact_is_kept(fb: FallbackRewriter) -> None:
     draft = "Is your order 10552 or 10553?"
     assert run(fb, draft, [("dont-ask-twice", draft, "")], AGENT_SAID) == draft
+
+
+@pytest.mark.parametrize("lang,thanks,draft", [
+    ("en", "Thanks Alex, the new charger works perfectly.", "That's great to hear! Anything else I can help with?"),
+    ("it", "Grazie Giulia, tutto risolto.", "Grazie a lei! C'è altro in cui posso aiutarla?"),
+    ("zh", "谢谢小李,已经可以用了。", "太好了!还有其他需要帮忙的吗?"),
+])
+def test_no_opening_greeting_when_the_customer_is_thanking(fb: FallbackRewriter, lang: str, thanks: str,
+                                                          draft: str) -> None:
+    # The caller sent only the end of the conversation: greeting here would read as a restart.
+    assert run(fb, draft, [], [("customer", thanks)], lang) == draft
