@@ -28,7 +28,17 @@ CHECK_METHOD = "/replyrewriter.v1.ReplyRewriter/Check"
 CONCURRENCY = 16
 
 
-async def _round(port: int, method: str, payloads: list[bytes], concurrency: int, total: int) -> Run:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+async def _round(port: int, pid: int, method: str, payloads: list[bytes], concurrency: int,
+                 total: int) -> tuple[Run, float]:
+    """One measured run, and the server's CPU seconds spent on it."""
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         call = channel.unary_unary(method)  # no serializers: bytes in, bytes out
 
@@ -36,7 +46,9 @@ async def _round(port: int, method: str, payloads: list[bytes], concurrency: int
             return await call(payloads[i % len(payloads)], timeout=10)
 
         await drive(one, concurrency, total=min(total, 200))  # warm-up
-        return await drive(one, concurrency, total=total)
+        before = cpu_seconds(pid)
+        run = await drive(one, concurrency, total=total)
+        return run, cpu_seconds(pid) - before
 
 
 async def run(opts: Options) -> dict[str, Any]:
@@ -59,13 +71,18 @@ async def run(opts: Options) -> dict[str, Any]:
             write_responses(path, list(zip(requests, responses)))
             echo = start_echo(path)
         ours_runs, echo_runs = [], []
+        ours_cpu = echo_cpu = 0.0
         for _ in range(rounds):
-            echo_runs.append(await _round(echo.port, ECHO_METHOD, requests, CONCURRENCY, total))
+            run, cpu = await _round(echo.port, echo.pid, ECHO_METHOD, requests, CONCURRENCY, total)
+            echo_runs.append(run)
+            echo_cpu += cpu
             if opts.profile_dir is not None and profiler is None:
                 from bench.profiling import Profiler
 
                 profiler = Profiler(server.pid, opts.profile_dir / "check.raw")
-            ours_runs.append(await _round(server.port, CHECK_METHOD, requests, CONCURRENCY, total))
+            run, cpu = await _round(server.port, server.pid, CHECK_METHOD, requests, CONCURRENCY, total)
+            ours_runs.append(run)
+            ours_cpu += cpu
         profile = None
         if profiler is not None:
             from bench.profiling import top
@@ -78,6 +95,10 @@ async def run(opts: Options) -> dict[str, Any]:
 
     ours, base = Run.merge(ours_runs), Run.merge(echo_runs)
     throughput_ratio = ratio(ours.throughput, base.throughput)
+    # Server CPU per call is steadier than rps on a shared machine: it does
+    # not depend on how the client and the servers share the cores.
+    ours_us = ours_cpu / max(ours.ok, 1) * 1e6
+    echo_us = echo_cpu / max(base.ok, 1) * 1e6
     req_sizes = [len(r) for r in requests]
     resp_sizes = [len(r) for r in responses]
     result: dict[str, Any] = {
@@ -93,6 +114,7 @@ async def run(opts: Options) -> dict[str, Any]:
         "ours": ours.summary(),
         "echo": base.summary(),
         "throughput_ratio": throughput_ratio,
+        "server_cpu_us_per_call": {"ours": round(ours_us, 1), "echo": round(echo_us, 1)},
         "table": [
             ("ours rps", round(ours.throughput, 1)),
             ("echo rps", round(base.throughput, 1)),
@@ -100,6 +122,8 @@ async def run(opts: Options) -> dict[str, Any]:
             ("ours p50 / p99 ms", f"{ours.summary()['p50_ms']} / {ours.summary()['p99_ms']}"),
             ("echo p50 / p99 ms", f"{base.summary()['p50_ms']} / {base.summary()['p99_ms']}"),
             ("p50 ratio ours/echo", ratio(ours.summary()["p50_ms"], base.summary()["p50_ms"])),
+            ("server CPU us per call: ours / echo", f"{ours_us:.0f} / {echo_us:.0f}"),
+            ("server CPU per call ratio echo/ours", ratio(echo_us, ours_us)),
             ("errors ours / echo", f"{dict(ours.errors)} / {dict(base.errors)}"),
         ],
         "targets": [target("Check throughput >= 0.5 x echo", throughput_ratio >= 0.5, throughput_ratio)],

@@ -42,6 +42,27 @@ async def test_good_answer_is_parsed_and_usage_counted(provider: ScriptedProvide
     assert len(provider.requests) == 1
 
 
+def test_cost_is_litellms_own_price_when_it_gave_one() -> None:
+    from types import SimpleNamespace
+
+    from service.llm import _cost
+
+    priced = SimpleNamespace(_hidden_params={"response_cost": 0.0125})
+    assert _cost(TEST_MODEL, priced, 100, 20) == 0.0125
+    # No price from litellm (a custom provider): priced here from its offline map,
+    # the same figure litellm's cost_per_token gives.
+    import litellm
+
+    expected = sum(litellm.cost_per_token(model=TEST_MODEL, prompt_tokens=100, completion_tokens=20))
+    for unpriced in (SimpleNamespace(), SimpleNamespace(_hidden_params={}),
+                     SimpleNamespace(_hidden_params={"response_cost": None}),
+                     SimpleNamespace(_hidden_params={"response_cost": -1.0})):
+        assert _cost(TEST_MODEL, unpriced, 100, 20) == pytest.approx(expected) and expected > 0
+    # Models litellm can't price (not in its map, or a provider it doesn't know) cost 0, never an error.
+    assert _cost("openai/not-a-real-model-xyz", SimpleNamespace(), 100, 20) == 0.0
+    assert _cost("nobody/unknown-model-xyz", SimpleNamespace(), 100, 20) == 0.0
+
+
 async def test_transient_errors_are_retried_then_succeed(provider: ScriptedProvider) -> None:
     provider.queue({"status": 500}, {"malformed": True}, answer("ok then"))
     models, metrics = client(provider, max_attempts=3)
