@@ -24,6 +24,7 @@ from typing import Any
 import grpc
 
 from bench import TEST_MODEL, Options, ratio, start_provider, start_server, target
+from bench.check import cpu_seconds
 from bench.corpus import build_corpus, rewrite_request
 from bench.driver import Run, drive
 
@@ -78,13 +79,18 @@ async def run(opts: Options) -> dict[str, Any]:
             await drive(ours, CONCURRENCY, total=warm)
             backends.clear()
             ours_runs, plain_runs = [], []
+            ours_cpu = plain_cpu = 0.0
             for _ in range(rounds):
+                before = cpu_seconds(os.getpid())
                 plain_runs.append(await drive(plain, CONCURRENCY, total=total))
+                plain_cpu += cpu_seconds(os.getpid()) - before
                 if opts.profile_dir is not None and profiler is None:
                     from bench.profiling import Profiler
 
                     profiler = Profiler(server.pid, opts.profile_dir / "rewrite.raw")
+                before = cpu_seconds(server.pid)
                 ours_runs.append(await drive(ours, CONCURRENCY, total=total))
+                ours_cpu += cpu_seconds(server.pid) - before
             # One call at a time: the overhead per request without queueing for the CPU.
             serial = opts.n(200, minimum=10)
             plain_serial = await drive(plain, 1, total=serial)
@@ -104,6 +110,10 @@ async def run(opts: Options) -> dict[str, Any]:
     added_p99 = round(os_["p99_ms"] - ps["p99_ms"], 3)
     throughput_ratio = ratio(o.throughput, p.throughput)
     o1, p1 = ours_serial.summary(), plain_serial.summary()
+    # CPU per call: our server's against the plain loop's whole process (its
+    # litellm calls plus the driver), the cost that decides throughput here.
+    ours_us = ours_cpu / max(o.ok, 1) * 1e6
+    plain_us = plain_cpu / max(p.ok, 1) * 1e6
     added_p50_serial = round(o1["p50_ms"] - p1["p50_ms"], 3)
     result: dict[str, Any] = {
         "title": "Rewrite vs a plain litellm.acompletion loop, zero-latency scripted provider",
@@ -118,6 +128,7 @@ async def run(opts: Options) -> dict[str, Any]:
         "serial": {"ours": o1, "plain": p1, "added_p50_ms": added_p50_serial,
                    "added_p99_ms": round(o1["p99_ms"] - p1["p99_ms"], 3)},
         "backends": backends,
+        "cpu_us_per_call": {"ours_server": round(ours_us, 1), "plain_process": round(plain_us, 1)},
         "table": [
             ("ours rps / plain rps", f"{round(o.throughput, 1)} / {round(p.throughput, 1)}"),
             ("throughput ours/plain", throughput_ratio),
@@ -127,6 +138,8 @@ async def run(opts: Options) -> dict[str, Any]:
             ("added p99 ms", added_p99),
             ("one at a time: ours / plain p50 ms", f"{o1['p50_ms']} / {p1['p50_ms']}"),
             ("one at a time: added p50 / p99 ms", f"{added_p50_serial} / {round(o1['p99_ms'] - p1['p99_ms'], 3)}"),
+            ("CPU us per call: our server / plain process", f"{ours_us:.0f} / {plain_us:.0f}"),
+            ("CPU per call ratio plain/ours", ratio(plain_us, ours_us)),
             ("answered by", backends),
             ("errors ours / plain", f"{dict(o.errors)} / {dict(p.errors)}"),
         ],

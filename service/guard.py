@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
@@ -98,6 +99,27 @@ class _Text:
         return out
 
 
+class _ConversationFacts:
+    """The conversation's fact keys and folded text, computed only when asked.
+
+    They only excuse a fact the candidate adds (the customer gave that order
+    number, the agent already said that date); an answer that adds no fact,
+    the usual case, never pays for extracting every message.
+    """
+
+    def __init__(self, conversation: Sequence[Message], lex: Lexicon) -> None:
+        self._conversation = conversation
+        self._lex = lex
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(f.key for msg in self._conversation for f in self._lex.extract(msg.text))
+
+    @cached_property
+    def low(self) -> str:
+        return "\n".join(_lower_same_length(fold(msg.text)) for msg in self._conversation)
+
+
 class Guard:
     """Deterministic honesty checks over (draft, candidate, conversation)."""
 
@@ -125,11 +147,7 @@ class Guard:
         """Findings that make ``candidate`` dishonest; empty list = honest."""
         lex = pick(self._lexicons, language)
         d, c = _Text(draft, lex, self._facts_of_draft(draft, lex)), _Text(candidate, lex)
-        context_keys: set[str] = set()
-        for msg in conversation:
-            context_keys.update(f.key for f in lex.extract(msg.text))
-        context_low = "\n".join(_lower_same_length(fold(msg.text)) for msg in conversation)
-        findings = self._facts(d, c, context_keys, context_low)
+        findings = self._facts(d, c, _ConversationFacts(conversation, lex))
         findings += self._commitments(d, c, lex)
         findings += self._refusals(d, c, lex)
         return findings
@@ -150,7 +168,7 @@ class Guard:
         return pick(self._lexicons, language).extract(text)
 
     # -- facts -------------------------------------------------------------
-    def _facts(self, d: _Text, c: _Text, context_keys: set[str], context_low: str) -> list[Finding]:
+    def _facts(self, d: _Text, c: _Text, context: "_ConversationFacts") -> list[Finding]:
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
         seen: set[str] = set()
@@ -170,10 +188,10 @@ class Guard:
         draft_keys = {f.key for f in d.facts}
         seen = set()
         for f in c.facts:
-            if f.kind == "name" or f.key in draft_keys or f.key in context_keys or f.key in seen:
+            if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
                 continue
             seen.add(f.key)
-            if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context_low):
+            if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
                 continue
             out.append(Finding(
                 FindingKind.NEW_FACT,

@@ -116,3 +116,36 @@ def test_chinese_readings_that_look_like_facts(text: str, expected: set) -> None
 
 def test_english_pronouns_are_not_names_in_other_languages() -> None:
     assert extract_facts("Sure, I'll check your order right away.", "it") == []
+
+
+def _fold_slow(text: str) -> str:
+    import unicodedata
+
+    return "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text)
+
+
+def test_fold_fast_path_is_exact_for_every_code_point() -> None:
+    """fold() returns NFKC-normalized text untouched; that is only right if no
+    code point that folds to a different single one can occur in such text."""
+    import sys
+    import unicodedata
+
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = unicodedata.normalize("NFKC", ch)
+        if len(folded) == 1 and folded != ch:
+            assert not unicodedata.is_normalized("NFKC", f"a{ch}a"), hex(cp)
+
+
+def test_fold_equals_per_code_point_nfkc_on_mixed_text() -> None:
+    import random
+
+    from service.facts import fold
+
+    rng = random.Random(7)
+    alphabet = "abc AÉé 123 ０１２ ｈｅｌｌｏ ﬁ ①² e\u0301 中文，。！ €$ ½ Ⅻ \u00a0\u3000"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert fold(text) == _fold_slow(text) and len(fold(text)) == len(text)
