@@ -93,6 +93,9 @@ async def run(opts: Options) -> dict[str, Any]:
         if echo is not None:
             echo.stop()
 
+    from bench.budget import check_stages
+
+    stages = await check_stages(corpus, loops=opts.n(10, minimum=1))
     ours, base = Run.merge(ours_runs), Run.merge(echo_runs)
     throughput_ratio = ratio(ours.throughput, base.throughput)
     # Server CPU per call is steadier than rps on a shared machine: it does
@@ -115,6 +118,7 @@ async def run(opts: Options) -> dict[str, Any]:
         "echo": base.summary(),
         "throughput_ratio": throughput_ratio,
         "server_cpu_us_per_call": {"ours": round(ours_us, 1), "echo": round(echo_us, 1)},
+        "in_process_us_per_call": stages,
         "table": [
             ("ours rps", round(ours.throughput, 1)),
             ("echo rps", round(base.throughput, 1)),
@@ -124,6 +128,11 @@ async def run(opts: Options) -> dict[str, Any]:
             ("p50 ratio ours/echo", ratio(ours.summary()["p50_ms"], base.summary()["p50_ms"])),
             ("server CPU us per call: ours / echo", f"{ours_us:.0f} / {echo_us:.0f}"),
             ("server CPU per call ratio echo/ours", ratio(echo_us, ours_us)),
+            # At 0.5 x the echo's throughput the server may spend about one
+            # echo's worth of CPU per call on top of the echo's own.
+            ("CPU us per call the target leaves for our work (= echo's)", f"{echo_us:.0f}"),
+            ("our work per call: server - echo", f"{ours_us - echo_us:.0f}"),
+            ("in process: Check handler / rule engine us per call", f"{stages['handler_us']} / {stages['engine_us']}"),
             ("errors ours / echo", f"{dict(ours.errors)} / {dict(base.errors)}"),
         ],
         "targets": [target("Check throughput >= 0.5 x echo", throughput_ratio >= 0.5, throughput_ratio)],

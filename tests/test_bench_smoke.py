@@ -65,11 +65,18 @@ async def test_process_benchmarks(name: str) -> None:
     if name == "check":
         assert bench["ours"]["requests_ok"] > 0 and bench["echo"]["requests_ok"] > 0
         assert not bench["ours"]["errors"] and not bench["echo"]["errors"]
+        # CPU per call comes from the server processes, and the in-process split
+        # is a part of the whole handler.
+        assert bench["server_cpu_us_per_call"]["ours"] > 0 and bench["server_cpu_us_per_call"]["echo"] > 0
+        stages = bench["in_process_us_per_call"]
+        assert 0 < stages["engine_us"] <= stages["handler_us"] * 1.5
     if name == "rewrite":
         assert bench["ours"]["requests_ok"] > 0 and bench["plain"]["requests_ok"] > 0
         assert not bench["ours"]["errors"]
         # The echo provider is always honest: every answer comes from the model.
         assert all(not key.startswith("fallback") for key in bench["backends"])
+        cpu = bench["cpu_us_per_call"]
+        assert cpu["ours_server"] > 0 and cpu["plain_process"] > 0 and cpu["pipeline_in_process"] > 0
     if name == "load":
         assert bench["summary"]["requests_ok"] > 0
         assert set(bench["memory_mb"]) >= {"start", "end", "growth_pct"}
