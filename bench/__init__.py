@@ -197,8 +197,11 @@ def _readline_with_timeout(proc: subprocess.Popen[str], stream: Any, timeout: fl
     return result[0]
 
 
-def server_command(model: str | None, api_base: str = "", extra_flags: Sequence[str] = ()) -> list[str]:
-    cmd = [PYTHON, "-m", "service", "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1"]
+def server_command(model: str | None, api_base: str = "", extra_flags: Sequence[str] = (),
+                   module: str = "service") -> list[str]:
+    """``python -m <module> serve ...``; ``module`` is "service", or a bench seam such as
+    "bench.precomputed" that wraps it."""
+    cmd = [PYTHON, "-m", module, "serve", "--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1"]
     if model:
         cmd += ["--model", model, "--api-key", "sk-test"]
         if api_base:
@@ -208,14 +211,14 @@ def server_command(model: str | None, api_base: str = "", extra_flags: Sequence[
 
 def start_server(model: str | None = TEST_MODEL, api_base: str = "", extra_flags: Sequence[str] = (),
                  env: dict[str, str] | None = None, timeout: float = 180.0,
-                 wrap: Sequence[str] = ()) -> Child:
+                 wrap: Sequence[str] = (), module: str = "service") -> Child:
     """``python -m service serve`` in its own process; returns once it logged "serving".
 
     ``wrap`` prefixes the command (e.g. a profiler). The server's JSON log
     lines go to a file, not a pipe: a pipe read by this (busy) process would
     push back on the server's logging and slow it down.
     """
-    cmd = [*wrap, *server_command(model, api_base, extra_flags)]
+    cmd = [*wrap, *server_command(model, api_base, extra_flags, module)]
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=child_env(env), stdout=subprocess.DEVNULL, stderr=log, text=True)

@@ -1,10 +1,13 @@
 """Benchmark 1: ``Check`` over gRPC against a bare grpc.aio echo service.
 
-Three processes: our server, the echo baseline (bench/echo.py: the same
-request and response bytes, no work) and the load generator (this one). Both
-servers are called the same way, through a bytes-in/bytes-out method with
-pre-serialized requests, so the client does identical work for both. Rounds
-alternate echo/ours to spread the machine's noise over both.
+Three servers: ours, the echo baseline (bench/echo.py: the same request and
+response bytes, no work) and ours again with the rule engine's answers
+precomputed (bench/precomputed.py: what Check would cost with a free engine,
+byte-identical answers), plus the load generator (this process). All are
+called the same way, through a bytes-in/bytes-out method with pre-serialized
+requests, so the client does identical work for each. Rounds alternate to
+spread the machine's noise over all three; the servers' CPU per call is
+read from /proc (psutil), steadier than requests per second.
 
 On 2 cores the client and the server share the CPU: the figures are those of
 one client process and one server process, each about one core.
@@ -59,6 +62,9 @@ async def run(opts: Options) -> dict[str, Any]:
     total = opts.n(3000, minimum=50)
     rounds = 2 if opts.scale >= 0.5 else 1
     server = start_server(api_base="http://127.0.0.1:9/v1")  # Check never calls the model
+    # The same server with the rule engine's answers precomputed (bench/precomputed.py):
+    # what Check would cost if the engine were free.
+    no_engine = start_server(api_base="http://127.0.0.1:9/v1", module="bench.precomputed")
     echo = None
     profiler = None
     try:
@@ -66,13 +72,21 @@ async def run(opts: Options) -> dict[str, Any]:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
             call = channel.unary_unary(CHECK_METHOD)
             responses = [await call(req, timeout=30) for req in requests]
+        # The seam must not change a byte of what Check answers.
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{no_engine.port}") as channel:
+            call = channel.unary_unary(CHECK_METHOD)
+            if [await call(req, timeout=30) for req in requests] != responses:
+                raise RuntimeError("the precomputed-engine server answered differently from the real one")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "responses.json"
             write_responses(path, list(zip(requests, responses)))
             echo = start_echo(path)
-        ours_runs, echo_runs = [], []
-        ours_cpu = echo_cpu = 0.0
+        ours_runs, echo_runs, free_runs = [], [], []
+        ours_cpu = echo_cpu = free_cpu = 0.0
         for _ in range(rounds):
+            run, cpu = await _round(no_engine.port, no_engine.pid, CHECK_METHOD, requests, CONCURRENCY, total)
+            free_runs.append(run)
+            free_cpu += cpu
             run, cpu = await _round(echo.port, echo.pid, ECHO_METHOD, requests, CONCURRENCY, total)
             echo_runs.append(run)
             echo_cpu += cpu
@@ -90,14 +104,17 @@ async def run(opts: Options) -> dict[str, Any]:
             profile = top(profiler.stop())
     finally:
         server.stop()
+        no_engine.stop()
         if echo is not None:
             echo.stop()
 
     from bench.budget import check_stages
 
     stages = await check_stages(corpus, loops=opts.n(10, minimum=1))
-    ours, base = Run.merge(ours_runs), Run.merge(echo_runs)
+    ours, base, free = Run.merge(ours_runs), Run.merge(echo_runs), Run.merge(free_runs)
     throughput_ratio = ratio(ours.throughput, base.throughput)
+    free_ratio = ratio(free.throughput, base.throughput)
+    free_us = free_cpu / max(free.ok, 1) * 1e6
     # Server CPU per call is steadier than rps on a shared machine: it does
     # not depend on how the client and the servers share the cores.
     ours_us = ours_cpu / max(ours.ok, 1) * 1e6
@@ -106,8 +123,10 @@ async def run(opts: Options) -> dict[str, Any]:
     resp_sizes = [len(r) for r in responses]
     result: dict[str, Any] = {
         "title": "Check over gRPC vs a bare grpc.aio echo of the same bytes",
-        "setup": (f"3 processes on {os.cpu_count()} cores: server, echo baseline, one asyncio client; "
-                  f"{CONCURRENCY} concurrent calls, {rounds} alternating round(s) of {total} calls each; "
+        "setup": (f"4 processes on {os.cpu_count()} cores: server, echo baseline, server with the engine "
+                  "precomputed, one asyncio client; "
+                  f"{CONCURRENCY} concurrent calls, {rounds} alternating round(s) of {total} calls each "
+                  "(echo, ours with the engine precomputed, ours); "
                   f"corpus of {len(corpus)} drafts with conversations in en/it/es/zh."),
         "corpus": summary(corpus),
         "request_bytes": {"min": min(req_sizes), "max": max(req_sizes),
@@ -119,6 +138,8 @@ async def run(opts: Options) -> dict[str, Any]:
         "throughput_ratio": throughput_ratio,
         "server_cpu_us_per_call": {"ours": round(ours_us, 1), "echo": round(echo_us, 1)},
         "in_process_us_per_call": stages,
+        "engine_precomputed": {**free.summary(), "throughput_ratio": free_ratio,
+                               "server_cpu_us_per_call": round(free_us, 1)},
         "table": [
             ("ours rps", round(ours.throughput, 1)),
             ("echo rps", round(base.throughput, 1)),
@@ -133,6 +154,9 @@ async def run(opts: Options) -> dict[str, Any]:
             ("CPU us per call the target leaves for our work (= echo's)", f"{echo_us:.0f}"),
             ("our work per call: server - echo", f"{ours_us - echo_us:.0f}"),
             ("in process: Check handler / rule engine us per call", f"{stages['handler_us']} / {stages['engine_us']}"),
+            ("engine precomputed: rps, ratio to echo", f"{round(free.throughput, 1)}, {free_ratio}"),
+            ("engine precomputed: server CPU us per call", f"{free_us:.0f}"),
+            ("the engine's share of ours' server CPU", ratio(ours_us - free_us, ours_us)),
             ("errors ours / echo", f"{dict(ours.errors)} / {dict(base.errors)}"),
         ],
         "targets": [target("Check throughput >= 0.5 x echo", throughput_ratio >= 0.5, throughput_ratio)],

@@ -58,11 +58,19 @@ async def run(opts: Options) -> dict[str, Any]:
     provider = start_provider(latency=0.0)
     api_base = f"http://127.0.0.1:{provider.port}/v1"
     server = start_server(api_base=api_base)
+    # The same server with the rule checks' and the guard's answers precomputed
+    # (bench/precomputed.py): what Rewrite would cost if they were free.
+    no_checks = start_server(api_base=api_base, module="bench.precomputed")
     backends: dict[str, int] = {}
     profiler = None
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel, \
+                grpc.aio.insecure_channel(f"127.0.0.1:{no_checks.port}") as free_channel:
             call = channel.unary_unary(REWRITE_METHOD)
+            free_call = free_channel.unary_unary(REWRITE_METHOD)
+
+            async def free(i: int) -> None:
+                await free_call(requests[i % len(requests)], timeout=15)
 
             async def ours(i: int) -> None:
                 raw = await call(requests[i % len(requests)], timeout=15)
@@ -77,10 +85,14 @@ async def run(opts: Options) -> dict[str, Any]:
             warm = min(total, 100)
             await drive(plain, CONCURRENCY, total=warm)
             await drive(ours, CONCURRENCY, total=warm)
+            await drive(free, CONCURRENCY, total=max(warm, len(requests)))
             backends.clear()
-            ours_runs, plain_runs = [], []
-            ours_cpu = plain_cpu = 0.0
+            ours_runs, plain_runs, free_runs = [], [], []
+            ours_cpu = plain_cpu = free_cpu = 0.0
             for _ in range(rounds):
+                before = cpu_seconds(no_checks.pid)
+                free_runs.append(await drive(free, CONCURRENCY, total=total))
+                free_cpu += cpu_seconds(no_checks.pid) - before
                 before = cpu_seconds(os.getpid())
                 plain_runs.append(await drive(plain, CONCURRENCY, total=total))
                 plain_cpu += cpu_seconds(os.getpid()) - before
@@ -102,12 +114,15 @@ async def run(opts: Options) -> dict[str, Any]:
             profile = top(profiler.stop())
     finally:
         server.stop()
+        no_checks.stop()
         provider.stop()
 
     from bench.budget import rewrite_pipeline_us
 
     pipeline_us = await rewrite_pipeline_us(corpus, loops=opts.n(5, minimum=1))
-    o, p = Run.merge(ours_runs), Run.merge(plain_runs)
+    o, p, f = Run.merge(ours_runs), Run.merge(plain_runs), Run.merge(free_runs)
+    free_ratio = ratio(f.throughput, p.throughput)
+    free_us = free_cpu / max(f.ok, 1) * 1e6
     os_, ps = o.summary(), p.summary()
     added_p50 = round(os_["p50_ms"] - ps["p50_ms"], 3)
     added_p99 = round(os_["p99_ms"] - ps["p99_ms"], 3)
@@ -121,7 +136,8 @@ async def run(opts: Options) -> dict[str, Any]:
     result: dict[str, Any] = {
         "title": "Rewrite vs a plain litellm.acompletion loop, zero-latency scripted provider",
         "setup": (f"{os.cpu_count()} cores; ours = client + server + provider processes, plain = client (litellm) "
-                  f"+ provider; {CONCURRENCY} concurrent calls, {rounds} alternating round(s) of {total} calls; "
+                  f"+ provider, plus ours with the rule checks and the guard precomputed; {CONCURRENCY} concurrent "
+                  f"calls, {rounds} alternating round(s) of {total} calls; "
                   f"{len(corpus)} corpus items; model {TEST_MODEL}, num_retries=0."),
         "ours": os_,
         "plain": ps,
@@ -131,6 +147,8 @@ async def run(opts: Options) -> dict[str, Any]:
         "serial": {"ours": o1, "plain": p1, "added_p50_ms": added_p50_serial,
                    "added_p99_ms": round(o1["p99_ms"] - p1["p99_ms"], 3)},
         "backends": backends,
+        "checks_precomputed": {**f.summary(), "throughput_ratio": free_ratio,
+                               "server_cpu_us_per_call": round(free_us, 1)},
         "cpu_us_per_call": {"ours_server": round(ours_us, 1), "plain_process": round(plain_us, 1),
                             "pipeline_in_process": pipeline_us},
         "table": [
@@ -149,6 +167,9 @@ async def run(opts: Options) -> dict[str, Any]:
             ("CPU us per call the target leaves for our work (plain / 4)", f"{plain_us / 4:.0f}"),
             ("our work per call: server - plain", f"{ours_us - plain_us:.0f}"),
             ("in process: pipeline with an instant model, us per call", pipeline_us),
+            ("checks and guard precomputed: rps, ratio to plain", f"{round(f.throughput, 1)}, {free_ratio}"),
+            ("checks and guard precomputed: server CPU us per call", f"{free_us:.0f}"),
+            ("checks' and guard's share of our server CPU", ratio(ours_us - free_us, ours_us)),
             ("answered by", backends),
             ("errors ours / plain", f"{dict(o.errors)} / {dict(p.errors)}"),
         ],

@@ -70,6 +70,7 @@ async def test_process_benchmarks(name: str) -> None:
         assert bench["server_cpu_us_per_call"]["ours"] > 0 and bench["server_cpu_us_per_call"]["echo"] > 0
         stages = bench["in_process_us_per_call"]
         assert 0 < stages["engine_us"] <= stages["handler_us"] * 1.5
+        assert bench["engine_precomputed"]["requests_ok"] > 0 and not bench["engine_precomputed"]["errors"]
     if name == "rewrite":
         assert bench["ours"]["requests_ok"] > 0 and bench["plain"]["requests_ok"] > 0
         assert not bench["ours"]["errors"]
@@ -77,6 +78,7 @@ async def test_process_benchmarks(name: str) -> None:
         assert all(not key.startswith("fallback") for key in bench["backends"])
         cpu = bench["cpu_us_per_call"]
         assert cpu["ours_server"] > 0 and cpu["plain_process"] > 0 and cpu["pipeline_in_process"] > 0
+        assert bench["checks_precomputed"]["requests_ok"] > 0 and not bench["checks_precomputed"]["errors"]
     if name == "load":
         assert bench["summary"]["requests_ok"] > 0
         assert set(bench["memory_mb"]) >= {"start", "end", "growth_pct"}
