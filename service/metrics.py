@@ -24,6 +24,10 @@ REQUEST_BUCKETS = (
     0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
     1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0,
 )
+# The service's own work per Rewrite stage: tens of microseconds to a few
+# milliseconds (a long draft's rule check), never seconds.
+STAGE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25)
+REWRITE_STAGES = ("check_draft", "prompt", "parse", "guard", "check_rewrite", "fallback", "response")
 MODEL_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 
 PREFIX = "replyrewriter"
@@ -103,6 +107,16 @@ class Metrics:
             f"{PREFIX}_feedback_total",
             "Agents' verdicts on rewrites, by cited rule and outcome.",
             ["rule_id", "outcome"], registry=r)
+        self.rewrite_stage = Histogram(
+            f"{PREFIX}_rewrite_stage_seconds",
+            "Time of the service's own work in a Rewrite, by stage (check_draft, prompt, parse, "
+            "guard, check_rewrite, fallback, response); the model call is not a stage.",
+            ["stage"], buckets=STAGE_BUCKETS, registry=r)
+        self.rewrite_own_work = Histogram(
+            f"{PREFIX}_rewrite_own_work_seconds",
+            "Per answered Rewrite, the sum of its stages: what the service adds beyond the "
+            "model call (gRPC and queueing excluded).",
+            buckets=STAGE_BUCKETS, registry=r)
         self.auth_failures = Counter(
             f"{PREFIX}_auth_failures_total", "Calls refused for a missing or bad token.",
             registry=r)

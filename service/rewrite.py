@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from service.config import Settings
 from service.domain import (
@@ -30,7 +32,7 @@ from service.errors import DeadlineTooShort, MalformedOutput, ModelError, ModelT
 from service.fallback import FallbackRewriter
 from service.guard import Guard
 from service.llm import CallReport, ModelClient
-from service.metrics import Metrics
+from service.metrics import REWRITE_STAGES, Metrics
 from service.prompt import ALWAYS_ON_RULES, ModelRewrite, PromptBuilder, PromptRule, parse_answer
 from service.redaction import Redactor
 from service.resilience import AdmissionControl, RewriteCache
@@ -50,6 +52,39 @@ def answer_token_budget(draft: str) -> int:
     return 64 + (3 * len(draft)) // 2
 
 
+class StageTimes:
+    """Times the pipeline's own stages in one request.
+
+    The stages are synchronous (none awaits), so their wall time is the CPU
+    the service spends on them, unless another thread holds the GIL. A stage
+    that runs twice (the prompt on a retry) adds up; ``observe()`` records
+    each stage's time per request, and their sum, which is what the service
+    adds to the model call (``replyrewriter_rewrite_own_work_seconds``).
+    """
+
+    __slots__ = ("_seconds",)
+
+    def __init__(self) -> None:
+        self._seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._seconds[stage] = self._seconds.get(stage, 0.0) + time.perf_counter() - start
+
+    @property
+    def total(self) -> float:
+        return sum(self._seconds.values())
+
+    def observe(self, by_stage: dict[str, Any], total: Any) -> None:
+        for stage, seconds in self._seconds.items():
+            by_stage[stage].observe(seconds)
+        total.observe(self.total)
+
+
 class RewritePipeline:
     def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, fallback: FallbackRewriter,
                  model_client: ModelClient, prompts: PromptBuilder, metrics: Metrics,
@@ -65,11 +100,19 @@ class RewritePipeline:
         self._admission = admission
         self._cache = cache
         self._clock = clock
+        self._stage_histograms = {stage: metrics.rewrite_stage.labels(stage) for stage in REWRITE_STAGES}
 
     async def rewrite(self, request: RewriteInput, deadline: float) -> RewriteResult:
         """Rewrite ``request.draft``; ``deadline`` is a ``clock()`` time the answer must beat."""
-        violations = self._rulebook.check(request.draft, request.conversation,
-                                          request.customer_name, request.language)
+        stages = StageTimes()
+        result = await self._rewrite(request, deadline, stages)
+        stages.observe(self._stage_histograms, self._metrics.rewrite_own_work)
+        return result
+
+    async def _rewrite(self, request: RewriteInput, deadline: float, stages: StageTimes) -> RewriteResult:
+        with stages("check_draft"):
+            violations = self._rulebook.check(request.draft, request.conversation,
+                                              request.customer_name, request.language)
         for v in violations:
             self._metrics.draft_violations.labels(v.rule_id).inc()
 
@@ -88,7 +131,7 @@ class RewritePipeline:
             # Waiting for a model slot counts against the deadline too.
             async with asyncio.timeout(max(0.0, budget_end - self._clock())):
                 async with self._admission:
-                    candidate, reason = await self._ask_model(request, violations, budget_end, report)
+                    candidate, reason = await self._ask_model(request, violations, budget_end, report, stages)
         except TimeoutError:
             candidate, reason = None, "deadline"
         except Overloaded:
@@ -96,54 +139,59 @@ class RewritePipeline:
             raise
 
         if candidate is not None:
-            result = self._accept(request, violations, candidate, report)
+            result = self._accept(request, violations, candidate, report, stages)
             self._metrics.rewrites.labels("model").inc()
             if cache_key:
                 self._cache.put(cache_key, result)
             return result
         self._metrics.fallbacks.labels(reason.split(":")[0]).inc()
         self._metrics.rewrites.labels("fallback").inc()
-        return self._fall_back(request, violations, reason, report)
+        return self._fall_back(request, violations, reason, report, stages)
 
-    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation],
-                         budget_end: float, report: CallReport) -> tuple[tuple[str, ModelRewrite] | None, str]:
+    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation], budget_end: float,
+                         report: CallReport, stages: StageTimes) -> tuple[tuple[str, ModelRewrite] | None, str]:
         """Return ((model, answer), "") for an honest answer, else (None, reason)."""
-        relevant = list(self._rulebook.relevant_rules(violations))
-        known = {r.id for r in relevant}
-        relevant += [self._rulebook.rule(rid) for rid in ALWAYS_ON_RULES
-                     if rid not in known and rid in self._rulebook.rules]
-        messages = self._prompts.build(
-            draft=request.draft, conversation=request.conversation, violations=violations,
-            rules=[PromptRule(r.id, r.title, r.message) for r in relevant],
-            language=request.language, tone=request.tone, customer_name=request.customer_name,
-            agent_name=request.agent_name, brand_name=request.brand_name)
-        redactor = Redactor() if self._settings.pii_redaction_enabled else None
+        with stages("prompt"):
+            relevant = list(self._rulebook.relevant_rules(violations))
+            known = {r.id for r in relevant}
+            relevant += [self._rulebook.rule(rid) for rid in ALWAYS_ON_RULES
+                         if rid not in known and rid in self._rulebook.rules]
+            messages = self._prompts.build(
+                draft=request.draft, conversation=request.conversation, violations=violations,
+                rules=[PromptRule(r.id, r.title, r.message) for r in relevant],
+                language=request.language, tone=request.tone, customer_name=request.customer_name,
+                agent_name=request.agent_name, brand_name=request.brand_name)
+            redactor = Redactor() if self._settings.pii_redaction_enabled else None
 
         def parse(text: str) -> ModelRewrite:
-            answer = parse_answer(text)
-            if redactor is not None:
-                answer = ModelRewrite(redactor.restore(answer.rewrite), answer.rules)
-            if self._prompts.echoes_instructions(answer.rewrite, request.draft,
-                                                 *(m.text for m in request.conversation)):
-                raise MalformedOutput("the answer repeats the prompt's instructions")
-            return answer
+            with stages("parse"):
+                answer = parse_answer(text)
+                if redactor is not None:
+                    answer = ModelRewrite(redactor.restore(answer.rewrite), answer.rules)
+                if self._prompts.echoes_instructions(answer.rewrite, request.draft,
+                                                     *(m.text for m in request.conversation)):
+                    raise MalformedOutput("the answer repeats the prompt's instructions")
+                return answer
 
         findings: tuple[Finding, ...] = ()
         for attempt in range(2):  # the second try carries the guard's findings
-            outgoing = redactor.redact_messages(messages) if redactor else messages
+            with stages("prompt"):
+                outgoing = redactor.redact_messages(messages) if redactor else messages
             try:
                 answer = await self._models.complete(outgoing, parse, budget_end, report,
                                                      max_tokens=answer_token_budget(request.draft))
             except ModelError as exc:
                 return None, self._reason_for(exc, budget_end)
-            findings = tuple(self._guard.verify(request.draft, answer.value.rewrite,
-                                                request.conversation, request.language))
+            with stages("guard"):
+                findings = tuple(self._guard.verify(request.draft, answer.value.rewrite,
+                                                    request.conversation, request.language))
             if not findings:
                 return (answer.model, answer.value), ""
             for kind in sorted({f.kind.value for f in findings}):
                 self._metrics.guard_rejections.labels(kind).inc()
             if attempt == 0:
-                messages = self._prompts.with_feedback(messages, answer.text, findings)
+                with stages("prompt"):
+                    messages = self._prompts.with_feedback(messages, answer.text, findings)
         return None, f"guard:{findings[0].kind.value}"
 
     def _reason_for(self, exc: ModelError, budget_end: float) -> str:
@@ -154,41 +202,45 @@ class RewritePipeline:
         return exc.reason
 
     def _accept(self, request: RewriteInput, violations: Sequence[Violation],
-                candidate: tuple[str, ModelRewrite], report: CallReport) -> RewriteResult:
+                candidate: tuple[str, ModelRewrite], report: CallReport, stages: StageTimes) -> RewriteResult:
         model, answer = candidate
         return self._result(request, violations, answer.rewrite, answer.rules,
                             BackendInfo(model=model, fallback_used=False, reason="",
                                         models_tried=tuple(report.models_tried), attempts=report.attempts),
-                            report)
+                            report, stages)
 
     def _fall_back(self, request: RewriteInput, violations: Sequence[Violation], reason: str,
-                   report: CallReport) -> RewriteResult:
-        text = self._fallback.rewrite(
-            request.draft, violations, request.conversation, customer_name=request.customer_name,
-            agent_name=request.agent_name, brand_name=request.brand_name, language=request.language)
-        if self._guard.verify(request.draft, text, request.conversation, request.language):
-            # The fallback must never be dishonest either; the draft itself is.
-            log.error("fallback rewrite failed the guard; returning the draft unchanged")
-            text, reason = request.draft, f"{reason};fallback_rejected"
+                   report: CallReport, stages: StageTimes) -> RewriteResult:
+        with stages("fallback"):
+            text = self._fallback.rewrite(
+                request.draft, violations, request.conversation, customer_name=request.customer_name,
+                agent_name=request.agent_name, brand_name=request.brand_name, language=request.language)
+            if self._guard.verify(request.draft, text, request.conversation, request.language):
+                # The fallback must never be dishonest either; the draft itself is.
+                log.error("fallback rewrite failed the guard; returning the draft unchanged")
+                text, reason = request.draft, f"{reason};fallback_rejected"
         return self._result(request, violations, text, (),
                             BackendInfo(model=FALLBACK_MODEL, fallback_used=True, reason=reason,
                                         models_tried=tuple(report.models_tried), attempts=report.attempts),
-                            report)
+                            report, stages)
 
     def _result(self, request: RewriteInput, violations: Sequence[Violation], text: str,
-                claimed_rules: Sequence[str], backend: BackendInfo, report: CallReport) -> RewriteResult:
-        remaining = self._rulebook.check(text, request.conversation, request.customer_name, request.language)
+                claimed_rules: Sequence[str], backend: BackendInfo, report: CallReport,
+                stages: StageTimes) -> RewriteResult:
+        with stages("check_rewrite"):
+            remaining = self._rulebook.check(text, request.conversation, request.customer_name, request.language)
         for v in remaining:
             self._metrics.remaining_violations.labels(v.rule_id).inc()
-        return RewriteResult(
-            rewrite=text,
-            citations=tuple(self.citations(violations, remaining, claimed_rules)),
-            remaining=tuple(remaining),
-            language=request.language,
-            backend=backend,
-            usage=Usage(report.prompt_tokens, report.completion_tokens, round(report.cost_usd, 8)),
-            kept_facts=tuple(self._guard.kept_facts(request.draft, request.language)),
-        )
+        with stages("response"):
+            return RewriteResult(
+                rewrite=text,
+                citations=tuple(self.citations(violations, remaining, claimed_rules)),
+                remaining=tuple(remaining),
+                language=request.language,
+                backend=backend,
+                usage=Usage(report.prompt_tokens, report.completion_tokens, round(report.cost_usd, 8)),
+                kept_facts=tuple(self._guard.kept_facts(request.draft, request.language)),
+            )
 
     def citations(self, draft_violations: Sequence[Violation], remaining: Sequence[Violation],
                   claimed_rules: Sequence[str]) -> list[Citation]:

@@ -65,6 +65,32 @@ def test_fact_from_the_conversation_may_appear(guard: Guard) -> None:
     assert guard.verify("Let me check that.", "Let me check order 10552 for priya@example.com.", conv) == []
 
 
+def test_conversation_facts_are_extracted_only_for_a_fact_the_candidate_adds(monkeypatch) -> None:
+    """The conversation only excuses added facts: an answer that adds none
+    must not pay for extracting every message (a Rewrite's common case)."""
+    from service.facts import Lexicon
+
+    extracted: list[str] = []
+    original = Lexicon.extract
+
+    def counting(self, text):  # type: ignore[no-untyped-def]
+        extracted.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Lexicon, "extract", counting)
+    guard = Guard()
+    conv = (Message(Role.CUSTOMER, "Order 10552, email priya@example.com"),
+            Message(Role.AGENT, "Thanks, checking now."),
+            Message(Role.CUSTOMER, "It was due on 3 May."))
+    draft = "Order 10552 ships tomorrow."
+    assert guard.verify(draft, "Your order 10552 ships tomorrow.", conv) == []
+    assert not {m.text for m in conv} & set(extracted)
+    # A fact the draft lacks: now the conversation is read, and it excuses the email.
+    extracted.clear()
+    assert guard.verify(draft, "Order 10552 ships tomorrow; I'll write to priya@example.com.", conv) == []
+    assert {m.text for m in conv} <= set(extracted)
+
+
 def test_dropped_fact_span_is_in_the_draft_and_detail_says_what(guard: Guard) -> None:
     draft = "Your refund of €30 is on its way."
     [f] = guard.verify(draft, "Your refund is on its way.", (), "en")

@@ -22,7 +22,7 @@ from prometheus_client import generate_latest
 from service import __version__
 from service.domain import FindingKind
 from service.errors import ModelError
-from service.metrics import REQUEST_BUCKETS, Metrics
+from service.metrics import REQUEST_BUCKETS, REWRITE_STAGES, Metrics
 from service.pb import pb2
 from tests.conftest import TEST_MODEL, RunningServer, customer, running_server, settings_for
 from tests.fakes.provider import ScriptedProvider, answer
@@ -85,7 +85,8 @@ async def test_check_counts_request_duration_and_violations(server: RunningServe
     assert moves("draft_violations_total", "rule_id") == found
     # A rule check touches no model, cache or fallback metric.
     for family in ("model_calls_total", "prompt_tokens_total", "cost_usd_total", "fallbacks_total",
-                   "cache_lookups_total", "remaining_violations_total", "rewrites_total"):
+                   "cache_lookups_total", "remaining_violations_total", "rewrites_total",
+                   "rewrite_stage_seconds_count", "rewrite_own_work_seconds_count"):
         assert moves(family) == {}, family
 
 
@@ -116,6 +117,15 @@ async def test_good_rewrite_counts_one_model_call_tokens_and_cost(
     assert math.isclose(cost[TEST_MODEL], response.usage.cost_usd, abs_tol=1e-8)
     assert moves("draft_violations_total", "rule_id") == expected_draft
     assert moves("remaining_violations_total", "rule_id") == rule_counts(response.remaining)
+    # The service's own work: each stage of a model answer once per request, no
+    # fallback, and the per-request sum within the request's own duration.
+    assert moves("rewrite_stage_seconds_count", "stage") == {
+        stage: 1 for stage in ("check_draft", "prompt", "parse", "guard", "check_rewrite", "response")}
+    assert moves("rewrite_own_work_seconds_count") == {"": 1}
+    stage_sum = sum(moves("rewrite_stage_seconds_sum", "stage").values())
+    own_work = moves("rewrite_own_work_seconds_sum")[""]
+    assert 0 < own_work == pytest.approx(stage_sum)
+    assert own_work < moves("request_duration_seconds_sum", "method")["Rewrite"]
 
 
 async def test_guard_rejected_twice_falls_back_by_reason(
@@ -138,6 +148,11 @@ async def test_guard_rejected_twice_falls_back_by_reason(
     assert moves("draft_violations_total", "rule_id") == expected_draft
     assert moves("remaining_violations_total", "rule_id") == rule_counts(response.remaining)
     assert moves("prompt_tokens_total", "model") == {TEST_MODEL: response.usage.prompt_tokens}
+    # Two guarded candidates and the fallback in one request: still one
+    # observation per stage, holding the time of both runs.
+    assert moves("rewrite_stage_seconds_count", "stage") == {
+        stage: 1 for stage in ("check_draft", "prompt", "parse", "guard", "fallback", "check_rewrite", "response")}
+    assert moves("rewrite_own_work_seconds_count") == {"": 1}
 
 
 async def test_malformed_answers_are_retried_then_fall_back(provider: ScriptedProvider) -> None:
@@ -310,6 +325,7 @@ def _bounded_values(running: RunningServer) -> dict[str, set[str]]:
         "result": {"hit", "miss"},
         "version": {__version__},
         "default_model": {running.settings.primary_model},
+        "stage": set(REWRITE_STAGES),
     }
 
 

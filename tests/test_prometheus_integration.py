@@ -86,6 +86,11 @@ async def test_prometheus_scrapes_the_service(served: tuple[RunningServer, int],
         assert {r["metric"]["method"]: float(r["value"][1]) for r in count} == {"Check": 3, "Rewrite": 2}
         cost = prometheus.query(f'replyrewriter_cost_usd_total{{model="{TEST_MODEL}"}}')
         assert len(cost) == 1 and float(cost[0]["value"][1]) > 0
+        # The one answered Rewrite's own work, whole and by stage, as the dashboard reads it.
+        own = prometheus.query("replyrewriter_rewrite_own_work_seconds_count")
+        assert [float(r["value"][1]) for r in own] == [1]
+        stages = {r["metric"]["stage"] for r in prometheus.query("replyrewriter_rewrite_stage_seconds_count > 0")}
+        assert {"check_draft", "guard", "check_rewrite"} <= stages
         up = prometheus.query(f'up{{job="{JOB}"}}')
         assert [float(r["value"][1]) for r in up] == [1]
         assert [t["health"] for t in prometheus.targets()] == ["up"]
