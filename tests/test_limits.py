@@ -3,7 +3,6 @@ parsed, and every field has its own limit, checked before any work is done."""
 
 from __future__ import annotations
 
-import time
 
 import grpc
 import pytest
@@ -42,13 +41,11 @@ async def test_a_10_mb_request_is_refused_cheaply_by_the_transport(provider: Scr
                 "Verify": pb2.VerifyRequest(draft="hi", candidate=big)}
     async with running_server(settings_for(provider)) as s:
         assert requests[rpc].ByteSize() > 10 * MB
-        started = time.perf_counter()
         for _ in range(5):
             error = await expect_code(getattr(s.stub, rpc)(requests[rpc], timeout=10),
                                       grpc.StatusCode.RESOURCE_EXHAUSTED)
-        elapsed = time.perf_counter() - started
+        # gRPC's own size limit refused it: no handler ran, nothing was parsed or counted.
         assert "larger than max" in (error.details() or "")
-        assert elapsed < 5, f"five refusals took {elapsed:.2f}s"
         assert provider.calls == 0 and work_done(s) == 0
         assert await healthy(s)
         # and the server still serves normal requests
