@@ -113,6 +113,8 @@ async def run(opts: Options) -> dict[str, Any]:
     stages = await check_stages(corpus, loops=opts.n(10, minimum=1))
     ours, base, free = Run.merge(ours_runs), Run.merge(echo_runs), Run.merge(free_runs)
     throughput_ratio = ratio(ours.throughput, base.throughput)
+    # Each round's ratio against the echo round just before it: the spread is the noise.
+    round_ratios = [ratio(o.throughput, e.throughput) for o, e in zip(ours_runs, echo_runs)]
     free_ratio = ratio(free.throughput, base.throughput)
     free_us = free_cpu / max(free.ok, 1) * 1e6
     # Server CPU per call is steadier than rps on a shared machine: it does
@@ -136,6 +138,7 @@ async def run(opts: Options) -> dict[str, Any]:
         "ours": ours.summary(),
         "echo": base.summary(),
         "throughput_ratio": throughput_ratio,
+        "throughput_ratio_per_round": round_ratios,
         "server_cpu_us_per_call": {"ours": round(ours_us, 1), "echo": round(echo_us, 1)},
         "in_process_us_per_call": stages,
         "engine_precomputed": {**free.summary(), "throughput_ratio": free_ratio,
@@ -144,6 +147,7 @@ async def run(opts: Options) -> dict[str, Any]:
             ("ours rps", round(ours.throughput, 1)),
             ("echo rps", round(base.throughput, 1)),
             ("throughput ours/echo", throughput_ratio),
+            ("ours/echo per round", " ".join(map(str, round_ratios))),
             ("ours p50 / p99 ms", f"{ours.summary()['p50_ms']} / {ours.summary()['p99_ms']}"),
             ("echo p50 / p99 ms", f"{base.summary()['p50_ms']} / {base.summary()['p99_ms']}"),
             ("p50 ratio ours/echo", ratio(ours.summary()["p50_ms"], base.summary()["p50_ms"])),

@@ -127,6 +127,8 @@ async def run(opts: Options) -> dict[str, Any]:
     added_p50 = round(os_["p50_ms"] - ps["p50_ms"], 3)
     added_p99 = round(os_["p99_ms"] - ps["p99_ms"], 3)
     throughput_ratio = ratio(o.throughput, p.throughput)
+    # Each round's ratio against the plain round just before it: the spread is the noise.
+    round_ratios = [ratio(a.throughput, b.throughput) for a, b in zip(ours_runs, plain_runs)]
     o1, p1 = ours_serial.summary(), plain_serial.summary()
     # CPU per call: our server's against the plain loop's whole process (its
     # litellm calls plus the driver), the cost that decides throughput here.
@@ -144,6 +146,7 @@ async def run(opts: Options) -> dict[str, Any]:
         "added_p50_ms": added_p50,
         "added_p99_ms": added_p99,
         "throughput_ratio": throughput_ratio,
+        "throughput_ratio_per_round": round_ratios,
         "serial": {"ours": o1, "plain": p1, "added_p50_ms": added_p50_serial,
                    "added_p99_ms": round(o1["p99_ms"] - p1["p99_ms"], 3)},
         "backends": backends,
@@ -154,6 +157,7 @@ async def run(opts: Options) -> dict[str, Any]:
         "table": [
             ("ours rps / plain rps", f"{round(o.throughput, 1)} / {round(p.throughput, 1)}"),
             ("throughput ours/plain", throughput_ratio),
+            ("ours/plain per round", " ".join(map(str, round_ratios))),
             ("ours p50 / p99 ms", f"{os_['p50_ms']} / {os_['p99_ms']}"),
             ("plain p50 / p99 ms", f"{ps['p50_ms']} / {ps['p99_ms']}"),
             ("added p50 ms", added_p50),
