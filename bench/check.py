@@ -62,12 +62,12 @@ async def run(opts: Options) -> dict[str, Any]:
     total = opts.n(3000, minimum=50)
     rounds = 2 if opts.scale >= 0.5 else 1
     server = start_server(api_base="http://127.0.0.1:9/v1")  # Check never calls the model
-    # The same server with the rule engine's answers precomputed (bench/precomputed.py):
-    # what Check would cost if the engine were free.
-    no_engine = start_server(api_base="http://127.0.0.1:9/v1", module="bench.precomputed")
-    echo = None
+    no_engine = echo = None
     profiler = None
     try:
+        # The same server with the rule engine's answers precomputed (bench/precomputed.py):
+        # what Check would cost if the engine were free.
+        no_engine = start_server(api_base="http://127.0.0.1:9/v1", module="bench.precomputed")
         # The real responses, so the echo answers with the same bytes.
         async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
             call = channel.unary_unary(CHECK_METHOD)
@@ -104,9 +104,9 @@ async def run(opts: Options) -> dict[str, Any]:
             profile = top(profiler.stop())
     finally:
         server.stop()
-        no_engine.stop()
-        if echo is not None:
-            echo.stop()
+        for child in (no_engine, echo):
+            if child is not None:
+                child.stop()
 
     from bench.budget import check_stages
 

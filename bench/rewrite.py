@@ -57,13 +57,14 @@ async def run(opts: Options) -> dict[str, Any]:
     rounds = 2 if opts.scale >= 0.5 else 1
     provider = start_provider(latency=0.0)
     api_base = f"http://127.0.0.1:{provider.port}/v1"
-    server = start_server(api_base=api_base)
-    # The same server with the rule checks' and the guard's answers precomputed
-    # (bench/precomputed.py): what Rewrite would cost if they were free.
-    no_checks = start_server(api_base=api_base, module="bench.precomputed")
+    server = no_checks = None
     backends: dict[str, int] = {}
     profiler = None
     try:
+        server = start_server(api_base=api_base)
+        # The same server with the rule checks' and the guard's answers precomputed
+        # (bench/precomputed.py): what Rewrite would cost if they were free.
+        no_checks = start_server(api_base=api_base, module="bench.precomputed")
         async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel, \
                 grpc.aio.insecure_channel(f"127.0.0.1:{no_checks.port}") as free_channel:
             call = channel.unary_unary(REWRITE_METHOD)
@@ -113,9 +114,9 @@ async def run(opts: Options) -> dict[str, Any]:
 
             profile = top(profiler.stop())
     finally:
-        server.stop()
-        no_checks.stop()
-        provider.stop()
+        for child in (server, no_checks, provider):
+            if child is not None:
+                child.stop()
 
     from bench.budget import rewrite_pipeline_us
 
