@@ -120,6 +120,14 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no RSS for pid {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 # --------------------------------------------------------------------------- processes
 
 

@@ -21,11 +21,21 @@ from typing import Any
 from bench.corpus import Item, check_request
 
 
-class _Context:
+class NoAbortContext:
     """Enough of grpc.aio.ServicerContext for calls that don't abort."""
 
     async def abort(self, code: Any, details: str) -> None:
         raise RuntimeError(f"{code}: {details}")
+
+
+def check_servicer(rulebook: Any) -> Any:
+    """The real servicer, enough of it for Check: no pipeline, guard or model."""
+    from bench import TEST_MODEL
+    from service.api import ReplyRewriterServicer
+    from service.config import Settings
+    from service.metrics import Metrics
+
+    return ReplyRewriterServicer(Settings(model=TEST_MODEL), rulebook, None, None, rulebook.detector, Metrics())
 
 
 def _mean_us(seconds: float, calls: int) -> float:
@@ -34,17 +44,12 @@ def _mean_us(seconds: float, calls: int) -> float:
 
 async def check_stages(corpus: list[Item], loops: int) -> dict[str, float]:
     """Mean microseconds per corpus item: ``rulebook.check`` and the whole Check handler."""
-    from bench import TEST_MODEL
     from bench.prompt_size import prompt_parts
-    from service.api import ReplyRewriterServicer
-    from service.config import Settings
-    from service.metrics import Metrics
 
     rulebook, _ = prompt_parts()
-    servicer = ReplyRewriterServicer(Settings(model=TEST_MODEL), rulebook, None, None,  # type: ignore[arg-type]
-                                     rulebook.detector, Metrics())
+    servicer = check_servicer(rulebook)
     requests = [check_request(item) for item in corpus]
-    context = _Context()
+    context = NoAbortContext()
     for item, request in zip(corpus, requests):  # warm-up
         rulebook.check(item.draft, item.conversation, item.customer_name, item.lang)
         await servicer.Check(request, context)

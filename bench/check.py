@@ -31,17 +31,8 @@ CHECK_METHOD = "/replyrewriter.v1.ReplyRewriter/Check"
 CONCURRENCY = 16
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    import psutil
-
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
-
-
-async def _round(port: int, pid: int, method: str, payloads: list[bytes], concurrency: int,
-                 total: int) -> tuple[Run, float]:
-    """One measured run, and the server's CPU seconds spent on it."""
+async def _round(port: int, pid: int, method: str, payloads: list[bytes], concurrency: int, total: int) -> Run:
+    """One measured run, with the CPU the server (``pid``) spent on it."""
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         call = channel.unary_unary(method)  # no serializers: bytes in, bytes out
 
@@ -49,9 +40,7 @@ async def _round(port: int, pid: int, method: str, payloads: list[bytes], concur
             return await call(payloads[i % len(payloads)], timeout=10)
 
         await drive(one, concurrency, total=min(total, 200))  # warm-up
-        before = cpu_seconds(pid)
-        run = await drive(one, concurrency, total=total)
-        return run, cpu_seconds(pid) - before
+        return await drive(one, concurrency, total=total, cpu_of=pid)
 
 
 async def run(opts: Options) -> dict[str, Any]:
@@ -82,21 +71,14 @@ async def run(opts: Options) -> dict[str, Any]:
             write_responses(path, list(zip(requests, responses)))
             echo = start_echo(path)
         ours_runs, echo_runs, free_runs = [], [], []
-        ours_cpu = echo_cpu = free_cpu = 0.0
         for _ in range(rounds):
-            run, cpu = await _round(no_engine.port, no_engine.pid, CHECK_METHOD, requests, CONCURRENCY, total)
-            free_runs.append(run)
-            free_cpu += cpu
-            run, cpu = await _round(echo.port, echo.pid, ECHO_METHOD, requests, CONCURRENCY, total)
-            echo_runs.append(run)
-            echo_cpu += cpu
+            free_runs.append(await _round(no_engine.port, no_engine.pid, CHECK_METHOD, requests, CONCURRENCY, total))
+            echo_runs.append(await _round(echo.port, echo.pid, ECHO_METHOD, requests, CONCURRENCY, total))
             if opts.profile_dir is not None and profiler is None:
                 from bench.profiling import Profiler
 
                 profiler = Profiler(server.pid, opts.profile_dir / "check.raw")
-            run, cpu = await _round(server.port, server.pid, CHECK_METHOD, requests, CONCURRENCY, total)
-            ours_runs.append(run)
-            ours_cpu += cpu
+            ours_runs.append(await _round(server.port, server.pid, CHECK_METHOD, requests, CONCURRENCY, total))
         profile = None
         if profiler is not None:
             from bench.profiling import top
@@ -116,11 +98,9 @@ async def run(opts: Options) -> dict[str, Any]:
     # Each round's ratio against the echo round just before it: the spread is the noise.
     round_ratios = [ratio(o.throughput, e.throughput) for o, e in zip(ours_runs, echo_runs)]
     free_ratio = ratio(free.throughput, base.throughput)
-    free_us = free_cpu / max(free.ok, 1) * 1e6
     # Server CPU per call is steadier than rps on a shared machine: it does
     # not depend on how the client and the servers share the cores.
-    ours_us = ours_cpu / max(ours.ok, 1) * 1e6
-    echo_us = echo_cpu / max(base.ok, 1) * 1e6
+    ours_us, echo_us, free_us = ours.cpu_us_per_call, base.cpu_us_per_call, free.cpu_us_per_call
     req_sizes = [len(r) for r in requests]
     resp_sizes = [len(r) for r in responses]
     result: dict[str, Any] = {

@@ -13,7 +13,7 @@ from typing import Any
 
 import grpc
 
-from bench import latency_summary
+from bench import cpu_seconds, latency_summary
 
 
 @dataclass
@@ -22,6 +22,11 @@ class Run:
     errors: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
     concurrency: int = 0
+    cpu_seconds: float = 0.0  # CPU the measured process (``cpu_of``) spent on the run
+
+    @property
+    def cpu_us_per_call(self) -> float:
+        return self.cpu_seconds / max(self.ok, 1) * 1e6
 
     @property
     def ok(self) -> int:
@@ -44,13 +49,15 @@ class Run:
             merged.latencies += r.latencies
             merged.errors.update(r.errors)
             merged.elapsed += r.elapsed
+            merged.cpu_seconds += r.cpu_seconds
         return merged
 
 
 async def drive(call: Callable[[int], Awaitable[Any]], concurrency: int, *, total: int | None = None,
-                duration: float | None = None) -> Run:
+                duration: float | None = None, cpu_of: int | None = None) -> Run:
     """Run ``call(i)`` for i = 0, 1, ... from ``concurrency`` workers until
-    ``total`` calls were made or ``duration`` seconds passed."""
+    ``total`` calls were made or ``duration`` seconds passed; with ``cpu_of``
+    (a pid), also the CPU time that process spent meanwhile."""
     if total is None and duration is None:
         raise ValueError("give total or duration")
     run = Run(concurrency=concurrency)
@@ -75,7 +82,10 @@ async def drive(call: Callable[[int], Awaitable[Any]], concurrency: int, *, tota
                 continue
             run.latencies.append(time.perf_counter() - start)
 
+    cpu_before = cpu_seconds(cpu_of) if cpu_of is not None else 0.0
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     run.elapsed = time.perf_counter() - started
+    if cpu_of is not None:
+        run.cpu_seconds = cpu_seconds(cpu_of) - cpu_before
     return run

@@ -24,7 +24,6 @@ from typing import Any
 import grpc
 
 from bench import TEST_MODEL, Options, ratio, start_provider, start_server, target
-from bench.check import cpu_seconds
 from bench.corpus import build_corpus, rewrite_request
 from bench.driver import Run, drive
 
@@ -89,21 +88,14 @@ async def run(opts: Options) -> dict[str, Any]:
             await drive(free, CONCURRENCY, total=max(warm, len(requests)))
             backends.clear()
             ours_runs, plain_runs, free_runs = [], [], []
-            ours_cpu = plain_cpu = free_cpu = 0.0
             for _ in range(rounds):
-                before = cpu_seconds(no_checks.pid)
-                free_runs.append(await drive(free, CONCURRENCY, total=total))
-                free_cpu += cpu_seconds(no_checks.pid) - before
-                before = cpu_seconds(os.getpid())
-                plain_runs.append(await drive(plain, CONCURRENCY, total=total))
-                plain_cpu += cpu_seconds(os.getpid()) - before
+                free_runs.append(await drive(free, CONCURRENCY, total=total, cpu_of=no_checks.pid))
+                plain_runs.append(await drive(plain, CONCURRENCY, total=total, cpu_of=os.getpid()))
                 if opts.profile_dir is not None and profiler is None:
                     from bench.profiling import Profiler
 
                     profiler = Profiler(server.pid, opts.profile_dir / "rewrite.raw")
-                before = cpu_seconds(server.pid)
-                ours_runs.append(await drive(ours, CONCURRENCY, total=total))
-                ours_cpu += cpu_seconds(server.pid) - before
+                ours_runs.append(await drive(ours, CONCURRENCY, total=total, cpu_of=server.pid))
             # One call at a time: the overhead per request without queueing for the CPU.
             serial = opts.n(200, minimum=10)
             plain_serial = await drive(plain, 1, total=serial)
@@ -123,7 +115,7 @@ async def run(opts: Options) -> dict[str, Any]:
     pipeline_us = await rewrite_pipeline_us(corpus, loops=opts.n(5, minimum=1))
     o, p, f = Run.merge(ours_runs), Run.merge(plain_runs), Run.merge(free_runs)
     free_ratio = ratio(f.throughput, p.throughput)
-    free_us = free_cpu / max(f.ok, 1) * 1e6
+    free_us = f.cpu_us_per_call
     os_, ps = o.summary(), p.summary()
     added_p50 = round(os_["p50_ms"] - ps["p50_ms"], 3)
     added_p99 = round(os_["p99_ms"] - ps["p99_ms"], 3)
@@ -133,8 +125,7 @@ async def run(opts: Options) -> dict[str, Any]:
     o1, p1 = ours_serial.summary(), plain_serial.summary()
     # CPU per call: our server's against the plain loop's whole process (its
     # litellm calls plus the driver), the cost that decides throughput here.
-    ours_us = ours_cpu / max(o.ok, 1) * 1e6
-    plain_us = plain_cpu / max(p.ok, 1) * 1e6
+    ours_us, plain_us = o.cpu_us_per_call, p.cpu_us_per_call
     added_p50_serial = round(o1["p50_ms"] - p1["p50_ms"], 3)
     result: dict[str, Any] = {
         "title": "Rewrite vs a plain litellm.acompletion loop, zero-latency scripted provider",

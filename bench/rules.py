@@ -49,13 +49,6 @@ def slope(sizes: tuple[int, ...], times: list[float]) -> float:
     return round(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den, 3) if den else 0.0
 
 
-class _Context:
-    """Enough of grpc.aio.ServicerContext for a Check that doesn't abort."""
-
-    async def abort(self, code: Any, details: str) -> None:
-        raise RuntimeError(f"{code}: {details}")
-
-
 async def run(opts: Options) -> dict[str, Any]:
     from bench.prompt_size import prompt_parts
 
@@ -150,17 +143,11 @@ async def run(opts: Options) -> dict[str, Any]:
 
 
 async def _check_500x20(rulebook: Any, cases: Any, opts: Options) -> dict[str, Any]:
-    from bench import TEST_MODEL
+    from bench.budget import NoAbortContext, check_servicer
     from bench.corpus import Item, check_request
-    from service.api import ReplyRewriterServicer
-    from service.config import Settings
-    from service.language import LanguageDetector
-    from service.metrics import Metrics
 
-    settings = Settings(model=TEST_MODEL)
-    servicer = ReplyRewriterServicer(settings, rulebook, None, None,  # type: ignore[arg-type]
-                                     LanguageDetector(rulebook.languages), Metrics())
-    context = _Context()
+    servicer = check_servicer(rulebook)
+    context = NoAbortContext()
     repeats = opts.n(300, minimum=5)
     out: dict[str, Any] = {}
     for lang in LANGUAGES:
