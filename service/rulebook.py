@@ -28,7 +28,12 @@ are fine) has these keys:
   (what an escalation request, a refusal or an upset customer looks like);
 - ``examples``: per language, ``bad`` and ``good`` drafts (a string, or a
   mapping with ``text``, ``conversation: [{customer: ...}, {agent: ...}]``
-  and ``customer_name``); every one of them runs as a test.
+  and ``customer_name``); every one of them runs as a test;
+- ``rewrites``: per language, a list of paired examples ``{bad: draft that
+  breaks this rule, good: an honest rewrite of it that fixes the rule}``, with
+  the same optional ``conversation`` and ``customer_name`` as ``examples``; each
+  pair runs as a test of the rule (bad flagged, good not) and of the guard
+  (good is an honest rewrite of bad).
 
 A glossary file is ``{language: xx, terms: {technical term: plain words}}``.
 """
@@ -62,11 +67,12 @@ BASE_LANGUAGE_ORDER = ("en", "it", "es", "zh")
 
 _RULE_KEYS = {
     "id", "title", "message", "severity", "sources", "languages", "detector",
-    "params", "patterns", "exceptions", "terms", "cues", "examples", "notes",
+    "params", "patterns", "exceptions", "terms", "cues", "examples", "rewrites", "notes",
 }
 _REQUIRED = ("id", "title", "message", "severity", "sources", "languages", "detector")
 _PATTERN_KEYS = {"re", "suggestion", "unless_customer", "only_if_customer"}
 _EXAMPLE_KEYS = {"text", "conversation", "customer_name"}
+_REWRITE_KEYS = {"bad", "good", "conversation", "customer_name"}
 _SOURCE_RE = re.compile(r'^\d{3}_[0-9a-f]{16}\.txt, (?:rule \d+|item \d+|"[^"]+")$')
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -107,6 +113,16 @@ class Example:
 
 
 @dataclass(frozen=True)
+class RewritePair:
+    """A draft that breaks a rule (``bad``) and an honest rewrite of it that fixes it (``good``)."""
+
+    bad: str
+    good: str
+    conversation: tuple[Message, ...] = ()
+    customer_name: str = ""
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     title: str
@@ -127,6 +143,7 @@ class Rule:
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
     bad: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
+    rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
     file: str = ""
 
     def __hash__(self) -> int:  # the data holds mappings; a rule is identified by its id
@@ -391,9 +408,24 @@ def _lang_map(path: Path, key: str, value: Any, languages: Sequence[str]) -> dic
     return value
 
 
-def _examples(path: Path, key: str, items: Any) -> tuple[Example, ...]:
+def _conversation(path: Path, key: str, items: Any) -> tuple[Message, ...]:
     from service.domain import Role
 
+    if not isinstance(items, list):
+        raise _fail(path, key, "must be a list of messages such as [{customer: text}, {agent: text}]")
+    conv = []
+    for j, msg in enumerate(items):
+        if not isinstance(msg, dict) or len(msg) != 1:
+            raise _fail(path, f"{key}[{j}]", "a message is {customer: text} or {agent: text}")
+        (role, mtext), = msg.items()
+        try:
+            conv.append(Message(Role(role), str(mtext)))
+        except ValueError:
+            raise _fail(path, f"{key}[{j}]", f"unknown role {role!r}") from None
+    return tuple(conv)
+
+
+def _examples(path: Path, key: str, items: Any) -> tuple[Example, ...]:
     if not isinstance(items, list):
         raise _fail(path, key, "must be a list of examples")
     out = []
@@ -407,16 +439,31 @@ def _examples(path: Path, key: str, items: Any) -> tuple[Example, ...]:
         unknown = set(item) - _EXAMPLE_KEYS
         if unknown:
             raise _fail(path, f"{k}.{sorted(unknown)[0]}", "unknown key")
-        conv = []
-        for j, msg in enumerate(item.get("conversation") or []):
-            if not isinstance(msg, dict) or len(msg) != 1:
-                raise _fail(path, f"{k}.conversation[{j}]", "a message is {customer: text} or {agent: text}")
-            (role, mtext), = msg.items()
-            try:
-                conv.append(Message(Role(role), str(mtext)))
-            except ValueError:
-                raise _fail(path, f"{k}.conversation[{j}]", f"unknown role {role!r}") from None
-        out.append(Example(str(item["text"]), tuple(conv), str(item.get("customer_name", ""))))
+        conv = _conversation(path, f"{k}.conversation", item.get("conversation") or [])
+        out.append(Example(str(item["text"]), conv, str(item.get("customer_name", ""))))
+    return tuple(out)
+
+
+def _rewrites(path: Path, key: str, items: Any) -> tuple[RewritePair, ...]:
+    if not isinstance(items, list):
+        raise _fail(path, key, "must be a list of {bad, good} pairs")
+    out = []
+    for i, item in enumerate(items):
+        k = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise _fail(path, k, "a rewrite is a mapping with 'bad' and 'good'")
+        unknown = set(item) - _REWRITE_KEYS
+        if unknown:
+            raise _fail(path, f"{k}.{sorted(unknown)[0]}", f"unknown key (allowed: {', '.join(sorted(_REWRITE_KEYS))})")
+        for side in ("bad", "good"):
+            value = item.get(side)
+            if not isinstance(value, str) or not value.strip():
+                raise _fail(path, f"{k}.{side}", "must be a non-empty string")
+        name = item.get("customer_name", "")
+        if not isinstance(name, str):
+            raise _fail(path, f"{k}.customer_name", "must be a string")
+        conv = _conversation(path, f"{k}.conversation", item.get("conversation") or [])
+        out.append(RewritePair(item["bad"], item["good"], conv, name))
     return tuple(out)
 
 
@@ -535,6 +582,11 @@ def _parse_rule(path: Path, data: Any, detectors: Mapping[str, Any]) -> Rule:
         bad[lang] = _examples(path, f"examples.{lang}.bad", ex.get("bad") or [])
         good[lang] = _examples(path, f"examples.{lang}.good", ex.get("good") or [])
 
+    rewrites: dict[str, tuple[RewritePair, ...]] = {}
+    raw_rewrites = data.get("rewrites")
+    for lang, items in _lang_map(path, "rewrites", {} if raw_rewrites is None else raw_rewrites, languages).items():
+        rewrites[lang] = _rewrites(path, f"rewrites.{lang}", items)
+
     rule = Rule(
         id=rid, title=data["title"].strip(), message=" ".join(data["message"].split()),
         severity=severity, sources=tuple(sources), languages=languages, detector=detector,
@@ -542,7 +594,7 @@ def _parse_rule(path: Path, data: Any, detectors: Mapping[str, Any]) -> Rule:
         combined=MappingProxyType(combined),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
         cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
-        file=str(path),
+        rewrites=MappingProxyType(rewrites), file=str(path),
     )
     detectors[detector].validate(rule, path)
     return rule
