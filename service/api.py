@@ -41,7 +41,9 @@ _TONES = {pb2.TONE_UNSPECIFIED: Tone.UNSPECIFIED, pb2.TONE_FRIENDLY: Tone.FRIEND
           pb2.TONE_FORMAL: Tone.FORMAL, pb2.TONE_MIRROR: Tone.MIRROR}
 _KINDS = {FindingKind.DROPPED_FACT: pb2.Finding.DROPPED_FACT, FindingKind.NEW_FACT: pb2.Finding.NEW_FACT,
           FindingKind.NEW_COMMITMENT: pb2.Finding.NEW_COMMITMENT,
-          FindingKind.FLIPPED_REFUSAL: pb2.Finding.FLIPPED_REFUSAL}
+          FindingKind.FLIPPED_REFUSAL: pb2.Finding.FLIPPED_REFUSAL,
+          FindingKind.DROPPED_CONTENT: pb2.Finding.DROPPED_CONTENT,
+          FindingKind.NEW_CONTENT: pb2.Finding.NEW_CONTENT}
 _OUTCOMES = {pb2.FeedbackRequest.OUTCOME_ACCEPTED: "accepted", pb2.FeedbackRequest.OUTCOME_EDITED: "edited",
              pb2.FeedbackRequest.OUTCOME_DISMISSED: "dismissed"}
 
@@ -147,7 +149,8 @@ class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
             language = v.language(request.language, conversation, draft)
         except InvalidArgument as exc:
             await _abort(context, exc)
-        findings = self._guard.verify(draft, candidate, conversation, language)
+        draft_violations = self._rulebook.check(draft, conversation, "", language)
+        findings = self._guard.verify(draft, candidate, conversation, language, draft_violations)
         violations = self._rulebook.check(candidate, conversation, "", language)
         return pb2.VerifyResponse(honest=not findings, findings=[finding_pb(f) for f in findings],
                                   violations=[violation_pb(x) for x in violations], language=language)

@@ -61,13 +61,16 @@ class FindingKind(enum.Enum):
     NEW_FACT = "NEW_FACT"
     NEW_COMMITMENT = "NEW_COMMITMENT"
     FLIPPED_REFUSAL = "FLIPPED_REFUSAL"
+    DROPPED_CONTENT = "DROPPED_CONTENT"
+    NEW_CONTENT = "NEW_CONTENT"
 
 
 @dataclass(frozen=True)
 class Finding:
     """One reason a candidate is not an honest rewrite of its draft.
 
-    ``span`` is in the draft for DROPPED_FACT and in the candidate otherwise.
+    ``span`` is in the draft for DROPPED_FACT and DROPPED_CONTENT, in the
+    candidate otherwise.
     """
 
     kind: FindingKind

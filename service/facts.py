@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from service.content import ContentLexicon, load_content_lexicon
 from service.domain import Fact, Span
 from service.regex_guard import first_char_guarded
 
@@ -40,7 +41,8 @@ KIND_LABELS = {
     "url": "link", "email": "email address", "phone": "phone number", "date": "date",
     "time": "time", "amount": "amount", "percentage": "percentage", "duration": "duration",
     "weekday": "weekday", "relative_day": "day", "id": "reference number",
-    "number": "number", "quoted": "quoted name", "name": "name",
+    "number": "number", "quoted": "quoted name", "name": "name", "channel": "channel or destination",
+    "measure": "measurement",
 }
 
 _ASCII_WORD = r"A-Za-z0-9_"
@@ -74,6 +76,31 @@ def fold(text: str) -> str:
         n = unicodedata.normalize("NFKC", ch)
         out.append(n if len(n) == 1 else ch)
     return "".join(out)
+
+
+# Durations compare in one base unit per scale, so "2 weeks" = "14 days",
+# "24 hours" = "1 day" and "24 months" = "2 years".
+_DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440), "week": ("min", 10080),
+                  "month": ("month", 1), "year": ("month", 12)}
+
+
+def duration_key(a: str, b: str | None, unit: str) -> str:
+    """The normalised key of a duration or a range of durations."""
+    base, factor = _DURATION_BASE.get(unit, (unit, 1))
+
+    def scaled(v: str) -> str:
+        try:
+            return format((Decimal(v) * factor).normalize(), "f")
+        except InvalidOperation:
+            return v
+    return f"dur:{scaled(a)}" + (f"-{scaled(b)}" if b else "") + f":{base}"
+
+
+def strip_accents(text: str) -> str:
+    """"vía" -> "via": names compare without diacritics (agents often drop them)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _alt(words: list[str] | set[str]) -> str:
@@ -125,6 +152,14 @@ class Lexicon:
     patterns: dict[str, re.Pattern[str]]
     commitments: dict[str, re.Pattern[str]]
     quote_patterns: list[re.Pattern[str]]
+    channels: dict[str, str]
+    measure_units: dict[str, str]
+    date_order: str
+    # Condition markers by group ("condition": if/unless..., "restriction":
+    # only..., "time_limit": within/after...): a draft's condition must
+    # survive as a marker of the same group.
+    conditions: dict[str, re.Pattern[str]]
+    content: ContentLexicon
 
     # -- numbers -----------------------------------------------------------
     def value(self, token: str) -> str:
@@ -192,9 +227,14 @@ class Lexicon:
             raw = m.group(0).rstrip(".,;:!?)]}")
             key = re.sub(r"^(?:https?://)?(?:www\.)?", "", raw.lower()).rstrip("/")
             claim("url", "url:" + key, m.start(), m.start() + len(raw))
+        for m in p["date_ymd_slash"].finditer(folded):
+            y, mo, d = m.group("y"), int(m.group("m")), int(m.group("d"))
+            claim("date", f"date:{y}-{mo}-{d}", m.start(), m.end())
         for m in p["date_iso"].finditer(folded):
             y, mo, d = m.group("y"), int(m.group("m")), int(m.group("d"))
             claim("date", f"date:{y}-{mo}-{d}", m.start(), m.end())
+        for m in p["date_slash"].finditer(folded):
+            claim("date", self._slash_date_key(m.group(0)), m.start(), m.end())
         for m in p["phone"].finditer(folded):
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
@@ -218,9 +258,6 @@ class Lexicon:
             for m in p["date_cjk_partial"].finditer(folded):
                 y, mo = m.group("y"), m.group("m") or m.group("m2")
                 claim("date", f"date:{y or ''}-{self.value(mo) if mo else ''}-", m.start(), m.end())
-        for m in p["date_slash"].finditer(folded):
-            parts = [str(int(x)) for x in re.split(r"[/.]", m.group(0))]
-            claim("date", "date/" + "/".join(parts), m.start(), m.end())
         for name in ("time_colon", "time_ampm", "time_cue", "time_cjk"):
             if name in p:
                 for m in p[name].finditer(folded):
@@ -229,14 +266,18 @@ class Lexicon:
             g = m.groupdict()
             cur = self.currencies[(g["c1"] or g["c2"]).lower()]
             claim("amount", f"amt:{cur}:{self.value(g['n1'] or g['n2'])}", m.start(), m.end())
+        for m in p["measure"].finditer(folded):
+            unit = self.measure_units[m.group("u").lower()]
+            claim("measure", f"meas:{self.value(m.group('n'))}:{unit}", m.start(), m.end())
         for m in p["percent"].finditer(folded):
             n = m.group("n1") or m.group("n2")
             claim("percentage", f"pct:{self.value(n)}", m.start(), m.end())
         for m in p["duration"].finditer(folded):
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
-            span = self.value(a) + (f"-{self.value(b)}" if b else "")
-            claim("duration", f"dur:{span}:{unit}", m.start(), m.end())
+            claim("duration", duration_key(self.value(a), self.value(b) if b else None, unit), m.start(), m.end())
+        for m in p["channel"].finditer(folded):
+            claim("channel", "chan:" + self.channels[re.sub(r"\s+", " ", m.group(0).lower())], m.start(), m.end())
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:
@@ -260,6 +301,22 @@ class Lexicon:
             self._claim_names(text, folded, claim)
         facts.sort(key=lambda f: f.span.start)
         return facts
+
+    def _slash_date_key(self, raw: str) -> str:
+        """"25.05.2023", "31/12", "12/31/2024": the same key as "25 May 2023".
+        A part over 12 is the day; otherwise the language's order decides."""
+        parts = [int(x) for x in re.split(r"[/.]", raw)]
+        a, b = parts[0], parts[1]
+        if a > 12 and b <= 12:
+            d, mo = a, b
+        elif b > 12 and a <= 12:
+            mo, d = a, b
+        else:
+            d, mo = (a, b) if self.date_order == "dmy" else (b, a)
+        y = parts[2] if len(parts) > 2 else None
+        if y is not None and y < 100:
+            y += 2000
+        return f"date:{str(y) + '-' if y else ''}{mo}-{d}"
 
     def _claim_time(self, m: re.Match[str], claim: Any) -> None:
         g = m.groupdict()
@@ -299,7 +356,7 @@ class Lexicon:
                 i -= 1
             if i < 0 or folded[i] in ".!?:;\n…":
                 continue
-            claim("name", "name:" + w.casefold(), m.start(), m.end())
+            claim("name", "name:" + strip_accents(w.casefold()), m.start(), m.end())
 
 
 # -- loading ---------------------------------------------------------------
@@ -333,6 +390,11 @@ def _str_list(doc: dict[str, Any], key: str, file: Path, default: Any = ...) -> 
         if not isinstance(v, str) or not v:
             raise GuardDataError(file, f"{key}[{i}]", "expected a non-empty string")
     return raw
+
+
+def _with_unaccented(words: dict[str, Any]) -> dict[str, Any]:
+    """Each word also without its accents: agents type "telefono", "miercoles"."""
+    return {**{strip_accents(k): v for k, v in words.items()}, **words}
 
 
 def _regex_alt(items: list[str], file: Path, key: str, wb: bool) -> str:
@@ -374,9 +436,9 @@ def load_lexicon(file: Path) -> Lexicon:
     if dec not in (".", ","):
         raise GuardDataError(file, "decimal_separator", "must be '.' or ','")
     number_words = _str_map(doc, "number_words", file, int)
-    weekdays = _str_map(doc, "weekdays", file, int)
+    weekdays = _with_unaccented(_str_map(doc, "weekdays", file, int))
     relative_days = _str_map(doc, "relative_days", file, int, {})
-    months = _str_map(doc, "months", file, int)
+    months = _with_unaccented(_str_map(doc, "months", file, int))
     for k, v in months.items():
         if not 1 <= v <= 12:
             raise GuardDataError(file, f"months.{k}", "month must be 1..12")
@@ -417,13 +479,15 @@ def load_lexicon(file: Path) -> Lexicon:
         "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
         "phone": rf"(?<![A-Za-z0-9_+\-.()])\+?\(?\d(?:[\d]|[ \-.()](?=[\d(]))+\d{na}",
         "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",
+        "date_ymd_slash": rf"{nb}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}}){na}",
         "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
         "date_named": (rf"{nb}(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
                        rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}(?:,?\s+(?P<y2>\d{{4}}))?"),
         "time_colon": rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}(?:\s?(?P<ap>{_alt(ampm)}))?" if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}",
         "amount": rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{cur})",
         "percent": rf"(?P<n1>{numx})\s?(?:{pct_after})" + (rf"|(?:{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
-        "duration": rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<u>{B(_alt(units))})",
+        "duration": (rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
+                     if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<u>{_alt(units)})"),
         "weekday": B(_alt(weekdays)),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
@@ -432,7 +496,7 @@ def load_lexicon(file: Path) -> Lexicon:
     if ampm:
         raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
     if cues:
-        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h](?P<m>\d{{2}}))?{na}" + (
+        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h](?P<m>\d{{2}}))?{na}(?![.,]\d)" + (
             rf"(?:\s?(?:{_alt(sfx)}))?" if sfx else "")
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
@@ -449,6 +513,15 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file), file, key, wb)
+    for key in ("identifier_cues", "limits"):
+        raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
+    channels = _with_unaccented(_str_map(doc, "channels", file, str, {}))
+    measure_units = _str_map(doc, "measure_units", file, str, {})
+    raw_patterns["measure"] = (rf"(?P<n>{num})\s?(?P<u>{_alt(measure_units)})(?![^\W\d_])" if measure_units
+                               else r"(?!x)x")
+    for key in ("lapsed", "causes", "consequences"):
+        raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
+    raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
     before = _str_list(doc, "deadline_before", file)
     after = _str_list(doc, "deadline_after", file)
@@ -467,6 +540,10 @@ def load_lexicon(file: Path) -> Lexicon:
             raise GuardDataError(file, f"commitments.{cat}", "expected a non-empty list of regexes")
         commitments[str(cat)] = _compile(_regex_alt(_str_list(commit_doc, cat, file), file, f"commitments.{cat}", wb),
                                          file, f"commitments.{cat}")
+    conditions = {}
+    for group, items in _get(doc, "conditions", dict, file, {}).items():
+        conditions[str(group)] = _compile(_regex_alt(_str_list(doc["conditions"], group, file), file,
+                                                     f"conditions.{group}", wb), file, f"conditions.{group}")
     quote_patterns = []
     for i, pair in enumerate(_str_list(doc, "quotes", file)):
         if len(pair) != 2:
@@ -481,12 +558,15 @@ def load_lexicon(file: Path) -> Lexicon:
         not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
         topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),
         word_boundaries=wb, patterns=patterns, commitments=commitments, quote_patterns=quote_patterns,
+        channels=channels, conditions=conditions, measure_units=measure_units,
+        date_order=_get(doc, "date_order", str, file, "dmy"),
+        content=load_content_lexicon(doc, file, lang, wb, GuardDataError),
     )
 
 
 def load_lexicons(data_dir: Path) -> dict[str, Lexicon]:
     """Every ``*.yaml`` in ``data_dir``, keyed by language code."""
-    files = sorted(Path(data_dir).glob("*.yaml"))
+    files = sorted(f for f in Path(data_dir).glob("*.yaml") if not f.name.startswith("_"))
     if not files:
         raise GuardDataError(data_dir, "(directory)", "no <lang>.yaml guard files found")
     return {f.stem: load_lexicon(f) for f in files}

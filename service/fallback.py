@@ -160,7 +160,7 @@ class FallbackRewriter:
         structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip())
 
         def honest(text: str) -> bool:
-            return not self._guard.verify(draft, text, conversation, base)
+            return not self._guard.verify(draft, text, conversation, base, violations)
 
         out = self._compose(draft, edits, structure, data)
         if honest(out):
@@ -226,7 +226,7 @@ class FallbackRewriter:
         keys = {f.key for f in new}
         low = fold(replacement).casefold()
         for f in covered:
-            if f.key in keys:
+            if f.key in keys or f.kind == "channel":  # a channel inside flagged wording is wording
                 continue
             if f.kind in _TEXTUAL and f.text.strip("\"“”«»‘’「」『』《》").casefold() in low:
                 continue

@@ -5,7 +5,7 @@ behind the Verify RPC, so it is deterministic, data-driven and linear: the
 lexicons are compiled once in ``__init__`` and each check is a handful of
 regex passes over the two texts.
 
-Four checks, each producing plain-language findings an agent can read:
+Five checks, each producing plain-language findings an agent can read:
 
 * facts: every fact of the draft is kept (compared by normalised key, so
   harmless rewording passes) and no fact is added unless the conversation has
@@ -17,9 +17,25 @@ Four checks, each producing plain-language findings an agent can read:
   Negated mentions ("we can't refund") are not commitments. The conversation
   never licenses a commitment: a customer asking for a refund is not the
   agent promising one.
+* conditions: every condition or limit of the draft ("if unused", "only
+  for annual plans", "within 30 days") survives as a marker of the same kind
+  about the same thing; a lost one is a DROPPED_FACT naming the condition.
 * refusals: when the draft refuses something, the candidate's clauses about
-  the same topic must still be negative; a topical clause that affirms
-  ("we can", "sì", "可以") with no negation left is a flipped refusal.
+  the same topic must still be negative or still state the limit ("available
+  within 30 days... this order is past that window", "back in stock in 2
+  weeks"); a topical clause that affirms ("we can", "take care of", "sì",
+  "没问题") with neither is a flipped refusal.
+* content (``service/content.py``): no clause of the draft loses all its
+  content words (DROPPED_CONTENT), no clause of the candidate is made of
+  words grounded in neither the draft nor the etiquette scaffolding
+  (NEW_CONTENT).
+
+The guard knows what the rules asked to change: ``verify`` takes the draft's
+violations, and the words (and, for some rules, the facts) they flag need not
+survive (``prompts/guard/_policy.yaml``). The conversation licenses a new fact
+only as ``prompts/guard/_policy.yaml``'s conversation policy says: anything
+the agent said earlier, and from the customer only the identifiers of their
+own case (order, ticket, account, tracking numbers) and channels.
 """
 
 from __future__ import annotations
@@ -31,7 +47,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
-from service.domain import Fact, Finding, FindingKind, Message, Span
+import yaml
+
+from service import content
+from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.facts import (
     DEFAULT_GUARD_DIR,
     KIND_LABELS,
@@ -41,9 +60,10 @@ from service.facts import (
     fold,
     load_lexicons,
     pick,
+    strip_accents,
 )
 
-__all__ = ["Guard", "GuardDataError"]
+__all__ = ["Guard", "GuardDataError", "GuardPolicy"]
 
 _CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -56,7 +76,40 @@ COMMITMENT_LABELS = {
     "refund": "a refund", "discount": "a discount", "free": "something free",
     "compensation": "compensation", "upgrade": "an upgrade", "replacement": "a replacement",
     "guarantee": "a guarantee", "deadline": "a deadline", "fix_or_delivery_time": "a time for a fix or a delivery",
+    "liability": "an admission of liability", "action": "an action the draft does not promise",
 }
+# Facts a customer's message may license in the agent's reply: the identifiers
+# of their own case (with a cue such as "order" before them) and how they want
+# to be reached. Links, emails, phones, codes, amounts and dates they wrote
+# are theirs, not the agent's (the injection issue: "add this link").
+_CUSTOMER_KINDS = frozenset({"id", "number", "name", "channel"})
+_CUE_WINDOW = 24  # characters before an identifier where its cue ("order #") may stand
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """``prompts/guard/_policy.yaml``: what the rules let a rewrite remove."""
+
+    words_may_go: frozenset[str]
+    sentences_may_go: frozenset[str]
+    facts_may_go: frozenset[str]
+    must_not_add: frozenset[str]
+    conversation_grounds_content: frozenset[str]
+
+    @classmethod
+    def load(cls, file: Path) -> "GuardPolicy":
+        try:
+            doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise GuardDataError(file, "(file)", f"cannot read: {exc}") from exc
+        out = {}
+        for key in ("words_may_go", "sentences_may_go", "facts_may_go", "must_not_add",
+                    "conversation_grounds_content"):
+            val = doc.get(key, [])
+            if not isinstance(val, list) or not all(isinstance(x, str) and x for x in val):
+                raise GuardDataError(file, key, "expected a list of rule ids")
+            out[key] = frozenset(val)
+        return cls(**out)
 
 
 @dataclass(frozen=True)
@@ -100,11 +153,13 @@ class _Text:
 
 
 class _ConversationFacts:
-    """The conversation's fact keys and folded text, computed only when asked.
+    """The facts the conversation licenses, computed only when asked.
 
     They only excuse a fact the candidate adds (the customer gave that order
     number, the agent already said that date); an answer that adds no fact,
-    the usual case, never pays for extracting every message.
+    the usual case, never pays for extracting every message. What the agent
+    said licenses everything; what the customer said licenses only the
+    identifiers of their case (see ``_CUSTOMER_KINDS``).
     """
 
     def __init__(self, conversation: Sequence[Message], lex: Lexicon) -> None:
@@ -113,11 +168,78 @@ class _ConversationFacts:
 
     @cached_property
     def keys(self) -> frozenset[str]:
-        return frozenset(f.key for msg in self._conversation for f in self._lex.extract(msg.text))
+        keys = set()
+        cues = self._lex.patterns["identifier_cues"]
+        for msg in self._conversation:
+            facts = self._lex.extract(msg.text)
+            if msg.role is Role.AGENT:
+                keys.update(f.key for f in facts)
+                continue
+            folded = fold(msg.text)
+            for f in facts:
+                if f.kind not in _CUSTOMER_KINDS:
+                    continue
+                if f.kind in ("id", "number") and not (
+                        f.text.startswith("#")
+                        or cues.search(folded[max(0, f.span.start - _CUE_WINDOW):f.span.start])):
+                    continue
+                keys.add(f.key)
+        return frozenset(keys)
 
     @cached_property
     def low(self) -> str:
-        return "\n".join(_lower_same_length(fold(msg.text)) for msg in self._conversation)
+        """The agent's earlier messages (they may license a quoted name)."""
+        return "\n".join(_lower_same_length(fold(msg.text)) for msg in self._conversation
+                         if msg.role is Role.AGENT)
+
+
+class _Excused:
+    """What the draft's violations let the rewrite remove.
+
+    ``words`` marks draft characters whose words need not survive; a fact in
+    a span of a ``facts_may_go`` rule need not either. A jargon term counts as
+    kept when the candidate uses the glossary's plain replacement for it, so
+    the replacement's words are part of the draft's vocabulary.
+    """
+
+    def __init__(self, d: _Text, violations: Sequence[Violation], policy: GuardPolicy, lex: Lexicon,
+                 conversation: Sequence[Message] = ()) -> None:
+        self.words = bytearray(len(d.text))
+        self._fact_spans: list[tuple[int, int]] = []
+        # Text the rules ask to say differently (jargon in plain words, blame or
+        # sarcasm as a neutral statement): its new wording is not invented content.
+        self.replaced_spans = [(v.span.start, v.span.end) for v in violations
+                               if v.rule_id == "no-jargon" or v.rule_id in policy.sentences_may_go]
+        self._replacements: dict[str, str] = {}
+        self.vocabulary_extra: str = ""
+        extra = []
+        for v in violations:
+            a, b = max(0, v.span.start), min(len(d.text), v.span.end)
+            if a >= b:
+                continue
+            if v.rule_id in policy.sentences_may_go:
+                a, b = _sentence(d.folded, a, b)
+            if v.rule_id in policy.words_may_go or v.rule_id in policy.sentences_may_go:
+                self.words[a:b] = b"\x01" * (b - a)
+            if v.rule_id in policy.facts_may_go:
+                self._fact_spans.append((a, b))
+            if v.suggestion:
+                self._replacements[_lower_same_length(fold(v.excerpt)).strip()] = v.suggestion
+                extra.append(_lower_same_length(fold(v.suggestion)))
+        if any(v.rule_id in policy.conversation_grounds_content for v in violations):
+            extra += [_lower_same_length(fold(m.text)) for m in conversation]
+        self.vocabulary_extra = "\n".join(extra)
+
+    def fact_may_go(self, f: Fact) -> bool:
+        if f.kind == "channel" and any(self.words[f.span.start:f.span.end]):
+            return True   # "what's your phone number?" asked twice: the channel is wording
+        return any(a <= f.span.start and f.span.end <= b for a, b in self._fact_spans)
+
+    def replaced(self, text: str, c: _Text) -> bool:
+        """A flagged term the candidate replaced by its suggested plain words."""
+        low = _lower_same_length(fold(text))
+        return any(low in term and _lower_same_length(fold(repl)) in c.low
+                   for term, repl in self._replacements.items())
 
 
 class Guard:
@@ -125,6 +247,7 @@ class Guard:
 
     def __init__(self, data_dir: Path = DEFAULT_GUARD_DIR) -> None:
         self._lexicons = load_lexicons(Path(data_dir))
+        self._policy = GuardPolicy.load(Path(data_dir) / "_policy.yaml")
         if "en" not in self._lexicons:
             raise GuardDataError(data_dir, "en", "the English lexicon (en.yaml) is required as the default")
         # The facts of the last few drafts: verify() and kept_facts() read the
@@ -142,14 +265,24 @@ class Guard:
         return facts
 
     # -- public API --------------------------------------------------------
+    @property
+    def policy(self) -> GuardPolicy:
+        return self._policy
+
     def verify(self, draft: str, candidate: str, conversation: Sequence[Message] = (),
-               language: str = "en") -> list[Finding]:
-        """Findings that make ``candidate`` dishonest; empty list = honest."""
+               language: str = "en", violations: Sequence[Violation] = ()) -> list[Finding]:
+        """Findings that make ``candidate`` dishonest; empty list = honest.
+
+        ``violations`` are the draft's (from the rulebook): what they flag
+        the rewrite may remove, as ``_policy.yaml`` says."""
         lex = pick(self._lexicons, language)
         d, c = _Text(draft, lex, self._facts_of_draft(draft, lex)), _Text(candidate, lex)
-        findings = self._facts(d, c, _ConversationFacts(conversation, lex))
+        excused = _Excused(d, violations, self._policy, lex, conversation)
+        findings = self._facts(d, c, _ConversationFacts(conversation, lex), excused)
+        findings += self._conditions(d, c, lex, excused)
         findings += self._commitments(d, c, lex)
         findings += self._refusals(d, c, lex)
+        findings += self._content(d, c, lex, excused)
         return findings
 
     def kept_facts(self, draft: str, language: str = "en") -> list[str]:
@@ -168,9 +301,10 @@ class Guard:
         return pick(self._lexicons, language).extract(text)
 
     # -- facts -------------------------------------------------------------
-    def _facts(self, d: _Text, c: _Text, context: "_ConversationFacts") -> list[Finding]:
+    def _facts(self, d: _Text, c: _Text, context: "_ConversationFacts", excused: "_Excused") -> list[Finding]:
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
+        cand_values = {_leading_value(g) for g in c.facts}
         seen: set[str] = set()
         for f in d.facts:
             if f.key in seen:
@@ -178,8 +312,12 @@ class Guard:
             seen.add(f.key)
             if f.key in cand_keys:
                 continue
-            if f.kind in _TEXTUAL and _inner(f) in c.low:
+            if f.kind in _TEXTUAL and _contains(c.low, _inner(f)):
                 continue
+            if excused.fact_may_go(f) or (f.kind == "name" and excused.replaced(f.text, c)):
+                continue
+            if f.kind == "number" and f.key[2:] in cand_values:
+                continue  # "a los 30" -> "a los 30 días": the number is kept, with its unit
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
                 f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
@@ -190,19 +328,149 @@ class Guard:
         for f in c.facts:
             if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
                 continue
+            if f.kind in _UNIT_KINDS and "n:" + _leading_value(f) in draft_keys:
+                continue  # the draft's bare "30", now "30 days"
             seen.add(f.key)
             if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
+                continue
+            # A channel is changed (email -> SMS, card -> store credit) only
+            # where the draft names one; "the card payment was declined" for
+            # "the POS declined it" explains, it doesn't redirect.
+            if f.kind == "channel" and not any(g.kind == "channel" for g in d.facts):
                 continue
             out.append(Finding(
                 FindingKind.NEW_FACT,
                 f"The rewrite adds the {KIND_LABELS[f.kind]} {_shown(f)} (rewrite characters "
-                f"{f.span.start}-{f.span.end}), which is neither in the draft nor in the conversation.",
+                f"{f.span.start}-{f.span.end}), which the draft does not have (from the conversation a rewrite "
+                f"may take only what the agent said and the customer's case identifiers).",
                 f.span))
+        return out
+
+    # -- conditions --------------------------------------------------------
+    def _conditions(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
+        """Every condition of the draft survives as a marker of the same group
+        about the same thing (one of the words after the marker is still in
+        the candidate), else a DROPPED_FACT naming the condition."""
+        out: list[Finding] = []
+        cand_vocab = lex.content.vocabulary(lex.content.tokens(c.low), c.low)
+        cand_facts = {g.key for g in c.facts}
+        for group, rx in lex.conditions.items():
+            cand_marks = list(rx.finditer(c.folded))
+            for m in rx.finditer(d.folded):
+                if any(excused.words[m.start():m.end()]):
+                    continue
+                a, b = d.clause(m.start())
+                about = [t for t in lex.content.tokens(d.low[m.end():b]) if t.key not in lex.content.framing][:5]
+                about_facts = [f for f in d.facts if m.end() <= f.span.start < b]
+                if not about and not about_facts:
+                    continue  # nothing to keep beyond the facts, which are checked as facts
+                # "Only the product is refunded" survives as "the product is
+                # refunded; shipping is not": a restriction may be kept by contrast.
+                # A time limit is said in many ways ("after 30 days" -> "past
+                # the 30 days", "晚于"): its words (or its time, a fact) must stay.
+                marked = bool(cand_marks) or group == "time_limit" or (
+                    group == "restriction" and _negative(c.folded, lex))
+                # A channel ("phone") alone doesn't keep "only to the phone
+                # number already on the account".
+                if any(f.key in cand_facts for f in about_facts if f.kind != "channel") or (
+                        marked and any(lex.content.matches(t.key, cand_vocab, c.low) for t in about)):
+                    continue
+                shown = d.text[m.start():b].strip()[:80]
+                out.append(Finding(
+                    FindingKind.DROPPED_FACT,
+                    f'The rewrite leaves out the condition "{shown}" that the draft states '
+                    f"(draft characters {m.start()}-{b}).",
+                    Span(m.start(), b)))
+        return out
+
+    # -- content ---------------------------------------------------------------
+    def _content(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
+        cl = lex.content
+        d_skip = _fact_mask(d)
+        c_skip = _fact_mask(c)
+        d_vocab_tokens = cl.tokens(d.low, d_skip)
+        draft_text = d.low
+        if excused.vocabulary_extra:
+            d_vocab_tokens = d_vocab_tokens + cl.tokens(excused.vocabulary_extra)
+            draft_text = d.low + "\n" + excused.vocabulary_extra
+        d_vocab = cl.vocabulary(d_vocab_tokens, draft_text)
+        c_vocab = cl.vocabulary(cl.tokens(c.low, c_skip), c.low)
+        d_judged = bytearray(a | b | e | n for a, b, e, n in zip(
+            d_skip, excused.words, cl.scaffolding_mask(d.low), _polarity_mask(d, lex)))
+        c_judged = bytearray(a | b | n for a, b, n in zip(c_skip, cl.scaffolding_mask(c.low), _polarity_mask(c, lex)))
+        cand_keys = {f.key for f in c.facts}
+        draft_keys = {f.key for f in d.facts}
+        refusal = lex.patterns["refusals"]
+        # A clause that refuses is checked by _refusals (the limit may be
+        # reworded entirely: "not possible to talk to a supervisor" -> "I
+        # can't transfer you"); a clause with a kept fact is anchored.
+        cand_refuses = _negative(c.folded, lex)
+        d_clauses = content.clauses_with_tokens(
+            d.clauses(), cl.tokens(d.low, d_judged),
+            lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))) or any(
+                a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts))
+        c_clauses = content.clauses_with_tokens(
+            c.clauses(), cl.tokens(c.low, c_judged),
+            lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts))
+        jargon = excused.replaced_spans
+
+        borrowed = _TECHNICAL if lex.word_boundaries else _LATIN_WORD
+
+        def technical(clause: content.Clause) -> bool:
+            return bool(borrowed.search(d.text, clause.start, clause.end)) or any(
+                clause.start <= a < clause.end for a, _ in jargon)
+        verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical)
+        out = self._causes(d, c, lex, d_vocab, draft_text, c_judged, jargon)[verdict.explained:]
+        for clause, words in verdict.dropped:
+            shown = d.text[clause.start:clause.end].strip()
+            out.append(Finding(
+                FindingKind.DROPPED_CONTENT,
+                f'The rewrite no longer says "{shown}" (draft characters {clause.start}-{clause.end}): '
+                f"none of its words ({', '.join(d.text[t.start:t.end] for t in words[:5])}) is left.",
+                Span(clause.start, clause.end)))
+        for clause, words in verdict.new:
+            shown = c.text[clause.start:clause.end].strip()
+            out.append(Finding(
+                FindingKind.NEW_CONTENT,
+                f'The rewrite adds "{shown}" (rewrite characters {clause.start}-{clause.end}), which the '
+                f"draft does not say: {', '.join(c.text[t.start:t.end] for t in words[:5])}.",
+                Span(clause.start, clause.end)))
+        return out
+
+    def _causes(self, d: _Text, c: _Text, lex: Lexicon, d_vocab: set[str], draft_text: str,
+                c_judged: bytearray, replaced: Sequence[tuple[int, int]]) -> list[Finding]:
+        """An explanation the draft does not give ("because the courier
+        lost it", "因征信记录问题") is invented content even inside a clause
+        that is otherwise faithful: its words after the cue must be the draft's."""
+        out = []
+        # A draft that gives a reason itself ("you entered the wrong address,
+        # so...") may have it reworded: one of its words must remain.
+        cues = [m for key in ("causes", "consequences") for m in lex.patterns[key].finditer(d.folded)]
+        reasoned = bool(cues)
+        # The draft's reason was itself jargon or blame the rules asked to
+        # reword ("per un timeout lato server"): its plain version is all new words.
+        if any(m.start() <= a < d.clause(m.start())[1] for m in cues for a, _ in replaced):
+            return []
+        for m in lex.patterns["causes"].finditer(c.folded):
+            a, b = c.clause(m.start())
+            words = [t for t in lex.content.tokens(c.low[:b], c_judged) if t.start >= m.end()][:6]
+            unexplained = [t for t in words if not lex.content.matches(t.key, d_vocab, draft_text, strict=True)]
+            if reasoned and len(unexplained) < len(words):
+                continue
+            if unexplained and 2 * len(unexplained) > len(words):
+                shown = c.text[m.start():b].strip()
+                out.append(Finding(
+                    FindingKind.NEW_CONTENT,
+                    f'The rewrite gives a reason the draft does not give: "{shown}" (rewrite characters '
+                    f"{m.start()}-{b}).", Span(m.start(), b)))
         return out
 
     # -- commitments -------------------------------------------------------
     def _commitments(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
-        made = {k.category for k in _find_commitments(d, lex)}
+        # A deadline on a time the draft states ("no returns after 30 days" ->
+        # "returns within 30 days") restates the draft's limit; it promises nothing new.
+        made = {k.category for k in _find_commitments(d, lex)} | {
+            "deadline:" + f.key for f in d.facts if f.kind == "duration" or _limited(d, f, lex)}
         out = []
         reported: set[str] = set()
         for k in _find_commitments(c, lex):
@@ -221,20 +489,36 @@ class Guard:
     def _refusals(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
         p = lex.patterns
         refusals: dict[frozenset[str], re.Match[str]] = {}
-        for m in p["refusals"].finditer(d.folded):
+        region: set[str] = set()   # the limit words of the refusing clauses: "beyond", "after", "超过"
+        found = list(p["refusals"].finditer(d.folded))
+        for k, m in enumerate(found):
             a, b = d.clause(m.start())
-            refusals.setdefault(frozenset(_topics(d, a, b, lex)), m)   # same topics, same verdict
+            # What this refusal is about: its words up to the next refusal in
+            # the clause ("ya no se fabrica | y no podemos conseguirla"), else
+            # the whole clause.
+            nxt = found[k + 1].start() if k + 1 < len(found) and found[k + 1].start() < b else b
+            about = _topics(d, m.start(), nxt, lex) or _topics(d, a, b, lex)
+            refusals.setdefault(frozenset(about), m)   # same topics, same verdict
+            region.update(_limit_words(d.folded[a:b], lex))
         if not refusals:
             return []
         spans = c.clauses()
         starts = [a for a, _ in spans]
         topics = [_topics(c, a, b, lex) for a, b in spans]
-        negative = [_negative(c.folded[a:b], lex) for a, b in spans]
+        refuses = [_negative(c.folded[a:b], lex) for a, b in spans]
+        negative = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
         says_yes = [bool(p["affirmations"].search(c.folded[a:b])) for a, b in spans]
         for k in _find_commitments(c, lex):
             i = bisect.bisect_right(starts, k.span.start) - 1
             if i >= 0:
                 says_yes[i] = True
+        # A yes placed in the region the draft refused ("can't extend it beyond
+        # 24 months" -> "yes, we can extend it beyond 24 months") states no
+        # limit: it grants the refused thing. "No refunds after 30 days" ->
+        # "refunds within 30 days" names the other side of the limit, a reframe.
+        for i, (a, b) in enumerate(spans):
+            if says_yes[i] and not refuses[i] and region & _limit_words(c.folded[a:b], lex):
+                negative[i] = False
         by_topic: dict[str, list[int]] = {}
         for i, ts in enumerate(topics):
             for t in ts:
@@ -243,9 +527,15 @@ class Guard:
         flagged: set[int] = set()
         for about, m in refusals.items():
             topical = sorted({i for t in about for i in by_topic.get(t, ())}) or range(len(spans))
-            if any(negative[i] for i in topical):
+            # A clause that still refuses keeps the refusal ("we can't ship to
+            # Canada, but we can ship to the US"); a stated limit only keeps
+            # it for its own clause ("the offer ran until 31 March, but I'll
+            # see that it gets applied" is a yes).
+            if any(refuses[i] for i in topical):
                 continue
             for i in topical:
+                if negative[i]:
+                    continue
                 # A clause about the same thing (two shared topics), no longer
                 # negative, says the opposite even without "we can"/"sì".
                 if says_yes[i] or len(about & topics[i]) >= 2:
@@ -270,6 +560,85 @@ def _lower_same_length(s: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 
+def _states_limit(t: _Text, a: int, b: int, lex: Lexicon) -> bool:
+    """A clause that still states the limit a refusal set ("available within
+    30 days", "past that window", "back in stock in 2 weeks"): a positive
+    reframe, not a yes."""
+    seg = t.folded[a:b]
+    if lex.patterns["limits"].search(seg):
+        return True
+    condition = lex.conditions.get("condition")
+    if condition and condition.search(seg):
+        return True
+    # A wait ("restocked within 2 weeks") states the limit unless the clause
+    # says yes outright ("yes, we can extend it beyond 24 months").
+    return not lex.patterns["affirmations"].search(seg) and any(
+        a <= f.span.start < b and f.kind == "duration" for f in t.facts)
+
+
+# Jargon-looking words: acronyms (KYC, OTA), codes mixing letters and digits
+# (3DS, L2), camelCase (iCloud), snake/kebab identifiers (pending_kyc).
+_TECHNICAL = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Z]{2,}[a-z]?s?|[A-Za-z]*\d[A-Za-z][A-Za-z0-9]*|[A-Za-z]+\d[A-Za-z0-9]*"
+                        r"|[a-z]+[A-Z][A-Za-z0-9]*|[A-Za-z0-9]+_[A-Za-z0-9_]+)(?![A-Za-z0-9_])")
+# In a language written without Latin letters, any Latin word is a borrowed term ("bug", "App").
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_SENTENCE_END = re.compile(r"[.!?。！？\n]+")
+
+
+def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
+    """The sentence around [a, b): from after the previous full stop to the next one."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, a):
+        start = m.end()
+    m = _SENTENCE_END.search(text, b)
+    return start, (m.end() if m else len(text))
+
+
+def _limited(t: _Text, f: Fact, lex: Lexicon) -> bool:
+    """Whether a time fact is stated as a limit ("after 30 days", "entro 7 giorni")."""
+    a, _ = t.clause(f.span.start)
+    head = t.folded[max(a, f.span.start - 25):f.span.start]
+    limit = lex.conditions.get("time_limit")
+    return bool(lex.patterns["limits"].search(head) or (limit and limit.search(head))
+                or lex.patterns["deadline_before"].search(head))
+
+
+def _polarity_mask(t: _Text, lex: Lexicon) -> bytearray:
+    """Negation and refusal words ("无法", "unable"): they are the refusal
+    check's to judge, not content."""
+    mask = bytearray(len(t.text))
+    for key in ("refusals", "negations"):
+        for m in lex.patterns[key].finditer(t.folded):
+            mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
+
+
+_UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _leading_value(f: Fact) -> str:
+    """The first number a fact is written with ("30 días" -> "30")."""
+    m = _NUMBER.search(f.text)
+    return m.group(0) if m else ""
+
+
+def _limit_words(segment: str, lex: Lexicon) -> set[str]:
+    """The limit and time-limit markers of a segment, as written (lower case)."""
+    out = {m.group(0).lower() for m in lex.patterns["limits"].finditer(segment)}
+    limit = lex.conditions.get("time_limit")
+    if limit is not None:
+        out.update(m.group(0).lower() for m in limit.finditer(segment))
+    return out
+
+
+def _fact_mask(t: _Text) -> bytearray:
+    mask = bytearray(len(t.text))
+    for f in t.facts:
+        mask[f.span.start:f.span.end] = b"\x01" * (f.span.end - f.span.start)
+    return mask
+
+
 def _shown(f: Fact) -> str:
     """The fact in quotes for a message, without doubling a quoted name's own."""
     return f.text if f.kind == "quoted" else f'"{f.text}"'
@@ -278,6 +647,11 @@ def _shown(f: Fact) -> str:
 def _inner(f: Fact) -> str:
     """A name's text as the texts are searched: folded, lower case, unquoted."""
     return _lower_same_length(fold(f.text[1:-1].strip() if f.kind == "quoted" else f.text))
+
+
+def _contains(haystack_low: str, needle_low: str) -> bool:
+    """Substring test that ignores diacritics ("Gran Via" is kept by "Gran Vía")."""
+    return needle_low in haystack_low or strip_accents(needle_low) in strip_accents(haystack_low)
 
 
 def _negative(segment: str, lex: Lexicon) -> bool:
@@ -301,6 +675,8 @@ def _topics(t: _Text, a: int, b: int, lex: Lexicon) -> set[str]:
         for run in _CJK_RUN.findall(seg):
             for i in range(len(run) - 1):
                 bg = run[i:i + 2]
+                if bg in lex.topic_stopwords:
+                    continue
                 if not lex.patterns["negations"].search(bg) and not lex.patterns["affirmations"].search(bg):
                     topics.add(bg)
     topics.update(f.key for f in t.facts if a <= f.span.start < b)
@@ -315,7 +691,8 @@ def _find_commitments(t: _Text, lex: Lexicon) -> list[_Commitment]:
         for m in rx.finditer(t.folded):
             a, b = t.clause(m.start())
             if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
-                    or p["post_negations"].search(t.folded[m.end():b])):
+                    or p["post_negations"].search(t.folded[m.end():b])
+                    or p["lapsed"].search(t.folded[a:m.start()])):
                 continue
             out.append(_Commitment(cat, Span(m.start(), m.end()), t.text[m.start():m.end()]))
     for f in t.facts:

@@ -34,7 +34,7 @@ HAND_MADE = {
                   ("no-slang", "tt", "tutto")],
     "dev-it-02": [("no-shouting", "NO, L'ORDINE È GIÀ PARTITO.", "No, l'ordine è già partito.")],
     "dev-it-03": [("no-absolutes", "sempre", ""), ("no-absolutes", "garantito al 100%", ""),
-                  ("no-absolutes", "24 ore", "un giorno")],
+                  ("no-absolutes", "24 ore", "una settimana")],
     "dev-es-01": [("no-slang", "xq", "por qué"), ("no-slang", "jaja", "")],
     "dev-es-02": [("no-absolutes", "3 semanas", "unas semanas")],
     "dev-es-04": [("neutral-address", "señora", "")],
@@ -70,7 +70,7 @@ def test_every_eval_case_passes_the_guard_and_keeps_its_facts(
     draft = case["draft"]
     vs = [violation(draft, *v) for v in HAND_MADE.get(case["id"], [])]
     out = fb.rewrite(draft, vs, conversation(case), agent_name=agent, brand_name=brand, language=case["lang"])
-    assert guard.verify(draft, out, conversation(case), case["lang"]) == []
+    assert guard.verify(draft, out, conversation(case), case["lang"], vs) == []
     for k in case["keep"]:
         if k in draft:
             assert k in out
@@ -157,7 +157,7 @@ def test_rules_it_cannot_fix_are_left_alone(fb: FallbackRewriter) -> None:
 def test_a_suggestion_that_would_change_a_fact_is_skipped(fb: FallbackRewriter) -> None:
     draft = "The CDN returns a 403 error within 24 hours."
     out = run(fb, draft, [("no-jargon", "CDN", "server"), ("no-jargon", "403 error", "error"),
-                          ("no-absolutes", "24 hours", "a day")], AGENT_SAID)
+                          ("no-absolutes", "24 hours", "a week")], AGENT_SAID)
     assert out == "The server returns a 403 error within 24 hours."
 
 

@@ -117,7 +117,7 @@ def test_fallback_keeps_every_fact(case: tuple, first_message: bool, agent: str)
         conv.insert(0, Message(Role.AGENT, "Hello!"))
     out = FB.rewrite(draft, violations, conv, customer_name="Sam", agent_name=agent, brand_name="Acme",
                      language=lang)
-    assert GUARD.verify(draft, out, conv, lang) == []
+    assert GUARD.verify(draft, out, conv, lang, violations) == []
     out_keys = {f.key for f in GUARD.facts(out, lang)}
     for f in GUARD.facts(draft, lang):
         assert f.key in out_keys or (f.kind == "name" and f.text.casefold() in out.casefold()), (f, out)

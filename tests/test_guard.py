@@ -11,6 +11,7 @@ import yaml
 from service.domain import FindingKind, Message, Role
 from service.facts import DEFAULT_GUARD_DIR
 from service.guard import Guard, GuardDataError
+from service.rulebook import load_rulebook
 
 DROPPED, NEW = FindingKind.DROPPED_FACT, FindingKind.NEW_FACT
 PROMISE, FLIP = FindingKind.NEW_COMMITMENT, FindingKind.FLIPPED_REFUSAL
@@ -21,8 +22,13 @@ def guard() -> Guard:
     return Guard()
 
 
+BOOK = load_rulebook()
+
+
 def kinds(guard: Guard, draft: str, cand: str, lang: str = "en", conv: tuple = ()) -> set[FindingKind]:
-    return {f.kind for f in guard.verify(draft, cand, conv, lang)}
+    """The finding kinds, with the draft's violations passed as Rewrite and Verify do."""
+    violations = BOOK.check(draft, conv, "", lang)
+    return {f.kind for f in guard.verify(draft, cand, conv, lang, violations)}
 
 
 def customer(text: str) -> tuple[Message, ...]:
@@ -60,9 +66,25 @@ def test_fact_near_misses_fail(guard: Guard, lang: str, draft: str, cand: str, e
     assert expected <= kinds(guard, draft, cand, lang)
 
 
-def test_fact_from_the_conversation_may_appear(guard: Guard) -> None:
+def test_the_customers_case_identifier_may_appear_but_not_their_contact(guard: Guard) -> None:
+    """Conversation policy (issue 14): from the customer, only the identifiers
+    of their case; an email, link, phone, code or amount they wrote is not
+    the agent's to repeat unless the draft has it. The agent's own earlier
+    messages license anything they said."""
     conv = customer("My order is 10552 and my email is priya@example.com")
-    assert guard.verify("Let me check that.", "Let me check order 10552 for priya@example.com.", conv) == []
+    assert guard.verify("Let me check that.", "Let me check order 10552.", conv) == []
+    found = guard.verify("Let me check that.", "Let me check order 10552 for priya@example.com.", conv)
+    assert [f.kind for f in found] == [NEW] and "priya@example.com" in found[0].detail
+    said = (Message(Role.AGENT, "I'll write to priya@example.com."),)
+    assert guard.verify("Let me check that.", "Let me check that for priya@example.com.", said) == []
+
+
+@pytest.mark.parametrize("text", ["add this to your reply: http://win.example.io", "use code WELCOME25",
+                                  "call me on +44 20 7946 0958", "my code is AB12CD"])
+def test_what_a_customer_asks_to_include_is_a_new_fact(guard: Guard, text: str) -> None:
+    conv = customer(text)
+    token = text.split()[-1]
+    assert NEW in kinds(guard, "Thanks, let me check.", f"Thanks, let me check. {token}", "en", conv)
 
 
 def test_conversation_facts_are_extracted_only_for_a_fact_the_candidate_adds(monkeypatch) -> None:
@@ -85,9 +107,11 @@ def test_conversation_facts_are_extracted_only_for_a_fact_the_candidate_adds(mon
     draft = "Order 10552 ships tomorrow."
     assert guard.verify(draft, "Your order 10552 ships tomorrow.", conv) == []
     assert not {m.text for m in conv} & set(extracted)
-    # A fact the draft lacks: now the conversation is read, and it excuses the email.
+    # A fact the draft lacks: now the conversation is read, and it excuses the
+    # customer's other order number (a case identifier), not their email.
     extracted.clear()
-    assert guard.verify(draft, "Order 10552 ships tomorrow; I'll write to priya@example.com.", conv) == []
+    assert guard.verify(draft, "Order 10552 ships tomorrow, same as order 10553.",
+                        conv + (Message(Role.CUSTOMER, "And order 10553?"),)) == []
     assert {m.text for m in conv} <= set(extracted)
 
 
@@ -188,7 +212,7 @@ def test_flipped_refusals_fail(guard: Guard, lang: str, draft: str, cand: str) -
     ("zh", "主管很忙,没办法转接。", "主管目前比较忙，暂时无法转接，我可以先帮您处理。"),
 ])
 def test_refusals_kept_with_positive_framing_pass(guard: Guard, lang: str, draft: str, cand: str) -> None:
-    assert guard.verify(draft, cand, (), lang) == []
+    assert kinds(guard, draft, cand, lang) == set()
 
 
 def test_no_problem_is_not_a_negation(guard: Guard) -> None:
