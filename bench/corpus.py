@@ -1,6 +1,6 @@
 """The fixed benchmark corpus: drafts with conversations in en/it/es/zh.
 
-Built from the evaluation cases (``/work/shared/eval/cases.jsonl``, or
+Built from the evaluation cases (``tests/data/eval_cases.jsonl``, or
 ``$BENCH_CASES``; a few built-in cases when neither exists) plus generated
 longer items: drafts of 300-1,500 characters and conversations of 5-40
 messages, assembled deterministically (fixed seed) from the same sentences,

@@ -19,6 +19,9 @@ from pathlib import Path
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 
 
+_REPO = str(Path(__file__).resolve().parent.parent) + "/"
+
+
 def py_spy() -> str | None:
     local = Path(sys.executable).parent / "py-spy"
     return str(local) if local.exists() else shutil.which("py-spy")
@@ -51,7 +54,7 @@ def _label(frame: str) -> str:
     if not match:
         return frame.strip()
     path = match.group("file")
-    for marker in ("site-packages/", "/work/main/", "/lib/python3"):
+    for marker in ("site-packages/", _REPO, "/lib/python3"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break

@@ -1,4 +1,4 @@
-"""Run the rulebook over /work/shared/eval/cases.jsonl and print recall and precision.
+"""Run the rulebook over tests/data/eval_cases.jsonl and print recall and precision.
 
 Recall: share of expected (case, rule) pairs the rulebook flags. Precision: share
 of flagged (case, rule) pairs that were expected. Clean cases must have no

@@ -1,4 +1,4 @@
-"""Every case of shared/eval/cases.jsonl through the real Rewrite RPC while the
+"""Every case of tests/data/eval_cases.jsonl through the real Rewrite RPC while the
 scripted provider answers with a dishonest rewrite: the fallback must answer,
 keep every `keep` fact, and leave none of the detectable ("yes" in RULES.md)
 rules broken in at least 80% of the cases. Prints the rate and the misses.
@@ -24,7 +24,7 @@ from tests.shared_data import eval_cases_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = eval_cases_path()
-RULES_MD = CASES.parent.parent / "RULES.md"
+RULES_MD = CASES.parent / "RULES.md"
 ROLES = {"customer": pb2.ROLE_CUSTOMER, "agent": pb2.ROLE_AGENT}
 # What a model that ignores every instruction writes: a new promise, a new
 # number, and a dropped fact.

@@ -1,19 +1,21 @@
-"""Where ../shared/ is: beside the checkout (CI's layout), else /work/shared."""
+"""The project's copies of the shared reference data, inside the repository.
+
+``tests/data/eval_cases.jsonl`` is a copy of the labelled eval cases and
+``tests/data/seeds/`` of the four etiquette articles the rules cite, both
+from the project's shared brief (see tests/data/README.md). Tests, benches
+and eval scripts read only these copies, so a clone runs anywhere.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
 
 
-def shared_dir() -> Path:
-    for candidate in (os.environ.get("REPLYREWRITER_SHARED_DIR"), ROOT.parent / "shared", "/work/shared"):
-        if candidate and (Path(candidate) / "eval" / "cases.jsonl").exists():
-            return Path(candidate)
-    raise FileNotFoundError("shared/eval/cases.jsonl not found beside the checkout or in /work/shared")
+def seeds_dir() -> Path:
+    return DATA / "seeds"
 
 
 def eval_cases_path() -> Path:
-    return shared_dir() / "eval" / "cases.jsonl"
+    return DATA / "eval_cases.jsonl"

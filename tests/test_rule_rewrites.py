@@ -21,7 +21,7 @@ import yaml
 
 from service.guard import Guard
 from service.rulebook import CATALOGUE, DEFAULT_PROMPTS, RewritePair, RulebookError, load_rulebook
-from tests.shared_data import shared_dir
+from tests.shared_data import seeds_dir
 
 BOOK = load_rulebook()
 GUARD = Guard()
@@ -106,7 +106,7 @@ def test_the_seed_pairs_are_there() -> None:
 
 @pytest.mark.parametrize("file,m", list(_seed_pairs()))
 def test_seed_pairs_are_verbatim(file: str, m: re.Match[str]) -> None:
-    lines = (shared_dir() / "seeds" / m["seed"]).read_text(encoding="utf-8").splitlines()
+    lines = (seeds_dir() / m["seed"]).read_text(encoding="utf-8").splitlines()
     # the article marks the wrong version with a leading "X" (a cross)
     quoted = {line.strip() for line in lines} | {line.strip()[1:] for line in lines if line.startswith("X")}
     assert m["bad"] in quoted, f"{file}: {m['bad']!r} is not a line of {m['seed']}"

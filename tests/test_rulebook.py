@@ -379,9 +379,9 @@ def test_conversation_variants(lang, customer, draft, rule_id):
 
 # ---------------------------------------------------------------- citations point at the place that says it
 
-from tests.shared_data import shared_dir
+from tests.shared_data import seeds_dir
 
-SEEDS = shared_dir() / "seeds"
+SEEDS = seeds_dir()
 
 
 @pytest.mark.parametrize("rule_id", CATALOGUE)
