@@ -39,8 +39,8 @@ def install() -> None:
 
     _memoize(Rulebook, "check", lambda text, conversation=(), customer_name="", language="en":
              (text, tuple(conversation), customer_name, language))
-    _memoize(Guard, "verify", lambda draft, candidate, conversation=(), language="en":
-             (draft, candidate, tuple(conversation), language))
+    _memoize(Guard, "verify", lambda draft, candidate, conversation=(), language="en", violations=():
+             (draft, candidate, tuple(conversation), language, tuple(violations)))
 
 
 if __name__ == "__main__":

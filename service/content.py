@@ -81,6 +81,8 @@ class ContentLexicon:
     scaffolding: re.Pattern[str]
     framing: frozenset[str]
     segmenter: str = "jieba"
+    # rule id -> phrases a rewrite may add when the draft breaks that rule
+    rule_scaffolding: dict[str, re.Pattern[str]] = field(default_factory=dict)
     _stem: Callable[[str], str] = field(default=lambda w: w, repr=False)
 
     def tokens(self, low: str, skip: bytearray | None = None) -> list[Token]:
@@ -136,10 +138,18 @@ class ContentLexicon:
             return any(key[i:i + 2] in text for i in range(len(key) - 1))
         return any(ch in vocabulary for ch in key)
 
-    def scaffolding_mask(self, low: str) -> bytearray:
+    def scaffolding_mask(self, low: str, rules: Iterable[str] = ()) -> bytearray:
+        """Characters inside etiquette phrases, and inside the phrases the
+        draft's broken ``rules`` ask for (a hand-over offer for honor-escalation)."""
+        return self.rule_scaffolding_mask(low, rules, base=True)
+
+    def rule_scaffolding_mask(self, low: str, rules: Iterable[str], base: bool = False) -> bytearray:
         mask = bytearray(len(low))
-        for m in self.scaffolding.finditer(low):
-            mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        patterns = [*([self.scaffolding] if base else []),
+                    *(self.rule_scaffolding[r] for r in set(rules) if r in self.rule_scaffolding)]
+        for rx in patterns:
+            for m in rx.finditer(low):
+                mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         return mask
 
 
@@ -175,12 +185,25 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
             raise error(file, f"scaffolding[{i}]", f"invalid regex: {exc}") from exc
     body = "|".join(f"(?:{x})" for x in scaffolding) or r"(?!x)x"
     scaffold_re = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
+    rule_scaffolding = {}
+    raw_rules = doc.get("rule_scaffolding") or {}
+    if not isinstance(raw_rules, dict):
+        raise error(file, "rule_scaffolding", "expected a mapping of rule id to a list of regexes")
+    for rule_id, items in raw_rules.items():
+        phrases = _str_list(raw_rules, rule_id, file, error)
+        try:
+            body = "|".join(f"(?:{x})" for x in phrases) or r"(?!x)x"
+            rule_scaffolding[str(rule_id)] = re.compile(
+                rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
+        except re.error as exc:
+            raise error(file, f"rule_scaffolding.{rule_id}", f"invalid regex: {exc}") from exc
     segmenter = doc.get("segmenter", "jieba")
     if segmenter not in ("jieba", "bigram"):
         raise error(file, "segmenter", "must be 'jieba' or 'bigram'")
     stemmer_name = _STEMMERS.get(language) or doc.get("stemmer")
     lex = ContentLexicon(language=language, word_boundaries=word_boundaries, stopwords=frozenset(stop),
-                         scaffolding=scaffold_re, segmenter=segmenter, framing=frozenset())
+                         scaffolding=scaffold_re, segmenter=segmenter, framing=frozenset(),
+                         rule_scaffolding=rule_scaffolding)
     if word_boundaries and stemmer_name:
         try:
             stemmer = snowballstemmer.stemmer(stemmer_name)
@@ -217,6 +240,7 @@ class Clause:
     end: int
     tokens: tuple[Token, ...]
     anchored: bool = False    # holds a fact the other text shares
+    question: bool = False    # part of a sentence that ends with a question mark
 
 
 @dataclass(frozen=True)
@@ -227,7 +251,8 @@ class ContentVerdict:
 
 
 def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Token],
-                        anchored: Callable[[int, int], bool]) -> list[Clause]:
+                        anchored: Callable[[int, int], bool],
+                        question: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
     out = []
     i = 0
     toks = sorted(tokens, key=lambda t: t.start)
@@ -237,7 +262,7 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
             if toks[i].start >= a:
                 mine.append(toks[i])
             i += 1
-        out.append(Clause(a, b, tuple(mine), anchored(a, b)))
+        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b)))
     return out
 
 
@@ -268,6 +293,8 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
             dropped.append((cl, list(cl.tokens)))
     new = []
     for cl in cand_clauses:
+        if cl.question:
+            continue  # a question asks, it asserts nothing: it can't be an invented claim
         words = [t for t in cl.tokens if t.key not in lex.framing]
         unexplained = [t for t in words if not lex.matches(t.key, draft_vocabulary, draft_low)]
         distinct = {t.key for t in unexplained}

@@ -50,6 +50,7 @@ from typing import Sequence
 import yaml
 
 from service import content
+from service.sanitize import INVISIBLE, strip_invisible
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.facts import (
     DEFAULT_GUARD_DIR,
@@ -79,10 +80,11 @@ COMMITMENT_LABELS = {
     "liability": "an admission of liability", "action": "an action the draft does not promise",
 }
 # Facts a customer's message may license in the agent's reply: the identifiers
-# of their own case (with a cue such as "order" before them) and how they want
-# to be reached. Links, emails, phones, codes, amounts and dates they wrote
+# of their own case (a code with a cue such as "order" or "#" before it), plain
+# numbers and measures ("size 42", "the 64 GB model"), names and channels.
+# Links, emails, phones, other codes, amounts, percentages and dates they wrote
 # are theirs, not the agent's (the injection issue: "add this link").
-_CUSTOMER_KINDS = frozenset({"id", "number", "name", "channel"})
+_CUSTOMER_KINDS = frozenset({"id", "number", "name", "channel", "measure", "quoted"})
 _CUE_WINDOW = 24  # characters before an identifier where its cue ("order #") may stand
 
 
@@ -95,6 +97,11 @@ class GuardPolicy:
     facts_may_go: frozenset[str]
     must_not_add: frozenset[str]
     conversation_grounds_content: frozenset[str]
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        return (self.words_may_go | self.sentences_may_go | self.facts_may_go | self.must_not_add
+                | self.conversation_grounds_content)
 
     @classmethod
     def load(cls, file: Path) -> "GuardPolicy":
@@ -179,7 +186,7 @@ class _ConversationFacts:
             for f in facts:
                 if f.kind not in _CUSTOMER_KINDS:
                     continue
-                if f.kind in ("id", "number") and not (
+                if f.kind == "id" and not (
                         f.text.startswith("#")
                         or cues.search(folded[max(0, f.span.start - _CUE_WINDOW):f.span.start])):
                     continue
@@ -276,13 +283,18 @@ class Guard:
         ``violations`` are the draft's (from the rulebook): what they flag
         the rewrite may remove, as ``_policy.yaml`` says."""
         lex = pick(self._lexicons, language)
+        if INVISIBLE.search(draft) or INVISIBLE.search(candidate):
+            # Zero-width and bidi controls are never part of what a text says
+            # (service/sanitize.py); spans then count in the text without them.
+            draft, candidate = strip_invisible(draft), strip_invisible(candidate)
+            violations = ()
         d, c = _Text(draft, lex, self._facts_of_draft(draft, lex)), _Text(candidate, lex)
         excused = _Excused(d, violations, self._policy, lex, conversation)
         findings = self._facts(d, c, _ConversationFacts(conversation, lex), excused)
         findings += self._conditions(d, c, lex, excused)
         findings += self._commitments(d, c, lex)
-        findings += self._refusals(d, c, lex)
-        findings += self._content(d, c, lex, excused)
+        findings += self._refusals(d, c, lex, [v.rule_id for v in violations])
+        findings += self._content(d, c, lex, excused, violations)
         return findings
 
     def kept_facts(self, draft: str, language: str = "en") -> list[str]:
@@ -384,7 +396,8 @@ class Guard:
         return out
 
     # -- content ---------------------------------------------------------------
-    def _content(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
+    def _content(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused",
+                 violations: Sequence[Violation] = ()) -> list[Finding]:
         cl = lex.content
         d_skip = _fact_mask(d)
         c_skip = _fact_mask(c)
@@ -397,7 +410,9 @@ class Guard:
         c_vocab = cl.vocabulary(cl.tokens(c.low, c_skip), c.low)
         d_judged = bytearray(a | b | e | n for a, b, e, n in zip(
             d_skip, excused.words, cl.scaffolding_mask(d.low), _polarity_mask(d, lex)))
-        c_judged = bytearray(a | b | n for a, b, n in zip(c_skip, cl.scaffolding_mask(c.low), _polarity_mask(c, lex)))
+        broken = [v.rule_id for v in violations]
+        c_judged = bytearray(a | b | n for a, b, n in zip(
+            c_skip, cl.scaffolding_mask(c.low, broken), _polarity_mask(c, lex)))
         cand_keys = {f.key for f in c.facts}
         draft_keys = {f.key for f in d.facts}
         refusal = lex.patterns["refusals"]
@@ -411,7 +426,8 @@ class Guard:
                 a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts))
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
-            lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts))
+            lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),
+            lambda a, b: _is_question(c.folded, a, b))
         jargon = excused.replaced_spans
 
         borrowed = _TECHNICAL if lex.word_boundaries else _LATIN_WORD
@@ -486,7 +502,7 @@ class Guard:
         return out
 
     # -- refusals ----------------------------------------------------------
-    def _refusals(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
+    def _refusals(self, d: _Text, c: _Text, lex: Lexicon, broken: Sequence[str] = ()) -> list[Finding]:
         p = lex.patterns
         refusals: dict[frozenset[str], re.Match[str]] = {}
         region: set[str] = set()   # the limit words of the refusing clauses: "beyond", "after", "超过"
@@ -507,7 +523,11 @@ class Guard:
         topics = [_topics(c, a, b, lex) for a, b in spans]
         refuses = [_negative(c.folded[a:b], lex) for a, b in spans]
         negative = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
-        says_yes = [bool(p["affirmations"].search(c.folded[a:b])) for a, b in spans]
+        # The hand-over a rule asks for ("I can pass your request to a
+        # supervisor") is not a yes to the refused transfer.
+        asked = lex.content.rule_scaffolding_mask(c.low, broken)
+        plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
+        says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
         for k in _find_commitments(c, lex):
             i = bisect.bisect_right(starts, k.span.start) - 1
             if i >= 0:
@@ -534,7 +554,7 @@ class Guard:
             if any(refuses[i] for i in topical):
                 continue
             for i in topical:
-                if negative[i]:
+                if negative[i] or _only_acknowledges(c.folded[spans[i][0]:spans[i][1]], lex):
                     continue
                 # A clause about the same thing (two shared topics), no longer
                 # negative, says the opposite even without "we can"/"sì".
@@ -570,10 +590,9 @@ def _states_limit(t: _Text, a: int, b: int, lex: Lexicon) -> bool:
     condition = lex.conditions.get("condition")
     if condition and condition.search(seg):
         return True
-    # A wait ("restocked within 2 weeks") states the limit unless the clause
-    # says yes outright ("yes, we can extend it beyond 24 months").
-    return not lex.patterns["affirmations"].search(seg) and any(
-        a <= f.span.start < b and f.kind == "duration" for f in t.facts)
+    # A wait ("restocked within 2 weeks") states the limit; a yes in the
+    # refused region ("beyond 24 months") is caught in _refusals.
+    return any(a <= f.span.start < b and f.kind == "duration" for f in t.facts)
 
 
 # Jargon-looking words: acronyms (KYC, OTA), codes mixing letters and digits
@@ -630,6 +649,18 @@ def _limit_words(segment: str, lex: Lexicon) -> set[str]:
     if limit is not None:
         out.update(m.group(0).lower() for m in limit.finditer(segment))
     return out
+
+
+def _only_acknowledges(segment: str, lex: Lexicon) -> bool:
+    """A clause that is nothing but "OK"/"好的"/"Sure" acknowledges; it grants nothing."""
+    core = segment.strip(" \t\n,.!?;:，。！？；：、…")
+    return bool(core) and bool(lex.patterns["affirmations"].fullmatch(core))
+
+
+def _is_question(text: str, a: int, b: int) -> bool:
+    start, end = _sentence(text, a, b)
+    sentence = text[start:end].rstrip()
+    return sentence.endswith(("?", "？")) or sentence.lstrip().startswith("¿")
 
 
 def _fact_mask(t: _Text) -> bytearray:

@@ -79,7 +79,9 @@ class Metrics:
             ["backend"], registry=r)
         self.guard_rejections = Counter(
             f"{PREFIX}_guard_rejections_total",
-            "Model candidates rejected by the honesty guard, by finding kind.",
+            "Model answers rejected before reaching the caller, by kind: a guard finding kind "
+            "(DROPPED_FACT, NEW_CONTENT, ...), new_violation (breaks a rule the draft did not: "
+            "insults, sarcasm...) or egress (configuration, prompt text, markers or blobs).",
             ["kind"], registry=r)
         self.draft_violations = Counter(
             f"{PREFIX}_draft_violations_total",

@@ -19,8 +19,9 @@ from string import Template
 
 import yaml
 
-from service.domain import Finding, Message, Role, Tone, Violation
+from service.domain import Message, Role, Tone, Violation
 from service.errors import MalformedOutput
+from service.sanitize import hide_blobs, strip_invisible
 
 # Rules every rewrite follows, whether or not the draft broke them.
 ALWAYS_ON_RULES = ("no-unkept-promises", "positive-framing", "keep-it-short")
@@ -82,7 +83,7 @@ class PromptBuilder:
             agent_name=_quote(agent_name) or "(unknown)",
             brand_name=_quote(brand_name) or "(unknown)",
             violations=problem_lines,
-            draft=_quote(draft),
+            draft=_quote(strip_invisible(draft)),
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -97,9 +98,10 @@ class PromptBuilder:
         return bool(echoed)
 
     def with_feedback(self, messages: Sequence[dict[str, str]], rejected_answer: str,
-                      findings: Sequence[Finding]) -> list[dict[str, str]]:
-        """The messages for a second try that tells the model why the first failed."""
-        finding_lines = "\n".join(f"- {f.kind.value}: {f.detail}" for f in findings)
+                      problems: Sequence[str]) -> list[dict[str, str]]:
+        """The messages for a second try that tells the model why the first
+        failed (the guard's findings, new rule violations, egress)."""
+        finding_lines = "\n".join(f"- {p}" for p in problems)
         return [*messages, {"role": "assistant", "content": rejected_answer},
                 {"role": "user", "content": self._feedback.substitute(findings=finding_lines)}]
 
@@ -112,8 +114,12 @@ def _format_conversation(conversation: Sequence[Message]) -> str:
     if not conversation:
         return "(no earlier messages: the draft is the agent's first message)"
     speaker = {Role.CUSTOMER: "customer", Role.AGENT: "agent", Role.UNSPECIFIED: "unknown"}
+
+    def clean(m: Message) -> str:
+        text = strip_invisible(m.text)
+        return text if m.role is Role.AGENT else hide_blobs(text)
     # Continuation lines are indented, so a message can't forge a "[agent]" line.
-    return "\n".join(f"[{speaker[m.role]}] " + "\n    ".join(_quote(m.text).splitlines() or [""])
+    return "\n".join(f"[{speaker[m.role]}] " + "\n    ".join(_quote(clean(m)).splitlines() or [""])
                      for m in conversation)
 
 

@@ -1,7 +1,10 @@
 """The Rewrite pipeline: rules detect and cite, the model fixes, the guard verifies.
 
     check draft -> prompt -> model (retries, fallbacks, deadline) -> parse
-      -> guard.verify -> (one retry with the findings as feedback) -> check again
+      -> egress (no key, model, URL, prompt text, marker or blob)
+      -> guard.verify (honest, given what the draft's violations ask to change)
+      -> check the answer (no rule the draft did not break: insults, sarcasm...)
+      -> (one retry with the problems as feedback)
       -> answer, or the rule-based fallback with the reason it answered
 
 Nothing the guard rejects is ever returned: when the model can't produce an
@@ -22,21 +25,22 @@ from service.config import Settings
 from service.domain import (
     BackendInfo,
     Citation,
-    Finding,
     RewriteInput,
     RewriteResult,
     Usage,
     Violation,
 )
-from service.errors import DeadlineTooShort, MalformedOutput, ModelError, ModelTimeout, Overloaded
+from service.errors import DeadlineTooShort, ModelError, ModelTimeout, Overloaded
+from service.egress import EgressCheck
 from service.fallback import FallbackRewriter
-from service.guard import Guard
+from service.guard import Guard, GuardDataError
 from service.llm import CallReport, ModelClient
 from service.metrics import REWRITE_STAGES, Metrics
 from service.prompt import ALWAYS_ON_RULES, ModelRewrite, PromptBuilder, PromptRule, parse_answer
 from service.redaction import Redactor
 from service.resilience import AdmissionControl, RewriteCache
 from service.rulebook import Rulebook
+from service.sanitize import strip_invisible
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +104,11 @@ class RewritePipeline:
         self._admission = admission
         self._cache = cache
         self._clock = clock
+        self._egress = EgressCheck(settings, prompts)
+        unknown = sorted(guard.policy.rule_ids - set(rulebook.rules))
+        if unknown:
+            raise GuardDataError("prompts/guard/_policy.yaml", "(rule ids)",
+                                 f"not in the rulebook: {', '.join(unknown)}")
         self._stage_histograms = {stage: metrics.rewrite_stage.labels(stage) for stage in REWRITE_STAGES}
 
     async def rewrite(self, request: RewriteInput, deadline: float) -> RewriteResult:
@@ -139,7 +148,7 @@ class RewritePipeline:
             raise
 
         if candidate is not None:
-            result = self._accept(request, violations, candidate, report, stages)
+            result = self._accept(request, violations, candidate[0], candidate[1], candidate[2], report, stages)
             self._metrics.rewrites.labels("model").inc()
             if cache_key:
                 self._cache.put(cache_key, result)
@@ -149,8 +158,9 @@ class RewritePipeline:
         return self._fall_back(request, violations, reason, report, stages)
 
     async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation], budget_end: float,
-                         report: CallReport, stages: StageTimes) -> tuple[tuple[str, ModelRewrite] | None, str]:
-        """Return ((model, answer), "") for an honest answer, else (None, reason)."""
+                         report: CallReport, stages: StageTimes
+                         ) -> tuple[tuple[str, ModelRewrite, list[Violation]] | None, str]:
+        """Return ((model, answer, its violations), "") for an accepted answer, else (None, reason)."""
         with stages("prompt"):
             relevant = list(self._rulebook.relevant_rules(violations))
             known = {r.id for r in relevant}
@@ -168,13 +178,10 @@ class RewritePipeline:
                 answer = parse_answer(text)
                 if redactor is not None:
                     answer = ModelRewrite(redactor.restore(answer.rewrite), answer.rules)
-                if self._prompts.echoes_instructions(answer.rewrite, request.draft,
-                                                     *(m.text for m in request.conversation)):
-                    raise MalformedOutput("the answer repeats the prompt's instructions")
-                return answer
+                return ModelRewrite(strip_invisible(answer.rewrite), answer.rules)
 
-        findings: tuple[Finding, ...] = ()
-        for attempt in range(2):  # the second try carries the guard's findings
+        reason = ""
+        for attempt in range(2):  # the second try carries the problems found
             with stages("prompt"):
                 outgoing = redactor.redact_messages(messages) if redactor else messages
             try:
@@ -182,17 +189,42 @@ class RewritePipeline:
                                                      max_tokens=answer_token_budget(request.draft))
             except ModelError as exc:
                 return None, self._reason_for(exc, budget_end)
-            with stages("guard"):
-                findings = tuple(self._guard.verify(request.draft, answer.value.rewrite,
-                                                    request.conversation, request.language))
-            if not findings:
-                return (answer.model, answer.value), ""
-            for kind in sorted({f.kind.value for f in findings}):
+            reason, problems, kinds, answer_violations = self._judge(request, violations, answer.value.rewrite,
+                                                                     stages)
+            if not reason:
+                return (answer.model, answer.value, answer_violations), ""
+            for kind in kinds:
                 self._metrics.guard_rejections.labels(kind).inc()
             if attempt == 0:
                 with stages("prompt"):
-                    messages = self._prompts.with_feedback(messages, answer.text, findings)
-        return None, f"guard:{findings[0].kind.value}"
+                    messages = self._prompts.with_feedback(messages, answer.text, problems)
+        return None, reason
+
+    def _judge(self, request: RewriteInput, violations: Sequence[Violation], text: str, stages: StageTimes
+               ) -> tuple[str, list[str], list[str], list[Violation]]:
+        """Why an answer can't be returned: (reason, problems for the retry
+        prompt, metric kinds, the answer's own violations); reason "" = accept.
+
+        In order: egress (the configuration or the prompt leaks), the honesty
+        guard, then new violations: a rule the answer breaks that the draft
+        did not (insults, sarcasm, blame, shouting, slang, pressure...,
+        ``must_not_add`` in ``prompts/guard/_policy.yaml``)."""
+        with stages("guard"):
+            leaks = self._egress.leaks(text, request.draft, [m.text for m in request.conversation])
+            if leaks:
+                return "egress", leaks, ["egress"], []
+            findings = self._guard.verify(request.draft, text, request.conversation, request.language, violations)
+        if findings:
+            kinds = sorted({f.kind.value for f in findings})
+            return f"guard:{findings[0].kind.value}", [f"{f.kind.value}: {f.detail}" for f in findings], kinds, []
+        with stages("check_rewrite"):
+            found = self._rulebook.check(text, request.conversation, request.customer_name, request.language)
+        broken_before = {v.rule_id for v in violations}
+        new = [v for v in found if v.rule_id in self._guard.policy.must_not_add and v.rule_id not in broken_before]
+        if new:
+            return ("new_violation", [f'NEW_VIOLATION: the rewrite breaks {v.rule_id} ("{v.excerpt}"), '
+                                      f"which the draft did not" for v in new], ["new_violation"], [])
+        return "", [], [], found
 
     def _reason_for(self, exc: ModelError, budget_end: float) -> str:
         if isinstance(exc, DeadlineTooShort):
@@ -201,13 +233,12 @@ class RewritePipeline:
             return "deadline"
         return exc.reason
 
-    def _accept(self, request: RewriteInput, violations: Sequence[Violation],
-                candidate: tuple[str, ModelRewrite], report: CallReport, stages: StageTimes) -> RewriteResult:
-        model, answer = candidate
+    def _accept(self, request: RewriteInput, violations: Sequence[Violation], model: str, answer: ModelRewrite,
+                remaining: list[Violation], report: CallReport, stages: StageTimes) -> RewriteResult:
         return self._result(request, violations, answer.rewrite, answer.rules,
                             BackendInfo(model=model, fallback_used=False, reason="",
                                         models_tried=tuple(report.models_tried), attempts=report.attempts),
-                            report, stages)
+                            report, stages, remaining)
 
     def _fall_back(self, request: RewriteInput, violations: Sequence[Violation], reason: str,
                    report: CallReport, stages: StageTimes) -> RewriteResult:
@@ -215,7 +246,7 @@ class RewritePipeline:
             text = self._fallback.rewrite(
                 request.draft, violations, request.conversation, customer_name=request.customer_name,
                 agent_name=request.agent_name, brand_name=request.brand_name, language=request.language)
-            if self._guard.verify(request.draft, text, request.conversation, request.language):
+            if self._guard.verify(request.draft, text, request.conversation, request.language, violations):
                 # The fallback must never be dishonest either; the draft itself is.
                 log.error("fallback rewrite failed the guard; returning the draft unchanged")
                 text, reason = request.draft, f"{reason};fallback_rejected"
@@ -226,9 +257,14 @@ class RewritePipeline:
 
     def _result(self, request: RewriteInput, violations: Sequence[Violation], text: str,
                 claimed_rules: Sequence[str], backend: BackendInfo, report: CallReport,
-                stages: StageTimes) -> RewriteResult:
-        with stages("check_rewrite"):
-            remaining = self._rulebook.check(text, request.conversation, request.customer_name, request.language)
+                stages: StageTimes, remaining: list[Violation] | None = None) -> RewriteResult:
+        # The one exit: no zero-width or bidi control character reaches the
+        # caller, whichever path wrote the text (the draft returned as is too).
+        text = strip_invisible(text)
+        if remaining is None:
+            with stages("check_rewrite"):
+                remaining = self._rulebook.check(text, request.conversation, request.customer_name,
+                                                 request.language)
         for v in remaining:
             self._metrics.remaining_violations.labels(v.rule_id).inc()
         with stages("response"):

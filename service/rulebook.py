@@ -54,7 +54,7 @@ from service.regex_guard import first_char_guarded, unguarded
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROMPTS = REPO_ROOT / "prompts"
 
-# The contract of /work/shared/RULES.md, in its order.
+# The contract of RULES.md (the rule catalogue), in its order, then our additions.
 CATALOGUE: tuple[str, ...] = (
     "no-slang", "no-shouting", "no-jargon", "no-absolutes", "no-unkept-promises",
     "positive-framing", "no-sarcasm", "no-excuses-or-blame", "show-empathy",
@@ -62,6 +62,8 @@ CATALOGUE: tuple[str, ...] = (
     "keep-it-short", "no-one-word-replies", "dont-ask-twice", "communicate-status",
     "no-deflection", "honor-escalation", "no-personal-opinion", "no-pressure",
     "stay-on-topic", "correct-spelling", "mirror-customer",
+    # Beyond RULES.md (the prompt-injection issue): never insult or swear.
+    "no-insults",
 )
 BASE_LANGUAGE_ORDER = ("en", "it", "es", "zh")
 
