@@ -25,6 +25,7 @@ BENCHMARKS = {
     "check": "bench.check",
     "rewrite": "bench.rewrite",
     "rules": "bench.rules",
+    "verify": "bench.verify",
     "prompt": "bench.prompt_size",
     "cache": "bench.cache",
     "startup": "bench.startup",

@@ -41,6 +41,7 @@ __all__ = ["ContentLexicon", "Token", "load_content_lexicon"]
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _STEMMERS = {"en": "english", "it": "italian", "es": "spanish"}
+_WORD_CACHE = 64  # texts whose words are kept: a request's draft, answers and glossary text
 # Characters that carry grammar, not content: one of them shared is no overlap.
 _CJK_FUNCTION = frozenset("的了是在我您你他她它们这那有和就也都不没很会要把被给对为吗呢吧啊一个上下")
 
@@ -83,36 +84,53 @@ class ContentLexicon:
     segmenter: str = "jieba"
     # rule id -> phrases a rewrite may add when the draft breaks that rule
     rule_scaffolding: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _cache: dict[str, tuple[Token, ...]] = field(default_factory=dict, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stem: Callable[[str], str] = field(default=lambda w: w, repr=False)
 
     def tokens(self, low: str, skip: bytearray | None = None) -> list[Token]:
         """Content words of an already lower-cased, folded text.
 
         ``skip`` marks characters whose words are not content (fact spans,
-        scaffolding, text the rules asked to remove)."""
+        scaffolding, text the rules asked to remove). The words of a text are
+        computed once (a request asks for them several times with different
+        masks) and filtered here."""
+        words = self._words(low)
+        if not skip:
+            return list(words)
+        return [t for t in words if not any(skip[t.start:t.end])]
+
+    def _words(self, low: str) -> tuple[Token, ...]:
+        cached = self._cache.get(low)
+        if cached is not None:
+            return cached
         out: list[Token] = []
         if self.word_boundaries:
             for m in _LATIN_WORD.finditer(low):
                 w = m.group(0)
-                if len(w) < 3 or w in self.stopwords or (skip and any(skip[m.start():m.end()])):
+                if len(w) < 3 or w in self.stopwords:
                     continue
                 out.append(Token(self._stem(w), m.start(), m.end()))
-            return out
-        for run in _CJK.finditer(low):
-            base = run.start()
-            for word, start, end in self._segment(run.group(0)):
-                a, b = base + start, base + end
-                if len(word) < 2 or word in self.stopwords or (skip and any(skip[a:b])):
-                    continue
-                out.append(Token(word, a, b))
-        return out
+        else:
+            for run in _CJK.finditer(low):
+                base = run.start()
+                for word, start, end in self._segment(run.group(0)):
+                    if len(word) < 2 or word in self.stopwords:
+                        continue
+                    out.append(Token(word, base + start, base + end))
+        result = tuple(out)
+        with self._cache_lock:
+            if len(self._cache) >= _WORD_CACHE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[low] = result
+        return result
 
     def _segment(self, run: str) -> Iterable[tuple[str, int, int]]:
         if self.segmenter == "bigram":
             if len(run) == 1:
                 return [(run, 0, 1)]
             return [(run[i:i + 2], i, i + 2) for i in range(len(run) - 1)]
-        return _jieba().tokenize(run)
+        return _jieba().tokenize(run, HMM=False)
 
     def vocabulary(self, tokens: Iterable[Token], text: str = "") -> set[str]:
         """The keys ``matches`` looks up: stems, plus (Chinese) every character
@@ -145,6 +163,8 @@ class ContentLexicon:
 
     def rule_scaffolding_mask(self, low: str, rules: Iterable[str], base: bool = False) -> bytearray:
         mask = bytearray(len(low))
+        if not base and not any(r in self.rule_scaffolding for r in rules):
+            return mask
         patterns = [*([self.scaffolding] if base else []),
                     *(self.rule_scaffolding[r] for r in set(rules) if r in self.rule_scaffolding)]
         for rx in patterns:

@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import yaml
 
@@ -126,7 +126,10 @@ class _Commitment:
     text: str
 
 
-_DRAFT_FACTS_KEPT = 32  # > the requests in flight at once between verify() and kept_facts()
+# Texts whose facts are kept: more than the drafts and conversation messages of
+# the requests in flight at once (a request reads them on each attempt, the
+# fallback and kept_facts()).
+_FACTS_KEPT = 256
 
 
 class _Text:
@@ -144,6 +147,21 @@ class _Text:
         for m in lex.patterns["clause_breaks"].finditer(self.folded):
             bounds.add(m.start())
         self.bounds = sorted(bounds)
+        self._lex = lex
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.folded)]
+
+    @cached_property
+    def commitments(self) -> list["_Commitment"]:
+        """Its non-negated commitments, found once (three checks read them)."""
+        return _find_commitments(self, self._lex)
+
+    def is_question(self, a: int) -> bool:
+        """Whether the sentence holding position ``a`` ends with a question mark (or opens with ¿)."""
+        i = bisect.bisect_right(self.sentence_ends, a)
+        start = self.sentence_ends[i - 1] if i else 0
+        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
+        sentence = self.folded[start:end].strip()
+        return sentence.endswith(("?", "？")) or sentence.startswith("¿")
 
     def clause(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.bounds, pos) - 1
@@ -169,16 +187,18 @@ class _ConversationFacts:
     identifiers of their case (see ``_CUSTOMER_KINDS``).
     """
 
-    def __init__(self, conversation: Sequence[Message], lex: Lexicon) -> None:
+    def __init__(self, conversation: Sequence[Message], lex: Lexicon,
+                 facts_of: "Callable[[str, Lexicon], list[Fact]] | None" = None) -> None:
         self._conversation = conversation
         self._lex = lex
+        self._facts_of = facts_of or (lambda text, lex: lex.extract(text))
 
     @cached_property
     def keys(self) -> frozenset[str]:
         keys = set()
         cues = self._lex.patterns["identifier_cues"]
         for msg in self._conversation:
-            facts = self._lex.extract(msg.text)
+            facts = self._facts_of(msg.text, self._lex)
             if msg.role is Role.AGENT:
                 keys.update(f.key for f in facts)
                 continue
@@ -266,12 +286,18 @@ class Guard:
         facts = self._draft_facts.get(key)
         if facts is None:
             facts = lex.extract(draft)
-            if len(self._draft_facts) >= _DRAFT_FACTS_KEPT:
+            if len(self._draft_facts) >= _FACTS_KEPT:
                 del self._draft_facts[next(iter(self._draft_facts))]
             self._draft_facts[key] = facts
         return facts
 
     # -- public API --------------------------------------------------------
+    def content_caches_clear(self) -> None:
+        """Forget the words computed for earlier texts (benchmarks measure a cold request)."""
+        for lex in self._lexicons.values():
+            with lex.content._cache_lock:
+                lex.content._cache.clear()
+
     @property
     def policy(self) -> GuardPolicy:
         return self._policy
@@ -290,7 +316,7 @@ class Guard:
             violations = ()
         d, c = _Text(draft, lex, self._facts_of_draft(draft, lex)), _Text(candidate, lex)
         excused = _Excused(d, violations, self._policy, lex, conversation)
-        findings = self._facts(d, c, _ConversationFacts(conversation, lex), excused)
+        findings = self._facts(d, c, _ConversationFacts(conversation, lex, self._facts_of_draft), excused)
         findings += self._conditions(d, c, lex, excused)
         findings += self._commitments(d, c, lex)
         findings += self._refusals(d, c, lex, [v.rule_id for v in violations])
@@ -365,6 +391,7 @@ class Guard:
         the candidate), else a DROPPED_FACT naming the condition."""
         out: list[Finding] = []
         cand_vocab = lex.content.vocabulary(lex.content.tokens(c.low), c.low)
+        d_words = lex.content.tokens(d.low)
         cand_facts = {g.key for g in c.facts}
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
@@ -372,7 +399,7 @@ class Guard:
                 if any(excused.words[m.start():m.end()]):
                     continue
                 a, b = d.clause(m.start())
-                about = [t for t in lex.content.tokens(d.low[m.end():b]) if t.key not in lex.content.framing][:5]
+                about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing][:5]
                 about_facts = [f for f in d.facts if m.end() <= f.span.start < b]
                 if not about and not about_facts:
                     continue  # nothing to keep beyond the facts, which are checked as facts
@@ -427,7 +454,7 @@ class Guard:
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
             lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),
-            lambda a, b: _is_question(c.folded, a, b))
+            lambda a, b: c.is_question(a))
         jargon = excused.replaced_spans
 
         borrowed = _TECHNICAL if lex.word_boundaries else _LATIN_WORD
@@ -463,13 +490,14 @@ class Guard:
         # so...") may have it reworded: one of its words must remain.
         cues = [m for key in ("causes", "consequences") for m in lex.patterns[key].finditer(d.folded)]
         reasoned = bool(cues)
+        c_words = lex.content.tokens(c.low, c_judged)
         # The draft's reason was itself jargon or blame the rules asked to
         # reword ("per un timeout lato server"): its plain version is all new words.
         if any(m.start() <= a < d.clause(m.start())[1] for m in cues for a, _ in replaced):
             return []
         for m in lex.patterns["causes"].finditer(c.folded):
             a, b = c.clause(m.start())
-            words = [t for t in lex.content.tokens(c.low[:b], c_judged) if t.start >= m.end()][:6]
+            words = [t for t in c_words if m.end() <= t.start < b][:6]
             unexplained = [t for t in words if not lex.content.matches(t.key, d_vocab, draft_text, strict=True)]
             if reasoned and len(unexplained) < len(words):
                 continue
@@ -485,11 +513,11 @@ class Guard:
     def _commitments(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
         # A deadline on a time the draft states ("no returns after 30 days" ->
         # "returns within 30 days") restates the draft's limit; it promises nothing new.
-        made = {k.category for k in _find_commitments(d, lex)} | {
+        made = {k.category for k in d.commitments} | {
             "deadline:" + f.key for f in d.facts if f.kind == "duration" or _limited(d, f, lex)}
         out = []
         reported: set[str] = set()
-        for k in _find_commitments(c, lex):
+        for k in c.commitments:
             if k.category in made or k.category in reported:
                 continue
             reported.add(k.category)
@@ -528,7 +556,7 @@ class Guard:
         asked = lex.content.rule_scaffolding_mask(c.low, broken)
         plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
         says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
-        for k in _find_commitments(c, lex):
+        for k in c.commitments:
             i = bisect.bisect_right(starts, k.span.start) - 1
             if i >= 0:
                 says_yes[i] = True
@@ -655,12 +683,6 @@ def _only_acknowledges(segment: str, lex: Lexicon) -> bool:
     """A clause that is nothing but "OK"/"好的"/"Sure" acknowledges; it grants nothing."""
     core = segment.strip(" \t\n,.!?;:，。！？；：、…")
     return bool(core) and bool(lex.patterns["affirmations"].fullmatch(core))
-
-
-def _is_question(text: str, a: int, b: int) -> bool:
-    start, end = _sentence(text, a, b)
-    sentence = text[start:end].rstrip()
-    return sentence.endswith(("?", "？")) or sentence.lstrip().startswith("¿")
 
 
 def _fact_mask(t: _Text) -> bytearray:

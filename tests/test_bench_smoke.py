@@ -43,7 +43,7 @@ def test_corpus_is_fixed_and_covers_the_languages() -> None:
         assert draft_of_length(lang, 4000).startswith(draft_of_length(lang, 500))
 
 
-@pytest.mark.parametrize("name", ["rules", "prompt"])
+@pytest.mark.parametrize("name", ["rules", "prompt", "verify"])
 async def test_in_process_benchmarks(name: str) -> None:
     import importlib
 
