@@ -82,6 +82,7 @@ class ContentLexicon:
     scaffolding: re.Pattern[str]
     framing: frozenset[str]
     segmenter: str = "jieba"
+    elision: bool = False
     # rule id -> phrases a rewrite may add when the draft breaks that rule
     rule_scaffolding: dict[str, re.Pattern[str]] = field(default_factory=dict)
     _cache: dict[str, tuple[Token, ...]] = field(default_factory=dict, repr=False)
@@ -107,10 +108,13 @@ class ContentLexicon:
         out: list[Token] = []
         if self.word_boundaries:
             for m in _LATIN_WORD.finditer(low):
-                w = m.group(0)
+                w, start = m.group(0), m.start()
+                if self.elision and ("'" in w or "’" in w):
+                    cut = max(w.rfind("'"), w.rfind("’")) + 1
+                    w, start = w[cut:], start + cut
                 if len(w) < 3 or w in self.stopwords:
                     continue
-                out.append(Token(self._stem(w), m.start(), m.end()))
+                out.append(Token(self._stem(w), start, m.end()))
         else:
             for run in _CJK.finditer(low):
                 base = run.start()
@@ -130,7 +134,22 @@ class ContentLexicon:
             if len(run) == 1:
                 return [(run, 0, 1)]
             return [(run[i:i + 2], i, i + 2) for i in range(len(run) - 1)]
-        return _jieba().tokenize(run, HMM=False)
+        # Dictionary-only segmentation (no HMM: several times faster) leaves a
+        # word it doesn't know as single characters; consecutive ones that
+        # carry content are joined back ("闪" "退" -> "闪退").
+        out: list[tuple[str, int, int]] = []
+        pending: list[tuple[str, int, int]] = []
+        for word, start, end in _jieba().tokenize(run, HMM=False):
+            if len(word) == 1 and word not in _CJK_FUNCTION and word not in self.stopwords:
+                pending.append((word, start, end))
+                continue
+            if pending:
+                out.append(("".join(w for w, _, _ in pending), pending[0][1], pending[-1][2]))
+                pending = []
+            out.append((word, start, end))
+        if pending:
+            out.append(("".join(w for w, _, _ in pending), pending[0][1], pending[-1][2]))
+        return out
 
     def vocabulary(self, tokens: Iterable[Token], text: str = "") -> set[str]:
         """The keys ``matches`` looks up: stems, plus (Chinese) every character
@@ -223,7 +242,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
     stemmer_name = _STEMMERS.get(language) or doc.get("stemmer")
     lex = ContentLexicon(language=language, word_boundaries=word_boundaries, stopwords=frozenset(stop),
                          scaffolding=scaffold_re, segmenter=segmenter, framing=frozenset(),
-                         rule_scaffolding=rule_scaffolding)
+                         rule_scaffolding=rule_scaffolding, elision=bool(doc.get("elision", False)))
     if word_boundaries and stemmer_name:
         try:
             stemmer = snowballstemmer.stemmer(stemmer_name)
@@ -261,6 +280,7 @@ class Clause:
     tokens: tuple[Token, ...]
     anchored: bool = False    # holds a fact the other text shares
     question: bool = False    # part of a sentence that ends with a question mark
+    sentence: bool = False    # the clause is a whole sentence
 
 
 @dataclass(frozen=True)
@@ -272,7 +292,8 @@ class ContentVerdict:
 
 def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Token],
                         anchored: Callable[[int, int], bool],
-                        question: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
+                        question: Callable[[int, int], bool] = lambda a, b: False,
+                        sentence: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
     out = []
     i = 0
     toks = sorted(tokens, key=lambda t: t.start)
@@ -282,13 +303,14 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
             if toks[i].start >= a:
                 mine.append(toks[i])
             i += 1
-        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b)))
+        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b), sentence(a, b)))
     return out
 
 
 def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabulary: set[str], draft_low: str,
             cand_clauses: Sequence[Clause], cand_vocabulary: set[str], cand_low: str,
             technical: Callable[[Clause], bool] = lambda cl: False,
+            acknowledged: Callable[[Clause, Token], bool] = lambda cl, t: False,
             limits: ContentThresholds = ContentThresholds()) -> ContentVerdict:
     """Draft clauses whose content the candidate lost, candidate clauses whose
     content the draft doesn't ground.
@@ -296,7 +318,10 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     A draft clause that is ``technical`` (holds jargon: an acronym, a code
     word, a glossary term) may be said again in plain words none of which
     the draft has: that is what the no-jargon rule asks. Each such clause
-    the candidate no longer carries word for word excuses one new clause."""
+    the candidate no longer carries word for word excuses one new clause.
+    A word is ``acknowledged`` when an empathy or thanks phrase of the same
+    clause echoes the customer's own words ("sorry about the surprise on
+    your bill")."""
     dropped = []
     explained = 0
     for cl in draft_clauses:
@@ -304,7 +329,10 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
         if technical(cl) and not carried:
             explained += 1
             continue
-        if cl.anchored or len({t.key for t in cl.tokens}) < limits.dropped_min_words:
+        # A sentence of its own ("Bring your insurance card.") is a point even
+        # when short; a fragment of a sentence needs more words to judge.
+        least = limits.dropped_min_words - (1 if cl.sentence else 0)
+        if cl.anchored or len({t.key for t in cl.tokens}) < least:
             continue
         kept = sum(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
         # Nothing left, or one word of five or more: the clause is gone
@@ -316,7 +344,8 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
         if cl.question:
             continue  # a question asks, it asserts nothing: it can't be an invented claim
         words = [t for t in cl.tokens if t.key not in lex.framing]
-        unexplained = [t for t in words if not lex.matches(t.key, draft_vocabulary, draft_low)]
+        unexplained = [t for t in words if not lex.matches(t.key, draft_vocabulary, draft_low)
+                       and not acknowledged(cl, t)]
         distinct = {t.key for t in unexplained}
         if len(distinct) < limits.new_min_words + (1 if cl.anchored else 0):
             continue

@@ -50,6 +50,7 @@ _CJK_DIGITS = "零〇一二两三四五六七八九十百千万"
 _CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CJK_MULTIPLIERS = {"万": 10000, "亿": 100000000}  # "2万" = 20000
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
@@ -165,6 +166,9 @@ class Lexicon:
     def value(self, token: str) -> str:
         """Canonical string of a number token (digits, number word or CJK)."""
         t = token.strip().lower()
+        if t and t[-1] in _CJK_MULTIPLIERS and t[0].isdigit():
+            base = Decimal(self._digits_value(t[:-1]))
+            return format((base * _CJK_MULTIPLIERS[t[-1]]).normalize(), "f")
         if t in self.number_words:
             return str(self.number_words[t])
         if t and t[0].isdigit():
@@ -392,6 +396,29 @@ def _str_list(doc: dict[str, Any], key: str, file: Path, default: Any = ...) -> 
     return raw
 
 
+def _compound_numbers(doc: dict[str, Any], file: Path) -> dict[str, int]:
+    """Number words made of a ten and a unit ("thirty-five", "trentacinque",
+    "treinta y cinco"), from ``compound_numbers: {tens, units, joiners,
+    elide_before}``: the tens' last vowel is dropped before the listed units
+    ("ventuno", "trentotto")."""
+    spec = _get(doc, "compound_numbers", dict, file, {})
+    if not spec:
+        return {}
+    tens = _str_map(spec, "tens", file, int)
+    units = _str_map(spec, "units", file, int)
+    joiners = spec.get("joiners", [""])
+    if not isinstance(joiners, list) or not all(isinstance(j, str) for j in joiners):
+        raise GuardDataError(file, "compound_numbers.joiners", "expected a list of strings ('' joins directly)")
+    elide = set(_str_list(spec, "elide_before", file, []))
+    out = {}
+    for ten, tv in tens.items():
+        for unit, uv in units.items():
+            stem = ten[:-1] if unit in elide else ten
+            for joiner in joiners:
+                out[(stem if joiner == "" else ten) + joiner + unit] = tv + uv
+    return out
+
+
 def _with_unaccented(words: dict[str, Any]) -> dict[str, Any]:
     """Each word also without its accents: agents type "telefono", "miercoles"."""
     return {**{strip_accents(k): v for k, v in words.items()}, **words}
@@ -435,7 +462,7 @@ def load_lexicon(file: Path) -> Lexicon:
     dec = _get(doc, "decimal_separator", str, file)
     if dec not in (".", ","):
         raise GuardDataError(file, "decimal_separator", "must be '.' or ','")
-    number_words = _str_map(doc, "number_words", file, int)
+    number_words = {**_compound_numbers(doc, file), **_str_map(doc, "number_words", file, int)}
     weekdays = _with_unaccented(_str_map(doc, "weekdays", file, int))
     relative_days = _str_map(doc, "relative_days", file, int, {})
     months = _with_unaccented(_str_map(doc, "months", file, int))
@@ -454,7 +481,7 @@ def load_lexicon(file: Path) -> Lexicon:
     na = rf"(?![{_ASCII_WORD}])"
     # Numbers start only where a number starts: without the lookbehind every
     # digit of "1.1.1.1…" would start a match that scans to the end (quadratic).
-    num = r"(?<![\d.,])\d+(?:[.,]\d+)*"
+    num = r"(?<![\d.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else "")
     numw = _alt(number_words)
     cjk_num = f"(?<![{_CJK_DIGITS}])[{_CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
@@ -517,9 +544,10 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     channels = _with_unaccented(_str_map(doc, "channels", file, str, {}))
     measure_units = _str_map(doc, "measure_units", file, str, {})
-    raw_patterns["measure"] = (rf"(?P<n>{num})\s?(?P<u>{_alt(measure_units)})(?![^\W\d_])" if measure_units
+    raw_patterns["measure"] = (rf"(?P<n>{num})\s?(?P<u>{_alt(measure_units)})" + (r"(?![^\W\d_])" if wb else r"(?![A-Za-z])")
+                               if measure_units
                                else r"(?!x)x")
-    for key in ("lapsed", "causes", "consequences"):
+    for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)

@@ -155,6 +155,14 @@ class _Text:
         """Its non-negated commitments, found once (three checks read them)."""
         return _find_commitments(self, self._lex)
 
+    def is_sentence(self, a: int, b: int) -> bool:
+        """Whether [a, b) spans its whole sentence (punctuation aside)."""
+        i = bisect.bisect_right(self.sentence_ends, a)
+        start = self.sentence_ends[i - 1] if i else 0
+        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
+        return not self.folded[start:a].strip(" \t\n.!?;,:。！？；，、…") and \
+            not self.folded[b:end].strip(" \t\n.!?;,:。！？；，、…")
+
     def is_question(self, a: int) -> bool:
         """Whether the sentence holding position ``a`` ends with a question mark (or opens with ¿)."""
         i = bisect.bisect_right(self.sentence_ends, a)
@@ -320,7 +328,7 @@ class Guard:
         findings += self._conditions(d, c, lex, excused)
         findings += self._commitments(d, c, lex)
         findings += self._refusals(d, c, lex, [v.rule_id for v in violations])
-        findings += self._content(d, c, lex, excused, violations)
+        findings += self._content(d, c, lex, excused, violations, conversation)
         return findings
 
     def kept_facts(self, draft: str, language: str = "en") -> list[str]:
@@ -340,6 +348,7 @@ class Guard:
 
     # -- facts -------------------------------------------------------------
     def _facts(self, d: _Text, c: _Text, context: "_ConversationFacts", excused: "_Excused") -> list[Finding]:
+        lex = d._lex
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
         cand_values = {_leading_value(g) for g in c.facts}
@@ -354,8 +363,10 @@ class Guard:
                 continue
             if excused.fact_may_go(f) or (f.kind == "name" and excused.replaced(f.text, c)):
                 continue
-            if f.kind == "number" and f.key[2:] in cand_values:
-                continue  # "a los 30" -> "a los 30 días": the number is kept, with its unit
+            if f.kind == "number" and (f.key[2:] in cand_values or _spelled(f.key[2:], c, lex)):
+                continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
+            if f.kind == "time" and _same_clock(f, c.facts, lex):
+                continue  # "19:30" -> "七点半": the same time on a 12-hour clock
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
                 f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
@@ -368,13 +379,15 @@ class Guard:
                 continue
             if f.kind in _UNIT_KINDS and "n:" + _leading_value(f) in draft_keys:
                 continue  # the draft's bare "30", now "30 days"
+            if f.kind == "time" and _same_clock(f, d.facts, lex):
+                continue
             seen.add(f.key)
             if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
                 continue
             # A channel is changed (email -> SMS, card -> store credit) only
             # where the draft names one; "the card payment was declined" for
             # "the POS declined it" explains, it doesn't redirect.
-            if f.kind == "channel" and not any(g.kind == "channel" for g in d.facts):
+            if f.kind == "channel" and (not any(g.kind == "channel" for g in d.facts) or _negated(c, f, lex)):
                 continue
             out.append(Finding(
                 FindingKind.NEW_FACT,
@@ -400,7 +413,7 @@ class Guard:
                     continue
                 a, b = d.clause(m.start())
                 about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing][:5]
-                about_facts = [f for f in d.facts if m.end() <= f.span.start < b]
+                about_facts = [f for f in d.facts if m.end() <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:
                     continue  # nothing to keep beyond the facts, which are checked as facts
                 # "Only the product is refunded" survives as "the product is
@@ -411,8 +424,11 @@ class Guard:
                     group == "restriction" and _negative(c.folded, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
-                if any(f.key in cand_facts for f in about_facts if f.kind != "channel") or (
-                        marked and any(lex.content.matches(t.key, cand_vocab, c.low) for t in about)):
+                kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
+                # Half of what the condition is about must remain: "if it arrives
+                # unopened in its original box" is not kept by "once we receive it".
+                if any(f.key in cand_facts for f in about_facts) or (
+                        marked and about and 2 * kept_words >= len(about)):
                     continue
                 shown = d.text[m.start():b].strip()[:80]
                 out.append(Finding(
@@ -424,7 +440,7 @@ class Guard:
 
     # -- content ---------------------------------------------------------------
     def _content(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused",
-                 violations: Sequence[Violation] = ()) -> list[Finding]:
+                 violations: Sequence[Violation] = (), conversation: Sequence[Message] = ()) -> list[Finding]:
         cl = lex.content
         d_skip = _fact_mask(d)
         c_skip = _fact_mask(c)
@@ -450,7 +466,8 @@ class Guard:
         d_clauses = content.clauses_with_tokens(
             d.clauses(), cl.tokens(d.low, d_judged),
             lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))) or any(
-                a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts))
+                a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts),
+            sentence=lambda a, b: d.is_sentence(a, b))
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
             lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),
@@ -462,7 +479,15 @@ class Guard:
         def technical(clause: content.Clause) -> bool:
             return bool(borrowed.search(d.text, clause.start, clause.end)) or any(
                 clause.start <= a < clause.end for a, _ in jargon)
-        verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical)
+        scaffold = cl.scaffolding_mask(c.low)
+        conv_low = "\n".join(_lower_same_length(fold(m.text)) for m in conversation)
+        conv_vocab = cl.vocabulary(cl.tokens(conv_low), conv_low) if conversation else set()
+
+        def acknowledged(clause: content.Clause, t: content.Token) -> bool:
+            return bool(conv_vocab) and any(scaffold[clause.start:clause.end]) and cl.matches(
+                t.key, conv_vocab, conv_low, strict=True)
+        verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
+                                  acknowledged)
         out = self._causes(d, c, lex, d_vocab, draft_text, c_judged, jargon)[verdict.explained:]
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
@@ -488,33 +513,51 @@ class Guard:
         out = []
         # A draft that gives a reason itself ("you entered the wrong address,
         # so...") may have it reworded: one of its words must remain.
-        cues = [m for key in ("causes", "consequences") for m in lex.patterns[key].finditer(d.folded)]
+        cues = [m for key in ("causes", "consequences", "causes_before") for m in lex.patterns[key].finditer(d.folded)]
         reasoned = bool(cues)
         c_words = lex.content.tokens(c.low, c_judged)
         # The draft's reason was itself jargon or blame the rules asked to
         # reword ("per un timeout lato server"): its plain version is all new words.
         if any(m.start() <= a < d.clause(m.start())[1] for m in cues for a, _ in replaced):
             return []
-        for m in lex.patterns["causes"].finditer(c.folded):
+        cues_in_candidate = [(m, False) for m in lex.patterns["causes"].finditer(c.folded)]
+        cues_in_candidate += [(m, True) for m in lex.patterns["causes_before"].finditer(c.folded)]
+        for m, named_before in cues_in_candidate:
             a, b = c.clause(m.start())
-            words = [t for t in c_words if m.end() <= t.start < b][:6]
+            if named_before:   # "施工挖断了光缆导致的": the cause precedes its marker
+                words = [t for t in c_words if a <= t.start < m.start()][-6:]
+                b = m.end()
+            else:
+                words = [t for t in c_words if m.end() <= t.start < b][:6]
             unexplained = [t for t in words if not lex.content.matches(t.key, d_vocab, draft_text, strict=True)]
             if reasoned and len(unexplained) < len(words):
                 continue
             if unexplained and 2 * len(unexplained) > len(words):
-                shown = c.text[m.start():b].strip()
+                start = words[0].start if named_before else m.start()
+                shown = c.text[start:b].strip()
                 out.append(Finding(
                     FindingKind.NEW_CONTENT,
                     f'The rewrite gives a reason the draft does not give: "{shown}" (rewrite characters '
-                    f"{m.start()}-{b}).", Span(m.start(), b)))
+                    f"{start}-{b}).", Span(start, b)))
         return out
 
     # -- commitments -------------------------------------------------------
     def _commitments(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
         # A deadline on a time the draft states ("no returns after 30 days" ->
         # "returns within 30 days") restates the draft's limit; it promises nothing new.
+        # A deadline on a time the draft states restates it ("refunds within
+        # 30 days", "check-in from 14:00"); a promised fix or delivery at that
+        # time is its own commitment (fix_or_delivery_time).
         made = {k.category for k in d.commitments} | {
-            "deadline:" + f.key for f in d.facts if f.kind == "duration" or _limited(d, f, lex)}
+            "deadline:" + f.key for f in d.facts if f.kind in TIME_KINDS}
+        # The draft already ties a time to a delivery or a refund ("the order
+        # arrives in 35-45 min", "refunded automatically within 30 days"):
+        # a rewrite saying it "will arrive" then restates it.
+        if any(f.kind in TIME_KINDS and (lex.patterns["delivery_verbs"].search(d.folded, *d.clause(f.span.start))
+                                         or any(d.clause(k.span.start) == d.clause(f.span.start)
+                                                for k in d.commitments))
+               for f in d.facts):
+            made.add("fix_or_delivery_time")
         out = []
         reported: set[str] = set()
         for k in c.commitments:
@@ -556,6 +599,7 @@ class Guard:
         asked = lex.content.rule_scaffolding_mask(c.low, broken)
         plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
         says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
+        attempts = [bool(p["attempts"].search(plain[a:b])) for a, b in spans]
         for k in c.commitments:
             i = bisect.bisect_right(starts, k.span.start) - 1
             if i >= 0:
@@ -579,6 +623,18 @@ class Guard:
             # Canada, but we can ship to the US"); a stated limit only keeps
             # it for its own clause ("the offer ran until 31 March, but I'll
             # see that it gets applied" is a yes).
+            # An offer to try ("but I'll see what I can do", "不过我帮您申请一下")
+            # turns the no into a maybe, whatever else still refuses.
+            # (in a clause about the refused thing, or right after one: "不能延期,
+            # 不过我帮您和助教沟通一下").
+            near = set(topical) | {i + 1 for i in topical}
+            tries = [i for i in sorted(near) if i < len(spans) and attempts[i]]
+            if tries:
+                i = tries[0]
+                if i not in flagged:
+                    flagged.add(i)
+                    out.append(self._flip(d, c, m, spans[i]))
+                continue
             if any(refuses[i] for i in topical):
                 continue
             for i in topical:
@@ -589,15 +645,18 @@ class Guard:
                 if says_yes[i] or len(about & topics[i]) >= 2:
                     if i not in flagged:
                         flagged.add(i)
-                        a, b = spans[i]
-                        out.append(Finding(
-                            FindingKind.FLIPPED_REFUSAL,
-                            f'The draft refuses ("{d.text[m.start():m.end()]}", draft characters '
-                            f'{m.start()}-{m.end()}) but the rewrite says "{c.text[a:b].strip()}" '
-                            f"(rewrite characters {a}-{b}), which reads as a yes.",
-                            Span(a, b)))
+                        out.append(self._flip(d, c, m, spans[i]))
                     break
         return out
+
+    @staticmethod
+    def _flip(d: _Text, c: _Text, m: re.Match[str], span: tuple[int, int]) -> Finding:
+        a, b = span
+        return Finding(
+            FindingKind.FLIPPED_REFUSAL,
+            f'The draft refuses ("{d.text[m.start():m.end()]}", draft characters {m.start()}-{m.end()}) '
+            f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}), which reads as a yes.',
+            Span(a, b))
 
 
 def _lower_same_length(s: str) -> str:
@@ -641,15 +700,6 @@ def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
     return start, (m.end() if m else len(text))
 
 
-def _limited(t: _Text, f: Fact, lex: Lexicon) -> bool:
-    """Whether a time fact is stated as a limit ("after 30 days", "entro 7 giorni")."""
-    a, _ = t.clause(f.span.start)
-    head = t.folded[max(a, f.span.start - 25):f.span.start]
-    limit = lex.conditions.get("time_limit")
-    return bool(lex.patterns["limits"].search(head) or (limit and limit.search(head))
-                or lex.patterns["deadline_before"].search(head))
-
-
 def _polarity_mask(t: _Text, lex: Lexicon) -> bytearray:
     """Negation and refusal words ("无法", "unable"): they are the refusal
     check's to judge, not content."""
@@ -661,6 +711,45 @@ def _polarity_mask(t: _Text, lex: Lexicon) -> bytearray:
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
+_TIME_KEY = re.compile(r"time:(\d\d):(\d\d)")
+
+
+def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
+    """A time written without am/pm, a day-part word or a 24-hour form ("7:30", "七点半")."""
+    m = _TIME_KEY.fullmatch(f.key)
+    if not m or int(m.group(1)) > 12:
+        return False
+    low = f.text.lower()
+    if any(w in low for w in lex.am_pm) or any(w in f.text for w in lex.time_prefixes):
+        return False
+    return not re.match(r"\s*0\d", f.text)
+
+
+def _spelled(value: str, t: _Text, lex: Lexicon) -> bool:
+    """Whether a text writes the number ``value`` as a word ("3" -> "tre")."""
+    words = [w for w, v in lex.number_words.items() if str(v) == value and len(w) > 2]
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t.low) for w in words)
+
+
+def _negated(t: _Text, f: Fact, lex: Lexicon) -> bool:
+    """Whether a fact stands in a clause that says no ("a transfer in this chat isn't available")."""
+    a, b = t.clause(f.span.start)
+    return _negative(t.folded[a:b], lex)
+
+
+def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
+    """Whether a time matches one of ``others`` twelve hours apart where one
+    of the two leaves the half of the day unsaid."""
+    m = _TIME_KEY.fullmatch(f.key)
+    if not m:
+        return False
+    h, mins = int(m.group(1)) % 12, m.group(2)
+    for g in others:
+        n = _TIME_KEY.fullmatch(g.key)
+        if n and int(n.group(1)) % 12 == h and n.group(2) == mins and (
+                _half_day_unknown(f, lex) or _half_day_unknown(g, lex)):
+            return True
+    return False
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -752,6 +841,11 @@ def _find_commitments(t: _Text, lex: Lexicon) -> list[_Commitment]:
         if f.kind not in TIME_KINDS:
             continue
         a, b = t.clause(f.span.start)
+        verb = p["delivery_verbs"]
+        if verb.search(t.folded, a, f.span.start) or verb.match(t.folded, f.span.end, b):
+            head = lex.mask_not_negations(t.folded[a:f.span.start])
+            if not (p["negations"].search(head) or p["hedges"].search(t.folded[a:b])):
+                out.append(_Commitment("fix_or_delivery_time", f.span, f.text))
         before = t.folded[max(a, f.span.start - 30):f.span.start]
         if not (p["deadline_before"].search(before) or p["deadline_after"].match(t.folded[f.span.end:b])):
             continue
