@@ -309,7 +309,7 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
 
 def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabulary: set[str], draft_low: str,
             cand_clauses: Sequence[Clause], cand_vocabulary: set[str], cand_low: str,
-            technical: Callable[[Clause], bool] = lambda cl: False,
+            technical: Callable[[Clause], int] = lambda cl: 0,
             acknowledged: Callable[[Clause, Token], bool] = lambda cl, t: False,
             limits: ContentThresholds = ContentThresholds()) -> ContentVerdict:
     """Draft clauses whose content the candidate lost, candidate clauses whose
@@ -317,8 +317,8 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
 
     A draft clause that is ``technical`` (holds jargon: an acronym, a code
     word, a glossary term) may be said again in plain words none of which
-    the draft has: that is what the no-jargon rule asks. Each such clause
-    the candidate no longer carries word for word excuses one new clause.
+    the draft has: that is what the no-jargon rule asks. Each jargon term
+    excuses one new clause.
     A word is ``acknowledged`` when an empathy or thanks phrase of the same
     clause echoes the customer's own words ("sorry about the surprise on
     your bill")."""
@@ -326,8 +326,9 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     explained = 0
     for cl in draft_clauses:
         carried = any(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
-        if technical(cl) and not carried:
-            explained += 1
+        terms = technical(cl)
+        explained += terms   # each jargon term may take a clause of plain words to explain
+        if terms and not carried:
             continue
         # A sentence of its own ("Bring your insurance card.") is a point even
         # when short; a fragment of a sentence needs more words to judge.

@@ -51,6 +51,8 @@ _CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四"
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CJK_MULTIPLIERS = {"万": 10000, "亿": 100000000}  # "2万" = 20000
+# A list marker: "1)" or "(2)" anywhere, "3." at the start of a line or after ":" / ";".
+_ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|(?:(?<=[\n:;])|^)\s*\d{1,2}\.(?=\s)", re.M)
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
@@ -220,9 +222,11 @@ class Lexicon:
             taken[start:end] = b"\x01" * (end - start)
             facts.append(Fact(kind=kind, key=key, text=raw, span=Span(start, end)))
 
-        # Absolute intensifiers ("garantito al 100%") are wording, not facts.
-        for m in self.patterns["absolute"].finditer(folded):
-            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        # Absolute intensifiers ("garantito al 100%") and list markers ("1)",
+        # "2." at the start of an item) are wording, not facts.
+        for rx in (self.patterns["absolute"], _ENUMERATOR):
+            for m in rx.finditer(folded):
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
 
         p = self.patterns
         for m in p["email"].finditer(folded):
@@ -262,14 +266,17 @@ class Lexicon:
             for m in p["date_cjk_partial"].finditer(folded):
                 y, mo = m.group("y"), m.group("m") or m.group("m2")
                 claim("date", f"date:{y or ''}-{self.value(mo) if mo else ''}-", m.start(), m.end())
+        if "time_range" in p:   # "4-9pm", "7-10:30": the first end takes the second's form
+            for m in p["time_range"].finditer(folded):
+                self._claim_range(m, claim)
         for name in ("time_colon", "time_ampm", "time_cue", "time_cjk"):
             if name in p:
                 for m in p[name].finditer(folded):
                     self._claim_time(m, claim)
         for m in p["amount"].finditer(folded):
             g = m.groupdict()
-            cur = self.currencies[(g["c1"] or g["c2"]).lower()]
-            claim("amount", f"amt:{cur}:{self.value(g['n1'] or g['n2'])}", m.start(), m.end())
+            cur = self.currencies[(g["c1"] or g["c2"] or g["c3"]).lower()]
+            claim("amount", f"amt:{cur}:{self.value(g['n1'] or g['n2'] or g['n3'])}", m.start(), m.end())
         for m in p["measure"].finditer(folded):
             unit = self.measure_units[m.group("u").lower()]
             claim("measure", f"meas:{self.value(m.group('n'))}:{unit}", m.start(), m.end())
@@ -321,6 +328,25 @@ class Lexicon:
         if y is not None and y < 100:
             y += 2000
         return f"date:{str(y) + '-' if y else ''}{mo}-{d}"
+
+    def _claim_range(self, m: re.Match[str], claim: Any) -> None:
+        g = m.groupdict()
+        if not (g.get("m2") or g.get("ap")):
+            return  # "1-3" alone is a range of numbers, not of times
+        ap = self.am_pm.get(g["ap"].lower()) if g.get("ap") else None
+        ends = (("h1", "m1", m.end("m1") if g.get("m1") else m.end("h1")), ("h2", "m2", m.end()))
+        keys = []
+        for h_key, m_key, _ in ends:
+            h, mins = int(g[h_key]), int(g[m_key]) if g.get(m_key) else 0
+            if ap == "pm" and h < 12:
+                h += 12
+            elif ap == "am" and h == 12:
+                h = 0
+            if h > 24 or mins > 59:
+                return
+            keys.append(f"time:{h:02d}:{mins:02d}")
+        for (h_key, _, end), key in zip(ends, keys):
+            claim("time", key, m.start(h_key), end)
 
     def _claim_time(self, m: re.Match[str], claim: Any) -> None:
         g = m.groupdict()
@@ -511,7 +537,9 @@ def load_lexicon(file: Path) -> Lexicon:
         "date_named": (rf"{nb}(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
                        rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}(?:,?\s+(?P<y2>\d{{4}}))?"),
         "time_colon": rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}(?:\s?(?P<ap>{_alt(ampm)}))?" if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}",
-        "amount": rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{cur})",
+        # A number word takes only a currency word after it: "a $75 fee" is no "a $".
+        "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{B(_alt(words))})"
+                   rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
         "percent": rf"(?P<n1>{numx})\s?(?:{pct_after})" + (rf"|(?:{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
         "duration": (rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<u>{_alt(units)})"),
@@ -522,6 +550,10 @@ def load_lexicon(file: Path) -> Lexicon:
     }
     if ampm:
         raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
+    ap_alt = _alt(ampm) if ampm else r"(?!x)x"
+    raw_patterns["time_range"] = (
+        rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|to)\s?(?P<h2>\d{{1,2}})"
+        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt}))?(?![\w%])")
     if cues:
         raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h](?P<m>\d{{2}}))?{na}(?![.,]\d)" + (
             rf"(?:\s?(?:{_alt(sfx)}))?" if sfx else "")
@@ -547,7 +579,7 @@ def load_lexicon(file: Path) -> Lexicon:
     raw_patterns["measure"] = (rf"(?P<n>{num})\s?(?P<u>{_alt(measure_units)})" + (r"(?![^\W\d_])" if wb else r"(?![A-Za-z])")
                                if measure_units
                                else r"(?!x)x")
-    for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before"):
+    for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)

@@ -240,6 +240,7 @@ class _Excused:
     def __init__(self, d: _Text, violations: Sequence[Violation], policy: GuardPolicy, lex: Lexicon,
                  conversation: Sequence[Message] = ()) -> None:
         self.words = bytearray(len(d.text))
+        self.sentences = bytearray(len(d.text))
         self._fact_spans: list[tuple[int, int]] = []
         # Text the rules ask to say differently (jargon in plain words, blame or
         # sarcasm as a neutral statement): its new wording is not invented content.
@@ -254,6 +255,7 @@ class _Excused:
                 continue
             if v.rule_id in policy.sentences_may_go:
                 a, b = _sentence(d.folded, a, b)
+                self.sentences[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.words_may_go or v.rule_id in policy.sentences_may_go:
                 self.words[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.facts_may_go:
@@ -363,6 +365,8 @@ class Guard:
                 continue
             if excused.fact_may_go(f) or (f.kind == "name" and excused.replaced(f.text, c)):
                 continue
+            if f.kind == "channel" and _beside_contact(d, f):
+                continue  # "or email support@acme.com": the address itself is the destination
             if f.kind == "number" and (f.key[2:] in cand_values or _spelled(f.key[2:], c, lex)):
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
             if f.kind == "time" and _same_clock(f, c.facts, lex):
@@ -409,7 +413,9 @@ class Guard:
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
             for m in rx.finditer(d.folded):
-                if any(excused.words[m.start():m.end()]):
+                # A condition survives flagged wording ("always refund if unused");
+                # only a sentence the rules let go (sarcasm, blame) takes it along.
+                if any(excused.sentences[m.start():m.end()]):
                     continue
                 a, b = d.clause(m.start())
                 about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing][:5]
@@ -421,7 +427,7 @@ class Guard:
                 # A time limit is said in many ways ("after 30 days" -> "past
                 # the 30 days", "晚于"): its words (or its time, a fact) must stay.
                 marked = bool(cand_marks) or group == "time_limit" or (
-                    group == "restriction" and _negative(c.folded, lex))
+                    group == "restriction" and _contrasted(c, about, cand_vocab, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
                 kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
@@ -476,9 +482,12 @@ class Guard:
 
         borrowed = _TECHNICAL if lex.word_boundaries else _LATIN_WORD
 
-        def technical(clause: content.Clause) -> bool:
-            return bool(borrowed.search(d.text, clause.start, clause.end)) or any(
-                clause.start <= a < clause.end for a, _ in jargon)
+        def technical(clause: content.Clause) -> int:
+            """How many jargon terms a draft clause holds (words that look
+            technical, violations the rules ask to reword)."""
+            terms = {m.group(0) for m in borrowed.finditer(d.text, clause.start, clause.end)
+                     if not d_skip[m.start()]}
+            return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
         scaffold = cl.scaffolding_mask(c.low)
         conv_low = "\n".join(_lower_same_length(fold(m.text)) for m in conversation)
         conv_vocab = cl.vocabulary(cl.tokens(conv_low), conv_low) if conversation else set()
@@ -627,8 +636,11 @@ class Guard:
             # turns the no into a maybe, whatever else still refuses.
             # (in a clause about the refused thing, or right after one: "不能延期,
             # 不过我帮您和助教沟通一下").
+            # An offer that only offers help ("but I'll do my best to help you
+            # here") grants nothing refused.
             near = set(topical) | {i + 1 for i in topical}
-            tries = [i for i in sorted(near) if i < len(spans) and attempts[i]]
+            tries = [i for i in sorted(near) if i < len(spans) and attempts[i]
+                     and not p["help_words"].search(plain, *spans[i])]
             if tries:
                 i = tries[0]
                 if i not in flagged:
@@ -682,10 +694,9 @@ def _states_limit(t: _Text, a: int, b: int, lex: Lexicon) -> bool:
     return any(a <= f.span.start < b and f.kind == "duration" for f in t.facts)
 
 
-# Jargon-looking words: acronyms (KYC, OTA), codes mixing letters and digits
-# (3DS, L2), camelCase (iCloud), snake/kebab identifiers (pending_kyc).
-_TECHNICAL = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Z]{2,}[a-z]?s?|[A-Za-z]*\d[A-Za-z][A-Za-z0-9]*|[A-Za-z]+\d[A-Za-z0-9]*"
-                        r"|[a-z]+[A-Z][A-Za-z0-9]*|[A-Za-z0-9]+_[A-Za-z0-9_]+)(?![A-Za-z0-9_])")
+# Jargon-looking words: acronyms (KYC, OTA), camelCase (iCloud), snake_case
+# (pending_kyc). Codes with digits (3DS, IB 3125, GA-4412) are facts, not jargon.
+_TECHNICAL = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,}[a-z]?s?|[a-z]+[A-Z][A-Za-z]*|[A-Za-z]+_[A-Za-z_]+)(?![A-Za-z0-9_-])")
 # In a language written without Latin letters, any Latin word is a borrowed term ("bug", "App").
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _SENTENCE_END = re.compile(r"[.!?。！？\n]+")
@@ -723,6 +734,28 @@ def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
     if any(w in low for w in lex.am_pm) or any(w in f.text for w in lex.time_prefixes):
         return False
     return not re.match(r"\s*0\d", f.text)
+
+
+def _contrasted(c: _Text, about: Sequence[content.Token], vocab: set[str], lex: Lexicon) -> bool:
+    """Whether a restriction survives as a contrast: a sentence that says no
+    and carries what the restriction was about ("we refund the product; the
+    shipping is not refunded")."""
+    for start, end in zip([0, *c.sentence_ends], [*c.sentence_ends, len(c.folded)]):
+        segment = c.folded[start:end]
+        if _negative(segment, lex) and any(lex.content.matches(t.key, vocab, c.low[start:end]) and
+                                           t.key in {w.key for w in lex.content.tokens(c.low) if start <= w.start < end}
+                                           for t in about):
+            return True
+    return False
+
+
+_CONTACT_KINDS = frozenset({"email", "phone", "url"})
+
+
+def _beside_contact(t: _Text, f: Fact) -> bool:
+    """Whether a channel word shares its clause with an address, number or link it names."""
+    a, b = t.clause(f.span.start)
+    return any(g.kind in _CONTACT_KINDS and a <= g.span.start < b for g in t.facts)
 
 
 def _spelled(value: str, t: _Text, lex: Lexicon) -> bool:
