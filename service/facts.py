@@ -51,8 +51,9 @@ _CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四"
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CJK_MULTIPLIERS = {"万": 10000, "亿": 100000000}  # "2万" = 20000
-# A list marker: "1)" or "(2)" anywhere, "3." at the start of a line or after ":" / ";".
-_ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|(?:(?<=[\n:;])|^)\s*\d{1,2}\.(?=\s)", re.M)
+_DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?![\w.,])")
+# A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
+_ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
@@ -195,7 +196,9 @@ class Lexicon:
         if s.count(dec) > 1:
             s = s.replace(dec, "")
         if dec not in s:
-            return s  # integers verbatim: "00552" stays an ID-like number
+            # Integers verbatim ("00552" stays an ID-like number), but a day or
+            # an hour written "05" is 5.
+            return s.lstrip("0") or "0" if len(s) <= 2 else s
         try:
             d = Decimal(s.replace(dec, "."))
         except InvalidOperation:
@@ -295,6 +298,9 @@ class Lexicon:
             for m in p["relative_day"].finditer(folded):
                 claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}",
                       m.start(), m.end())
+        for m in _DIMENSIONS.finditer(folded):   # "40x30x20" is three numbers, not a code
+            for n in re.finditer(r"\d+(?:[.,]\d+)?", m.group(0)):
+                claim("number", "n:" + self.value(n.group(0)), m.start() + n.start(), m.start() + n.end())
         for m in p["id"].finditer(folded):
             raw = m.group(0)
             body = raw.lstrip("#")
@@ -536,7 +542,8 @@ def load_lexicon(file: Path) -> Lexicon:
         "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
         "date_named": (rf"{nb}(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
                        rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}(?:,?\s+(?P<y2>\d{{4}}))?"),
-        "time_colon": rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}(?:\s?(?P<ap>{_alt(ampm)}))?" if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}",
+        "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{na})"
+                       if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}"),
         # A number word takes only a currency word after it: "a $75 fee" is no "a $".
         "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{B(_alt(words))})"
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
@@ -555,8 +562,9 @@ def load_lexicon(file: Path) -> Lexicon:
         rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|to)\s?(?P<h2>\d{{1,2}})"
         rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt}))?(?![\w%])")
     if cues:
-        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h](?P<m>\d{{2}}))?{na}(?![.,]\d)" + (
-            rf"(?:\s?(?:{_alt(sfx)}))?" if sfx else "")
+        # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
+        after = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
+        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{after}(?![.,:]\d)"
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
@@ -579,7 +587,8 @@ def load_lexicon(file: Path) -> Lexicon:
     raw_patterns["measure"] = (rf"(?P<n>{num})\s?(?P<u>{_alt(measure_units)})" + (r"(?![^\W\d_])" if wb else r"(?![A-Za-z])")
                                if measure_units
                                else r"(?!x)x")
-    for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words"):
+    for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
+                "speculation"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)

@@ -353,7 +353,7 @@ class Guard:
         lex = d._lex
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
-        cand_values = {_leading_value(g) for g in c.facts}
+        cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
         seen: set[str] = set()
         for f in d.facts:
             if f.key in seen:
@@ -381,7 +381,7 @@ class Guard:
         for f in c.facts:
             if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
                 continue
-            if f.kind in _UNIT_KINDS and "n:" + _leading_value(f) in draft_keys:
+            if f.kind in _UNIT_KINDS and "n:" + lex.value(_leading_value(f)) in draft_keys:
                 continue  # the draft's bare "30", now "30 days"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
                 continue
@@ -529,9 +529,10 @@ class Guard:
         # reword ("per un timeout lato server"): its plain version is all new words.
         if any(m.start() <= a < d.clause(m.start())[1] for m in cues for a, _ in replaced):
             return []
-        cues_in_candidate = [(m, False) for m in lex.patterns["causes"].finditer(c.folded)]
-        cues_in_candidate += [(m, True) for m in lex.patterns["causes_before"].finditer(c.folded)]
-        for m, named_before in cues_in_candidate:
+        cues_in_candidate = [(m, False, False) for m in lex.patterns["causes"].finditer(c.folded)]
+        cues_in_candidate += [(m, True, False) for m in lex.patterns["causes_before"].finditer(c.folded)]
+        cues_in_candidate += [(m, False, True) for m in lex.patterns["speculation"].finditer(c.folded)]
+        for m, named_before, guess in cues_in_candidate:
             a, b = c.clause(m.start())
             if named_before:   # "施工挖断了光缆导致的": the cause precedes its marker
                 words = [t for t in c_words if a <= t.start < m.start()][-6:]
@@ -539,7 +540,7 @@ class Guard:
             else:
                 words = [t for t in c_words if m.end() <= t.start < b][:6]
             unexplained = [t for t in words if not lex.content.matches(t.key, d_vocab, draft_text, strict=True)]
-            if reasoned and len(unexplained) < len(words):
+            if reasoned and not guess and len(unexplained) < len(words):
                 continue
             if unexplained and 2 * len(unexplained) > len(words):
                 start = words[0].start if named_before else m.start()
