@@ -66,6 +66,11 @@ class GuardDataError(Exception):
         self.key = key
 
 
+# The ideographic comma always ends a clause; folded to "," it would join
+# "订单10000，1元" into the number 10000.1.
+_KEEP_UNFOLDED = frozenset("，")
+
+
 def fold(text: str) -> str:
     """NFKC per code point, keeping length (so spans stay valid).
 
@@ -73,12 +78,12 @@ def fold(text: str) -> str:
     code point that folds to another single one, so it is returned as is
     (tests/test_facts.py proves that over every code point).
     """
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and "，" not in text):
         return text
     out = []
     for ch in text:
         n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
+        out.append(n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch)
     return "".join(out)
 
 
@@ -269,6 +274,9 @@ class Lexicon:
             for m in p["date_cjk_partial"].finditer(folded):
                 y, mo = m.group("y"), m.group("m") or m.group("m2")
                 claim("date", f"date:{y or ''}-{self.value(mo) if mo else ''}-", m.start(), m.end())
+        if "time_range_cjk" in p:
+            for m in p["time_range_cjk"].finditer(folded):
+                self._claim_cjk_range(m, claim)
         if "time_range" in p:   # "4-9pm", "7-10:30": the first end takes the second's form
             for m in p["time_range"].finditer(folded):
                 self._claim_range(m, claim)
@@ -286,6 +294,9 @@ class Lexicon:
         for m in p["percent"].finditer(folded):
             n = m.group("n1") or m.group("n2")
             claim("percentage", f"pct:{self.value(n)}", m.start(), m.end())
+        if "half_hour" in p:   # "半小时" is 30 minutes
+            for m in p["half_hour"].finditer(folded):
+                claim("duration", duration_key("0.5", None, "hour"), m.start(), m.end())
         for m in p["duration"].finditer(folded):
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
@@ -335,10 +346,29 @@ class Lexicon:
             y += 2000
         return f"date:{str(y) + '-' if y else ''}{mo}-{d}"
 
+    def _claim_cjk_range(self, m: re.Match[str], claim: Any) -> None:
+        pre = m.group("pre")
+        ap = self.time_prefixes.get(pre) if pre else None
+        keys = []
+        for key in ("h1", "h2"):
+            v = self.value(m.group(key))
+            if not v.isdigit():
+                return
+            h = int(v)
+            if ap == "pm" and h < 12:
+                h += 12
+            if h > 24:
+                return
+            keys.append(f"time:{h:02d}:00")
+        claim("time", keys[0], m.start(), m.end("h1"))
+        claim("time", keys[1], m.start("h2"), m.end())
+
     def _claim_range(self, m: re.Match[str], claim: Any) -> None:
         g = m.groupdict()
-        if not (g.get("m2") or g.get("ap")):
-            return  # "1-3" alone is a range of numbers, not of times
+        # "1-3" alone is a range of numbers; "8-14h" (an opening from 8) a range
+        # of clock times, "1-3h" a duration.
+        if not (g.get("m2") or g.get("ap") or (g.get("hs") and int(g["h1"]) >= 6 and int(g["h2"]) > int(g["h1"]))):
+            return
         ap = self.am_pm.get(g["ap"].lower()) if g.get("ap") else None
         ends = (("h1", "m1", m.end("m1") if g.get("m1") else m.end("h1")), ("h2", "m2", m.end()))
         keys = []
@@ -513,7 +543,7 @@ def load_lexicon(file: Path) -> Lexicon:
     na = rf"(?![{_ASCII_WORD}])"
     # Numbers start only where a number starts: without the lookbehind every
     # digit of "1.1.1.1…" would start a match that scans to the end (quadratic).
-    num = r"(?<![\d.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else "")
+    num = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else "")
     numw = _alt(number_words)
     cjk_num = f"(?<![{_CJK_DIGITS}])[{_CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
@@ -558,9 +588,10 @@ def load_lexicon(file: Path) -> Lexicon:
     if ampm:
         raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
     ap_alt = _alt(ampm) if ampm else r"(?!x)x"
+    hour_sfx = _alt(_str_list(doc, "time_suffixes", file, [])) or r"(?!x)x"
     raw_patterns["time_range"] = (
-        rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|to)\s?(?P<h2>\d{{1,2}})"
-        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt}))?(?![\w%])")
+        rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|\s(?:to|a|al|alle|y)\s)\s?(?P<h2>\d{{1,2}})"
+        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%])")
     if cues:
         # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
         after = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
@@ -570,6 +601,13 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
                                     rf"(?:(?P<half>半)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
     if cjk:
+        raw_patterns["half_hour"] = r"(?<![\d零〇一二两三四五六七八九十])半(?:个)?(?:小时|钟头)"
+        pre_alt = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
+        marks = _alt(hour_markers) if hour_markers else "点"
+        # "上午9-12点", "九点到十二点": both ends are clock times with the day part
+        raw_patterns["time_range_cjk"] = (
+            rf"(?P<pre>{pre_alt})?(?P<h1>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{marks})?(?:\s*(?:-|–|~|到|至)\s*)"
+            rf"(?P<h2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{marks})")
         raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月)?"
                                             rf"|(?<![{_CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月")
         raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月"
