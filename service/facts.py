@@ -51,6 +51,7 @@ _CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四"
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CJK_MULTIPLIERS = {"万": 10000, "亿": 100000000}  # "2万" = 20000
+_VERSION = re.compile(r"(?<![A-Za-z0-9])[vV](\d+(?:\.\d+)+)(?![\d.])")
 _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?![\w.,])")
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
@@ -249,6 +250,10 @@ class Lexicon:
         for m in p["date_iso"].finditer(folded):
             y, mo, d = m.group("y"), int(m.group("m")), int(m.group("d"))
             claim("date", f"date:{y}-{mo}-{d}", m.start(), m.end())
+        # Channels are literal phrases; before dates and durations so that
+        # "24/7" and "24 ore su 24" are "always open", not a date or a duration.
+        for m in p["channel"].finditer(folded):
+            claim("channel", "chan:" + self.channels[re.sub(r"\s+", " ", m.group(0).lower())], m.start(), m.end())
         for m in p["date_slash"].finditer(folded):
             claim("date", self._slash_date_key(m.group(0)), m.start(), m.end())
         for m in p["phone"].finditer(folded):
@@ -301,14 +306,14 @@ class Lexicon:
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
             claim("duration", duration_key(self.value(a), self.value(b) if b else None, unit), m.start(), m.end())
-        for m in p["channel"].finditer(folded):
-            claim("channel", "chan:" + self.channels[re.sub(r"\s+", " ", m.group(0).lower())], m.start(), m.end())
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:
             for m in p["relative_day"].finditer(folded):
                 claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}",
                       m.start(), m.end())
+        for m in _VERSION.finditer(folded):   # "v4.2" is the version 4.2
+            claim("number", "n:" + m.group(1), m.start(), m.end())
         for m in _DIMENSIONS.finditer(folded):   # "40x30x20" is three numbers, not a code
             for n in re.finditer(r"\d+(?:[.,]\d+)?", m.group(0)):
                 claim("number", "n:" + self.value(n.group(0)), m.start() + n.start(), m.start() + n.end())
@@ -626,7 +631,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
-                "speculation"):
+                "speculation", "purpose"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)

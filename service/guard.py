@@ -418,7 +418,8 @@ class Guard:
                 if any(excused.sentences[m.start():m.end()]):
                     continue
                 a, b = d.clause(m.start())
-                about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing][:5]
+                about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing
+                         and not excused.words[t.start]][:5]
                 about_facts = [f for f in d.facts if m.end() <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:
                     continue  # nothing to keep beyond the facts, which are checked as facts
@@ -497,7 +498,7 @@ class Guard:
                 t.key, conv_vocab, conv_low, strict=True)
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
                                   acknowledged)
-        out = self._causes(d, c, lex, d_vocab, draft_text, c_judged, jargon)[verdict.explained:]
+        out = self._causes(d, c, lex, d_vocab, draft_text, c_judged, jargon)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(
@@ -868,7 +869,8 @@ def _find_commitments(t: _Text, lex: Lexicon) -> list[_Commitment]:
             a, b = t.clause(m.start())
             if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
-                    or p["lapsed"].search(t.folded[a:m.start()])):
+                    or p["lapsed"].search(t.folded[a:m.start()])
+                    or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])):
                 continue
             out.append(_Commitment(cat, Span(m.start(), m.end()), t.text[m.start():m.end()]))
     for f in t.facts:
