@@ -52,6 +52,9 @@ async def test_in_process_benchmarks(name: str) -> None:
     if name == "rules":
         assert set(bench["growth"]) == set(LANGUAGES)
         assert set(bench["check_500x20"]) == set(LANGUAGES)
+    elif name == "verify":
+        assert set(bench["by_language"]) == set(LANGUAGES)
+        assert bench["verify"]["n"] > 0 and bench["verify"]["p50_ms"] > 0
     else:
         assert bench["ours_tokens_mean"] > 0 and bench["naive_tokens_mean"] > 0
 
