@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(1 << 20, ge=1024, le=64 << 20, description="gRPC max receive message size.")
 
     # Security
-    auth_tokens_file: Path | None = Field(None, description="File of accepted bearer tokens, one per line; re-read when it changes.")
+    auth_tokens_file: Path | None = Field(None, description="File of accepted bearer tokens, one per line; re-read when its content changes.")
+    auth_tokens_reload_seconds: float = Field(
+        1.0, ge=0.0, le=300.0,
+        description="How often the tokens file is re-read and compared by content; while it is missing or unreadable every call is refused.")
     auth_tokens: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="Comma-separated tokens (env only; prefer the file).")
     reflection_requires_auth: bool = Field(False, description="Whether server reflection needs a token too.")
     tls_cert: Path | None = None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 
 from service.logs import request_id_var
 from service.metrics import Metrics
@@ -40,11 +41,34 @@ def method_label(full_method: str) -> str:
     return f"{service.rsplit('.', 1)[-1]}.{method}"
 
 
+class Undecodable:
+    """What a request that isn't a valid protobuf message becomes (bad UTF-8
+    in a string field, truncated bytes): the handler answers INVALID_ARGUMENT
+    instead of grpc's UNKNOWN, after auth, counted and access-logged."""
+
+    __slots__ = ()
+
+
+_UNDECODABLE = Undecodable()
+
+
+def _safe(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserializer is None:
+        return None
+
+    def deserialize(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except DecodeError:
+            return _UNDECODABLE
+    return deserialize
+
+
 def _wrap_unary(handler: grpc.RpcMethodHandler,
                 wrapper: Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]) -> grpc.RpcMethodHandler:
     return grpc.unary_unary_rpc_method_handler(
         wrapper(handler.unary_unary),
-        request_deserializer=handler.request_deserializer,
+        request_deserializer=_safe(handler.request_deserializer),
         response_serializer=handler.response_serializer)
 
 
@@ -70,6 +94,9 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                 metrics.in_flight.labels(method).inc()
                 code = grpc.StatusCode.OK
                 try:
+                    if request is _UNDECODABLE and not getattr(inner, "denies", False):
+                        await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                            "request: the bytes are not a valid message of this method")
                     response = await inner(request, context)
                     code = context.code() or grpc.StatusCode.OK
                     return response
@@ -95,39 +122,63 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
 
 class TokenStore:
     """Accepted bearer tokens from a file (one per line, # comments) and/or a
-    fixed list. The file is re-read when its mtime changes: rotation without
-    a restart."""
+    fixed list.
 
-    def __init__(self, path: Path | None, fixed: list[str]) -> None:
+    The file is re-read at most every ``reload_interval`` seconds and
+    compared by content (a SHA-256 of its bytes), not by size and mtime: a
+    rewrite in place that keeps both is still seen, and so is a Kubernetes
+    Secret's symlink swap. It fails closed: while the file is missing or
+    unreadable every call is refused (the fixed list aside), with one ERROR
+    when that starts and one INFO when it ends, not one per call."""
+
+    def __init__(self, path: Path | None, fixed: list[str], reload_interval: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._path = path
-        self._fixed = [t for t in fixed if t]
-        self._fixed_digests = [_digest(t) for t in self._fixed]
+        self._fixed_digests = [_digest(t) for t in fixed if t]
         self._file_tokens: list[bytes] = []
-        self._mtime: tuple[int, int, int, int] | None = None
+        self._content_hash: bytes | None = None
+        self._readable = True
+        self._interval = reload_interval
+        self._clock = clock
+        self._checked_at = float("-inf")
+        if path is not None:
+            path.read_bytes()   # a missing or unreadable file fails start-up (raises OSError)
         self._reload()
 
     @property
     def enabled(self) -> bool:
-        return bool(self._path or self._fixed)
+        return bool(self._path or self._fixed_digests)
 
     def _reload(self) -> None:
         if self._path is None:
             return
-        st = self._path.stat()
-        # Not the mtime alone: a Kubernetes Secret update swaps a symlink to a
-        # new file, which may carry the same mtime as the old one.
-        mtime = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        if mtime == self._mtime:
+        now = self._clock()
+        if now - self._checked_at < self._interval:
             return
-        lines = (ln.strip() for ln in self._path.read_text(encoding="utf-8").splitlines())
+        self._checked_at = now
+        try:
+            raw = self._path.read_bytes()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            if self._readable:
+                log.error("auth tokens file unreadable: every call is refused until it is readable again",
+                          extra={"error": type(exc).__name__})
+            self._readable = False
+            self._file_tokens = []
+            self._content_hash = None
+            return
+        if not self._readable:
+            log.info("auth tokens file readable again")
+        self._readable = True
+        content_hash = hashlib.sha256(raw).digest()
+        if content_hash == self._content_hash:
+            return
+        lines = (ln.strip() for ln in text.splitlines())
         self._file_tokens = [_digest(ln) for ln in lines if ln and not ln.startswith("#")]
-        self._mtime = mtime
+        self._content_hash = content_hash
 
     def accepts(self, presented: str) -> bool:
-        try:
-            self._reload()
-        except (OSError, UnicodeDecodeError):
-            log.error("auth tokens file unreadable; keeping the previous tokens")
+        self._reload()
         # Compare fixed-length digests (so not even the length leaks) against
         # every token, without short-circuiting, in constant time each.
         candidate = _digest(presented)
@@ -165,6 +216,8 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
 def _deny(handler: grpc.RpcMethodHandler | None) -> grpc.RpcMethodHandler:
     async def unauthenticated(request: Any, context: grpc.aio.ServicerContext) -> Any:
         await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid bearer token")
+
+    unauthenticated.denies = True  # type: ignore[attr-defined]  # answered before the request is read
 
     async def unauthenticated_stream(request_iterator: Any, context: grpc.aio.ServicerContext) -> Any:
         await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid bearer token")

@@ -78,7 +78,8 @@ def build_deps(settings: Settings, metrics: Metrics | None = None,
     admission = AdmissionControl(settings.max_concurrent_model_calls, settings.max_queued_rewrites)
     pipeline = RewritePipeline(settings, rulebook, guard, fallback, model_client,
                                PromptBuilder(prompts_dir / "templates"), metrics, admission, cache)
-    tokens = TokenStore(settings.auth_tokens_file, [t.get_secret_value() for t in settings.auth_tokens])
+    tokens = TokenStore(settings.auth_tokens_file, [t.get_secret_value() for t in settings.auth_tokens],
+                        reload_interval=settings.auth_tokens_reload_seconds)
     return Deps(metrics, rulebook, guard, fallback, detector, model_client, pipeline, tokens)
 
 

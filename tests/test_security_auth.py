@@ -179,7 +179,7 @@ async def test_reflection_follows_reflection_requires_auth(provider: ScriptedPro
 async def test_rotating_the_tokens_file_takes_effect_without_restart(provider: ScriptedProvider,
                                                                      tmp_path: Path) -> None:
     path = tokens_file(tmp_path, TOKEN)
-    async with running_server(settings_for(provider, auth_tokens_file=path)) as s:
+    async with running_server(settings_for(provider, auth_tokens_file=path, auth_tokens_reload_seconds=0)) as s:
         assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
         assert await call_every_protected_rpc(s, bearer(NEW_TOKEN)) == ALL_DENIED
 
@@ -202,7 +202,7 @@ async def test_rotating_the_tokens_file_takes_effect_without_restart(provider: S
 async def test_rotation_by_atomic_rename_is_picked_up(provider: ScriptedProvider, tmp_path: Path) -> None:
     """Kubernetes Secret volumes and most deploy tools replace the file by rename."""
     path = tokens_file(tmp_path, TOKEN)
-    async with running_server(settings_for(provider, auth_tokens_file=path)) as s:
+    async with running_server(settings_for(provider, auth_tokens_file=path, auth_tokens_reload_seconds=0)) as s:
         assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
         staged = tmp_path / "tokens.new"
         write_tokens(staged, NEW_TOKEN)
@@ -214,13 +214,35 @@ async def test_rotation_by_atomic_rename_is_picked_up(provider: ScriptedProvider
         assert await call_every_protected_rpc(s, bearer(NEW_TOKEN)) == ALL_OK
 
 
-async def test_a_missing_tokens_file_keeps_the_last_good_tokens(provider: ScriptedProvider, tmp_path: Path) -> None:
-    """A transiently missing file (mid-rotation) must not lock everybody out or open the door."""
+async def test_a_missing_tokens_file_refuses_every_call_until_it_is_back(
+        provider: ScriptedProvider, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Deleting the file revokes every token (fail closed), with one ERROR for
+    the change, not one per call; the file back, its tokens work again."""
     path = tokens_file(tmp_path, TOKEN)
-    async with running_server(settings_for(provider, auth_tokens_file=path)) as s:
+    async with running_server(settings_for(provider, auth_tokens_file=path, auth_tokens_reload_seconds=0)) as s:
         path.unlink()
+        caplog.clear()
+        for _ in range(5):
+            assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_DENIED
+        errors = [r for r in caplog.records if r.levelname == "ERROR" and "tokens file" in r.getMessage()]
+        assert len(errors) == 1
+        tokens_file(tmp_path, TOKEN)
         assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
-        assert await call_every_protected_rpc(s) == ALL_DENIED
+
+
+async def test_a_rewrite_in_place_keeping_size_and_mtime_is_detected(provider: ScriptedProvider,
+                                                                     tmp_path: Path) -> None:
+    """Rotation is detected by content: a same-size rewrite with the old mtime
+    restored still revokes the old token and accepts the new one."""
+    path = tokens_file(tmp_path, TOKEN)
+    stat = path.stat()
+    async with running_server(settings_for(provider, auth_tokens_file=path, auth_tokens_reload_seconds=0)) as s:
+        assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
+        write_tokens(path, SAME_LENGTH_WRONG)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+        assert await call_every_protected_rpc(s, bearer(SAME_LENGTH_WRONG)) == ALL_OK
+        assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_DENIED
 
 
 def test_a_missing_tokens_file_fails_start_up(tmp_path: Path) -> None:
@@ -250,7 +272,8 @@ async def test_kubernetes_secret_style_symlink_swap_is_picked_up(provider: Scrip
     os.utime(v2 / "tokens", ns=(same, same))
     (tmp_path / "..data").symlink_to(v1.name)
     (tmp_path / "tokens").symlink_to("..data/tokens")
-    async with running_server(settings_for(provider, auth_tokens_file=tmp_path / "tokens")) as s:
+    async with running_server(settings_for(provider, auth_tokens_file=tmp_path / "tokens",
+                                           auth_tokens_reload_seconds=0)) as s:
         assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
         (tmp_path / "..data_tmp").symlink_to(v2.name)
         os.replace(tmp_path / "..data_tmp", tmp_path / "..data")
