@@ -1,9 +1,10 @@
-"""``reply-rewriter``: the server (``serve``) and a command-line client.
+"""reply-rewriter: the server (serve) and a command-line client.
 
-Every ``serve`` flag is also the env var ``REPLYREWRITER_<NAME>``; flags win
-because they are passed to ``Settings`` as init arguments, which rank above
-the environment. The client subcommands talk to a running server, read text
-from arguments or stdin, and print readable text or ``--json``.
+Every serve flag is also the env var REPLYREWRITER_<NAME>; flags win because
+they are passed to Settings as init arguments, which rank above the
+environment. The client subcommands run in this process (check, verify,
+rules; rewrite with --model) or talk to a server given with --target; they
+read text from arguments or stdin and print readable text or --json.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 def _client_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--target", default="127.0.0.1:50051", help="server address (default 127.0.0.1:50051)")
+    parent.add_argument("--target", default=None,
+                        help="server address HOST:PORT (or REPLYREWRITER_TARGET); without it, run in this process")
     parent.add_argument("--token", default=None, help="bearer token (or REPLYREWRITER_TOKEN)")
     parent.add_argument("--timeout", type=float, default=30.0, help="deadline in seconds")
     parent.add_argument("--json", action="store_true", help="print the response as JSON")
@@ -56,7 +58,10 @@ def _client_parent() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reply-rewriter", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="reply-rewriter", description=__doc__.splitlines()[0],
+        epilog="Exit codes: 0 done; 1 verify found the candidate dishonest or check --strict found a problem; "
+               "2 an error.")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the gRPC server")
     for flag, field, kind, help_text in SERVE_FLAGS:
@@ -68,9 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--customer-name", default="")
     rewrite.add_argument("--agent-name", default="")
     rewrite.add_argument("--brand-name", default="")
+    rewrite.add_argument("--model", default=None,
+                         help="litellm model string: run the pipeline in this process instead of on a server")
     check = sub.add_parser("check", parents=[client], help="list the rules a text breaks")
     check.add_argument("text", nargs="?", help="the text; '-' or nothing reads stdin")
     check.add_argument("--customer-name", default="")
+    check.add_argument("--strict", action="store_true", help="exit 1 when the text breaks any rule")
     verify = sub.add_parser("verify", parents=[client], help="is CANDIDATE an honest rewrite of DRAFT?")
     verify.add_argument("draft")
     verify.add_argument("candidate")

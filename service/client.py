@@ -1,7 +1,13 @@
 """The command-line client: text in, readable text or JSON out.
 
-Kept apart from the server code so a script that only calls the service
-doesn't import litellm or the rulebook.
+With ``--target HOST:PORT`` (or ``REPLYREWRITER_TARGET``) it talks to a
+server. Without one, ``check``, ``verify`` and ``rules`` run in this process
+with the same rulebook and guard (``service/local.py``); ``rewrite`` needs a
+server or ``--model`` to run the pipeline here.
+
+Exit codes: 0 done; 1 ``verify`` found the candidate dishonest, or
+``check --strict`` found a problem; 2 an error (bad arguments, the server's or
+the service's error status).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import sys
 import grpc
 from google.protobuf.json_format import MessageToDict
 
+from service.local import LocalAbort
 from service.pb import pb2, pb2_grpc
 
 _ROLES = {"customer": pb2.ROLE_CUSTOMER, "agent": pb2.ROLE_AGENT}
@@ -39,39 +46,70 @@ def _print_violations(violations: list[pb2.Violation]) -> None:
         print(f"  [{v.severity}] {v.rule_id} at {v.span.start}-{v.span.end} {v.excerpt!r}{hint}: {v.message}")
 
 
+_METHODS = {"rewrite": "Rewrite", "check": "Check", "verify": "Verify", "rules": "ListRules"}
+
+
 def run_client(args: argparse.Namespace) -> int:
-    token = args.token or os.environ.get("REPLYREWRITER_TOKEN")
-    metadata = (("authorization", f"Bearer {token}"),) if token else ()
-    with grpc.insecure_channel(args.target) as channel:
-        stub = pb2_grpc.ReplyRewriterStub(channel)
-        try:
-            response = _call(stub, args, metadata)
-        except grpc.RpcError as exc:
-            print(f"reply-rewriter: {exc.code().name}: {exc.details()}", file=sys.stderr)
-            return 1
+    target = args.target or os.environ.get("REPLYREWRITER_TARGET")
+    try:
+        request = _request(args)
+        if target:
+            response = _remote(target, args, request)
+        elif args.command == "rewrite" and not getattr(args, "model", None):
+            print("reply-rewriter: rewrite needs a server (--target HOST:PORT or REPLYREWRITER_TARGET) "
+                  "or --model MODEL to run the pipeline in this process", file=sys.stderr)
+            return 2
+        else:
+            response = _local(args, request)
+    except SystemExit as exc:
+        print(f"reply-rewriter: {exc}", file=sys.stderr)
+        return 2
+    except (grpc.RpcError, LocalAbort) as exc:
+        code, details = (exc.code, exc.details) if isinstance(exc, LocalAbort) else (exc.code(), exc.details())
+        print(f"reply-rewriter: {code.name}: {details}", file=sys.stderr)
+        return 2
     if args.json:
-        print(json.dumps(MessageToDict(response, preserving_proto_field_name=True), ensure_ascii=False, indent=2))
-        return 0
-    _print_readable(args.command, response)
+        print(json.dumps(MessageToDict(response, preserving_proto_field_name=True,
+                                       always_print_fields_with_no_presence=True), ensure_ascii=False, indent=2))
+    else:
+        _print_readable(args.command, response)
+    if args.command == "verify" and not response.honest:  # type: ignore[attr-defined]
+        return 1
+    if args.command == "check" and args.strict and response.violations:  # type: ignore[attr-defined]
+        return 1
     return 0
 
 
-def _call(stub: pb2_grpc.ReplyRewriterStub, args: argparse.Namespace, metadata: tuple) -> object:
+def _remote(target: str, args: argparse.Namespace, request: object) -> object:
+    token = args.token or os.environ.get("REPLYREWRITER_TOKEN")
+    metadata = (("authorization", f"Bearer {token}"),) if token else ()
+    with grpc.insecure_channel(target) as channel:
+        stub = pb2_grpc.ReplyRewriterStub(channel)
+        return getattr(stub, _METHODS[args.command])(request, timeout=args.timeout, metadata=metadata)
+
+
+def _local(args: argparse.Namespace, request: object) -> object:
+    from service.config import Settings
+    from service.local import call_in_process
+
+    fields = {"model": args.model} if getattr(args, "model", None) else {}
+    settings = Settings(metrics_port=-1, **fields)
+    return call_in_process(_METHODS[args.command], request, settings, args.timeout)
+
+
+def _request(args: argparse.Namespace) -> object:
     conversation = _conversation(args.context)
     if args.command == "rewrite":
-        request = pb2.RewriteRequest(draft=_text(args.draft), conversation=conversation,
-                                     customer_name=args.customer_name, agent_name=args.agent_name,
-                                     brand_name=args.brand_name, language=args.language)
-        return stub.Rewrite(request, timeout=args.timeout, metadata=metadata)
+        return pb2.RewriteRequest(draft=_text(args.draft), conversation=conversation,
+                                  customer_name=args.customer_name, agent_name=args.agent_name,
+                                  brand_name=args.brand_name, language=args.language)
     if args.command == "check":
-        request = pb2.CheckRequest(text=_text(args.text), conversation=conversation,
-                                   customer_name=args.customer_name, language=args.language)
-        return stub.Check(request, timeout=args.timeout, metadata=metadata)
+        return pb2.CheckRequest(text=_text(args.text), conversation=conversation,
+                                customer_name=args.customer_name, language=args.language)
     if args.command == "verify":
-        request = pb2.VerifyRequest(draft=args.draft, candidate=args.candidate, conversation=conversation,
-                                    language=args.language)
-        return stub.Verify(request, timeout=args.timeout, metadata=metadata)
-    return stub.ListRules(pb2.ListRulesRequest(), timeout=args.timeout, metadata=metadata)
+        return pb2.VerifyRequest(draft=args.draft, candidate=args.candidate, conversation=conversation,
+                                 language=args.language)
+    return pb2.ListRulesRequest()
 
 
 def _print_readable(command: str, response: object) -> None:
