@@ -5,7 +5,8 @@ Why it is shaped like this:
   (``num_retries=0``, ``max_retries=0``), so the number of attempts and the
   time they take are known and bounded by the caller's deadline.
 - Every litellm exception is translated into ``service.errors`` here, and
-  nowhere else; the rest of the service never imports litellm.
+  nowhere else; besides this module only ``service/local_model.py`` imports
+  litellm, to register the embedded model as a custom provider.
 - Parsing the model's answer happens inside the retry loop, because a
   malformed answer is a failed attempt like a 500.
 - Each model has a circuit breaker; a model whose breaker is open is skipped

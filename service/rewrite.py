@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +36,7 @@ from service.egress import EgressCheck
 from service.fallback import FallbackRewriter
 from service.guard import Guard, GuardDataError
 from service.llm import CallReport, ModelClient
+from service.logs import text_for_log
 from service.metrics import REWRITE_STAGES, Metrics
 from service.prompt import ALWAYS_ON_RULES, ModelRewrite, PromptBuilder, PromptRule, parse_answer
 from service.redaction import Redactor
@@ -132,7 +134,10 @@ class RewritePipeline:
             self._metrics.cache.labels("hit" if cached else "miss").inc()
             if cached is not None:
                 self._metrics.rewrites.labels("cache").inc()
-                return cached
+                # This answer cost nothing and called no model: billing from
+                # responses must not pay for the first call twice.
+                return replace(cached, usage=Usage(),
+                               backend=replace(cached.backend, reason="cache", models_tried=(), attempts=0))
 
         report = CallReport()
         budget_end = deadline - self._settings.fallback_reserve
@@ -261,6 +266,9 @@ class RewritePipeline:
         # The one exit: no zero-width or bidi control character reaches the
         # caller, whichever path wrote the text (the draft returned as is too).
         text = strip_invisible(text)
+        # The texts only with REPLYREWRITER_LOG_TEXTS at DEBUG; else their lengths.
+        log.debug("rewrite", extra={"draft": text_for_log(request.draft), "rewrite": text_for_log(text),
+                                    "backend": backend.model, "reason": backend.reason})
         if remaining is None:
             with stages("check_rewrite"):
                 remaining = self._rulebook.check(text, request.conversation, request.customer_name,

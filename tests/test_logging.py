@@ -157,6 +157,8 @@ async def test_draft_text_is_in_no_log_line(provider: ScriptedProvider, captured
         assert logging.getLogger().level == logging.DEBUG
     if not (level == "DEBUG" and log_texts):
         assert marker not in buffer.getvalue()
+    else:  # the setting does something: the pipeline's debug line carries the texts
+        assert any(e.get("msg") == "rewrite" and marker in e.get("draft", "") for e in entries)
 
 
 def test_text_for_log_releases_text_only_at_debug_with_log_texts(

@@ -157,6 +157,11 @@ async def test_cache_hit_skips_the_model(server_factory, provider: ScriptedProvi
         assert first.rewrite == second.rewrite and len(provider.requests) == 1
         assert server.metric("replyrewriter_cache_lookups_total", {"result": "hit"}) == 1
         assert server.metric("replyrewriter_cache_lookups_total", {"result": "miss"}) == 1
+        # the hit cost nothing and called nothing: no double billing from responses
+        assert first.usage.completion_tokens > 0 and first.backend.attempts == 1
+        assert second.usage.prompt_tokens == second.usage.completion_tokens == 0
+        assert second.usage.cost_usd == 0 and second.backend.attempts == 0
+        assert second.backend.reason == "cache" and not second.backend.models_tried
 
 
 def test_sigterm_drains_20_calls_in_flight_and_exits_0(tmp_path: Path) -> None:
