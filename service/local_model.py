@@ -11,17 +11,23 @@ cancelled request sets a flag that stops the generation at the next token.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.util
+import os
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import litellm
-from litellm import CustomLLM
-from litellm.types.utils import ModelResponse
+# Before litellm is imported: never fetch the price map from the network
+# (service/llm.py does the same; whichever module is imported first wins).
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from service.errors import ModelRejected
+import litellm  # noqa: E402
+from litellm import CustomLLM  # noqa: E402
+from litellm.types.utils import ModelResponse  # noqa: E402
+
+from service.errors import ModelRejected  # noqa: E402
 
 PROVIDER = "smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -73,6 +79,17 @@ class LocalModelProvider(CustomLLM):
             raise ModelRejected(f"embedded model file not found: {self._model_path}")
         self._llama = Llama(model_path=str(self._model_path), n_ctx=self._context,
                             n_threads=self._threads, verbose=False, seed=0)
+        # Free the model while the interpreter is still whole: left to
+        # Llama.__del__ at exit, llama.cpp's free functions may already be
+        # gone and the process prints a traceback on SIGTERM.
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Release the weights (idempotent)."""
+        with self._lock:
+            llama, self._llama = self._llama, None
+        if llama is not None:
+            llama.close()
 
     def _closing_tokens(self) -> list[int]:
         """Single tokens that close a JSON string, array or object."""
