@@ -48,8 +48,23 @@ class Moves:
         self._before = snapshot(self._registry)
         self._after = self._before
 
-    def check(self) -> "Moves":
-        self._after = snapshot(self._registry)
+    async def check(self) -> "Moves":
+        """Snapshot once the server has finished observing every call.
+
+        The client has its status as soon as the server sends it; the
+        server's interceptor counts the call in a ``finally`` just after. A
+        snapshot taken at once could miss it (a CI run did): wait, within
+        5 s, until a request was counted and none is in flight."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5.0
+        while True:
+            after = snapshot(self._registry)
+            counted = delta(self._before, after, P + "requests_total")
+            in_flight = sum(v for (name, _), v in after.items() if name == P + "in_flight_requests")
+            if (counted and in_flight == 0) or loop.time() > deadline:
+                break
+            await asyncio.sleep(0.01)
+        self._after = after
         return self
 
     def __call__(self, family: str, label: str | None = None) -> dict[str, float]:
@@ -77,7 +92,7 @@ async def draft_rule_counts(running: RunningServer, draft: str = DRAFT) -> dict[
 async def test_check_counts_request_duration_and_violations(server: RunningServer) -> None:
     moves = Moves(server)
     response = await server.stub.Check(pb2.CheckRequest(text=DRAFT, language="en"))
-    moves.check()
+    await moves.check()
 
     found = rule_counts(response.violations)
     assert {"no-slang", "no-shouting"} <= set(found)
@@ -96,7 +111,7 @@ async def test_good_rewrite_counts_one_model_call_tokens_and_cost(
     provider.queue(answer(GOOD, ["no-slang"]))
     moves = Moves(server)
     response = await server.stub.Rewrite(rewrite_request())
-    moves.check()
+    await moves.check()
 
     assert response.rewrite == GOOD and not response.backend.fallback_used
     assert_request_observed(server, moves, "Rewrite", "OK")
@@ -134,7 +149,7 @@ async def test_guard_rejected_twice_falls_back_by_reason(
     provider.queue(answer(DROPS_ORDER_NUMBER), answer(DROPS_ORDER_NUMBER))
     moves = Moves(server)
     response = await server.stub.Rewrite(rewrite_request())
-    moves.check()
+    await moves.check()
 
     assert response.backend.fallback_used and response.backend.reason.startswith("guard")
     assert "48213" in response.rewrite
@@ -160,7 +175,7 @@ async def test_malformed_answers_are_retried_then_fall_back(provider: ScriptedPr
         provider.queue(NOT_JSON, NOT_JSON, NOT_JSON)
         moves = Moves(running)
         response = await running.stub.Rewrite(rewrite_request())
-        moves.check()
+        await moves.check()
 
     assert response.backend.fallback_used and response.backend.reason == "malformed_output"
     assert_request_observed(running, moves, "Rewrite", "OK")
@@ -177,7 +192,7 @@ async def test_malformed_then_good_answer_counts_one_retry(
     provider.queue(NOT_JSON, answer(GOOD))
     moves = Moves(server)
     response = await server.stub.Rewrite(rewrite_request())
-    moves.check()
+    await moves.check()
 
     assert response.rewrite == GOOD
     assert moves("model_calls_total", "outcome") == {"malformed_output": 1, "ok": 1}
@@ -191,7 +206,7 @@ async def test_server_error_then_success_counts_a_retry_by_reason(
     provider.queue({"status": 500}, answer(GOOD))
     moves = Moves(server)
     response = await server.stub.Rewrite(rewrite_request())
-    moves.check()
+    await moves.check()
 
     assert response.rewrite == GOOD and response.backend.attempts == 2
     assert_request_observed(server, moves, "Rewrite", "OK")
@@ -208,7 +223,7 @@ async def test_invalid_argument_is_counted_by_code_and_touches_nothing_else(
     moves = Moves(server)
     with pytest.raises(grpc.aio.AioRpcError) as error:
         await server.stub.Rewrite(rewrite_request(draft="   "))
-    moves.check()
+    await moves.check()
 
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert_request_observed(server, moves, "Rewrite", "INVALID_ARGUMENT")
@@ -224,7 +239,7 @@ async def test_cache_hit_skips_the_model(provider: ScriptedProvider) -> None:
         moves = Moves(running)
         first = await running.stub.Rewrite(rewrite_request())
         second = await running.stub.Rewrite(rewrite_request())
-        moves.check()
+        await moves.check()
 
     assert first.rewrite == second.rewrite == GOOD
     assert provider.calls == 1
@@ -240,7 +255,7 @@ async def test_cache_hit_skips_the_model(provider: ScriptedProvider) -> None:
 async def test_cache_off_counts_no_lookups(server: RunningServer) -> None:
     moves = Moves(server)
     await server.stub.Rewrite(rewrite_request())
-    moves.check()
+    await moves.check()
     assert moves("cache_lookups_total") == {}
 
 
@@ -260,7 +275,7 @@ async def test_full_queue_is_rejected_and_counted(provider: ScriptedProvider) ->
             await running.stub.Rewrite(rewrite_request())
         assert error.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
         assert (await slow).rewrite == GOOD
-        moves.check()
+        await moves.check()
 
     assert moves("queue_rejections_total") == {"": 1}
     assert moves("requests_total") == {"code=OK,method=Rewrite": 1,
@@ -427,7 +442,7 @@ async def test_slow_model_within_a_short_deadline_falls_back_by_reason_deadline(
         moves = Moves(server)
         # 2.5 s leaves ~1.5 s for the model (1 s is kept for the fallback): the attempt times out.
         response = await server.stub.Rewrite(rewrite_request(), timeout=2.5)
-        moves.check()
+        await moves.check()
 
     assert response.backend.fallback_used and response.backend.reason == "deadline"
     assert_request_observed(server, moves, "Rewrite", "OK")
@@ -454,7 +469,7 @@ async def test_caller_cancelling_is_counted_and_in_flight_returns_to_zero(
         if server.metric(f"{P}requests_total", {"method": "Rewrite", "code": "CANCELLED"}):
             break
         await asyncio.sleep(0.02)
-    moves.check()
+    await moves.check()
 
     assert moves("requests_total") == {"code=CANCELLED,method=Rewrite": 1}
     assert server.metric(f"{P}in_flight_requests", {"method": "Rewrite"}) == 0
