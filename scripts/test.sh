@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export LITELLM_LOCAL_MODEL_COST_MAP=True
 .venv/bin/ruff check service bench tests || exit 1
+.venv/bin/mypy service || exit 1
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
 code=$?
 if [ "$code" -eq 5 ]; then

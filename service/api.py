@@ -81,7 +81,7 @@ class Validator:
     def tone(self, value: int) -> Tone:
         if value not in _TONES:
             raise InvalidArgument("tone", f"unknown Tone value {value}")
-        return _TONES[value]
+        return _TONES[value]  # type: ignore[index]  # proto enums are ints
 
     def language(self, requested: str, conversation: Sequence[Message], text: str) -> str:
         if len(requested) > 35:  # the longest well-formed BCP-47 tags in use are far shorter

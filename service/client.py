@@ -131,9 +131,9 @@ def _print_readable(command: str, response: object) -> None:
             print("still breaks:")
             _print_violations(list(r.remaining))
     elif command == "check":
-        c: pb2.CheckResponse = response  # type: ignore[assignment]
-        print(f"language {c.language}: {len(c.violations)} problem(s)")
-        _print_violations(list(c.violations))
+        checked: pb2.CheckResponse = response  # type: ignore[assignment]
+        print(f"language {checked.language}: {len(checked.violations)} problem(s)")
+        _print_violations(list(checked.violations))
     elif command == "verify":
         v: pb2.VerifyResponse = response  # type: ignore[assignment]
         print("honest" if v.honest else "NOT honest")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -113,7 +113,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def _alt(words: list[str] | set[str]) -> str:
+def _alt(words: Iterable[str]) -> str:
     """Literal alternation, longest first so "business days" beats "days";
     an empty list matches nothing (not the empty string)."""
     if not words:
@@ -271,14 +271,14 @@ class Lexicon:
                 claim("date", f"date:{y + '-' if y else ''}{mo}-{d}", m.start(), m.end())
         if "date_cjk" in p:
             for m in p["date_cjk"].finditer(folded):
-                y = m.group("y")
-                mo, d = self.value(m.group("m")), self.value(m.group("d"))
-                claim("date", f"date:{self.value(y) + '-' if y else ''}{mo}-{d}",
+                year = m.group("y")
+                cmo, cday = self.value(m.group("m")), self.value(m.group("d"))
+                claim("date", f"date:{self.value(year) + '-' if year else ''}{cmo}-{cday}",
                       m.start(), m.end())
             # "2027年3月", "2027年", "3月": a year and/or a month, not durations.
             for m in p["date_cjk_partial"].finditer(folded):
-                y, mo = m.group("y"), m.group("m") or m.group("m2")
-                claim("date", f"date:{y or ''}-{self.value(mo) if mo else ''}-", m.start(), m.end())
+                year, month = m.group("y"), m.group("m") or m.group("m2")
+                claim("date", f"date:{year or ''}-{self.value(month) if month else ''}-", m.start(), m.end())
         if "time_range_cjk" in p:
             for m in p["time_range_cjk"].finditer(folded):
                 self._claim_cjk_range(m, claim)
@@ -599,8 +599,8 @@ def load_lexicon(file: Path) -> Lexicon:
         rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%])")
     if cues:
         # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
-        after = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
-        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{after}(?![.,:]\d)"
+        cue_end = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
+        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{cue_end}(?![.,:]\d)"
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"

@@ -203,7 +203,7 @@ class _ConversationFacts:
 
     @cached_property
     def keys(self) -> frozenset[str]:
-        keys = set()
+        keys: set[str] = set()
         cues = self._lex.patterns["identifier_cues"]
         for msg in self._conversation:
             facts = self._facts_of(msg.text, self._lex)
@@ -595,8 +595,8 @@ class Guard:
             # the clause ("ya no se fabrica | y no podemos conseguirla"), else
             # the whole clause.
             nxt = found[k + 1].start() if k + 1 < len(found) and found[k + 1].start() < b else b
-            about = _topics(d, m.start(), nxt, lex) or _topics(d, a, b, lex)
-            refusals.setdefault(frozenset(about), m)   # same topics, same verdict
+            refused = _topics(d, m.start(), nxt, lex) or _topics(d, a, b, lex)
+            refusals.setdefault(frozenset(refused), m)   # same topics, same verdict
             region.update(_limit_words(d.folded[a:b], lex))
         if not refusals:
             return []
@@ -611,8 +611,8 @@ class Guard:
         plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
         says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
         attempts = [bool(p["attempts"].search(plain[a:b])) for a, b in spans]
-        for k in c.commitments:
-            i = bisect.bisect_right(starts, k.span.start) - 1
+        for commitment in c.commitments:
+            i = bisect.bisect_right(starts, commitment.span.start) - 1
             if i >= 0:
                 says_yes[i] = True
         # A yes placed in the region the draft refused ("can't extend it beyond
@@ -709,8 +709,8 @@ def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(text, 0, a):
         start = m.end()
-    m = _SENTENCE_END.search(text, b)
-    return start, (m.end() if m else len(text))
+    after = _SENTENCE_END.search(text, b)
+    return start, (after.end() if after else len(text))
 
 
 def _polarity_mask(t: _Text, lex: Lexicon) -> bytearray:

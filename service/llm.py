@@ -163,11 +163,16 @@ class ModelClient:
         self._breakers = {
             model: CircuitBreaker(
                 settings.breaker_failures, settings.breaker_cooldown, clock=clock,
-                on_change=lambda is_open, m=model: metrics.breaker_state.labels(m).set(1 if is_open else 0))
+                on_change=self._breaker_gauge(model))
             for model in settings.models
         }
         for model in settings.models:
             metrics.breaker_state.labels(model).set(0)
+
+    def _breaker_gauge(self, model: str) -> Callable[[bool], None]:
+        """The breaker's state as the 0/1 gauge of ``model``."""
+        gauge = self._metrics.breaker_state.labels(model)
+        return lambda is_open: gauge.set(1 if is_open else 0)
 
     @property
     def models(self) -> list[str]:
@@ -240,7 +245,7 @@ class ModelClient:
                 with attempt:
                     return await self._attempt(model, messages, parse, budget_end, report, max_tokens)
         except RetryError as exc:  # only without reraise; kept for type-checkers
-            raise translate_error(exc.last_attempt.exception()) from exc
+            raise translate_error(exc.last_attempt.exception() or exc) from exc
         raise DeadlineTooShort("no attempt was made")  # pragma: no cover - tenacity always attempts once
 
     async def _attempt(self, model: str, messages: Sequence[dict[str, str]],

@@ -17,7 +17,7 @@ import re
 from typing import Any, Iterable
 
 try:  # re's own parser
-    from re import _constants as _sc, _parser as _sp
+    from re import _constants as _sc, _parser as _sp  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - a Python that moved them: no guard
     _sc = _sp = None  # type: ignore[assignment]
 

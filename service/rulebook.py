@@ -574,7 +574,7 @@ def _parse_rule(path: Path, data: Any, detectors: Mapping[str, Any]) -> Rule:
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
             compiled[name] = re.compile(first_char_guarded("|".join(f"(?:{p})" for p in items), re.IGNORECASE),
                                         re.IGNORECASE)
-        cues[lang] = MappingProxyType(compiled)
+        cues[lang] = MappingProxyType(compiled)  # type: ignore[assignment]  # read-only view of the dict
 
     bad: dict[str, tuple[Example, ...]] = {}
     good: dict[str, tuple[Example, ...]] = {}

@@ -62,12 +62,12 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
         return []
     refusal = rule.cue(ctx.language, "refusal")
     if refusal is not None:
-        m = refusal.search(ctx.text)
-        if m:
+        found = refusal.search(ctx.text)
+        if found:
             for s, e in ctx.sentences:
-                if s <= m.start() < e:
+                if s <= found.start() < e:
                     return [ctx.violation(rule, s, e)]
-            return [ctx.violation(rule, m.start(), m.end())]
+            return [ctx.violation(rule, found.start(), found.end())]
     transfer = rule.cue(ctx.language, "transfer")
     if transfer is not None and transfer.search(ctx.text):
         return []

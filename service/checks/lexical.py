@@ -57,7 +57,7 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
         alternation, one_by_one = rule.combined[lang]
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
-            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(ctx.lower))
+            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(ctx.lower) if m.lastgroup)
         for i in one_by_one:
             matches.extend((i, m) for m in entries[i].regex.finditer(text))
         allowed: dict[int, bool] = {}
