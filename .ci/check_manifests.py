@@ -17,7 +17,6 @@ with each other. This does, for one rendered kustomization:
   capabilities.
 
     python .ci/check_manifests.py rendered.yaml [--rules-out rules.yaml]
-    python .ci/check_manifests.py --same a.yaml b.yaml   # two renders agree
 """
 
 from __future__ import annotations
@@ -144,37 +143,21 @@ def check(docs: list[dict]) -> tuple[list[str], list[dict]]:
     return errors, rule_groups
 
 
-def same(a: str, b: str) -> list[str]:
-    def index(path: str) -> dict:
-        return {(d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]): d for d in _load(path)}
-    ia, ib = index(a), index(b)
-    errors = [f"only in {a}: {k}" for k in ia.keys() - ib.keys()]
-    errors += [f"only in {b}: {k}" for k in ib.keys() - ia.keys()]
-    errors += [f"differs: {k}" for k in ia.keys() & ib.keys() if ia[k] != ib[k]]
-    return errors
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="structural checks of rendered manifests")
     parser.add_argument("files", nargs="+")
     parser.add_argument("--rules-out", help="write the PrometheusRule groups here, for promtool")
-    parser.add_argument("--same", action="store_true", help="compare two renders instead")
     args = parser.parse_args(argv)
-    if args.same and len(args.files) != 2:
-        parser.error("--same takes two files")
     if args.rules_out and len(args.files) != 1:
         parser.error("--rules-out takes one rendered file")
-    if args.same:
-        errors = same(*args.files)
-    else:
-        errors, groups = [], []
-        for f in args.files:
-            e, g = check(_load(f))
-            errors += [f"{f}: {m}" for m in e]
-            groups += g
-        if args.rules_out:
-            with open(args.rules_out, "w", encoding="utf-8") as fh:
-                yaml.safe_dump({"groups": groups}, fh, sort_keys=False)
+    errors, groups = [], []
+    for f in args.files:
+        e, g = check(_load(f))
+        errors += [f"{f}: {m}" for m in e]
+        groups += g
+    if args.rules_out:
+        with open(args.rules_out, "w", encoding="utf-8") as fh:
+            yaml.safe_dump({"groups": groups}, fh, sort_keys=False)
     for e in errors:
         print(f"ERROR {e}", file=sys.stderr)
     if not errors:
