@@ -28,12 +28,15 @@ import json
 import logging
 import math
 import re
+from typing import Any
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from aiohttp import web
+from http import HTTPStatus
+
+from aiohttp import web, web_protocol, web_server
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
@@ -145,6 +148,45 @@ _POST_ROUTES = {
 }
 
 
+class _QuietHandler(web_protocol.RequestHandler):
+    """aiohttp's connection handler, minus two leaks of customer text.
+
+    On a framing error (more bytes than Content-Length after "Connection:
+    close", a broken chunk) aiohttp answers 400 with the parser's message,
+    which quotes the request bytes, and logs it with a traceback at ERROR.
+    Here the answer is a bare "400 Bad Request" and the connection closes; a
+    client that goes away mid-body is a DEBUG line without its bytes."""
+
+    def handle_error(self, request: Any, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        log.debug("http connection error", extra={"status": status, "error": type(exc).__name__ if exc else ""})
+        if request.writer.output_size > 0:
+            raise ConnectionError("response already started")
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        resp = web.Response(status=status, text=phrase, headers={"Connection": "close"})
+        resp.force_close()
+        return resp
+
+    def log_exception(self, *args: Any, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info")
+        log.debug("http connection error", extra={"error": type(exc).__name__ if isinstance(exc, BaseException) else ""})
+
+
+class _QuietServer(web_server.Server):
+    def __call__(self) -> web_protocol.RequestHandler:
+        return _QuietHandler(self, loop=self._loop, **self._kwargs)
+
+
+class _QuietRunner(web.AppRunner):
+    """An AppRunner whose connections are handled by _QuietHandler."""
+
+    async def _make_server(self) -> web_server.Server:
+        server = await super()._make_server()
+        quiet = _QuietServer(server.request_handler, request_factory=server.request_factory,
+                             loop=server._loop, **server._kwargs)
+        return quiet
+
+
 class Gateway:
     """The running gateway: ``port`` and ``await stop()``."""
 
@@ -171,7 +213,7 @@ class Gateway:
         return app
 
     async def start(self, port: int) -> "Gateway":
-        self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        self._runner = _QuietRunner(self.app(), access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._settings.host, port, reuse_port=False)
         await site.start()

@@ -8,6 +8,7 @@ and that auth, validation and metrics are the gRPC ones.
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 import re
 from collections.abc import AsyncIterator
@@ -358,3 +359,39 @@ async def test_serve_starts_the_gateway_and_stops_it_on_sigterm(provider: Script
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def _raw(port: int, payload: bytes, read: bool = True) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(payload)
+    await writer.drain()
+    data = await reader.read() if read else b""
+    writer.close()
+    return data
+
+
+async def test_framing_errors_never_echo_or_log_the_request_bytes(
+        http: Http, caplog: pytest.LogCaptureFixture) -> None:
+    """More bytes than Content-Length after 'Connection: close' got a 400 whose
+    body quoted ~128 KB of the request, and an ERROR log line with them."""
+    caplog.set_level(logging.DEBUG)
+    secret = b"CUSTOMER-SECRET-" * 8000
+    body = b'{"text": "hello"}'
+    head = (b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+    answer_bytes = await _raw(http.gateway.port, head + body + secret)
+    assert answer_bytes.startswith(b"HTTP/1.") and b" 400 " in answer_bytes.split(b"\r\n", 1)[0]
+    assert b"CUSTOMER-SECRET" not in answer_bytes and len(answer_bytes) < 1000
+    assert "CUSTOMER-SECRET" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_client_that_disconnects_mid_body_is_no_error(http: Http, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    head = (b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000\r\n\r\n")
+    for _ in range(20):
+        await _raw(http.gateway.port, head + b'{"text": "half of it', read=False)
+    await asyncio.sleep(0.2)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "half of it" not in caplog.text
