@@ -255,6 +255,8 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
             with lock:
                 return str(stemmer.stemWord(word))
         lex._stem = stem
+    if not word_boundaries and segmenter == "jieba":
+        _jieba()   # its dictionary loads in about a second: at start-up, not in a request
     lex.framing = frozenset(lex._stem(w.casefold()) if word_boundaries else w
                             for w in _str_list(doc, "framing", file, error))
     return lex

@@ -126,6 +126,29 @@ class _Commitment:
     text: str
 
 
+# How much of the conversation the guard reads: the newest messages, up to
+# these bounds. It licenses a case identifier the customer gave and grounds
+# an empathy line; older text rarely does, and reading 100 messages of 4,000
+# characters costs a second of CPU in Chinese (README, "How the guard decides").
+CONVERSATION_MESSAGES_READ = 20
+CONVERSATION_CHARS_READ = 8000
+
+
+def recent(conversation: Sequence[Message]) -> Sequence[Message]:
+    """The newest messages of ``conversation`` within the guard's reading bounds."""
+    kept: list[Message] = []
+    total = 0
+    for message in reversed(conversation[-CONVERSATION_MESSAGES_READ:]):
+        if total + len(message.text) > CONVERSATION_CHARS_READ:
+            room = CONVERSATION_CHARS_READ - total
+            if room > 0:
+                kept.append(Message(message.role, message.text[-room:]))
+            break
+        kept.append(message)
+        total += len(message.text)
+    return kept[::-1]
+
+
 # Texts whose facts are kept: more than the drafts and conversation messages of
 # the requests in flight at once (a request reads them on each attempt, the
 # fallback and kept_facts()).
@@ -319,6 +342,7 @@ class Guard:
         ``violations`` are the draft's (from the rulebook): what they flag
         the rewrite may remove, as ``_policy.yaml`` says."""
         lex = pick(self._lexicons, language)
+        conversation = recent(conversation)
         if INVISIBLE.search(draft) or INVISIBLE.search(candidate):
             # Zero-width and bidi controls are never part of what a text says
             # (service/sanitize.py); spans then count in the text without them.
@@ -490,12 +514,16 @@ class Guard:
                      if not d_skip[m.start()]}
             return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
         scaffold = cl.scaffolding_mask(c.low)
-        conv_low = "\n".join(_lower_same_length(fold(m.text)) for m in conversation)
-        conv_vocab = cl.vocabulary(cl.tokens(conv_low), conv_low) if conversation else set()
+        heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
 
         def acknowledged(clause: content.Clause, t: content.Token) -> bool:
-            return bool(conv_vocab) and any(scaffold[clause.start:clause.end]) and cl.matches(
-                t.key, conv_vocab, conv_low, strict=True)
+            if not conversation or not any(scaffold[clause.start:clause.end]):
+                return False
+            if not heard:
+                conv_low = "\n".join(_lower_same_length(fold(m.text)) for m in conversation)
+                heard.append((cl.vocabulary(cl.tokens(conv_low), conv_low), conv_low))
+            vocab, conv_low = heard[0]
+            return cl.matches(t.key, vocab, conv_low, strict=True)
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
                                   acknowledged)
         out = self._causes(d, c, lex, d_vocab, draft_text, c_judged, jargon)
