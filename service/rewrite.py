@@ -186,7 +186,10 @@ class RewritePipeline:
                 return ModelRewrite(strip_invisible(answer.rewrite), answer.rules)
 
         reason = ""
-        for attempt in range(2):  # the second try carries the problems found
+        # The second try carries the problems found; the embedded model gets
+        # none by default (another generation costs seconds on a CPU).
+        tries = 1 if self._settings.uses_embedded_model and not self._settings.local_second_try else 2
+        for attempt in range(tries):
             with stages("prompt"):
                 outgoing = redactor.redact_messages(messages) if redactor else messages
             try:
@@ -200,7 +203,7 @@ class RewritePipeline:
                 return (answer.model, answer.value, answer_violations), ""
             for kind in kinds:
                 self._metrics.guard_rejections.labels(kind).inc()
-            if attempt == 0:
+            if attempt + 1 < tries:
                 with stages("prompt"):
                     messages = self._prompts.with_feedback(messages, answer.text, problems)
         return None, reason
