@@ -94,6 +94,17 @@ _DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440
                   "month": ("month", 1), "year": ("month", 12)}
 
 
+def _clock_key(h: int, mins: int, half: str | None) -> str | None:
+    """"time:HH:MM" on a 24-hour clock; None for an impossible time."""
+    if half == "pm" and h < 12:
+        h += 12
+    elif half == "am" and h == 12:
+        h = 0
+    if h > 24 or mins > 59:
+        return None
+    return f"time:{h:02d}:{mins:02d}"
+
+
 def duration_key(a: str, b: str | None, unit: str) -> str:
     """The normalised key of a duration or a range of durations."""
     base, factor = _DURATION_BASE.get(unit, (unit, 1))
@@ -357,14 +368,10 @@ class Lexicon:
         keys = []
         for key in ("h1", "h2"):
             v = self.value(m.group(key))
-            if not v.isdigit():
+            clock = _clock_key(int(v), 0, ap) if v.isdigit() else None
+            if clock is None:
                 return
-            h = int(v)
-            if ap == "pm" and h < 12:
-                h += 12
-            if h > 24:
-                return
-            keys.append(f"time:{h:02d}:00")
+            keys.append(clock)
         claim("time", keys[0], m.start(), m.end("h1"))
         claim("time", keys[1], m.start("h2"), m.end())
 
@@ -378,14 +385,10 @@ class Lexicon:
         ends = (("h1", "m1", m.end("m1") if g.get("m1") else m.end("h1")), ("h2", "m2", m.end()))
         keys = []
         for h_key, m_key, _ in ends:
-            h, mins = int(g[h_key]), int(g[m_key]) if g.get(m_key) else 0
-            if ap == "pm" and h < 12:
-                h += 12
-            elif ap == "am" and h == 12:
-                h = 0
-            if h > 24 or mins > 59:
+            key = _clock_key(int(g[h_key]), int(g[m_key]) if g.get(m_key) else 0, ap)
+            if key is None:
                 return
-            keys.append(f"time:{h:02d}:{mins:02d}")
+            keys.append(key)
         for (h_key, _, end), key in zip(ends, keys):
             claim("time", key, m.start(h_key), end)
 
@@ -405,14 +408,11 @@ class Lexicon:
         pre = g.get("pre")
         if pre:
             ap = self.time_prefixes.get(pre, ap)
-        if ap == "pm" and h < 12:
-            h += 12
-        elif ap == "am" and h == 12:
-            h = 0
-        if h > 24 or mins > 59:
+        key = _clock_key(h, mins, ap)
+        if key is None:
             return
         start = m.start("pre") if pre else m.start("h")
-        claim("time", f"time:{h:02d}:{mins:02d}", start, m.end())
+        claim("time", key, start, m.end())
 
     def _claim_names(self, text: str, folded: str, claim: Any) -> None:
         """Capitalised words inside a sentence ("Canada", "Pro"): proper nouns."""

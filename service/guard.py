@@ -40,7 +40,6 @@ own case (order, ticket, account, tracking numbers) and channels.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,12 +49,14 @@ from typing import Callable, Sequence
 import yaml
 
 from service import content
+from service.commitments import new_commitments
 from service.sanitize import INVISIBLE, strip_invisible
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
+from service.guard_text import Text, fact_mask, lower_same_length, negative, polarity_mask, sentence
+from service.refusals import flipped_refusals
 from service.facts import (
     DEFAULT_GUARD_DIR,
     KIND_LABELS,
-    TIME_KINDS,
     GuardDataError,
     Lexicon,
     fold,
@@ -66,19 +67,10 @@ from service.facts import (
 
 __all__ = ["Guard", "GuardDataError", "GuardPolicy"]
 
-_CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
-_WORD = re.compile(r"[^\W\d_]{4,}")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # Kinds compared leniently as text: a name or quoted title is kept when it
 # still appears anywhere in the candidate, quotes or capitals aside.
 _TEXTUAL = frozenset({"name", "quoted"})
 
-COMMITMENT_LABELS = {
-    "refund": "a refund", "discount": "a discount", "free": "something free",
-    "compensation": "compensation", "upgrade": "an upgrade", "replacement": "a replacement",
-    "guarantee": "a guarantee", "deadline": "a deadline", "fix_or_delivery_time": "a time for a fix or a delivery",
-    "liability": "an admission of liability", "action": "an action the draft does not promise",
-}
 # Facts a customer's message may license in the agent's reply: the identifiers
 # of their own case (a code with a cue such as "order" or "#" before it), plain
 # numbers and measures ("size 42", "the 64 GB model"), names and channels.
@@ -119,13 +111,6 @@ class GuardPolicy:
         return cls(**out)
 
 
-@dataclass(frozen=True)
-class _Commitment:
-    category: str       # "refund", ... or "deadline:<fact key>"
-    span: Span
-    text: str
-
-
 # How much of the conversation the guard reads: the newest messages, up to
 # these bounds. It licenses a case identifier the customer gave and grounds
 # an empathy line; older text rarely does, and reading 100 messages of 4,000
@@ -155,57 +140,6 @@ def recent(conversation: Sequence[Message]) -> Sequence[Message]:
 _FACTS_KEPT = 256
 
 
-class _Text:
-    """One text prepared for the checks: folded copy, facts, clause bounds."""
-
-    def __init__(self, text: str, lex: Lexicon, facts: list[Fact] | None = None) -> None:
-        self.text = text
-        self.folded = fold(text)
-        self.low = _lower_same_length(self.folded)
-        self.facts = lex.extract(text) if facts is None else facts
-        bounds = {0, len(text)}
-        for m in _CLAUSE_PUNCT.finditer(self.folded):
-            bounds.add(m.start())
-            bounds.add(m.end())
-        for m in lex.patterns["clause_breaks"].finditer(self.folded):
-            bounds.add(m.start())
-        self.bounds = sorted(bounds)
-        self._lex = lex
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.folded)]
-
-    @cached_property
-    def commitments(self) -> list["_Commitment"]:
-        """Its non-negated commitments, found once (three checks read them)."""
-        return _find_commitments(self, self._lex)
-
-    def is_sentence(self, a: int, b: int) -> bool:
-        """Whether [a, b) spans its whole sentence (punctuation aside)."""
-        i = bisect.bisect_right(self.sentence_ends, a)
-        start = self.sentence_ends[i - 1] if i else 0
-        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
-        return not self.folded[start:a].strip(" \t\n.!?;,:。！？；，、…") and \
-            not self.folded[b:end].strip(" \t\n.!?;,:。！？；，、…")
-
-    def is_question(self, a: int) -> bool:
-        """Whether the sentence holding position ``a`` ends with a question mark (or opens with ¿)."""
-        i = bisect.bisect_right(self.sentence_ends, a)
-        start = self.sentence_ends[i - 1] if i else 0
-        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
-        sentence = self.folded[start:end].strip()
-        return sentence.endswith(("?", "？")) or sentence.startswith("¿")
-
-    def clause(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.bounds, pos) - 1
-        start = self.bounds[max(i, 0)]
-        end = self.bounds[i + 1] if i + 1 < len(self.bounds) else len(self.text)
-        return start, end
-
-    def clauses(self) -> list[tuple[int, int]]:
-        out = []
-        for a, b in zip(self.bounds, self.bounds[1:]):
-            if self.folded[a:b].strip(" \t.!?;,:。！？；，、\n…"):
-                out.append((a, b))
-        return out
 
 
 class _ConversationFacts:
@@ -247,7 +181,7 @@ class _ConversationFacts:
     @cached_property
     def low(self) -> str:
         """The agent's earlier messages (they may license a quoted name)."""
-        return "\n".join(_lower_same_length(fold(msg.text)) for msg in self._conversation
+        return "\n".join(lower_same_length(fold(msg.text)) for msg in self._conversation
                          if msg.role is Role.AGENT)
 
 
@@ -260,7 +194,7 @@ class _Excused:
     the replacement's words are part of the draft's vocabulary.
     """
 
-    def __init__(self, d: _Text, violations: Sequence[Violation], policy: GuardPolicy, lex: Lexicon,
+    def __init__(self, d: Text, violations: Sequence[Violation], policy: GuardPolicy, lex: Lexicon,
                  conversation: Sequence[Message] = ()) -> None:
         self.words = bytearray(len(d.text))
         self.sentences = bytearray(len(d.text))
@@ -277,17 +211,17 @@ class _Excused:
             if a >= b:
                 continue
             if v.rule_id in policy.sentences_may_go:
-                a, b = _sentence(d.folded, a, b)
+                a, b = sentence(d.folded, a, b)
                 self.sentences[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.words_may_go or v.rule_id in policy.sentences_may_go:
                 self.words[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.facts_may_go:
                 self._fact_spans.append((a, b))
             if v.suggestion:
-                self._replacements[_lower_same_length(fold(v.excerpt)).strip()] = v.suggestion
-                extra.append(_lower_same_length(fold(v.suggestion)))
+                self._replacements[lower_same_length(fold(v.excerpt)).strip()] = v.suggestion
+                extra.append(lower_same_length(fold(v.suggestion)))
         if any(v.rule_id in policy.conversation_grounds_content for v in violations):
-            extra += [_lower_same_length(fold(m.text)) for m in conversation]
+            extra += [lower_same_length(fold(m.text)) for m in conversation]
         self.vocabulary_extra = "\n".join(extra)
 
     def fact_may_go(self, f: Fact) -> bool:
@@ -295,10 +229,10 @@ class _Excused:
             return True   # "what's your phone number?" asked twice: the channel is wording
         return any(a <= f.span.start and f.span.end <= b for a, b in self._fact_spans)
 
-    def replaced(self, text: str, c: _Text) -> bool:
+    def replaced(self, text: str, c: Text) -> bool:
         """A flagged term the candidate replaced by its suggested plain words."""
-        low = _lower_same_length(fold(text))
-        return any(low in term and _lower_same_length(fold(repl)) in c.low
+        low = lower_same_length(fold(text))
+        return any(low in term and lower_same_length(fold(repl)) in c.low
                    for term, repl in self._replacements.items())
 
 
@@ -348,12 +282,12 @@ class Guard:
             # (service/sanitize.py); spans then count in the text without them.
             draft, candidate = strip_invisible(draft), strip_invisible(candidate)
             violations = ()
-        d, c = _Text(draft, lex, self._facts_of_draft(draft, lex)), _Text(candidate, lex)
+        d, c = Text(draft, lex, self._facts_of_draft(draft, lex)), Text(candidate, lex)
         excused = _Excused(d, violations, self._policy, lex, conversation)
         findings = self._facts(d, c, _ConversationFacts(conversation, lex, self._facts_of_draft), excused)
         findings += self._conditions(d, c, lex, excused)
-        findings += self._commitments(d, c, lex)
-        findings += self._refusals(d, c, lex, [v.rule_id for v in violations])
+        findings += new_commitments(d, c, lex)
+        findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += self._content(d, c, lex, excused, violations, conversation)
         return findings
 
@@ -373,7 +307,7 @@ class Guard:
         return pick(self._lexicons, language).extract(text)
 
     # -- facts -------------------------------------------------------------
-    def _facts(self, d: _Text, c: _Text, context: "_ConversationFacts", excused: "_Excused") -> list[Finding]:
+    def _facts(self, d: Text, c: Text, context: "_ConversationFacts", excused: "_Excused") -> list[Finding]:
         lex = d._lex
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
@@ -426,7 +360,7 @@ class Guard:
         return out
 
     # -- conditions --------------------------------------------------------
-    def _conditions(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
+    def _conditions(self, d: Text, c: Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
         """Every condition of the draft survives as a marker of the same group
         about the same thing (one of the words after the marker is still in
         the candidate), else a DROPPED_FACT naming the condition."""
@@ -470,11 +404,11 @@ class Guard:
         return out
 
     # -- content ---------------------------------------------------------------
-    def _content(self, d: _Text, c: _Text, lex: Lexicon, excused: "_Excused",
+    def _content(self, d: Text, c: Text, lex: Lexicon, excused: "_Excused",
                  violations: Sequence[Violation] = (), conversation: Sequence[Message] = ()) -> list[Finding]:
         cl = lex.content
-        d_skip = _fact_mask(d)
-        c_skip = _fact_mask(c)
+        d_skip = fact_mask(d)
+        c_skip = fact_mask(c)
         d_vocab_tokens = cl.tokens(d.low, d_skip)
         draft_text = d.low
         if excused.vocabulary_extra:
@@ -483,22 +417,22 @@ class Guard:
         d_vocab = cl.vocabulary(d_vocab_tokens, draft_text)
         c_vocab = cl.vocabulary(cl.tokens(c.low, c_skip), c.low)
         d_judged = bytearray(a | b | e | n for a, b, e, n in zip(
-            d_skip, excused.words, cl.scaffolding_mask(d.low), _polarity_mask(d, lex)))
+            d_skip, excused.words, cl.scaffolding_mask(d.low), polarity_mask(d, lex)))
         broken = [v.rule_id for v in violations]
         c_judged = bytearray(a | b | n for a, b, n in zip(
-            c_skip, cl.scaffolding_mask(c.low, broken), _polarity_mask(c, lex)))
+            c_skip, cl.scaffolding_mask(c.low, broken), polarity_mask(c, lex)))
         cand_keys = {f.key for f in c.facts}
         draft_keys = {f.key for f in d.facts}
         refusal = lex.patterns["refusals"]
         # A clause that refuses is checked by _refusals (the limit may be
         # reworded entirely: "not possible to talk to a supervisor" -> "I
         # can't transfer you"); a clause with a kept fact is anchored.
-        cand_refuses = _negative(c.folded, lex)
+        cand_refuses = negative(c.folded, lex)
         d_clauses = content.clauses_with_tokens(
             d.clauses(), cl.tokens(d.low, d_judged),
             lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))) or any(
                 a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts),
-            sentence=lambda a, b: d.is_sentence(a, b))
+            sentence=lambda a, b: d.issentence(a, b))
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
             lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),
@@ -520,7 +454,7 @@ class Guard:
             if not conversation or not any(scaffold[clause.start:clause.end]):
                 return False
             if not heard:
-                conv_low = "\n".join(_lower_same_length(fold(m.text)) for m in conversation)
+                conv_low = "\n".join(lower_same_length(fold(m.text)) for m in conversation)
                 heard.append((cl.vocabulary(cl.tokens(conv_low), conv_low), conv_low))
             vocab, conv_low = heard[0]
             return cl.matches(t.key, vocab, conv_low, strict=True)
@@ -543,7 +477,7 @@ class Guard:
                 Span(clause.start, clause.end)))
         return out
 
-    def _causes(self, d: _Text, c: _Text, lex: Lexicon, d_vocab: set[str], draft_text: str,
+    def _causes(self, d: Text, c: Text, lex: Lexicon, d_vocab: set[str], draft_text: str,
                 c_judged: bytearray, replaced: Sequence[tuple[int, int]]) -> list[Finding]:
         """An explanation the draft does not give ("because the courier
         lost it", "因征信记录问题") is invented content even inside a clause
@@ -580,148 +514,12 @@ class Guard:
                     f"{start}-{b}).", Span(start, b)))
         return out
 
-    # -- commitments -------------------------------------------------------
-    def _commitments(self, d: _Text, c: _Text, lex: Lexicon) -> list[Finding]:
-        # A deadline on a time the draft states ("no returns after 30 days" ->
-        # "returns within 30 days") restates the draft's limit; it promises nothing new.
-        # A deadline on a time the draft states restates it ("refunds within
-        # 30 days", "check-in from 14:00"); a promised fix or delivery at that
-        # time is its own commitment (fix_or_delivery_time).
-        made = {k.category for k in d.commitments} | {
-            "deadline:" + f.key for f in d.facts if f.kind in TIME_KINDS}
-        # The draft already ties a time to a delivery or a refund ("the order
-        # arrives in 35-45 min", "refunded automatically within 30 days"):
-        # a rewrite saying it "will arrive" then restates it.
-        if any(f.kind in TIME_KINDS and (lex.patterns["delivery_verbs"].search(d.folded, *d.clause(f.span.start))
-                                         or any(d.clause(k.span.start) == d.clause(f.span.start)
-                                                for k in d.commitments))
-               for f in d.facts):
-            made.add("fix_or_delivery_time")
-        out = []
-        reported: set[str] = set()
-        for k in c.commitments:
-            if k.category in made or k.category in reported:
-                continue
-            reported.add(k.category)
-            label = COMMITMENT_LABELS.get(k.category.split(":")[0], k.category)
-            out.append(Finding(
-                FindingKind.NEW_COMMITMENT,
-                f'The rewrite promises {label} ("{k.text}", rewrite characters '
-                f"{k.span.start}-{k.span.end}) that the draft does not promise.",
-                k.span))
-        return out
-
-    # -- refusals ----------------------------------------------------------
-    def _refusals(self, d: _Text, c: _Text, lex: Lexicon, broken: Sequence[str] = ()) -> list[Finding]:
-        p = lex.patterns
-        refusals: dict[frozenset[str], re.Match[str]] = {}
-        region: set[str] = set()   # the limit words of the refusing clauses: "beyond", "after", "超过"
-        found = list(p["refusals"].finditer(d.folded))
-        for k, m in enumerate(found):
-            a, b = d.clause(m.start())
-            # What this refusal is about: its words up to the next refusal in
-            # the clause ("ya no se fabrica | y no podemos conseguirla"), else
-            # the whole clause.
-            nxt = found[k + 1].start() if k + 1 < len(found) and found[k + 1].start() < b else b
-            refused = _topics(d, m.start(), nxt, lex) or _topics(d, a, b, lex)
-            refusals.setdefault(frozenset(refused), m)   # same topics, same verdict
-            region.update(_limit_words(d.folded[a:b], lex))
-        if not refusals:
-            return []
-        spans = c.clauses()
-        starts = [a for a, _ in spans]
-        topics = [_topics(c, a, b, lex) for a, b in spans]
-        refuses = [_negative(c.folded[a:b], lex) for a, b in spans]
-        negative = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
-        # The hand-over a rule asks for ("I can pass your request to a
-        # supervisor") is not a yes to the refused transfer.
-        asked = lex.content.rule_scaffolding_mask(c.low, broken)
-        plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
-        says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
-        attempts = [bool(p["attempts"].search(plain[a:b])) for a, b in spans]
-        for commitment in c.commitments:
-            i = bisect.bisect_right(starts, commitment.span.start) - 1
-            if i >= 0:
-                says_yes[i] = True
-        # A yes placed in the region the draft refused ("can't extend it beyond
-        # 24 months" -> "yes, we can extend it beyond 24 months") states no
-        # limit: it grants the refused thing. "No refunds after 30 days" ->
-        # "refunds within 30 days" names the other side of the limit, a reframe.
-        for i, (a, b) in enumerate(spans):
-            if says_yes[i] and not refuses[i] and region & _limit_words(c.folded[a:b], lex):
-                negative[i] = False
-        by_topic: dict[str, list[int]] = {}
-        for i, ts in enumerate(topics):
-            for t in ts:
-                by_topic.setdefault(t, []).append(i)
-        out = []
-        flagged: set[int] = set()
-        for about, m in refusals.items():
-            topical = sorted({i for t in about for i in by_topic.get(t, ())}) or range(len(spans))
-            # A clause that still refuses keeps the refusal ("we can't ship to
-            # Canada, but we can ship to the US"); a stated limit only keeps
-            # it for its own clause ("the offer ran until 31 March, but I'll
-            # see that it gets applied" is a yes).
-            # An offer to try ("but I'll see what I can do", "不过我帮您申请一下")
-            # turns the no into a maybe, whatever else still refuses.
-            # (in a clause about the refused thing, or right after one: "不能延期,
-            # 不过我帮您和助教沟通一下").
-            # An offer that only offers help ("but I'll do my best to help you
-            # here") grants nothing refused.
-            near = set(topical) | {i + 1 for i in topical}
-            tries = [i for i in sorted(near) if i < len(spans) and attempts[i]
-                     and not p["help_words"].search(plain, *spans[i])]
-            if tries:
-                i = tries[0]
-                if i not in flagged:
-                    flagged.add(i)
-                    out.append(self._flip(d, c, m, spans[i]))
-                continue
-            if any(refuses[i] for i in topical):
-                continue
-            for i in topical:
-                if negative[i] or _only_acknowledges(c.folded[spans[i][0]:spans[i][1]], lex):
-                    continue
-                # A clause about the same thing (two shared topics), no longer
-                # negative, says the opposite even without "we can"/"sì".
-                if says_yes[i] or len(about & topics[i]) >= 2:
-                    if i not in flagged:
-                        flagged.add(i)
-                        out.append(self._flip(d, c, m, spans[i]))
-                    break
-        return out
-
-    @staticmethod
-    def _flip(d: _Text, c: _Text, m: re.Match[str], span: tuple[int, int]) -> Finding:
-        a, b = span
-        return Finding(
-            FindingKind.FLIPPED_REFUSAL,
-            f'The draft refuses ("{d.text[m.start():m.end()]}", draft characters {m.start()}-{m.end()}) '
-            f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}), which reads as a yes.',
-            Span(a, b))
 
 
-def _lower_same_length(s: str) -> str:
-    """Lower case without changing indices ("İ".lower() is two code points)."""
-    low = s.lower()
-    if len(low) == len(s):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 
-def _states_limit(t: _Text, a: int, b: int, lex: Lexicon) -> bool:
-    """A clause that still states the limit a refusal set ("available within
-    30 days", "past that window", "back in stock in 2 weeks"): a positive
-    reframe, not a yes."""
-    seg = t.folded[a:b]
-    if lex.patterns["limits"].search(seg):
-        return True
-    condition = lex.conditions.get("condition")
-    if condition and condition.search(seg):
-        return True
-    # A wait ("restocked within 2 weeks") states the limit; a yes in the
-    # refused region ("beyond 24 months") is caught in _refusals.
-    return any(a <= f.span.start < b and f.kind == "duration" for f in t.facts)
+
+
 
 
 # Jargon-looking words: acronyms (KYC, OTA), camelCase (iCloud), snake_case
@@ -729,26 +527,10 @@ def _states_limit(t: _Text, a: int, b: int, lex: Lexicon) -> bool:
 _TECHNICAL = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,}[a-z]?s?|[a-z]+[A-Z][A-Za-z]*|[A-Za-z]+_[A-Za-z_]+)(?![A-Za-z0-9_-])")
 # In a language written without Latin letters, any Latin word is a borrowed term ("bug", "App").
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_SENTENCE_END = re.compile(r"[.!?。！？\n]+")
 
 
-def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
-    """The sentence around [a, b): from after the previous full stop to the next one."""
-    start = 0
-    for m in _SENTENCE_END.finditer(text, 0, a):
-        start = m.end()
-    after = _SENTENCE_END.search(text, b)
-    return start, (after.end() if after else len(text))
 
 
-def _polarity_mask(t: _Text, lex: Lexicon) -> bytearray:
-    """Negation and refusal words ("无法", "unable"): they are the refusal
-    check's to judge, not content."""
-    mask = bytearray(len(t.text))
-    for key in ("refusals", "negations"):
-        for m in lex.patterns[key].finditer(t.folded):
-            mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    return mask
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
@@ -766,13 +548,13 @@ def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
     return not re.match(r"\s*0\d", f.text)
 
 
-def _contrasted(c: _Text, about: Sequence[content.Token], vocab: set[str], lex: Lexicon) -> bool:
+def _contrasted(c: Text, about: Sequence[content.Token], vocab: set[str], lex: Lexicon) -> bool:
     """Whether a restriction survives as a contrast: a sentence that says no
     and carries what the restriction was about ("we refund the product; the
     shipping is not refunded")."""
     for start, end in zip([0, *c.sentence_ends], [*c.sentence_ends, len(c.folded)]):
         segment = c.folded[start:end]
-        if _negative(segment, lex) and any(lex.content.matches(t.key, vocab, c.low[start:end]) and
+        if negative(segment, lex) and any(lex.content.matches(t.key, vocab, c.low[start:end]) and
                                            t.key in {w.key for w in lex.content.tokens(c.low) if start <= w.start < end}
                                            for t in about):
             return True
@@ -782,22 +564,22 @@ def _contrasted(c: _Text, about: Sequence[content.Token], vocab: set[str], lex: 
 _CONTACT_KINDS = frozenset({"email", "phone", "url"})
 
 
-def _beside_contact(t: _Text, f: Fact) -> bool:
+def _beside_contact(t: Text, f: Fact) -> bool:
     """Whether a channel word shares its clause with an address, number or link it names."""
     a, b = t.clause(f.span.start)
     return any(g.kind in _CONTACT_KINDS and a <= g.span.start < b for g in t.facts)
 
 
-def _spelled(value: str, t: _Text, lex: Lexicon) -> bool:
+def _spelled(value: str, t: Text, lex: Lexicon) -> bool:
     """Whether a text writes the number ``value`` as a word ("3" -> "tre")."""
     words = [w for w, v in lex.number_words.items() if str(v) == value and len(w) > 2]
     return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t.low) for w in words)
 
 
-def _negated(t: _Text, f: Fact, lex: Lexicon) -> bool:
+def _negated(t: Text, f: Fact, lex: Lexicon) -> bool:
     """Whether a fact stands in a clause that says no ("a transfer in this chat isn't available")."""
     a, b = t.clause(f.span.start)
-    return _negative(t.folded[a:b], lex)
+    return negative(t.folded[a:b], lex)
 
 
 def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
@@ -822,26 +604,10 @@ def _leading_value(f: Fact) -> str:
     return m.group(0) if m else ""
 
 
-def _limit_words(segment: str, lex: Lexicon) -> set[str]:
-    """The limit and time-limit markers of a segment, as written (lower case)."""
-    out = {m.group(0).lower() for m in lex.patterns["limits"].finditer(segment)}
-    limit = lex.conditions.get("time_limit")
-    if limit is not None:
-        out.update(m.group(0).lower() for m in limit.finditer(segment))
-    return out
 
 
-def _only_acknowledges(segment: str, lex: Lexicon) -> bool:
-    """A clause that is nothing but "OK"/"好的"/"Sure" acknowledges; it grants nothing."""
-    core = segment.strip(" \t\n,.!?;:，。！？；：、…")
-    return bool(core) and bool(lex.patterns["affirmations"].fullmatch(core))
 
 
-def _fact_mask(t: _Text) -> bytearray:
-    mask = bytearray(len(t.text))
-    for f in t.facts:
-        mask[f.span.start:f.span.end] = b"\x01" * (f.span.end - f.span.start)
-    return mask
 
 
 def _shown(f: Fact) -> str:
@@ -851,7 +617,7 @@ def _shown(f: Fact) -> str:
 
 def _inner(f: Fact) -> str:
     """A name's text as the texts are searched: folded, lower case, unquoted."""
-    return _lower_same_length(fold(f.text[1:-1].strip() if f.kind == "quoted" else f.text))
+    return lower_same_length(fold(f.text[1:-1].strip() if f.kind == "quoted" else f.text))
 
 
 def _contains(haystack_low: str, needle_low: str) -> bool:
@@ -859,62 +625,7 @@ def _contains(haystack_low: str, needle_low: str) -> bool:
     return needle_low in haystack_low or strip_accents(needle_low) in strip_accents(haystack_low)
 
 
-def _negative(segment: str, lex: Lexicon) -> bool:
-    p = lex.patterns
-    segment = lex.mask_not_negations(segment)
-    return bool(p["refusals"].search(segment) or p["negations"].search(segment)
-                or p["preserving"].search(segment) or p["post_negations"].search(segment))
 
 
-def _topics(t: _Text, a: int, b: int, lex: Lexicon) -> set[str]:
-    """What a clause is about: 4-letter word stems (or CJK bigrams) and fact
-    keys, leaving out negation and affirmation words themselves."""
-    seg = t.low[a:b]
-    topics: set[str] = set()
-    if lex.word_boundaries:
-        for w in _WORD.findall(seg):
-            if w not in lex.topic_stopwords and not lex.patterns["negations"].fullmatch(w) \
-                    and not lex.patterns["affirmations"].fullmatch(w):
-                topics.add(w[:4])
-    else:
-        for run in _CJK_RUN.findall(seg):
-            for i in range(len(run) - 1):
-                bg = run[i:i + 2]
-                if bg in lex.topic_stopwords:
-                    continue
-                if not lex.patterns["negations"].search(bg) and not lex.patterns["affirmations"].search(bg):
-                    topics.add(bg)
-    topics.update(f.key for f in t.facts if a <= f.span.start < b)
-    return topics
 
 
-def _find_commitments(t: _Text, lex: Lexicon) -> list[_Commitment]:
-    """Non-negated commitments in a text, with deadlines keyed by their time fact."""
-    p = lex.patterns
-    out: list[_Commitment] = []
-    for cat, rx in lex.commitments.items():
-        for m in rx.finditer(t.folded):
-            a, b = t.clause(m.start())
-            if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
-                    or p["post_negations"].search(t.folded[m.end():b])
-                    or p["lapsed"].search(t.folded[a:m.start()])
-                    or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])):
-                continue
-            out.append(_Commitment(cat, Span(m.start(), m.end()), t.text[m.start():m.end()]))
-    for f in t.facts:
-        if f.kind not in TIME_KINDS:
-            continue
-        a, b = t.clause(f.span.start)
-        verb = p["delivery_verbs"]
-        if verb.search(t.folded, a, f.span.start) or verb.match(t.folded, f.span.end, b):
-            head = lex.mask_not_negations(t.folded[a:f.span.start])
-            if not (p["negations"].search(head) or p["hedges"].search(t.folded[a:b])):
-                out.append(_Commitment("fix_or_delivery_time", f.span, f.text))
-        before = t.folded[max(a, f.span.start - 30):f.span.start]
-        if not (p["deadline_before"].search(before) or p["deadline_after"].match(t.folded[f.span.end:b])):
-            continue
-        head = lex.mask_not_negations(t.folded[a:f.span.start])
-        if p["negations"].search(head) or p["hedges"].search(t.folded[a:b]):
-            continue
-        out.append(_Commitment("deadline:" + f.key, f.span, f.text))
-    return out

@@ -1,0 +1,106 @@
+"""Commitments: what a text promises, and which of the candidate's the draft does not make.
+
+A refund, discount, something free or waived, compensation, an upgrade, a
+replacement, a guarantee, an admission of liability, an action ("we'll take
+care of it"), a deadline, a promised time for a fix or a delivery. Negated
+("we can't refund"), lapsed ("past the free warranty") or purpose-only ("to
+start the refund we need...") mentions are not commitments. The patterns are
+per-language data in ``prompts/guard/<lang>.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.domain import Finding, FindingKind, Span
+from service.facts import TIME_KINDS, Lexicon
+from service.guard_text import Text
+
+__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "new_commitments"]
+
+COMMITMENT_LABELS = {
+    "refund": "a refund", "discount": "a discount", "free": "something free",
+    "compensation": "compensation", "upgrade": "an upgrade", "replacement": "a replacement",
+    "guarantee": "a guarantee", "deadline": "a deadline", "fix_or_delivery_time": "a time for a fix or a delivery",
+    "liability": "an admission of liability", "action": "an action the draft does not promise",
+}
+
+
+@dataclass(frozen=True)
+class Commitment:
+    category: str       # "refund", ... or "deadline:<fact key>"
+    span: Span
+    text: str
+
+
+def commitments_of(t: Text) -> list[Commitment]:
+    """A text's commitments, found once per text (three checks read them)."""
+    if "commitments" not in t.memo:
+        t.memo["commitments"] = find_commitments(t, t.lex)
+    found: list[Commitment] = t.memo["commitments"]
+    return found
+
+
+# -- commitments -------------------------------------------------------
+def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """Commitments of the candidate the draft does not make (by category)."""
+    # A deadline on a time the draft states ("no returns after 30 days" ->
+    # "returns within 30 days") restates the draft's limit; it promises nothing new.
+    # A deadline on a time the draft states restates it ("refunds within
+    # 30 days", "check-in from 14:00"); a promised fix or delivery at that
+    # time is its own commitment (fix_or_delivery_time).
+    made = {k.category for k in commitments_of(d)} | {
+        "deadline:" + f.key for f in d.facts if f.kind in TIME_KINDS}
+    # The draft already ties a time to a delivery or a refund ("the order
+    # arrives in 35-45 min", "refunded automatically within 30 days"):
+    # a rewrite saying it "will arrive" then restates it.
+    if any(f.kind in TIME_KINDS and (lex.patterns["delivery_verbs"].search(d.folded, *d.clause(f.span.start))
+                                     or any(d.clause(k.span.start) == d.clause(f.span.start)
+                                            for k in commitments_of(d)))
+           for f in d.facts):
+        made.add("fix_or_delivery_time")
+    out = []
+    reported: set[str] = set()
+    for k in commitments_of(c):
+        if k.category in made or k.category in reported:
+            continue
+        reported.add(k.category)
+        label = COMMITMENT_LABELS.get(k.category.split(":")[0], k.category)
+        out.append(Finding(
+            FindingKind.NEW_COMMITMENT,
+            f'The rewrite promises {label} ("{k.text}", rewrite characters '
+            f"{k.span.start}-{k.span.end}) that the draft does not promise.",
+            k.span))
+    return out
+
+
+def find_commitments(t: Text, lex: Lexicon) -> list[Commitment]:
+    """Non-negated commitments in a text, with deadlines keyed by their time fact."""
+    p = lex.patterns
+    out: list[Commitment] = []
+    for cat, rx in lex.commitments.items():
+        for m in rx.finditer(t.folded):
+            a, b = t.clause(m.start())
+            if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
+                    or p["post_negations"].search(t.folded[m.end():b])
+                    or p["lapsed"].search(t.folded[a:m.start()])
+                    or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])):
+                continue
+            out.append(Commitment(cat, Span(m.start(), m.end()), t.text[m.start():m.end()]))
+    for f in t.facts:
+        if f.kind not in TIME_KINDS:
+            continue
+        a, b = t.clause(f.span.start)
+        verb = p["delivery_verbs"]
+        if verb.search(t.folded, a, f.span.start) or verb.match(t.folded, f.span.end, b):
+            head = lex.mask_not_negations(t.folded[a:f.span.start])
+            if not (p["negations"].search(head) or p["hedges"].search(t.folded[a:b])):
+                out.append(Commitment("fix_or_delivery_time", f.span, f.text))
+        before = t.folded[max(a, f.span.start - 30):f.span.start]
+        if not (p["deadline_before"].search(before) or p["deadline_after"].match(t.folded[f.span.end:b])):
+            continue
+        head = lex.mask_not_negations(t.folded[a:f.span.start])
+        if p["negations"].search(head) or p["hedges"].search(t.folded[a:b]):
+            continue
+        out.append(Commitment("deadline:" + f.key, f.span, f.text))
+    return out

@@ -1,0 +1,140 @@
+"""One text as the honesty checks read it, and the small readings they share.
+
+``Text`` holds the folded copy of a draft or candidate (same length, so
+spans stay valid), its facts, clause and sentence bounds; the functions here
+answer the questions several checks ask of a segment: does it say no, what is
+it about, which characters are facts or negations.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from service.domain import Fact
+from service.facts import Lexicon, fold
+
+__all__ = ["Text", "fact_mask", "lower_same_length", "negative", "polarity_mask", "sentence", "topics"]
+
+_CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_SENTENCE_END = re.compile(r"[.!?。！？\n]+")
+
+
+class Text:
+    """One text prepared for the checks: folded copy, facts, clause bounds."""
+
+    def __init__(self, text: str, lex: Lexicon, facts: list[Fact] | None = None) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self.low = lower_same_length(self.folded)
+        self.facts = lex.extract(text) if facts is None else facts
+        bounds = {0, len(text)}
+        for m in _CLAUSE_PUNCT.finditer(self.folded):
+            bounds.add(m.start())
+            bounds.add(m.end())
+        for m in lex.patterns["clause_breaks"].finditer(self.folded):
+            bounds.add(m.start())
+        self.bounds = sorted(bounds)
+        self._lex = lex
+        self._memo: dict[str, Any] = {}
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.folded)]
+
+    @property
+    def lex(self) -> Lexicon:
+        return self._lex
+
+    def issentence(self, a: int, b: int) -> bool:
+        """Whether [a, b) spans its whole sentence (punctuation aside)."""
+        i = bisect.bisect_right(self.sentence_ends, a)
+        start = self.sentence_ends[i - 1] if i else 0
+        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
+        return not self.folded[start:a].strip(" \t\n.!?;,:。！？；，、…") and \
+            not self.folded[b:end].strip(" \t\n.!?;,:。！？；，、…")
+
+    def is_question(self, a: int) -> bool:
+        """Whether the sentence holding position ``a`` ends with a question mark (or opens with ¿)."""
+        i = bisect.bisect_right(self.sentence_ends, a)
+        start = self.sentence_ends[i - 1] if i else 0
+        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
+        sentence = self.folded[start:end].strip()
+        return sentence.endswith(("?", "？")) or sentence.startswith("¿")
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.bounds, pos) - 1
+        start = self.bounds[max(i, 0)]
+        end = self.bounds[i + 1] if i + 1 < len(self.bounds) else len(self.text)
+        return start, end
+
+    def clauses(self) -> list[tuple[int, int]]:
+        out = []
+        for a, b in zip(self.bounds, self.bounds[1:]):
+            if self.folded[a:b].strip(" \t.!?;,:。！？；，、\n…"):
+                out.append((a, b))
+        return out
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Readings other modules compute once per text (its commitments)."""
+        return self._memo
+
+
+
+def lower_same_length(s: str) -> str:
+    """Lower case without changing indices ("İ".lower() is two code points)."""
+    low = s.lower()
+    if len(low) == len(s):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+def sentence(text: str, a: int, b: int) -> tuple[int, int]:
+    """The sentence around [a, b): from after the previous full stop to the next one."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, a):
+        start = m.end()
+    after = _SENTENCE_END.search(text, b)
+    return start, (after.end() if after else len(text))
+
+def fact_mask(t: Text) -> bytearray:
+    mask = bytearray(len(t.text))
+    for f in t.facts:
+        mask[f.span.start:f.span.end] = b"\x01" * (f.span.end - f.span.start)
+    return mask
+
+def polarity_mask(t: Text, lex: Lexicon) -> bytearray:
+    """Negation and refusal words ("无法", "unable"): they are the refusal
+    check's to judge, not content."""
+    mask = bytearray(len(t.text))
+    for key in ("refusals", "negations"):
+        for m in lex.patterns[key].finditer(t.folded):
+            mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return mask
+
+def negative(segment: str, lex: Lexicon) -> bool:
+    p = lex.patterns
+    segment = lex.mask_not_negations(segment)
+    return bool(p["refusals"].search(segment) or p["negations"].search(segment)
+                or p["preserving"].search(segment) or p["post_negations"].search(segment))
+
+def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
+    """What a clause is about: 4-letter word stems (or CJK bigrams) and fact
+    keys, leaving out negation and affirmation words themselves."""
+    seg = t.low[a:b]
+    topics: set[str] = set()
+    if lex.word_boundaries:
+        for w in _WORD.findall(seg):
+            if w not in lex.topic_stopwords and not lex.patterns["negations"].fullmatch(w) \
+                    and not lex.patterns["affirmations"].fullmatch(w):
+                topics.add(w[:4])
+    else:
+        for run in _CJK_RUN.findall(seg):
+            for i in range(len(run) - 1):
+                bg = run[i:i + 2]
+                if bg in lex.topic_stopwords:
+                    continue
+                if not lex.patterns["negations"].search(bg) and not lex.patterns["affirmations"].search(bg):
+                    topics.add(bg)
+    topics.update(f.key for f in t.facts if a <= f.span.start < b)
+    return topics

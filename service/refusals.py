@@ -1,0 +1,143 @@
+"""Refusals: when the draft says no, the candidate must not read as a yes.
+
+A clause of the candidate about the refused thing (shared topic words) that
+affirms ("we can", "take care of", "sin problema", "没问题"), promises, or
+offers to try ("I'll see what I can do", "尽量帮您争取") is a flipped refusal,
+unless a clause still refuses. A positive reframe that still states the
+limit passes ("refunds within 30 days... this order is past that window",
+"back in stock in 2 weeks"); a yes placed in the region the draft refused
+("beyond 24 months") does not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Sequence
+
+from service.commitments import commitments_of
+from service.domain import Finding, FindingKind, Span
+from service.facts import Lexicon
+from service.guard_text import Text, negative, topics
+
+__all__ = ["flipped_refusals"]
+
+
+def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ()) -> list[Finding]:
+    """Clauses of the candidate that turn a refusal of the draft into a yes."""
+    p = lex.patterns
+    refusals: dict[frozenset[str], re.Match[str]] = {}
+    region: set[str] = set()   # the limit words of the refusing clauses: "beyond", "after", "超过"
+    found = list(p["refusals"].finditer(d.folded))
+    for k, m in enumerate(found):
+        a, b = d.clause(m.start())
+        # What this refusal is about: its words up to the next refusal in
+        # the clause ("ya no se fabrica | y no podemos conseguirla"), else
+        # the whole clause.
+        nxt = found[k + 1].start() if k + 1 < len(found) and found[k + 1].start() < b else b
+        refused = topics(d, m.start(), nxt, lex) or topics(d, a, b, lex)
+        refusals.setdefault(frozenset(refused), m)   # same topics, same verdict
+        region.update(_limit_words(d.folded[a:b], lex))
+    if not refusals:
+        return []
+    spans = c.clauses()
+    starts = [a for a, _ in spans]
+    clause_topics = [topics(c, a, b, lex) for a, b in spans]
+    refuses = [negative(c.folded[a:b], lex) for a, b in spans]
+    kept_no = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
+    # The hand-over a rule asks for ("I can pass your request to a
+    # supervisor") is not a yes to the refused transfer.
+    asked = lex.content.rule_scaffolding_mask(c.low, broken)
+    plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
+    says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
+    attempts = [bool(p["attempts"].search(plain[a:b])) for a, b in spans]
+    for commitment in commitments_of(c):
+        i = bisect.bisect_right(starts, commitment.span.start) - 1
+        if i >= 0:
+            says_yes[i] = True
+    # A yes placed in the region the draft refused ("can't extend it beyond
+    # 24 months" -> "yes, we can extend it beyond 24 months") states no
+    # limit: it grants the refused thing. "No refunds after 30 days" ->
+    # "refunds within 30 days" names the other side of the limit, a reframe.
+    for i, (a, b) in enumerate(spans):
+        if says_yes[i] and not refuses[i] and region & _limit_words(c.folded[a:b], lex):
+            kept_no[i] = False
+    by_topic: dict[str, list[int]] = {}
+    for i, ts in enumerate(clause_topics):
+        for t in ts:
+            by_topic.setdefault(t, []).append(i)
+    out = []
+    flagged: set[int] = set()
+    for about, m in refusals.items():
+        topical = sorted({i for t in about for i in by_topic.get(t, ())}) or range(len(spans))
+        # A clause that still refuses keeps the refusal ("we can't ship to
+        # Canada, but we can ship to the US"); a stated limit only keeps
+        # it for its own clause ("the offer ran until 31 March, but I'll
+        # see that it gets applied" is a yes).
+        # An offer to try ("but I'll see what I can do", "不过我帮您申请一下")
+        # turns the no into a maybe, whatever else still refuses.
+        # (in a clause about the refused thing, or right after one: "不能延期,
+        # 不过我帮您和助教沟通一下").
+        # An offer that only offers help ("but I'll do my best to help you
+        # here") grants nothing refused.
+        near = set(topical) | {i + 1 for i in topical}
+        tries = [i for i in sorted(near) if i < len(spans) and attempts[i]
+                 and not p["help_words"].search(plain, *spans[i])]
+        if tries:
+            i = tries[0]
+            if i not in flagged:
+                flagged.add(i)
+                out.append(_flip(d, c, m, spans[i]))
+            continue
+        if any(refuses[i] for i in topical):
+            continue
+        for i in topical:
+            if kept_no[i] or _only_acknowledges(c.folded[spans[i][0]:spans[i][1]], lex):
+                continue
+            # A clause about the same thing (two shared topics), no longer
+            # negative, says the opposite even without "we can"/"sì".
+            if says_yes[i] or len(about & clause_topics[i]) >= 2:
+                if i not in flagged:
+                    flagged.add(i)
+                    out.append(_flip(d, c, m, spans[i]))
+                break
+    return out
+
+
+def _flip(d: Text, c: Text, m: re.Match[str], span: tuple[int, int]) -> Finding:
+    a, b = span
+    return Finding(
+        FindingKind.FLIPPED_REFUSAL,
+        f'The draft refuses ("{d.text[m.start():m.end()]}", draft characters {m.start()}-{m.end()}) '
+        f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}), which reads as a yes.',
+        Span(a, b))
+
+
+def _states_limit(t: Text, a: int, b: int, lex: Lexicon) -> bool:
+    """A clause that still states the limit a refusal set ("available within
+    30 days", "past that window", "back in stock in 2 weeks"): a positive
+    reframe, not a yes."""
+    seg = t.folded[a:b]
+    if lex.patterns["limits"].search(seg):
+        return True
+    condition = lex.conditions.get("condition")
+    if condition and condition.search(seg):
+        return True
+    # A wait ("restocked within 2 weeks") states the limit; a yes in the
+    # refused region ("beyond 24 months") is caught in _refusals.
+    return any(a <= f.span.start < b and f.kind == "duration" for f in t.facts)
+
+
+def _limit_words(segment: str, lex: Lexicon) -> set[str]:
+    """The limit and time-limit markers of a segment, as written (lower case)."""
+    out = {m.group(0).lower() for m in lex.patterns["limits"].finditer(segment)}
+    limit = lex.conditions.get("time_limit")
+    if limit is not None:
+        out.update(m.group(0).lower() for m in limit.finditer(segment))
+    return out
+
+
+def _only_acknowledges(segment: str, lex: Lexicon) -> bool:
+    """A clause that is nothing but "OK"/"好的"/"Sure" acknowledges; it grants nothing."""
+    core = segment.strip(" \t\n,.!?;:，。！？；：、…")
+    return bool(core) and bool(lex.patterns["affirmations"].fullmatch(core))
