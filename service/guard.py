@@ -204,8 +204,7 @@ class _Excused:
         self.replaced_spans = [(v.span.start, v.span.end) for v in violations
                                if v.rule_id == "no-jargon" or v.rule_id in policy.sentences_may_go]
         self._replacements: dict[str, str] = {}
-        self.vocabulary_extra: str = ""
-        extra = []
+        extra: list[str] = []
         for v in violations:
             a, b = max(0, v.span.start), min(len(d.text), v.span.end)
             if a >= b:
@@ -222,7 +221,7 @@ class _Excused:
                 extra.append(lower_same_length(fold(v.suggestion)))
         if any(v.rule_id in policy.conversation_grounds_content for v in violations):
             extra += [lower_same_length(fold(m.text)) for m in conversation]
-        self.vocabulary_extra = "\n".join(extra)
+        self.vocabulary_extra: str = "\n".join(extra)
 
     def fact_may_go(self, f: Fact) -> bool:
         if f.kind == "channel" and any(self.words[f.span.start:f.span.end]):
@@ -386,7 +385,7 @@ class Guard:
                 # A time limit is said in many ways ("after 30 days" -> "past
                 # the 30 days", "晚于"): its words (or its time, a fact) must stay.
                 marked = bool(cand_marks) or group == "time_limit" or (
-                    group == "restriction" and _contrasted(c, about, cand_vocab, lex))
+                    group == "restriction" and _contrasted(c, about, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
                 kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
@@ -548,15 +547,14 @@ def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
     return not re.match(r"\s*0\d", f.text)
 
 
-def _contrasted(c: Text, about: Sequence[content.Token], vocab: set[str], lex: Lexicon) -> bool:
+def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
     """Whether a restriction survives as a contrast: a sentence that says no
-    and carries what the restriction was about ("we refund the product; the
-    shipping is not refunded")."""
+    and carries a word of what the restriction was about ("we refund the
+    product; the shipping is not refunded")."""
+    wanted = {t.key for t in about}
+    words = lex.content.tokens(c.low)
     for start, end in zip([0, *c.sentence_ends], [*c.sentence_ends, len(c.folded)]):
-        segment = c.folded[start:end]
-        if negative(segment, lex) and any(lex.content.matches(t.key, vocab, c.low[start:end]) and
-                                           t.key in {w.key for w in lex.content.tokens(c.low) if start <= w.start < end}
-                                           for t in about):
+        if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False
 

@@ -128,18 +128,12 @@ async def run_corpus(provider: ScriptedProvider, half: str, honest_retry: bool,
 
 
 @pytest.mark.parametrize("half", ["dev", "test"])
-async def test_a_model_that_obeys_then_complies_leaks_nothing(provider: ScriptedProvider, half: str,
-                                                             caplog: pytest.LogCaptureFixture) -> None:
-    problems, outcome, emitted = await run_corpus(provider, half, True, caplog)
-    print(f"\n{half}: obey then comply: {outcome}, leaks {len(problems)}")
-    assert not problems, "\n".join(problems)
-    assert API_KEY not in emitted
-
-
-@pytest.mark.parametrize("half", ["dev", "test"])
-async def test_a_model_that_obeys_on_the_retry_too_leaks_nothing(provider: ScriptedProvider, half: str,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
-    problems, outcome, emitted = await run_corpus(provider, half, False, caplog)
-    print(f"\n{half}: obey twice: {outcome}, leaks {len(problems)}")
+@pytest.mark.parametrize("honest_retry", [True, False], ids=["obeys-then-complies", "obeys-on-the-retry-too"])
+async def test_a_model_that_obeys_leaks_nothing(provider: ScriptedProvider, half: str, honest_retry: bool,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """The two providers of the issue: one that obeys on the first try and
+    answers honestly on the retry, one that obeys on both tries."""
+    problems, outcome, emitted = await run_corpus(provider, half, honest_retry, caplog)
+    print(f"\n{half}: {'obey then comply' if honest_retry else 'obey twice'}: {outcome}, leaks {len(problems)}")
     assert not problems, "\n".join(problems)
     assert API_KEY not in emitted
