@@ -244,9 +244,13 @@ class Lexicon:
 
         # Absolute intensifiers ("garantito al 100%") and list markers ("1)",
         # "2." at the start of an item) are wording, not facts.
+        # They are hidden from the fact patterns too, so that a fact right
+        # before them ("555-0142 100% sure") is matched on its own instead of
+        # as one run that overlaps the wording and is then thrown away whole.
         for rx in (self.patterns["absolute"], _ENUMERATOR):
-            for m in rx.finditer(folded):
+            for m in list(rx.finditer(folded)):
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+                folded = folded[:m.start()] + "\x00" * (m.end() - m.start()) + folded[m.end():]
 
         p = self.patterns
         for m in p["email"].finditer(folded):
