@@ -367,6 +367,10 @@ class Guard:
         cand_vocab = lex.content.vocabulary(lex.content.tokens(c.low), c.low)
         d_words = lex.content.tokens(d.low)
         cand_facts = {g.key for g in c.facts}
+        # Where each condition ends: at the next condition marker of its
+        # clause ("only with annual billing | and once we've verified"), so
+        # keeping the second doesn't count for the first.
+        marks = sorted({m.start() for rx in lex.conditions.values() for m in rx.finditer(d.folded)})
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
             for m in rx.finditer(d.folded):
@@ -375,6 +379,7 @@ class Guard:
                 if any(excused.sentences[m.start():m.end()]):
                     continue
                 a, b = d.clause(m.start())
+                b = next((x for x in marks if m.end() <= x < b), b)
                 about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing
                          and not excused.words[t.start]][:5]
                 about_facts = [f for f in d.facts if m.end() <= f.span.start < b and f.kind != "channel"]
@@ -459,7 +464,10 @@ class Guard:
             return cl.matches(t.key, vocab, conv_low, strict=True)
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
                                   acknowledged)
-        out = self._causes(d, c, lex, d_vocab, draft_text, c_judged, jargon)
+        # A reason's words are all content, "sold out" included: the
+        # polarity mask only keeps a negation from counting as a new clause.
+        c_reason_skip = bytearray(a | b for a, b in zip(c_skip, cl.scaffolding_mask(c.low, broken)))
+        out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(

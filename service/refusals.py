@@ -38,8 +38,9 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
         refused = topics(d, m.start(), nxt, lex) or topics(d, a, b, lex)
         refusals.setdefault(frozenset(refused), m)   # same topics, same verdict
         region.update(_limit_words(d.folded[a:b], lex))
+    draft_tries = bool(p["attempts"].search(d.folded))
     if not refusals:
-        return []
+        return _new_attempt(d, c, lex) if not draft_tries else []
     spans = c.clauses()
     starts = [a for a, _ in spans]
     clause_topics = [topics(c, a, b, lex) for a, b in spans]
@@ -80,9 +81,13 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
         # 不过我帮您和助教沟通一下").
         # An offer that only offers help ("but I'll do my best to help you
         # here") grants nothing refused.
-        near = set(topical) | {i + 1 for i in topical}
-        tries = [i for i in sorted(near) if i < len(spans) and attempts[i]
-                 and not p["help_words"].search(plain, *spans[i])]
+        # An offer to try after the refusal's own clause is about it however
+        # far it comes ("不能延期, 逾期系统关闭提交, 不过我帮您和助教沟通一下,
+        # 看看能不能通融"), unless the draft itself offered to try.
+        first = min(topical) if topical else 0
+        tries = [] if draft_tries else [
+            i for i in range(first, len(spans)) if attempts[i]
+            and not p["help_words"].search(plain, *spans[i])]
         if tries:
             i = tries[0]
             if i not in flagged:
@@ -102,6 +107,25 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
                     out.append(_flip(d, c, m, spans[i]))
                 break
     return out
+
+
+def _new_attempt(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A draft that says no without a refusal verb ("the move abroad isn't
+    one of the cases that cancel the fee, so the 49 EUR stay due") is still
+    turned into a maybe by an offer to try ("but I'll see what I can do")."""
+    p = lex.patterns
+    no = lex.mask_not_negations(d.folded)
+    m = p["negations"].search(no) or p["post_negations"].search(no)
+    if m is None:
+        return []
+    # The offer must follow the no it softens ("...non è tra i casi, ma vedo
+    # cosa posso fare"); "try restarting the router" after "don't" tries nothing.
+    said_no = False
+    for a, b in c.clauses():
+        if said_no and p["attempts"].search(c.folded, a, b) and not p["help_words"].search(c.folded, a, b):
+            return [_flip(d, c, m, (a, b))]
+        said_no = said_no or negative(c.folded[a:b], lex)
+    return []
 
 
 def _flip(d: Text, c: Text, m: re.Match[str], span: tuple[int, int]) -> Finding:
