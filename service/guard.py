@@ -179,6 +179,12 @@ class _ConversationFacts:
         return frozenset(keys)
 
     @cached_property
+    def said(self) -> frozenset[str]:
+        """Every fact of the conversation, whoever said it: an empathy
+        sentence may echo the customer's ("two days without hot water")."""
+        return frozenset(f.key for msg in self._conversation for f in self._facts_of(msg.text, self._lex))
+
+    @cached_property
     def low(self) -> str:
         """The agent's earlier messages (they may license a quoted name)."""
         return "\n".join(lower_same_length(fold(msg.text)) for msg in self._conversation
@@ -342,6 +348,8 @@ class Guard:
                 continue  # the draft's bare "30", now "30 days"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
                 continue
+            if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:
+                continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
             seen.add(f.key)
             if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
                 continue
@@ -455,7 +463,7 @@ class Guard:
         heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
 
         def acknowledged(clause: content.Clause, t: content.Token) -> bool:
-            if not conversation or not any(scaffold[clause.start:clause.end]):
+            if not conversation or not (any(scaffold[clause.start:clause.end]) or _empathic(c, t.start, lex)):
                 return False
             if not heard:
                 conv_low = "\n".join(lower_same_length(fold(m.text)) for m in conversation)
@@ -565,6 +573,15 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False
+
+
+def _empathic(t: Text, pos: int, lex: Lexicon) -> bool:
+    """Whether the clause holding ``pos`` acknowledges how the customer
+    feels ("that's a stressful way to start a trip", "祝您考试顺利"). Only
+    the clause: "sorry for the wait: the restaurant had a rush" is an
+    apology followed by an invented cause."""
+    a, b = t.clause(pos)
+    return bool(lex.patterns["empathy"].search(t.folded, a, b))
 
 
 _CONTACT_KINDS = frozenset({"email", "phone", "url"})
