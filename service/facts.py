@@ -370,13 +370,19 @@ class Lexicon:
         pre = m.group("pre")
         ap = self.time_prefixes.get(pre) if pre else None
         keys = []
-        for key in ("h1", "h2"):
-            v = self.value(m.group(key))
-            clock = _clock_key(int(v), 0, ap) if v.isdigit() else None
+        for n in ("1", "2"):
+            v = self.value(m.group("h" + n))
+            # "晚上8点到9点半": each end keeps its own minutes (半 = 30)
+            mins_raw = m.group("m" + n)
+            mins = 30 if m.group("half" + n) else int(self.value(mins_raw)) if mins_raw else 0
+            # "上午9-12点": a morning range ends at noon, not midnight
+            end_ap = "pm" if ap == "am" and n == "2" and v == "12" else ap
+            clock = _clock_key(int(v), mins, end_ap) if v.isdigit() else None
             if clock is None:
                 return
             keys.append(clock)
-        claim("time", keys[0], m.start(), m.end("h1"))
+        first_end = max(x for x in (m.end("h1"), m.end("half1"), m.end("m1")) if x >= 0)
+        claim("time", keys[0], m.start(), first_end)
         claim("time", keys[1], m.start("h2"), m.end())
 
     def _claim_range(self, m: re.Match[str], claim: Any) -> None:
@@ -615,8 +621,9 @@ def load_lexicon(file: Path) -> Lexicon:
         marks = _alt(hour_markers) if hour_markers else "点"
         # "上午9-12点", "九点到十二点": both ends are clock times with the day part
         raw_patterns["time_range_cjk"] = (
-            rf"(?P<pre>{pre_alt})?(?P<h1>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{marks})?(?:\s*(?:-|–|~|到|至)\s*)"
-            rf"(?P<h2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{marks})")
+            rf"(?P<pre>{pre_alt})?(?P<h1>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:(?:{marks})(?:(?P<half1>半)|(?P<m1>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分)?)?"
+            rf"(?:\s*(?:-|–|~|到|至)\s*)"
+            rf"(?P<h2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{marks})(?:(?P<half2>半)|(?P<m2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分)?")
         raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月)?"
                                             rf"|(?<![{_CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月")
         raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月"

@@ -344,8 +344,9 @@ class Guard:
         for f in c.facts:
             if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
                 continue
-            if f.kind in _UNIT_KINDS and "n:" + lex.value(_leading_value(f)) in draft_keys:
-                continue  # the draft's bare "30", now "30 days"
+            if (f.kind in _UNIT_KINDS or (f.kind == "time" and f.key.endswith(":00"))) \
+                    and "n:" + lex.value(_leading_value(f)) in draft_keys:
+                continue  # the draft's bare "30", now "30 days"; "open 8-8", now "8 AM to 8 PM"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
                 continue
             if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:

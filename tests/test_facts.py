@@ -162,3 +162,20 @@ def test_fold_equals_per_code_point_nfkc_on_mixed_text() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert fold(text) == _fold_slow(text) and len(fold(text)) == len(text)
+
+
+def test_chinese_time_range_keeps_each_ends_minutes():
+    """"晚上8点到9点半" ends at 21:30, not 21:00; "上午9-12点" ends at noon."""
+    from service.facts import extract_facts
+    keys = [f.key for f in extract_facts("周五晚上8点到9点半上课", "zh") if f.kind == "time"]
+    assert keys == ["time:20:00", "time:21:30"]
+    keys = [f.key for f in extract_facts("上午9-12点营业", "zh") if f.kind == "time"]
+    assert keys == ["time:09:00", "time:12:00"]
+
+
+def test_clock_hours_of_a_bare_range_are_not_new():
+    """"open daily 8-8" said as "from 8 AM to 8 PM" adds no time."""
+    from service.guard import Guard
+    findings = Guard().verify("Our walk-in clinic is open daily 8-8.",
+                              "Our walk-in clinic is open every day from 8 AM to 8 PM.", [], "en")
+    assert not findings
