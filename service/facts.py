@@ -268,7 +268,13 @@ class Lexicon:
         # Channels are literal phrases; before dates and durations so that
         # "24/7" and "24 ore su 24" are "always open", not a date or a duration.
         for m in p["channel"].finditer(folded):
-            claim("channel", "chan:" + self.channels[re.sub(r"\s+", " ", m.group(0).lower())], m.start(), m.end())
+            value = self.channels[re.sub(r"\s+", " ", m.group(0).lower())]
+            # A time-zone abbreviation is one only in capitals ("EST", "PT"):
+            # "est. read" is an estimate, "pt" a point.
+            if value.startswith("tz_") and m.group(0).isalpha() and len(m.group(0)) <= 4 \
+                    and not text[m.start():m.end()].isupper():
+                continue
+            claim("channel", "chan:" + value, m.start(), m.end())
         for m in p["date_slash"].finditer(folded):
             claim("date", self._slash_date_key(m.group(0)), m.start(), m.end())
         for m in p["phone"].finditer(folded):

@@ -380,9 +380,12 @@ class Guard:
         # clause ("only with annual billing | and once we've verified"), so
         # keeping the second doesn't count for the first.
         marks = sorted({m.start() for rx in lex.conditions.values() for m in rx.finditer(d.folded)})
+        cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
             for m in rx.finditer(d.folded):
+                if not _whole_word(d, m, lex):
+                    continue  # "前" inside "前端" (front end) is no "before"
                 # A condition survives flagged wording ("always refund if unused");
                 # only a sentence the rules let go (sarcasm, blame) takes it along.
                 if any(excused.sentences[m.start():m.end()]):
@@ -405,7 +408,8 @@ class Guard:
                 kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
-                if any(f.key in cand_facts for f in about_facts) or (
+                if any(f.key in cand_facts or (f.kind == "number" and f.key[2:] in cand_values)
+                       for f in about_facts) or (
                         marked and about and 2 * kept_words >= len(about)):
                     continue
                 shown = d.text[m.start():b].strip()[:80]
@@ -574,6 +578,24 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False
+
+
+def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:
+    """Whether a marker found in a text written without spaces starts and
+    ends on the word segmenter's boundaries (always true with spaces)."""
+    if lex.word_boundaries:
+        return True
+    a, b = t.clause(m.start())
+    cuts: set[int] = set()
+    for run in _CJK_RUN.finditer(t.low, a, b):
+        for _, start, end in lex.content._segment(run.group(0)):
+            cuts.update((run.start() + start, run.start() + end))
+    inside = [x for x in range(m.start(), m.end() + 1) if _CJK_RUN.match(t.low, max(x - 1, 0))]
+    return not inside or (m.start() in cuts or not _CJK_RUN.match(t.low, m.start())) and \
+        (m.end() in cuts or not _CJK_RUN.match(t.low, m.end() - 1))
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def _empathic(t: Text, pos: int, lex: Lexicon) -> bool:

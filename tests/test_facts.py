@@ -179,3 +179,18 @@ def test_clock_hours_of_a_bare_range_are_not_new():
     findings = Guard().verify("Our walk-in clinic is open daily 8-8.",
                               "Our walk-in clinic is open every day from 8 AM to 8 PM.", [], "en")
     assert not findings
+
+
+def test_time_zone_abbreviations_only_in_capitals():
+    """"EST" is a time zone; "est." in "an est. read" is an estimate."""
+    from service.facts import extract_facts
+    assert any(f.key == "chan:tz_eastern" for f in extract_facts("We open at 9:00 EST.", "en"))
+    assert not any(f.kind == "channel" for f in extract_facts("Your bill is based on an est. read.", "en"))
+
+
+def test_chinese_condition_marker_inside_a_word_is_no_condition():
+    """"前" in "前端" (front end) is not "before": rewording the jargon drops no condition."""
+    from service.domain import FindingKind
+    from service.guard import Guard
+    findings = Guard().verify("是前端缓存的问题,你强刷一下就行。", "这是网页缓存的问题,请强制刷新一下页面即可。", [], "zh")
+    assert not [f for f in findings if f.kind is FindingKind.DROPPED_FACT]
