@@ -59,10 +59,26 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
                                             for k in commitments_of(d)))
            for f in d.facts):
         made.add("fix_or_delivery_time")
+    # A category the draft uses is made as many times as the draft makes it,
+    # counted by clause: "switch to the digital bill for free" does not make
+    # "and the 5 EUR already charged, we'll cancel them" (free, a second time).
+    allowed: dict[str, int] = {}
+    for k in commitments_of(d):
+        allowed.setdefault(k.category, 0)
+    for cat in allowed:
+        allowed[cat] = len({d.clause(k.span.start) for k in commitments_of(d) if k.category == cat})
+    used: dict[str, set[tuple[int, int]]] = {}
     out = []
     reported: set[str] = set()
     for k in commitments_of(c):
-        if k.category in made or k.category in reported:
+        if k.category in reported:
+            continue
+        if k.category in allowed:
+            clauses = used.setdefault(k.category, set())
+            clauses.add(c.clause(k.span.start))
+            if len(clauses) <= allowed[k.category]:
+                continue
+        elif k.category in made:
             continue
         reported.add(k.category)
         label = COMMITMENT_LABELS.get(k.category.split(":")[0], k.category)

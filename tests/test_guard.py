@@ -286,3 +286,26 @@ def test_pathological_inputs_stay_linear(guard: Guard, text: str) -> None:
 def test_quoted_names_are_not_double_quoted_in_details(guard: Guard) -> None:
     [f] = guard.verify("Click the button.", 'Click "Forgot password".')
     assert f.kind is NEW and '"Forgot password"' in f.detail and '""' not in f.detail
+
+
+def test_a_second_commitment_of_a_category_the_draft_makes_once_is_new():
+    """The draft's one "free" (the digital bill) does not cover a second
+    one (cancelling a charge): commitments are counted by clause."""
+    from service.domain import FindingKind
+    from service.guard import Guard
+    g = Guard()
+    draft = "Paper bills cost 5 EUR each; you can switch to the digital bill for free in the app."
+    honest = "You can switch to the digital bill in the app for free; paper bills cost 5 EUR each."
+    dishonest = ("You can switch to the digital bill in the app for free, paper bills cost 5 EUR each, "
+                 "and we'll waive the 5 EUR already billed.")
+    assert not [f for f in g.verify(draft, honest, [], "en") if f.kind is FindingKind.NEW_COMMITMENT]
+    assert [f for f in g.verify(draft, dishonest, [], "en") if f.kind is FindingKind.NEW_COMMITMENT]
+
+
+def test_a_chinese_conjunction_with_bu_is_no_negation():
+    """"不过我们会帮您…备注" is a promise after "but": 不过 negates nothing."""
+    from service.domain import FindingKind
+    from service.guard import Guard
+    findings = Guard().verify("升舱要到值机柜台办理,线上办不了。",
+                              "升舱需要到值机柜台办理,线上无法办理,不过我们会帮您在系统里做优先备注。", [], "zh")
+    assert [f for f in findings if f.kind is FindingKind.NEW_COMMITMENT]
