@@ -166,6 +166,11 @@ class Lexicon:
     duration_units: dict[str, str]
     am_pm: dict[str, str]
     time_prefixes: dict[str, str]
+    # Spelled-out times and durations: "di sera" / "de la tarde" (pm),
+    # "mezzogiorno" (12:00), "mezz'ora" (30 minutes).
+    day_parts: dict[str, str]
+    clock_words: dict[str, str]
+    duration_phrases: dict[str, int]
     name_stopwords: frozenset[str]
     not_facts: frozenset[str]
     topic_stopwords: frozenset[str]
@@ -310,6 +315,17 @@ class Lexicon:
             if name in p:
                 for m in p[name].finditer(folded):
                     self._claim_time(m, claim)
+        for name in ("time_spelled", "time_spelled_part"):
+            if name in p:
+                for m in p[name].finditer(folded):
+                    self._claim_spelled_time(m, claim)
+        if "clock_word" in p:   # "noon", "mezzogiorno", "medianoche"
+            for m in p["clock_word"].finditer(folded):
+                claim("time", "time:" + self.clock_words[m.group(0).lower()], m.start(), m.end())
+        if "duration_phrase" in p:   # "half an hour", "mezz'ora", "medio día"
+            for m in p["duration_phrase"].finditer(folded):
+                minutes = self.duration_phrases[re.sub(r"\s+", " ", m.group(0).lower())]
+                claim("duration", duration_key(str(minutes), None, "minute"), m.start(), m.end())
         for m in p["amount"].finditer(folded):
             g = m.groupdict()
             cur = self.currencies[(g["c1"] or g["c2"] or g["c3"]).lower()]
@@ -326,7 +342,10 @@ class Lexicon:
         for m in p["duration"].finditer(folded):
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
-            claim("duration", duration_key(self.value(a), self.value(b) if b else None, unit), m.start(), m.end())
+            value = self.value(a)
+            if m.group("half") and not b and value.isdigit():
+                value = str(int(value)) + ".5"
+            claim("duration", duration_key(value, self.value(b) if b else None, unit), m.start(), m.end())
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:
@@ -429,6 +448,21 @@ class Lexicon:
             return
         start = m.start("pre") if pre else m.start("h")
         claim("time", key, start, m.end())
+
+    def _claim_spelled_time(self, m: re.Match[str], claim: Any) -> None:
+        """A clock time in words: an hour word, "and a half", a day part."""
+        v = self.value(m.group("h"))
+        if not v.isdigit() or not 1 <= int(v) <= 12:
+            return
+        g = m.groupdict()
+        mins = 30 if g.get("half") or g.get("half2") else 0
+        dp = (g.get("dp") or "").lower()
+        if not dp and not mins:
+            return  # "from one account", "las dos opciones": a bare number word is no time
+        half = self.day_parts.get(dp) or self.am_pm.get(dp)
+        key = _clock_key(int(v), mins, half)
+        if key is not None:
+            claim("time", key, m.start("h"), m.end())
 
     def _claim_names(self, text: str, folded: str, claim: Any) -> None:
         """Capitalised words inside a sentence ("Canada", "Pro"): proper nouns."""
@@ -556,6 +590,16 @@ def load_lexicon(file: Path) -> Lexicon:
     units = _str_map(doc, "duration_units", file, str)
     am_pm = _str_map(doc, "am_pm", file, str, {})
     time_prefixes = _str_map(doc, "time_prefixes", file, str, {})
+    day_parts = _str_map(doc, "day_parts", file, str, {})
+    for phrase, half in day_parts.items():
+        if half not in ("am", "pm"):
+            raise GuardDataError(file, f"day_parts.{phrase}", "must be 'am' or 'pm'")
+    clock_words = _str_map(doc, "clock_words", file, str, {})
+    for phrase, clock in clock_words.items():
+        if not re.fullmatch(r"\d\d:\d\d", clock):
+            raise GuardDataError(file, f"clock_words.{phrase}", "must be a 24-hour time, HH:MM")
+    duration_phrases = _str_map(doc, "duration_phrases", file, int, {})
+    half_after = _str_list(doc, "half_after", file, [])
     cjk = _get(doc, "cjk_numerals", bool, file, False)
     hour_markers = _str_list(doc, "time_hour_markers", file, [])
 
@@ -599,13 +643,27 @@ def load_lexicon(file: Path) -> Lexicon:
         "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{B(_alt(words))})"
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
         "percent": rf"(?P<n1>{numx})\s?(?:{pct_after})" + (rf"|(?:{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
+        # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
         "duration": (rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
-                     if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<u>{_alt(units)})"),
+                     rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?"
+                     if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})"),
         "weekday": B(_alt(weekdays)),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
         "word": r"(?<![\w'’])[^\W\d_][\w'’-]*",
     }
+    if numw and (cues or day_parts):
+        # "alle sette di sera", "a las ocho y media", "seven in the evening"
+        half_alt = rf"(?:\s+(?P<half>{_alt(half_after)}))?" if half_after else ""
+        dp_alt = _alt([*day_parts, *ampm]) if (day_parts or ampm) else r"(?!x)x"
+        cued = rf"{B(_alt(cues))}\s+(?P<h>{B(numw)}){half_alt}(?:\s+(?P<dp>{dp_alt})(?!\w))?" if cues else r"(?!x)x"
+        raw_patterns["time_spelled"] = cued
+        raw_patterns["time_spelled_part"] = (
+            rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>') if half_alt else ''}\s+(?P<dp>{dp_alt})(?!\w)")
+    if clock_words:
+        raw_patterns["clock_word"] = B(_alt(clock_words))
+    if duration_phrases:
+        raw_patterns["duration_phrase"] = B(_alt(duration_phrases))
     if ampm:
         raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
     ap_alt = _alt(ampm) if ampm else r"(?!x)x"
@@ -622,7 +680,7 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
                                     rf"(?:(?P<half>半)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
     if cjk:
-        raw_patterns["half_hour"] = r"(?<![\d零〇一二两三四五六七八九十])半(?:个)?(?:小时|钟头)"
+        raw_patterns["half_hour"] = r"(?<![\d零〇一二两三四五六七八九十个])半(?:个)?(?:小时|钟头)"
         pre_alt = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         marks = _alt(hour_markers) if hour_markers else "点"
         # "上午9-12点", "九点到十二点": both ends are clock times with the day part
@@ -682,7 +740,8 @@ def load_lexicon(file: Path) -> Lexicon:
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
-        am_pm=am_pm, time_prefixes=time_prefixes,
+        am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
+        duration_phrases=duration_phrases,
         name_stopwords=frozenset(_str_list(doc, "name_stopwords", file, [])),
         not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
         topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),

@@ -194,3 +194,32 @@ def test_chinese_condition_marker_inside_a_word_is_no_condition():
     from service.guard import Guard
     findings = Guard().verify("是前端缓存的问题,你强刷一下就行。", "这是网页缓存的问题,请强制刷新一下页面即可。", [], "zh")
     assert not [f for f in findings if f.kind is FindingKind.DROPPED_FACT]
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("it", "I cancelli aprono alle sette di sera.", "time:19:00"),
+    ("it", "Lo spettacolo inizia alle otto e mezza di sera.", "time:20:30"),
+    ("es", "Abrimos a las siete de la tarde.", "time:19:00"),
+    ("en", "We open at seven in the evening.", "time:19:00"),
+    ("it", "Si può annullare fino a mezzogiorno.", "time:12:00"),
+    ("es", "Hasta el mediodía.", "time:12:00"),
+    ("it", "Resterà senza corrente per mezz'ora.", "dur:30:min"),
+    ("it", "Ci vogliono due ore e mezza.", "dur:150:min"),
+    ("es", "Tarda hora y media.", "dur:90:min"),
+    ("en", "It takes half an hour.", "dur:30:min"),
+    ("zh", "全程大约两个半小时。", "dur:150:min"),
+    ("zh", "一个半小时就到。", "dur:90:min"),
+    ("it", "Apertura cancelli h 19.", "time:19:00"),
+])
+def test_spelled_times_and_durations(lang, text, key):
+    from service.facts import extract_facts
+    assert key in [f.key for f in extract_facts(text, lang)]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Move it from one account to another."),
+    ("es", "Tienes las dos opciones."),
+])
+def test_a_bare_number_word_after_a_cue_is_no_time(lang, text):
+    from service.facts import extract_facts
+    assert not [f for f in extract_facts(text, lang) if f.kind == "time"]
