@@ -16,7 +16,7 @@ from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon
 from service.guard_text import Text
 
-__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "new_commitments"]
+__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments"]
 
 COMMITMENT_LABELS = {
     "refund": "a refund", "discount": "a discount", "free": "something free",
@@ -51,6 +51,8 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     # time is its own commitment (fix_or_delivery_time).
     made = {k.category for k in commitments_of(d)} | {
         "deadline:" + f.key for f in d.facts if f.kind in TIME_KINDS}
+    if any(is_zero_amount(f.key) for f in d.facts):
+        made.add("free")   # "costs 0 EUR" is said "is free"
     # The draft already ties a time to a delivery or a refund ("the order
     # arrives in 35-45 min", "refunded automatically within 30 days"):
     # a rewrite saying it "will arrive" then restates it.
@@ -88,6 +90,11 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             f"{k.span.start}-{k.span.end}) that the draft does not promise.",
             k.span))
     return out
+
+
+def is_zero_amount(key: str) -> bool:
+    """An amount of nothing ("0€", "$0.00"): the same fact as "free"."""
+    return key.startswith("amt:") and key.rsplit(":", 1)[-1] in ("0", "0.0", "0.00")
 
 
 def find_commitments(t: Text, lex: Lexicon) -> list[Commitment]:

@@ -49,7 +49,7 @@ from typing import Callable, Sequence
 import yaml
 
 from service import content
-from service.commitments import new_commitments
+from service.commitments import commitments_of, is_zero_amount, new_commitments
 from service.sanitize import INVISIBLE, strip_invisible
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.guard_text import Text, fact_mask, lower_same_length, negative, polarity_mask, sentence
@@ -334,6 +334,8 @@ class Guard:
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
             if f.kind == "time" and _same_clock(f, c.facts, lex):
                 continue  # "19:30" -> "七点半": the same time on a 12-hour clock
+            if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
+                continue  # "costs 0 EUR" -> "is free"
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
                 f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "

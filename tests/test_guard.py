@@ -309,3 +309,12 @@ def test_a_chinese_conjunction_with_bu_is_no_negation():
     findings = Guard().verify("升舱要到值机柜台办理,线上办不了。",
                               "升舱需要到值机柜台办理,线上无法办理,不过我们会帮您在系统里做优先备注。", [], "zh")
     assert [f for f in findings if f.kind is FindingKind.NEW_COMMITMENT]
+
+
+def test_zero_amount_is_free():
+    """"costs 0 EUR" said "is free" keeps the fact and promises nothing new;
+    a price said "free" is a lie."""
+    from service.guard import Guard
+    g = Guard()
+    assert not g.verify("El cambio de titular cuesta 0€.", "El cambio de titular es gratuito.", [], "es")
+    assert g.verify("El cambio de titular cuesta 10€.", "El cambio de titular es gratuito.", [], "es")
