@@ -70,11 +70,14 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     for cat in allowed:
         allowed[cat] = len({d.clause(k.span.start) for k in commitments_of(d) if k.category == cat})
     used: dict[str, set[tuple[int, int]]] = {}
+    draft_times = {f.key for f in d.facts if f.kind in TIME_KINDS}
     out = []
     reported: set[str] = set()
     for k in commitments_of(c):
         if k.category in reported:
             continue
+        if k.category == "fix_or_delivery_time" and _restated_time(d, c, k, draft_times):
+            continue  # "staff back at 13:30" -> "staff will be back at 13:30": the draft's own time
         if k.category in allowed:
             clauses = used.setdefault(k.category, set())
             clauses.add(c.clause(k.span.start))
@@ -90,6 +93,24 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             f"{k.span.start}-{k.span.end}) that the draft does not promise.",
             k.span))
     return out
+
+
+def _restated_time(d: Text, c: Text, k: Commitment, draft_times: set[str]) -> bool:
+    """A time the draft states, said again with a future verb and nothing
+    more: every content word of the candidate's clause is in the draft
+    clause with that time ("counter staff back at 13:30" -> "our counter
+    staff will be back at 13:30", but not "we'll look at it on Friday" ->
+    "it will be fixed by Friday")."""
+    fact = next((f for f in c.facts if f.span.start == k.span.start and f.key in draft_times), None)
+    if fact is None:
+        return False
+    lex = c.lex
+    source = next(g for g in d.facts if g.key == fact.key)
+    da, db = d.clause(source.span.start)
+    ca, cb = c.clause(fact.span.start)
+    said = {t.key for t in lex.content.tokens(d.low) if da <= t.start < db}
+    words = [t for t in lex.content.tokens(c.low) if ca <= t.start < cb and not fact.span.start <= t.start < fact.span.end]
+    return bool(words) and all(lex.content.matches(t.key, said, d.low[da:db], strict=True) for t in words)
 
 
 def is_zero_amount(key: str) -> bool:

@@ -171,6 +171,7 @@ class Lexicon:
     day_parts: dict[str, str]
     clock_words: dict[str, str]
     duration_phrases: dict[str, int]
+    weekday_initials: dict[str, int]
     name_stopwords: frozenset[str]
     not_facts: frozenset[str]
     topic_stopwords: frozenset[str]
@@ -346,6 +347,9 @@ class Lexicon:
             if m.group("half") and not b and value.isdigit():
                 value = str(int(value)) + ".5"
             claim("duration", duration_key(value, self.value(b) if b else None, unit), m.start(), m.end())
+        for m in p["weekday_initials"].finditer(text):   # capitals: matched on the original text
+            claim("weekday", f"wd:{self.weekday_initials[m.group('a')]}", m.start("a"), m.end("a"))
+            claim("weekday", f"wd:{self.weekday_initials[m.group('b')]}", m.start("b"), m.end("b"))
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:
@@ -438,6 +442,8 @@ class Lexicon:
         if not h_raw[0].isdigit() and not g.get("pre") and not g.get("m") and not g.get("half"):
             return  # "一点" is "a bit", "第一时间" "at once": a bare CJK numeral is no time
         mins = 30 if g.get("half") else int(self.value(g["m"])) if g.get("m") else 0
+        if g.get("q"):   # "十一点一刻" is 11:15, "三刻" 45
+            mins = 15 * int(self.value(g["q"]))
         ap = g.get("ap")
         ap = self.am_pm.get(ap.lower()) if ap else None
         pre = g.get("pre")
@@ -678,7 +684,7 @@ def load_lexicon(file: Path) -> Lexicon:
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
-                                    rf"(?:(?P<half>半)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
+                                    rf"(?:(?P<half>半)|(?P<q>[一三])刻(?!钟)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
     if cjk:
         raw_patterns["half_hour"] = r"(?<![\d零〇一二两三四五六七八九十个])半(?:个)?(?:小时|钟头)"
         pre_alt = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
@@ -698,6 +704,19 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file), file, key, wb)
+    # "check if the cable is plugged in": an indirect question, not a condition
+    raw_patterns["not_conditions"] = _regex_alt(_str_list(doc, "not_conditions", file, []), file, "not_conditions", wb)
+    raw_initials = doc.get("weekday_initials") or {}
+    if not isinstance(raw_initials, dict):
+        raise GuardDataError(file, "weekday_initials", "expected a mapping of capital letter to day")
+    initials = {str(k): v for k, v in raw_initials.items()}   # case kept: "L", not "l"
+    for letter, day in initials.items():
+        if len(letter) != 1 or not letter.isupper() or not isinstance(day, int) or not 1 <= day <= 7:
+            raise GuardDataError(file, f"weekday_initials.{letter}", "must map one capital letter to a day 1-7")
+    # "L-V", "M-F": a range of weekday initials (capitals only, both ends)
+    raw_patterns["weekday_initials"] = (
+        rf"(?-i:(?<![\w-])(?P<a>[{''.join(initials)}])\s?[-–]\s?(?P<b>[{''.join(initials)}])(?![\w-]))"
+        if initials else r"(?!x)x")
     for key in ("identifier_cues", "limits"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     channels = _with_unaccented(_str_map(doc, "channels", file, str, {}))
@@ -741,7 +760,7 @@ def load_lexicon(file: Path) -> Lexicon:
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
-        duration_phrases=duration_phrases,
+        duration_phrases=duration_phrases, weekday_initials=initials,
         name_stopwords=frozenset(_str_list(doc, "name_stopwords", file, [])),
         not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
         topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),

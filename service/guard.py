@@ -336,6 +336,8 @@ class Guard:
                 continue  # "19:30" -> "七点半": the same time on a 12-hour clock
             if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
                 continue  # "costs 0 EUR" -> "is free"
+            if _clock_of_hours(f) and any(g.key in _clock_of_hours(f) for g in c.facts):
+                continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
                 f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
@@ -350,6 +352,8 @@ class Guard:
                     and "n:" + lex.value(_leading_value(f)) in draft_keys:
                 continue  # the draft's bare "30", now "30 days"; "open 8-8", now "8 AM to 8 PM"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
+                continue
+            if f.kind == "time" and any(f.key in _clock_of_hours(g) for g in d.facts):
                 continue
             if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:
                 continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
@@ -382,12 +386,15 @@ class Guard:
         # clause ("only with annual billing | and once we've verified"), so
         # keeping the second doesn't count for the first.
         marks = sorted({m.start() for rx in lex.conditions.values() for m in rx.finditer(d.folded)})
+        asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
         cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
             for m in rx.finditer(d.folded):
                 if not _whole_word(d, m, lex):
                     continue  # "前" inside "前端" (front end) is no "before"
+                if any(a <= m.start() and m.end() <= b for a, b in asks):
+                    continue  # "check if the cable is plugged in" asks; it sets no condition
                 # A condition survives flagged wording ("always refund if unused");
                 # only a sentence the rules let go (sarcasm, blame) takes it along.
                 if any(excused.sentences[m.start():m.end()]):
@@ -411,7 +418,7 @@ class Guard:
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
                 if any(f.key in cand_facts or (f.kind == "number" and f.key[2:] in cand_values)
-                       for f in about_facts) or (
+                       or _clock_of_hours(f) & cand_facts for f in about_facts) or (
                         marked and about and 2 * kept_words >= len(about)):
                     continue
                 shown = d.text[m.start():b].strip()[:80]
@@ -438,8 +445,13 @@ class Guard:
         d_judged = bytearray(a | b | e | n for a, b, e, n in zip(
             d_skip, excused.words, cl.scaffolding_mask(d.low), polarity_mask(d, lex)))
         broken = [v.rule_id for v in violations]
-        c_judged = bytearray(a | b | n for a, b, n in zip(
-            c_skip, cl.scaffolding_mask(c.low, broken), polarity_mask(c, lex)))
+        # Empathy words ("in bocca al lupo", "wishing you") are etiquette,
+        # like the scaffolding: never content of their own.
+        feeling = bytearray(len(c.low))
+        for m in lex.patterns["empathy"].finditer(c.folded):
+            feeling[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        c_judged = bytearray(a | b | n | e for a, b, n, e in zip(
+            c_skip, cl.scaffolding_mask(c.low, broken), polarity_mask(c, lex), feeling))
         cand_keys = {f.key for f in c.facts}
         draft_keys = {f.key for f in d.facts}
         refusal = lex.patterns["refusals"]
@@ -580,6 +592,18 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False
+
+
+def _clock_of_hours(f: Fact) -> frozenset[str]:
+    """The clock times an "Nh" duration may mean ("hasta 12h" is noon, not
+    twelve hours): N:00 and, for N up to 12, N+12:00."""
+    m = re.fullmatch(r"dur:(\d+):min", f.key)
+    if f.kind != "duration" or not m or int(m.group(1)) % 60 or not re.search(r"\d\s?h\b", f.text.lower()):
+        return frozenset()
+    h = int(m.group(1)) // 60
+    if not 0 < h <= 24:
+        return frozenset()
+    return frozenset({f"time:{h % 24:02d}:00", *([f"time:{h + 12:02d}:00"] if h < 12 else [])})
 
 
 def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:

@@ -318,3 +318,26 @@ def test_zero_amount_is_free():
     g = Guard()
     assert not g.verify("El cambio de titular cuesta 0€.", "El cambio de titular es gratuito.", [], "es")
     assert g.verify("El cambio de titular cuesta 10€.", "El cambio de titular es gratuito.", [], "es")
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("es", "La instalación es L-V de 8 a 15h.", "La instalación se hace de lunes a viernes, de 8:00 a 15:00."),
+    ("es", "Reinicia el router y mira si el cable está bien conectado.",
+     "Reinicia el router y comprueba también que el cable esté bien conectado."),
+    ("es", "Check-out hasta 12h.", "Puedes hacer el check-out hasta las doce del mediodía."),
+    ("zh", "3月5号下午2:30复诊，提前15分钟到。", "您的复诊时间是3月5日下午两点半，请提前一刻钟到达。"),
+    ("en", "Counter staff back at 13:30.", "Our counter staff will be back at 13:30."),
+    ("it", "Iscrizione all'esame del 18 giugno registrata.",
+     "La Sua iscrizione all'esame del 18 giugno risulta registrata. In bocca al lupo per la preparazione!"),
+])
+def test_reformats_the_guard_reads_as_the_same_fact(lang, draft, candidate):
+    from service.guard import Guard
+    assert not Guard().verify(draft, candidate, [], lang)
+
+
+def test_an_error_of_our_system_is_an_admission():
+    from service.domain import FindingKind
+    from service.guard import Guard
+    findings = Guard().verify("Tu cita se anuló porque no confirmaste el SMS.",
+                              "Tu cita se anuló; sentimos el error de nuestro sistema.", [], "es")
+    assert FindingKind.NEW_COMMITMENT in {f.kind for f in findings}
