@@ -283,6 +283,7 @@ class Clause:
     anchored: bool = False    # holds a fact the other text shares
     question: bool = False    # part of a sentence that ends with a question mark
     sentence: bool = False    # the clause is a whole sentence
+    warning: bool = False     # says what not to do ("don't share the code"): a point however short
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,8 @@ class ContentVerdict:
 def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Token],
                         anchored: Callable[[int, int], bool],
                         question: Callable[[int, int], bool] = lambda a, b: False,
-                        sentence: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
+                        sentence: Callable[[int, int], bool] = lambda a, b: False,
+                        warning: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
     out = []
     i = 0
     toks = sorted(tokens, key=lambda t: t.start)
@@ -305,7 +307,7 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
             if toks[i].start >= a:
                 mine.append(toks[i])
             i += 1
-        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b), sentence(a, b)))
+        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b), sentence(a, b), warning(a, b)))
     return out
 
 
@@ -334,13 +336,17 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
             continue
         # A sentence of its own ("Bring your insurance card.") is a point even
         # when short; a fragment of a sentence needs more words to judge.
-        least = limits.dropped_min_words - (1 if cl.sentence else 0)
+        least = 1 if cl.warning else limits.dropped_min_words - (1 if cl.sentence else 0)
         if cl.anchored or len({t.key for t in cl.tokens}) < least:
             continue
         kept = sum(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
         # Nothing left, or one word of five or more: the clause is gone
         # ("the April invoice has the same error" is not kept by "corrected").
-        if not carried or (kept == 1 and len({t.key for t in cl.tokens}) >= limits.mostly_dropped_words):
+        n_keys = len({t.key for t in cl.tokens})
+        # A warning is lost when its action is: half its words or fewer remain
+        # ("请勿将链接转发给他人" is not kept by "下载链接").
+        if not carried or (kept == 1 and n_keys >= limits.mostly_dropped_words) or (
+                cl.warning and n_keys >= 2 and 2 * kept <= n_keys):
             dropped.append((cl, list(cl.tokens)))
     new = []
     for cl in cand_clauses:

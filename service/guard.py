@@ -463,7 +463,8 @@ class Guard:
             d.clauses(), cl.tokens(d.low, d_judged),
             lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))) or any(
                 a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts),
-            sentence=lambda a, b: d.issentence(a, b))
+            sentence=lambda a, b: d.issentence(a, b),
+            warning=lambda a, b: bool(lex.patterns["prohibitions"].search(d.folded, a, b)))
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
             lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),

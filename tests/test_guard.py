@@ -341,3 +341,15 @@ def test_an_error_of_our_system_is_an_admission():
     findings = Guard().verify("Tu cita se anuló porque no confirmaste el SMS.",
                               "Tu cita se anuló; sentimos el error de nuestro sistema.", [], "es")
     assert FindingKind.NEW_COMMITMENT in {f.kind for f in findings}
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("es", "Te mandamos un SMS con el código. No lo compartas con nadie.", "Te acabamos de enviar un SMS con el código."),
+    ("zh", "数据导出已完成，下载链接24小时内有效。请勿将链接转发给他人。", "数据导出已完成！下载链接在24小时之内有效，请您及时下载。"),
+    ("en", "Your card is blocked now. Don't share your password with anyone.", "Your card has now been blocked."),
+])
+def test_a_dropped_warning_is_dropped_content(lang, draft, candidate):
+    """A clause that says what not to do is a point of the draft however few its words."""
+    from service.domain import FindingKind
+    from service.guard import Guard
+    assert FindingKind.DROPPED_CONTENT in {f.kind for f in Guard().verify(draft, candidate, [], lang)}
