@@ -205,9 +205,14 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int,
     out: list[tuple[int, int, int]] = []
     i = j = 0
     for ai, bj in anchors + [(len(a), len(b))]:
-        if ai - i == 1 and bj - j == 1:
-            if a[i] == b[j]:
-                out.append((i, j, 1))
+        if ai > i and bj > j and ai - i == bj - j and a[i:ai] == b[j:bj]:
+            out.append((i, j, ai - i))
+        elif ai - i == 1 and bj > j:
+            if a[i] in b[j:bj]:   # one token on a side matches its first equal on the other
+                out.append((i, b.index(a[i], j, bj), 1))
+        elif bj - j == 1 and ai > i:
+            if b[j] in a[i:ai]:
+                out.append((a.index(b[j], i, ai), j, 1))
         elif ai > i and bj > j:
             # Spaces are junk: they never start a match (they repeat too often
             # to be worth it) but join the words on either side of one.
