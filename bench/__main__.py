@@ -26,6 +26,7 @@ BENCHMARKS = {
     "rewrite": "bench.rewrite",
     "rules": "bench.rules",
     "verify": "bench.verify",
+    "edits": "bench.edits",
     "prompt": "bench.prompt_size",
     "cache": "bench.cache",
     "startup": "bench.startup",

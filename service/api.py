@@ -16,6 +16,7 @@ import grpc
 from service.config import Settings
 from service.domain import (
     Citation,
+    Edit,
     Finding,
     FindingKind,
     Message,
@@ -124,7 +125,7 @@ class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
             result = await self._pipeline.rewrite(inp, deadline=time.monotonic() + budget)
         except (InvalidArgument, Overloaded, ShuttingDown) as exc:
             await _abort(context, exc)
-        return rewrite_response(result)
+        return rewrite_response(result, self._rulebook.replacement)
 
     async def Check(self, request: pb2.CheckRequest, context: grpc.aio.ServicerContext) -> pb2.CheckResponse:
         try:
@@ -138,7 +139,8 @@ class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
         violations = self._rulebook.check(text, conversation, customer_name, language) if text.strip() else []
         for violation in violations:
             self._metrics.draft_violations.labels(violation.rule_id).inc()
-        return pb2.CheckResponse(violations=[violation_pb(x) for x in violations], language=language)
+        replacement = self._rulebook.replacement
+        return pb2.CheckResponse(violations=[violation_pb(x, replacement) for x in violations], language=language)
 
     async def Verify(self, request: pb2.VerifyRequest, context: grpc.aio.ServicerContext) -> pb2.VerifyResponse:
         try:
@@ -153,7 +155,8 @@ class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
         findings = self._guard.verify(draft, candidate, conversation, language, draft_violations)
         violations = self._rulebook.check(candidate, conversation, "", language)
         return pb2.VerifyResponse(honest=not findings, findings=[finding_pb(f) for f in findings],
-                                  violations=[violation_pb(x) for x in violations], language=language)
+                                  violations=[violation_pb(x, self._rulebook.replacement) for x in violations],
+                                  language=language)
 
     async def ListRules(self, request: pb2.ListRulesRequest, context: grpc.aio.ServicerContext) -> pb2.ListRulesResponse:
         return pb2.ListRulesResponse(rules=[
@@ -171,12 +174,32 @@ class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
             unknown = [r for r in request.rule_ids if r not in self._rulebook.rules]
             if unknown:
                 raise InvalidArgument("rule_ids", f"unknown rule id {unknown[0][:64]!r}")
+            self._validate_edit_decisions(request.edits)
         except InvalidArgument as exc:
             await _abort(context, exc)
         outcome = _OUTCOMES[request.outcome]
         for rule_id in set(request.rule_ids) or {"none"}:
             self._metrics.feedback.labels(rule_id, outcome).inc()
+        # Per edit: which rules' changes agents keep and which they turn down.
+        # Labels are rule ids (validated above) or "none", never text.
+        for decision in request.edits:
+            verdict = "accepted" if decision.accepted else "rejected"
+            for rule_id in set(decision.rule_ids) or {"none"}:
+                self._metrics.edit_feedback.labels(rule_id, verdict).inc()
         return pb2.FeedbackResponse()
+
+    def _validate_edit_decisions(self, decisions: Sequence[pb2.EditDecision]) -> None:
+        # A draft's edits are separated by unchanged text: never more of them than its characters.
+        limit = self._settings.max_draft_chars
+        if len(decisions) > limit:
+            raise InvalidArgument("edits", f"{len(decisions)} edits is over the limit of {limit}")
+        for i, decision in enumerate(decisions):
+            if len(decision.rule_ids) > len(self._rulebook.rules):
+                raise InvalidArgument(f"edits[{i}].rule_ids", f"{len(decision.rule_ids)} ids is over the limit of "
+                                                              f"{len(self._rulebook.rules)}")
+            unknown = [r for r in decision.rule_ids if r not in self._rulebook.rules]
+            if unknown:
+                raise InvalidArgument(f"edits[{i}].rule_ids", f"unknown rule id {unknown[0][:64]!r}")
 
 
 async def _abort(context: grpc.aio.ServicerContext, exc: Exception) -> None:
@@ -195,9 +218,20 @@ def span_pb(span: Span | None) -> pb2.Span | None:
     return None if span is None else pb2.Span(start=span.start, end=span.end)
 
 
-def violation_pb(v: Violation) -> pb2.Violation:
-    return pb2.Violation(rule_id=v.rule_id, severity=v.severity.value, message=v.message,
-                         span=span_pb(v.span), excerpt=v.excerpt, suggestion=v.suggestion)
+def edit_pb(e: Edit) -> pb2.Edit:
+    return pb2.Edit(span=span_pb(e.span), text=e.text, rule_ids=list(e.rule_ids))
+
+
+def violation_pb(v: Violation, replacement: Callable[[Violation], str | None] | None = None) -> pb2.Violation:
+    """``replacement`` (``Rulebook.replacement``) tells "delete the excerpt"
+    from "no replacement", which ``suggestion`` alone can't: the suggestion is
+    then also given as an Edit, in the same shape as a Rewrite's edits."""
+    out = pb2.Violation(rule_id=v.rule_id, severity=v.severity.value, message=v.message,
+                        span=span_pb(v.span), excerpt=v.excerpt, suggestion=v.suggestion)
+    text = replacement(v) if replacement is not None else (v.suggestion or None)
+    if text is not None:
+        out.edit.CopyFrom(edit_pb(Edit(v.span, text, (v.rule_id,))))
+    return out
 
 
 def finding_pb(f: Finding) -> pb2.Finding:
@@ -209,11 +243,12 @@ def citation_pb(c: Citation) -> pb2.Citation:
                         span=span_pb(c.span), excerpt=c.excerpt)
 
 
-def rewrite_response(r: RewriteResult) -> pb2.RewriteResponse:
+def rewrite_response(r: RewriteResult,
+                     replacement: Callable[[Violation], str | None] | None = None) -> pb2.RewriteResponse:
     return pb2.RewriteResponse(
         rewrite=r.rewrite,
         citations=[citation_pb(c) for c in r.citations],
-        remaining=[violation_pb(v) for v in r.remaining],
+        remaining=[violation_pb(v, replacement) for v in r.remaining],
         language=r.language,
         backend=pb2.Backend(model=r.backend.model, fallback_used=r.backend.fallback_used,
                             reason=r.backend.reason, models_tried=list(r.backend.models_tried),
@@ -221,4 +256,5 @@ def rewrite_response(r: RewriteResult) -> pb2.RewriteResponse:
         usage=pb2.Usage(prompt_tokens=r.usage.prompt_tokens, completion_tokens=r.usage.completion_tokens,
                         cost_usd=r.usage.cost_usd),
         kept_facts=list(r.kept_facts),
+        edits=[edit_pb(e) for e in r.edits],
     )

@@ -5,6 +5,11 @@ server. Without one, ``check``, ``verify`` and ``rules`` run in this process
 with the same rulebook and guard (``service/local.py``); ``rewrite`` needs a
 server or ``--model`` to run the pipeline here.
 
+On a terminal, ``rewrite`` also shows the draft with the rewrite's edits
+inline: ``[-removed-]{+added+}`` (red struck through and green unless
+NO_COLOR is set) and the rules behind each change; piped, it prints plain
+text as before.
+
 Exit codes: 0 done; 1 ``verify`` found the candidate dishonest, or
 ``check --strict`` found a problem; 2 an error (bad arguments, the server's or
 the service's error status).
@@ -72,7 +77,7 @@ def run_client(args: argparse.Namespace) -> int:
         print(json.dumps(MessageToDict(response, preserving_proto_field_name=True,
                                        always_print_fields_with_no_presence=True), ensure_ascii=False, indent=2))
     else:
-        _print_readable(args.command, response)
+        _print_readable(args.command, response, request)
     if args.command == "verify" and not response.honest:  # type: ignore[attr-defined]
         return 1
     if args.command == "check" and args.strict and response.violations:  # type: ignore[attr-defined]
@@ -112,10 +117,38 @@ def _request(args: argparse.Namespace) -> object:
     return pb2.ListRulesRequest()
 
 
-def _print_readable(command: str, response: object) -> None:
+_DELETED, _INSERTED, _RULES, _RESET = "\x1b[9;31m", "\x1b[32m", "\x1b[2;36m", "\x1b[0m"
+
+
+def inline_diff(draft: str, edits: list[pb2.Edit], color: bool) -> str:
+    """The draft with each edit shown where it applies: ``[-removed-]{+added+}``
+    then its rules in brackets; ANSI colour on top of the marks, so the diff
+    still reads where colour doesn't show (or NO_COLOR is set)."""
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    out = []
+    pos = 0
+    for e in edits:
+        out.append(draft[pos:e.span.start])
+        removed = draft[e.span.start:e.span.end]
+        if removed:
+            out.append(paint(_DELETED, f"[-{removed}-]"))
+        if e.text:
+            out.append(paint(_INSERTED, f"{{+{e.text}+}}"))
+        if e.rule_ids:
+            out.append(paint(_RULES, f"[{', '.join(e.rule_ids)}]"))
+        pos = e.span.end
+    out.append(draft[pos:])
+    return "".join(out)
+
+
+def _print_readable(command: str, response: object, request: object = None) -> None:
     if command == "rewrite":
         r: pb2.RewriteResponse = response  # type: ignore[assignment]
         print(r.rewrite)
+        if sys.stdout.isatty() and r.edits and isinstance(request, pb2.RewriteRequest):
+            print(f"\nchanges:\n{inline_diff(request.draft, list(r.edits), color=not os.environ.get('NO_COLOR'))}")
         print(f"\n(language {r.language}; backend {r.backend.model}"
               + (f", fallback: {r.backend.reason}" if r.backend.fallback_used else "") + ")")
         applied: dict[str, list[str]] = {}

@@ -114,6 +114,17 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """One change of a draft into its rewrite: ``span`` in the draft (start ==
+    end for an insertion), the ``text`` that replaces it ("" deletes), and the
+    rules behind it (may be empty). See service/edits.py for the invariants."""
+
+    span: Span
+    text: str
+    rule_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class BackendInfo:
     model: str
     fallback_used: bool
@@ -138,3 +149,4 @@ class RewriteResult:
     backend: BackendInfo
     usage: Usage = field(default_factory=Usage)
     kept_facts: tuple[str, ...] = ()
+    edits: tuple[Edit, ...] = ()

@@ -27,7 +27,7 @@ REQUEST_BUCKETS = (
 # The service's own work per Rewrite stage: tens of microseconds to a few
 # milliseconds (a long draft's rule check), never seconds.
 STAGE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25)
-REWRITE_STAGES = ("check_draft", "prompt", "parse", "guard", "check_rewrite", "fallback", "response")
+REWRITE_STAGES = ("check_draft", "prompt", "parse", "guard", "check_rewrite", "fallback", "edits", "response")
 MODEL_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0)
 
 PREFIX = "replyrewriter"
@@ -109,10 +109,15 @@ class Metrics:
             f"{PREFIX}_feedback_total",
             "Agents' verdicts on rewrites, by cited rule and outcome.",
             ["rule_id", "outcome"], registry=r)
+        self.edit_feedback = Counter(
+            f"{PREFIX}_edit_feedback_total",
+            "Agents' decisions on single edits of rewrites, by the edit's rule (\"none\" for an "
+            "edit without one) and decision (accepted, rejected).",
+            ["rule_id", "decision"], registry=r)
         self.rewrite_stage = Histogram(
             f"{PREFIX}_rewrite_stage_seconds",
             "Time of the service's own work in a Rewrite, by stage (check_draft, prompt, parse, "
-            "guard, check_rewrite, fallback, response); the model call is not a stage.",
+            "guard, check_rewrite, fallback, edits, response); the model call is not a stage.",
             ["stage"], buckets=STAGE_BUCKETS, registry=r)
         self.rewrite_own_work = Histogram(
             f"{PREFIX}_rewrite_own_work_seconds",

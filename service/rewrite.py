@@ -6,6 +6,7 @@
       -> check the answer (no rule the draft did not break: insults, sarcasm...)
       -> (one retry with the problems as feedback)
       -> answer, or the rule-based fallback with the reason it answered
+      -> the answer as edits of the draft, each with its rules (service/edits.py)
 
 Nothing the guard rejects is ever returned: when the model can't produce an
 honest rewrite in time, the deterministic fallback answers, and if even that
@@ -32,6 +33,7 @@ from service.domain import (
     Violation,
 )
 from service.errors import DeadlineTooShort, ModelError, ModelTimeout, Overloaded
+from service.edits import EditExplainer
 from service.egress import EgressCheck
 from service.fallback import FallbackRewriter
 from service.guard import Guard, GuardDataError
@@ -95,7 +97,7 @@ class RewritePipeline:
     def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, fallback: FallbackRewriter,
                  model_client: ModelClient, prompts: PromptBuilder, metrics: Metrics,
                  admission: AdmissionControl, cache: RewriteCache[RewriteResult],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, explainer: EditExplainer | None = None) -> None:
         self._settings = settings
         self._rulebook = rulebook
         self._guard = guard
@@ -107,6 +109,7 @@ class RewritePipeline:
         self._cache = cache
         self._clock = clock
         self._egress = EgressCheck(settings, prompts)
+        self._explainer = explainer or EditExplainer(rulebook)
         unknown = sorted(guard.policy.rule_ids - set(rulebook.rules))
         if unknown:
             raise GuardDataError("prompts/guard/_policy.yaml", "(rule ids)",
@@ -279,14 +282,22 @@ class RewritePipeline:
         for v in remaining:
             self._metrics.remaining_violations.labels(v.rule_id).inc()
         with stages("response"):
+            citations = tuple(self.citations(violations, remaining, claimed_rules))
+        with stages("edits"):
+            # Every answer, model's or fallback's, as edits of the draft the agent can take one by one.
+            edits = self._explainer.explain(request.draft, text, violations,
+                                            [(c.rule_id, c.span) for c in citations if c.span is not None],
+                                            request.language)
+        with stages("response"):
             return RewriteResult(
                 rewrite=text,
-                citations=tuple(self.citations(violations, remaining, claimed_rules)),
+                citations=citations,
                 remaining=tuple(remaining),
                 language=request.language,
                 backend=backend,
                 usage=Usage(report.prompt_tokens, report.completion_tokens, round(report.cost_usd, 8)),
                 kept_facts=tuple(self._guard.kept_facts(request.draft, request.language)),
+                edits=edits,
             )
 
     def citations(self, draft_violations: Sequence[Violation], remaining: Sequence[Violation],

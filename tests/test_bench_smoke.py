@@ -43,7 +43,7 @@ def test_corpus_is_fixed_and_covers_the_languages() -> None:
         assert draft_of_length(lang, 4000).startswith(draft_of_length(lang, 500))
 
 
-@pytest.mark.parametrize("name", ["rules", "prompt", "verify"])
+@pytest.mark.parametrize("name", ["rules", "prompt", "verify", "edits"])
 async def test_in_process_benchmarks(name: str) -> None:
     import importlib
 
@@ -52,6 +52,9 @@ async def test_in_process_benchmarks(name: str) -> None:
     if name == "rules":
         assert set(bench["growth"]) == set(LANGUAGES)
         assert set(bench["check_500x20"]) == set(LANGUAGES)
+    elif name == "edits":
+        assert set(bench["sets"]) == {"rulebook", "fallback", "paraphrase"}
+        assert all(set(s["by_language"]) == set(LANGUAGES) for s in bench["sets"].values())
     elif name == "verify":
         assert set(bench["by_language"]) == set(LANGUAGES)
         assert bench["verify"]["n"] > 0 and bench["verify"]["p50_ms"] > 0

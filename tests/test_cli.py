@@ -65,3 +65,53 @@ async def test_target_talks_to_a_server(provider: ScriptedProvider, capsys: pyte
         code = await asyncio.to_thread(main, ["verify", "--target", f"127.0.0.1:{s.port}",
                                               "We can't refund.", "We will refund you."])
     assert code == 1 and "NOT honest" in capsys.readouterr().out
+
+
+def _rewrite_in_a_terminal(port: int, draft: str, env: dict[str, str]) -> str:
+    """Run the real CLI in a subprocess whose stdout is a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "service.cli", "rewrite", "--target", f"127.0.0.1:{port}",
+                               "--language", "en", draft], stdout=follower, stderr=subprocess.PIPE,
+                              timeout=60, env={**os.environ, **env}, check=False)
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:   # EIO: the terminal's other side is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.returncode == 0, proc.stderr
+        return b"".join(chunks).decode().replace("\r\n", "\n")
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+
+
+async def test_rewrite_on_a_terminal_shows_the_edits_inline_with_rules(
+        provider: ScriptedProvider, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.fakes.provider import answer
+
+    draft = "lol the plan is $49.99 btw"
+    provider.default = lambda body: answer("The plan is $49.99.", ["no-slang"])
+    async with running_server(settings_for(provider)) as s:
+        plain = await asyncio.to_thread(_rewrite_in_a_terminal, s.port, draft, {"NO_COLOR": "1"})
+        colored = await asyncio.to_thread(_rewrite_in_a_terminal, s.port, draft, {"NO_COLOR": ""})
+        piped = await asyncio.to_thread(main, ["rewrite", "--target", f"127.0.0.1:{s.port}", "--language", "en",
+                                               draft])
+    assert "changes:\n[-lol the-]{+The+}[no-slang] plan is $49.99[- btw-]{+.+}[no-slang]\n" in plain
+    assert "\x1b[9;31m[-lol the-]\x1b[0m\x1b[32m{+The+}\x1b[0m\x1b[2;36m[no-slang]\x1b[0m" in colored
+    # Not a terminal: plain text as before, no diff and no escape codes.
+    out = capsys.readouterr().out
+    assert piped == 0 and out.startswith("The plan is $49.99.\n")
+    assert "changes:" not in out and "\x1b[" not in out

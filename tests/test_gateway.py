@@ -173,6 +173,34 @@ async def test_feedback_is_counted_per_rule_and_outcome(http: Http) -> None:
     assert status == 400 and body["message"].startswith("outcome")
 
 
+async def test_rewrite_edits_and_check_suggestions_in_json(http: Http, provider: ScriptedProvider) -> None:
+    provider.queue(answer("The annual plan is $49.99.", ["no-slang"]))
+    status, body, _ = await http.post("/v1/rewrite", {"draft": "lol the annual plan is $49.99", "language": "en"})
+    assert status == 200, body
+    edits = body["edits"]
+    # A deletion keeps its empty text in the JSON, and the edits rebuild the rewrite.
+    assert edits[0] == {"span": {"start": 0, "end": 7}, "text": "The", "ruleIds": ["no-slang"]}
+    status, body, _ = await http.post("/v1/check", {"text": "lol the plan is $49.99", "language": "en"})
+    lol = next(v for v in body["violations"] if v["ruleId"] == "no-slang")
+    assert lol["edit"] == {"span": lol["span"], "text": "", "ruleIds": ["no-slang"]}
+
+
+async def test_feedback_counts_single_edits_per_rule(http: Http) -> None:
+    def count(rule_id: str, decision: str) -> float:
+        return http.server.metric("replyrewriter_edit_feedback_total", {"rule_id": rule_id, "decision": decision})
+
+    before = (count("no-slang", "accepted"), count("no-slang", "rejected"), count("none", "rejected"))
+    status, body, _ = await http.post("/v1/feedback", {"outcome": "OUTCOME_EDITED", "ruleIds": ["no-slang"], "edits": [
+        {"ruleIds": ["no-slang"], "accepted": True}, {"ruleIds": ["no-slang"], "accepted": False},
+        {"ruleIds": [], "accepted": False}]})
+    assert status == 200, body
+    assert (count("no-slang", "accepted"), count("no-slang", "rejected"), count("none", "rejected")) == \
+        (before[0] + 1, before[1] + 1, before[2] + 1)
+    status, body, _ = await http.post("/v1/feedback", {"outcome": "OUTCOME_EDITED", "edits": [
+        {"ruleIds": ["customer wrote this"], "accepted": True}]})
+    assert status == 400 and body["message"].startswith("edits[0].rule_ids")
+
+
 async def test_auth_is_the_grpc_auth(provider: ScriptedProvider) -> None:
     async with gateway_for(provider, auth_tokens="s3cret") as h:
         status, body, _ = await h.post("/v1/check", {"text": "hello"})

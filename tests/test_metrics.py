@@ -135,7 +135,7 @@ async def test_good_rewrite_counts_one_model_call_tokens_and_cost(
     # The service's own work: each stage of a model answer once per request, no
     # fallback, and the per-request sum within the request's own duration.
     assert moves("rewrite_stage_seconds_count", "stage") == {
-        stage: 1 for stage in ("check_draft", "prompt", "parse", "guard", "check_rewrite", "response")}
+        stage: 1 for stage in ("check_draft", "prompt", "parse", "guard", "check_rewrite", "edits", "response")}
     assert moves("rewrite_own_work_seconds_count") == {"": 1}
     stage_sum = sum(moves("rewrite_stage_seconds_sum", "stage").values())
     own_work = moves("rewrite_own_work_seconds_sum")[""]
@@ -166,7 +166,7 @@ async def test_guard_rejected_twice_falls_back_by_reason(
     # Two guarded candidates and the fallback in one request: still one
     # observation per stage, holding the time of both runs.
     assert moves("rewrite_stage_seconds_count", "stage") == {
-        stage: 1 for stage in ("check_draft", "prompt", "parse", "guard", "fallback", "check_rewrite", "response")}
+        stage: 1 for stage in ("check_draft", "prompt", "parse", "guard", "fallback", "check_rewrite", "edits", "response")}
     assert moves("rewrite_own_work_seconds_count") == {"": 1}
 
 
@@ -303,7 +303,7 @@ def test_metric_names_follow_the_conventions() -> None:
     """Prefix, base units, ``_total`` on every counter, and no free-text label names."""
     metrics = Metrics()
     allowed_labels = {"method", "code", "model", "outcome", "reason", "backend", "kind", "rule_id",
-                      "result", "version", "default_model"}
+                      "result", "version", "default_model", "decision"}
     families = list(metrics.registry.collect())
     assert families
     for family in families:
@@ -341,6 +341,7 @@ def _bounded_values(running: RunningServer) -> dict[str, set[str]]:
         "version": {__version__},
         "default_model": {running.settings.primary_model},
         "stage": set(REWRITE_STAGES),
+        "decision": {"accepted", "rejected"},
     }
 
 
@@ -387,6 +388,16 @@ async def test_no_caller_text_reaches_any_label(provider: ScriptedProvider) -> N
             assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         await running.stub.Feedback(pb2.FeedbackRequest(outcome=pb2.FeedbackRequest.OUTCOME_EDITED,
                                                         rule_ids=["no-slang"]), metadata=metadata)
+        # Per-edit decisions: rule ids only; an unknown one (caller text) is refused.
+        await running.stub.Feedback(pb2.FeedbackRequest(
+            outcome=pb2.FeedbackRequest.OUTCOME_EDITED, rule_ids=["no-slang"],
+            edits=[pb2.EditDecision(rule_ids=["no-slang"], accepted=True), pb2.EditDecision(accepted=False)]),
+            metadata=metadata)
+        with pytest.raises(grpc.aio.AioRpcError) as error:
+            await running.stub.Feedback(pb2.FeedbackRequest(
+                outcome=pb2.FeedbackRequest.OUTCOME_EDITED,
+                edits=[pb2.EditDecision(rule_ids=[marker], accepted=True)]), metadata=metadata)
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
         exposition = await asyncio.to_thread(fetch_metrics, port)
         in_memory = generate_latest(running.metrics.registry).decode()

@@ -267,8 +267,8 @@ async def test_service_down_says_so_and_keeps_the_draft(demo: Demo) -> None:
 @pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])
 async def test_demo_in_each_language_with_screenshot(demo: Demo, provider: ScriptedProvider, lang: str) -> None:
     page = demo.page
-    labels = {"en": ("Rewrite", "Accept", "Rules applied"), "it": ("Riscrivi", "Accetta", "Regole applicate"),
-              "es": ("Reescribir", "Aceptar", "Reglas aplicadas"), "zh": ("改写", "采用", "应用的规则")}[lang]
+    labels = {"en": ("Rewrite", "Accept all", "Rules applied"), "it": ("Riscrivi", "Accetta tutto", "Regole applicate"),
+              "es": ("Reescribir", "Aceptar todo", "Reglas aplicadas"), "zh": ("改写", "全部采用", "应用的规则")}[lang]
     await demo.open("lang=en")
     # Switch with the language switcher, like a user.
     await page.select_option("#lang", lang)

@@ -6,11 +6,18 @@
 // It talks to the reply-rewriter HTTP/JSON gateway (protobuf JSON mapping):
 // POST /v1/rewrite, /v1/check, /v1/feedback. Every piece of service or user
 // text is inserted with textContent (never innerHTML), and the draft is never
-// changed except by the agent pressing Accept or Use edited: any error leaves it
-// exactly as typed.
+// changed except by the agent pressing Accept all, Apply my choices or Use edited:
+// any error leaves it exactly as typed. The rewrite is shown as the response's
+// edits over the draft (struck-through deletions, marked insertions, the rules
+// on hover and on focus), each kept or rejected on its own; after a partial
+// accept, Verify and Check say what the result still gets wrong.
 
 const STRINGS = {
   en: {
+    acceptAll: "Accept all", keepEdit: "Keep change", rejectEdit: "Reject change", applyChoices: "Apply my choices",
+    changeN: "Change {i} of {n}", kept: "kept", rejected: "rejected", noRule: "A wording change no rule asks for",
+    applied: "Applied {k} of {n} changes.", stillWrong: "Still to fix after your choices", allFixed: "Nothing left to fix.",
+    notHonest: "Not the draft's meaning any more", checking: "Checking the result…",
     editedDishonest: "Check your edit against the original draft: {d}",
     rewrite: "Rewrite", rewriting: "Rewriting…", slow: "This is taking longer than usual. Your draft is safe; you can keep typing.",
     cancel: "Cancel", cancelled: "Rewrite cancelled. Your draft is unchanged.",
@@ -30,6 +37,10 @@ const STRINGS = {
     fallback: "Rule-based rewrite", model: "Model", editLabel: "Edit the rewrite", inserted: "added", deleted: "removed",
   },
   it: {
+    acceptAll: "Accetta tutto", keepEdit: "Mantieni la modifica", rejectEdit: "Rifiuta la modifica", applyChoices: "Applica le mie scelte",
+    changeN: "Modifica {i} di {n}", kept: "mantenuta", rejected: "rifiutata", noRule: "Una modifica di forma che nessuna regola chiede",
+    applied: "Applicate {k} modifiche su {n}.", stillWrong: "Da correggere dopo le tue scelte", allFixed: "Non resta niente da correggere.",
+    notHonest: "Non dice più ciò che diceva la bozza", checking: "Controllo del risultato…",
     editedDishonest: "Controlla la modifica rispetto alla bozza originale: {d}",
     rewrite: "Riscrivi", rewriting: "Riscrittura in corso…", slow: "Ci vuole più tempo del solito. La tua bozza è al sicuro; puoi continuare a scrivere.",
     cancel: "Annulla", cancelled: "Riscrittura annullata. La bozza non è cambiata.",
@@ -49,6 +60,10 @@ const STRINGS = {
     fallback: "Riscrittura basata su regole", model: "Modello", editLabel: "Modifica la riscrittura", inserted: "aggiunto", deleted: "rimosso",
   },
   es: {
+    acceptAll: "Aceptar todo", keepEdit: "Mantener el cambio", rejectEdit: "Rechazar el cambio", applyChoices: "Aplicar mis elecciones",
+    changeN: "Cambio {i} de {n}", kept: "mantenido", rejected: "rechazado", noRule: "Un cambio de redacción que ninguna regla pide",
+    applied: "Aplicados {k} de {n} cambios.", stillWrong: "Por corregir tras tus elecciones", allFixed: "No queda nada por corregir.",
+    notHonest: "Ya no dice lo que decía el borrador", checking: "Comprobando el resultado…",
     editedDishonest: "Revisa tu edición frente al borrador original: {d}",
     rewrite: "Reescribir", rewriting: "Reescribiendo…", slow: "Está tardando más de lo habitual. Tu borrador está a salvo; puedes seguir escribiendo.",
     cancel: "Cancelar", cancelled: "Reescritura cancelada. Tu borrador no ha cambiado.",
@@ -68,6 +83,10 @@ const STRINGS = {
     fallback: "Reescritura basada en reglas", model: "Modelo", editLabel: "Edita la reescritura", inserted: "añadido", deleted: "eliminado",
   },
   zh: {
+    acceptAll: "全部采用", keepEdit: "保留此修改", rejectEdit: "拒绝此修改", applyChoices: "应用我的选择",
+    changeN: "第 {i} 处修改，共 {n} 处", kept: "已保留", rejected: "已拒绝", noRule: "没有规则要求的措辞修改",
+    applied: "已应用 {n} 处修改中的 {k} 处。", stillWrong: "按您的选择后仍需修改", allFixed: "没有需要修改的了。",
+    notHonest: "已不再是草稿的原意", checking: "正在检查结果…",
     editedDishonest: "请对照原始草稿检查您的修改：{d}",
     rewrite: "改写", rewriting: "正在改写…", slow: "比平时慢一些。您的草稿是安全的，可以继续输入。",
     cancel: "取消", cancelled: "已取消改写。草稿未改变。",
@@ -103,37 +122,17 @@ const DEFAULTS = {
 
 const value = (v) => (typeof v === "function" ? v() : v);
 
-/** Tokens for a word-level diff: words, runs of spaces, single punctuation marks,
- * and single CJK characters (Chinese has no spaces between words). */
-export function tokenize(text) {
-  return text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}\p{M}_'’]+|\s+|[^]/gu) || [];
-}
-
-/** Word-level diff (LCS): [{op: "same"|"ins"|"del", text}], adjacent ops merged. */
-export function diffWords(before, after) {
-  const a = tokenize(before), b = tokenize(after);
-  const n = a.length, m = b.length;
-  if (n * m > 4_000_000) return [{ op: "del", text: before }, { op: "ins", text: after }];
-  const dp = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
-    }
+/** The draft with the given edits applied (a Rewrite's edits are sorted and
+ * separated, so any subset applies on its own). Spans count code points. */
+export function applyEdits(draft, edits) {
+  const at = codePointIndex(draft);
+  let out = "", pos = 0;
+  for (const e of edits) {
+    const start = at(e.span?.start || 0), end = at(e.span?.end || 0);
+    out += draft.slice(pos, start) + (e.text || "");
+    pos = end;
   }
-  const out = [];
-  const push = (op, text) => {
-    const last = out[out.length - 1];
-    if (last && last.op === op) last.text += text; else out.push({ op, text });
-  };
-  let i = 0, j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) { push("same", a[i]); i++; j++; }
-    else if (dp[i + 1][j] >= dp[i][j + 1]) push("del", a[i++]);
-    else push("ins", b[j++]);
-  }
-  while (i < n) push("del", a[i++]);
-  while (j < m) push("ins", b[j++]);
-  return out;
+  return out + draft.slice(pos);
 }
 
 /** Code-point offsets (the API's) to UTF-16 indexes (JavaScript's). */
@@ -175,6 +174,8 @@ export class RewriteWidget {
     this.checkAbort = null;
     this.checkTimer = 0;
     this.violations = [];
+    this.decisions = [];     // per edit of the result: true kept, false rejected, undefined undecided
+    this.ruleTitles = null;  // rule id -> title, from GET /v1/rules, fetched once
     this.build();
   }
 
@@ -214,9 +215,10 @@ export class RewriteWidget {
     this.undoButton = el("button", { type: "button", class: "rw-button rw-link", hidden: "", onclick: () => this.undo() });
     this.problemSummary = el("div", { class: "rw-problems", id: `${this.id}-problems` });
     this.problemList = el("ul", { class: "rw-problem-list" });
+    this.followup = el("div", { class: "rw-followup", role: "status", "aria-live": "polite", hidden: "" });
     this.tooltip = el("div", { class: "rw-tooltip", role: "tooltip", hidden: "" });
     const toolbar = el("div", { class: "rw-toolbar" }, this.button, this.cancelButton, this.status, this.undoButton);
-    const left = el("div", { class: "rw-left" }, this.editorBox, toolbar, this.problemSummary);
+    const left = el("div", { class: "rw-left" }, this.editorBox, toolbar, this.problemSummary, this.followup);
     this.panel = el("section", { class: "rw-panel", hidden: "", "aria-labelledby": `${this.id}-title`, tabindex: "-1" });
     this.root.append(left, this.panel, this.tooltip);
     ta.setAttribute("aria-describedby", `${this.id}-problems ${this.id}-status`);
@@ -342,7 +344,7 @@ export class RewriteWidget {
       .map((m) => ({ role: m.role || "ROLE_UNSPECIFIED", text: m.text }));
   }
 
-  async post(path, body, abort, timeoutMs) {
+  async post(path, body, abort, timeoutMs, method = "POST") {
     const headers = { "Content-Type": "application/json", "X-Request-Id": crypto.randomUUID?.() || String(Date.now()) };
     const token = value(this.options.token);
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -352,7 +354,8 @@ export class RewriteWidget {
     let response;
     try {
       response = await fetch(`${value(this.options.endpoint) || ""}${path}`, {
-        method: "POST", headers, body: JSON.stringify(body), signal: abort.signal, credentials: "same-origin",
+        method, headers, body: method === "POST" ? JSON.stringify(body) : undefined, signal: abort.signal,
+        credentials: "same-origin",
       });
     } catch (err) {
       const reason = abort.signal.reason;
@@ -375,14 +378,7 @@ export class RewriteWidget {
     const r = this.result;
     const citations = r.citations || [], remaining = r.remaining || [], kept = r.keptFacts || [];
     const title = el("h3", { id: `${this.id}-title`, class: "rw-title", text: this.t("panelTitle") });
-    const diff = el("p", { class: "rw-diff", "aria-label": this.t("changes") });
-    const parts = diffWords(this.sentDraft, r.rewrite || "");
-    for (const part of parts) {
-      if (part.op === "same") diff.append(document.createTextNode(part.text));
-      else if (part.op === "ins") diff.append(el("ins", { text: part.text, title: this.t("inserted") }));
-      else diff.append(el("del", { text: part.text, title: this.t("deleted") }));
-    }
-    if (parts.every((p) => p.op === "same")) diff.append(el("span", { class: "rw-meta", text: ` (${this.t("noChanges")})` }));
+    const diff = this.renderEdits(r);
     const section = (heading, items, cls) => items.length
       ? el("div", { class: `rw-section ${cls}` }, el("h4", { text: heading }), el("ul", {}, ...items)) : null;
     // One entry per rule (a rule broken twice is cited once, with both excerpts).
@@ -408,13 +404,16 @@ export class RewriteWidget {
     this.editor = el("textarea", { class: "rw-edit", hidden: "", "aria-label": this.t("editLabel"), rows: "4" });
     this.editor.value = r.rewrite || "";
     this.acceptButton = el("button", { type: "button", class: "rw-button rw-primary", onclick: () => this.accept(),
-      text: this.t("accept") });
+      text: this.t("acceptAll") });
+    this.applyButton = el("button", { type: "button", class: "rw-button", onclick: () => this.applyChoices(),
+      text: this.t("applyChoices"), hidden: "" });
     this.editButton = el("button", { type: "button", class: "rw-button", onclick: () => this.edit(), text: this.t("edit") });
     this.useEditedButton = el("button", { type: "button", class: "rw-button rw-primary", hidden: "",
       onclick: () => this.useEdited(), text: this.t("useEdited") });
     const dismissButton = el("button", { type: "button", class: "rw-button", onclick: () => this.dismiss(),
       text: this.t("dismiss") });
-    const actions = el("div", { class: "rw-actions" }, this.acceptButton, this.editButton, this.useEditedButton, dismissButton);
+    const actions = el("div", { class: "rw-actions" }, this.acceptButton, this.applyButton, this.editButton,
+      this.useEditedButton, dismissButton);
     this.panel.replaceChildren(...[title, diff, this.editor, this.stale, actions,
       section(this.t("citations"), citationItems, "rw-citations"),
       section(this.t("kept"), keptItems, "rw-kept"),
@@ -424,9 +423,139 @@ export class RewriteWidget {
 
   markStale() { if (this.stale) this.stale.hidden = this.textarea.value === this.sentDraft; }
 
+  // -- the edits: one suggestion per change, kept or rejected one by one ------------
+  edits() {
+    const r = this.result;
+    if (!r) return [];
+    if (r.edits?.length || r.rewrite === this.sentDraft) return r.edits || [];
+    // An older server without edits: the whole text is one change.
+    return [{ span: { start: 0, end: [...this.sentDraft].length }, text: r.rewrite || "", ruleIds: [] }];
+  }
+
+  renderEdits() {
+    const draft = this.sentDraft, edits = this.edits(), at = codePointIndex(draft);
+    const diff = el("div", { class: "rw-diff", role: "group", "aria-label": this.t("changes") });
+    this.changeNodes = [];
+    let pos = 0;
+    edits.forEach((edit, i) => {
+      const start = at(edit.span?.start || 0), end = at(edit.span?.end || 0);
+      if (start > pos) diff.append(document.createTextNode(draft.slice(pos, start)));
+      const rulesId = `${this.id}-edit-${i}-rules`;
+      const keep = el("button", { type: "button", class: "rw-button rw-mini rw-keep", "aria-pressed": "false",
+        "aria-label": this.t("keepEdit"), "aria-describedby": rulesId, text: "✓", onclick: () => this.decide(i, true) });
+      const reject = el("button", { type: "button", class: "rw-button rw-mini rw-reject", "aria-pressed": "false",
+        "aria-label": this.t("rejectEdit"), "aria-describedby": rulesId, text: "✗", onclick: () => this.decide(i, false) });
+      const change = el("span", { class: "rw-change", role: "group", "data-index": String(i),
+        "data-rules": (edit.ruleIds || []).join(" "), "aria-label": this.t("changeN", { i: i + 1, n: edits.length }) },
+      draft.slice(start, end) ? el("del", { text: draft.slice(start, end), title: this.t("deleted") }) : null,
+      edit.text ? el("ins", { text: edit.text, title: this.t("inserted") }) : null,
+      el("span", { class: "rw-hidden", id: rulesId, text: this.ruleText(edit) }),
+      el("span", { class: "rw-change-actions" }, keep, reject));
+      change.addEventListener("mouseenter", () => this.showEditTip(change, edit));
+      change.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
+      change.addEventListener("focusin", () => this.showEditTip(change, edit));
+      change.addEventListener("focusout", () => { this.tooltip.hidden = true; });
+      this.changeNodes.push(change);
+      diff.append(change);
+      pos = end;
+    });
+    if (pos < draft.length) diff.append(document.createTextNode(draft.slice(pos)));
+    if (!edits.length) diff.append(el("span", { class: "rw-meta", text: ` (${this.t("noChanges")})` }));
+    this.decisions = edits.map(() => undefined);
+    if (!this.ruleTitles) this.loadRuleTitles();
+    return diff;
+  }
+
+  ruleText(edit) {
+    const ids = edit.ruleIds || [];
+    if (!ids.length) return this.t("noRule");
+    const cited = new Map((this.result?.citations || []).map((c) => [c.ruleId, c.title]));
+    return ids.map((id) => `${this.ruleTitles?.get(id) || cited.get(id) || id} (${id})`).join("; ");
+  }
+
+  async loadRuleTitles() {
+    try {
+      const rules = await this.post("/v1/rules", null, new AbortController(), 5000, "GET");
+      this.ruleTitles = new Map((rules.rules || []).map((r) => [r.id, r.title]));
+      (this.changeNodes || []).forEach((node, i) => {
+        const hidden = node.querySelector(".rw-hidden");
+        if (hidden) hidden.textContent = this.ruleText(this.edits()[i] || {});
+      });
+    } catch {
+      // Titles are a nicety: the ids (and the cited titles) still show.
+    }
+  }
+
+  showEditTip(node, edit) {
+    this.tooltip.replaceChildren(...(edit.ruleIds?.length ? edit.ruleIds : [""]).map((id) => el("div", {},
+      id ? el("code", { text: id }) : null, id ? " " : null,
+      el("span", { text: id ? (this.ruleTitles?.get(id) || (this.result?.citations || []).find((c) => c.ruleId === id)?.title || "")
+        : this.t("noRule") }))));
+    const box = node.getBoundingClientRect(), rootBox = this.root.getBoundingClientRect();
+    this.tooltip.style.left = `${box.left - rootBox.left}px`;
+    this.tooltip.style.top = `${box.bottom - rootBox.top + 4}px`;
+    this.tooltip.hidden = false;
+  }
+
+  decide(index, keep) {
+    this.decisions[index] = keep;
+    const node = this.changeNodes[index];
+    node.classList.toggle("rw-kept", keep);
+    node.classList.toggle("rw-rejected", !keep);
+    node.querySelector(".rw-keep").setAttribute("aria-pressed", String(keep));
+    node.querySelector(".rw-reject").setAttribute("aria-pressed", String(!keep));
+    this.applyButton.hidden = false;
+  }
+
+  /** The draft with exactly the kept edits; the rest count as rejected. */
+  applyChoices() {
+    const edits = this.edits();
+    const kept = edits.filter((_, i) => this.decisions[i] === true);
+    if (kept.length === edits.length) { this.accept(); return; }
+    const draft = this.sentDraft, ruleIds = this.ruleIds();
+    const text = applyEdits(draft, kept);
+    const decisions = this.editDecisions(edits, (i) => this.decisions[i] === true);
+    this.replaceDraft(text, this.t("applied", { k: kept.length, n: edits.length }));
+    this.feedback(kept.length ? "OUTCOME_EDITED" : "OUTCOME_DISMISSED", ruleIds, decisions);
+    if (kept.length) this.followUp(draft, text);
+  }
+
+  editDecisions(edits, accepted) {
+    return edits.map((e, i) => ({ ruleIds: e.ruleIds || [], accepted: accepted(i) }));
+  }
+
+  async followUp(draft, text) {
+    // Part of a verified rewrite is not itself verified: say what the result still breaks,
+    // and whether it still means what the draft meant. Advice only; the text stays.
+    this.followup.hidden = false;
+    this.followup.replaceChildren(el("p", { class: "rw-meta", text: this.t("checking") }));
+    const language = value(this.options.language) || "", conversation = this.conversation();
+    try {
+      const [verify, check] = await Promise.all([
+        this.post("/v1/verify", { draft, candidate: text, conversation, language }, new AbortController(), 5000),
+        this.post("/v1/check", { text, conversation, customerName: value(this.options.customerName) || "", language },
+          new AbortController(), 5000),
+      ]);
+      if (this.textarea.value !== text) { this.followup.hidden = true; return; }
+      const items = [
+        ...(verify.honest ? [] : (verify.findings || []).map((f) => el("li", { class: "rw-sev-error" },
+          el("strong", { text: this.t("notHonest") }), " ", el("span", { text: f.detail || "" })))),
+        ...(check.violations || []).map((v) => el("li", { class: `rw-sev-${v.severity || "warning"}`, "data-rule": v.ruleId },
+          el("code", { text: v.ruleId }), " ", el("q", { text: v.excerpt || "" }), " ", el("span", { text: v.message || "" }))),
+      ];
+      this.followup.replaceChildren(items.length
+        ? el("div", {}, el("h4", { text: this.t("stillWrong") }), el("ul", {}, ...items))
+        : el("p", { text: this.t("allFixed") }));
+      this.root.dispatchEvent(new CustomEvent("rewrite:followup", { detail: { verify, check } }));
+    } catch {
+      this.followup.hidden = true;
+    }
+  }
+
   ruleIds() { return [...new Set((this.result?.citations || []).map((c) => c.ruleId).filter(Boolean))]; }
 
   replaceDraft(text, message) {
+    this.followup.hidden = true;
     this.undoValue = this.textarea.value;
     this.textarea.value = text;
     this.textarea.dispatchEvent(new Event("input", { bubbles: true }));
@@ -436,9 +565,9 @@ export class RewriteWidget {
   }
 
   accept() {
-    const ruleIds = this.ruleIds();
+    const ruleIds = this.ruleIds(), decisions = this.editDecisions(this.edits(), () => true);
     this.replaceDraft(this.result.rewrite, this.t("accepted"));
-    this.feedback("OUTCOME_ACCEPTED", ruleIds);
+    this.feedback("OUTCOME_ACCEPTED", ruleIds, decisions);
   }
 
   edit() {
@@ -475,11 +604,11 @@ export class RewriteWidget {
 
   dismiss() {
     if (this.panel.hidden) return;
-    const ruleIds = this.ruleIds();
+    const ruleIds = this.ruleIds(), decisions = this.editDecisions(this.edits(), () => false);
     this.close();
     this.say(this.t("dismissed"));
     this.textarea.focus();
-    this.feedback("OUTCOME_DISMISSED", ruleIds);
+    this.feedback("OUTCOME_DISMISSED", ruleIds, decisions);
   }
 
   undo() {
@@ -498,9 +627,10 @@ export class RewriteWidget {
     this.root.classList.remove("rw-open");
   }
 
-  feedback(outcome, ruleIds) {
-    // Fire and forget: a lost verdict must never get in the agent's way.
-    this.post("/v1/feedback", { outcome, ruleIds }, new AbortController(), 5000).catch(() => {});
+  feedback(outcome, ruleIds, edits = []) {
+    // Fire and forget: a lost verdict must never get in the agent's way. Per edit: its
+    // rule ids and whether it was kept (rule ids only, never text).
+    this.post("/v1/feedback", { outcome, ruleIds, edits }, new AbortController(), 5000).catch(() => {});
   }
 
   // -- Check: underline problems after a pause -----------------------------------
