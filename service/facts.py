@@ -364,7 +364,7 @@ class Lexicon:
         for m in p["id"].finditer(folded):
             raw = m.group(0)
             body = raw.lstrip("#")
-            if raw.startswith("#") or (sum(c.isdigit() for c in body) >= 2 and len(body) >= 4):
+            if raw.startswith("#") or (sum(c.isdigit() for c in body) >= 2 and len(body) >= 3):
                 key = "n:" + body if body.isdigit() else "id:" + body.upper()
                 claim("id", key, m.start(), m.end())
         for m in p["number"].finditer(folded):

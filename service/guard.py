@@ -87,12 +87,14 @@ class GuardPolicy:
     words_may_go: frozenset[str]
     sentences_may_go: frozenset[str]
     facts_may_go: frozenset[str]
+    facts_in_span_may_go: frozenset[str]
     must_not_add: frozenset[str]
     conversation_grounds_content: frozenset[str]
 
     @property
     def rule_ids(self) -> frozenset[str]:
-        return (self.words_may_go | self.sentences_may_go | self.facts_may_go | self.must_not_add
+        return (self.words_may_go | self.sentences_may_go | self.facts_may_go | self.facts_in_span_may_go
+                | self.must_not_add
                 | self.conversation_grounds_content)
 
     @classmethod
@@ -102,7 +104,7 @@ class GuardPolicy:
         except (OSError, yaml.YAMLError) as exc:
             raise GuardDataError(file, "(file)", f"cannot read: {exc}") from exc
         out = {}
-        for key in ("words_may_go", "sentences_may_go", "facts_may_go", "must_not_add",
+        for key in ("words_may_go", "sentences_may_go", "facts_may_go", "facts_in_span_may_go", "must_not_add",
                     "conversation_grounds_content"):
             val = doc.get(key, [])
             if not isinstance(val, list) or not all(isinstance(x, str) and x for x in val):
@@ -215,6 +217,8 @@ class _Excused:
             a, b = max(0, v.span.start), min(len(d.text), v.span.end)
             if a >= b:
                 continue
+            if v.rule_id in policy.facts_in_span_may_go:
+                self._fact_spans.append((a, b))   # "will 100% arrive": not the rest of the sentence
             if v.rule_id in policy.sentences_may_go:
                 a, b = sentence(d.folded, a, b)
                 self.sentences[a:b] = b"\x01" * (b - a)

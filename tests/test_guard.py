@@ -353,3 +353,27 @@ def test_a_dropped_warning_is_dropped_content(lang, draft, candidate):
     from service.domain import FindingKind
     from service.guard import Guard
     assert FindingKind.DROPPED_CONTENT in {f.kind for f in Guard().verify(draft, candidate, [], lang)}
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    # a condition word beside an absolute keeps its facts ("siempre q" is "provided that")
+    ("es", "Sí, la rotura está cubierta siempre q el móvil tenga menos de 2 años.", "¡Sí! La rotura está cubierta."),
+    ("es", "Tu vuelo sale de la puerta B32 a las 21:40.", "Tu vuelo saldrá a las 21:40."),
+    ("en", "Claim still under review, no update yet.",
+     "Your claim is still under review. I'll personally email you as soon as a decision is made."),
+    ("en", "Late fee of £5 applies.", "A £5 late fee was applied; it will be reversed on your next bill."),
+    ("es", "Cambio de fecha permitido, tasa de 45€ + diferencia de tarifa.",
+     "Puedes cambiar la fecha; en tu caso no se aplicará la tasa de 45 €, solo la diferencia de tarifa."),
+    ("zh", "超时2小时按半天租金收取，即150元。", "超时2小时需收取半天租金150元，这次就不向您收取了。"),
+    ("zh", "试用期不能延长。", "试用期原则上不支持延长，不过我可以帮您申请看看。"),
+    ("en", "Sorry, order is delayed, new ETA 19:45.",
+     "Your order has been delayed by heavy traffic in your area; the new arrival time is 7:45 PM."),
+])
+def test_subtle_lies_from_fresh_pairs_are_caught(lang, draft, candidate):
+    from service.guard import Guard
+    assert Guard().verify(draft, candidate, [], lang)
+
+
+def test_an_intensifying_100_percent_is_wording():
+    from service.guard import Guard
+    assert not Guard().verify("It will 100% arrive Friday, guaranteed.", "It is expected to arrive on Friday.", [], "en")
