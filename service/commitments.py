@@ -71,11 +71,15 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         allowed[cat] = len({d.clause(k.span.start) for k in commitments_of(d) if k.category == cat})
     used: dict[str, set[tuple[int, int]]] = {}
     draft_times = {f.key for f in d.facts if f.kind in TIME_KINDS}
+    # Categories the draft names, even to refuse them ("no refunds after 30 days")
+    named = {cat for cat, rx in lex.commitments.items() if rx.search(d.folded)}
     out = []
     reported: set[str] = set()
     for k in commitments_of(c):
         if k.category in reported:
             continue
+        if k.category in named and _restates_limit(d, c, k):
+            continue  # "no refunds after 30 days" -> "refunds are available within 30 days"
         if k.category == "fix_or_delivery_time" and _restated_time(d, c, k, draft_times):
             continue  # "staff back at 13:30" -> "staff will be back at 13:30": the draft's own time
         if k.category in allowed:
@@ -93,6 +97,21 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             f"{k.span.start}-{k.span.end}) that the draft does not promise.",
             k.span))
     return out
+
+
+def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:
+    """Whether the clause of a commitment the draft only names (to refuse
+    it) states the draft's limit impersonally: a limit word and a fact of the
+    draft ("refunds are available within 30 days of purchase"), no "we
+    will"/"you can": the policy said positively, not a promise."""
+    lex = c.lex
+    a, b = c.clause(k.span.start)
+    limit = lex.patterns["limits"].search(c.folded, a, b) or (
+        "time_limit" in lex.conditions and lex.conditions["time_limit"].search(c.folded, a, b))
+    draft_keys = {f.key for f in d.facts}
+    # Impersonal only: "we will refund your order within 30 days" is a yes.
+    says_yes = lex.patterns["personal_promises"].search(c.folded, a, b)
+    return bool(limit) and not says_yes and any(a <= f.span.start < b and f.key in draft_keys for f in c.facts)
 
 
 def _restated_time(d: Text, c: Text, k: Commitment, draft_times: set[str]) -> bool:

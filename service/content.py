@@ -315,7 +315,7 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
             cand_clauses: Sequence[Clause], cand_vocabulary: set[str], cand_low: str,
             technical: Callable[[Clause], int] = lambda cl: 0,
             acknowledged: Callable[[Clause, Token], bool] = lambda cl, t: False,
-            limits: ContentThresholds = ContentThresholds()) -> ContentVerdict:
+            limits: ContentThresholds = ContentThresholds(), reframe: bool = False) -> ContentVerdict:
     """Draft clauses whose content the candidate lost, candidate clauses whose
     content the draft doesn't ground.
 
@@ -352,6 +352,9 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     for cl in cand_clauses:
         if cl.question:
             continue  # a question asks, it asserts nothing: it can't be an invented claim
+        if reframe and cl.anchored:
+            continue  # a draft's "no" said positively around the same fact ("no, only up to 8 kg" ->
+            # "pets may travel in the cabin up to 8 kg"): its words are new by design
         words = [t for t in cl.tokens if t.key not in lex.framing]
         unexplained = [t for t in words if not lex.matches(t.key, draft_vocabulary, draft_low)
                        and not acknowledged(cl, t)]

@@ -132,6 +132,19 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_CHAT_DIGIT_CONTEXT = re.compile(r"[\d.,$€£%]")   # a digit or currency right before: part of a number
+
+
+def _chat_digit(folded: str, start: int, end: int, numbered: frozenset[str]) -> bool:
+    """A lone digit between two words, the next one not a plural noun and
+    the one before not a noun that takes a number ("want 2 cancel", "thx 4
+    waiting", "no access 2 bldg"; not "2 photos", "gate 4", "step 2")."""
+    before = re.search(r"([A-Za-z]+) $", folded[max(0, start - 30):start])
+    after = re.match(r" ([a-z]+)", folded[end:end + 30])
+    return bool(before and after and not after.group(1).endswith("s")
+                and before.group(1).lower() not in numbered)
+
+
 def cjk_number(s: str) -> int | None:
     """Parse a simple Chinese numeral ("二十四", "两", "十五") into an int."""
     total, section, digit = 0, 0, None
@@ -172,6 +185,10 @@ class Lexicon:
     clock_words: dict[str, str]
     duration_phrases: dict[str, int]
     weekday_initials: dict[str, int]
+    # Digits that chat speak uses as words ("2" = to, "4" = for), when they
+    # stand between two words
+    chat_digits: frozenset[str]
+    numbered_nouns: frozenset[str]
     name_stopwords: frozenset[str]
     not_facts: frozenset[str]
     topic_stopwords: frozenset[str]
@@ -192,6 +209,8 @@ class Lexicon:
     def value(self, token: str) -> str:
         """Canonical string of a number token (digits, number word or CJK)."""
         t = token.strip().lower()
+        if len(t) > 1 and t[-1] == "k" and t[0].isdigit() and self.word_boundaries:
+            return format((Decimal(self._digits_value(t[:-1])) * 1000).normalize(), "f")
         if t and t[-1] in _CJK_MULTIPLIERS and t[0].isdigit():
             base = Decimal(self._digits_value(t[:-1]))
             return format((base * _CJK_MULTIPLIERS[t[-1]]).normalize(), "f")
@@ -368,6 +387,9 @@ class Lexicon:
                 key = "n:" + body if body.isdigit() else "id:" + body.upper()
                 claim("id", key, m.start(), m.end())
         for m in p["number"].finditer(folded):
+            if m.group("n") in self.chat_digits and _CHAT_DIGIT_CONTEXT.match(folded, m.start("n") - 1) is None \
+                    and _chat_digit(folded, m.start("n"), m.end("n"), self.numbered_nouns):
+                continue   # "u want 2 cancel", "thx 4 waiting": a word, not a number
             claim("number", "n:" + self.value(m.group("n")), m.start("n"), m.end("n"))
         for qp in self.quote_patterns:
             for m in qp.finditer(folded):
@@ -600,6 +622,9 @@ def load_lexicon(file: Path) -> Lexicon:
     for phrase, half in day_parts.items():
         if half not in ("am", "pm"):
             raise GuardDataError(file, f"day_parts.{phrase}", "must be 'am' or 'pm'")
+    # "6 in the afternoon", "2 and 6 in the afternoon": a day part marks a
+    # digit time as am/pm does
+    am_pm = {**am_pm, **day_parts}
     clock_words = _str_map(doc, "clock_words", file, str, {})
     for phrase, clock in clock_words.items():
         if not re.fullmatch(r"\d\d:\d\d", clock):
@@ -614,7 +639,8 @@ def load_lexicon(file: Path) -> Lexicon:
     na = rf"(?![{_ASCII_WORD}])"
     # Numbers start only where a number starts: without the lookbehind every
     # digit of "1.1.1.1…" would start a match that scans to the end (quadratic).
-    num = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else "")
+    # "2.5k", "10k": thousands, as agents write amounts and limits
+    num = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else r"(?:k(?![A-Za-z]))?")
     numw = _alt(number_words)
     cjk_num = f"(?<![{_CJK_DIGITS}])[{_CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
@@ -675,7 +701,7 @@ def load_lexicon(file: Path) -> Lexicon:
     ap_alt = _alt(ampm) if ampm else r"(?!x)x"
     hour_sfx = _alt(_str_list(doc, "time_suffixes", file, [])) or r"(?!x)x"
     raw_patterns["time_range"] = (
-        rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|\s(?:to|a|al|alle|y)\s)\s?(?P<h2>\d{{1,2}})"
+        rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|\s(?:to|and|a|al|alle|e|y)\s)\s?(?P<h2>\d{{1,2}})"
         rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%])")
     if cues:
         # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
@@ -725,7 +751,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
-                "speculation", "purpose", "empathy", "prohibitions"):
+                "speculation", "purpose", "empathy", "prohibitions", "personal_promises"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
@@ -761,6 +787,9 @@ def load_lexicon(file: Path) -> Lexicon:
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
         duration_phrases=duration_phrases, weekday_initials=initials,
+        chat_digits=frozenset(_str_list(doc, "chat_digits", file, [])),
+        numbered_nouns=frozenset(w.lower() for w in [*_str_list(doc, "numbered_nouns", file, []),
+                                                     *_str_list(doc, "identifier_cues", file, [])]),
         name_stopwords=frozenset(_str_list(doc, "name_stopwords", file, [])),
         not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
         topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),

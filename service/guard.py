@@ -495,7 +495,7 @@ class Guard:
             vocab, conv_low = heard[0]
             return cl.matches(t.key, vocab, conv_low, strict=True)
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
-                                  acknowledged)
+                                  acknowledged, reframe=negative(d.folded, lex))
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
         c_reason_skip = bytearray(a | b for a, b in zip(c_skip, cl.scaffolding_mask(c.low, broken)))

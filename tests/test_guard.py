@@ -377,3 +377,32 @@ def test_subtle_lies_from_fresh_pairs_are_caught(lang, draft, candidate):
 def test_an_intensifying_100_percent_is_wording():
     from service.guard import Guard
     assert not Guard().verify("It will 100% arrive Friday, guaranteed.", "It is expected to arrive on Friday.", [], "en")
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "fyi ur plan renews 1st of every mo, if u want 2 cancel do it b4 then or u get charged 4 next mo.",
+     "Your plan renews on the 1st of every month. If you'd like to cancel, please do so before the 1st; "
+     "otherwise you'll be charged for the following month."),
+    ("en", "limit is 2.5k EUR/day and 10k EUR/month.", "Transfers are capped at €2,500 per day and €10,000 per month."),
+    ("en", "Technician visit: 14:00-18:00.", "The technician will visit between 2 and 6 in the afternoon."),
+    ("en", "no refunds after 30 days, ur order was 45 days ago so cant do it.",
+     "Refunds are available within 30 days of purchase. Your order was placed 45 days ago, so it falls "
+     "outside that window and I'm not able to process a refund for it."),
+    ("es", "No, en cabina solo hasta 8 kg con transportín, tu perro pesa 11 así q no.",
+     "Las mascotas pueden viajar en cabina siempre que no superen los 8 kg, incluido el transportín. "
+     "Como tu perro pesa 11 kg, en este caso no podrá viajar en cabina."),
+])
+def test_honest_rewrites_from_fresh_pairs_pass(lang, draft, candidate):
+    from service.guard import Guard
+    assert not Guard().verify(draft, candidate, [], lang)
+
+
+def test_a_refused_refund_promised_in_the_first_person_is_new():
+    from service.guard import Guard
+    assert Guard().verify("No refunds after 30 days.", "We will refund your order within 30 days.", [], "en")
+
+
+def test_a_digit_after_a_numbered_noun_stays_a_number():
+    from service.facts import extract_facts
+    assert [f.key for f in extract_facts("Gate 4 opened", "en")] == ["n:4"]
+    assert not extract_facts("thx 4 waiting", "en")
