@@ -330,6 +330,8 @@ class Guard:
                 continue
             if f.kind in _TEXTUAL and _contains(c.low, _inner(f)):
                 continue
+            if f.kind == "name" and _spelled_out(f.text, c.low):
+                continue  # "IdP" -> "identity provider", "Dept" -> "Department"
             if excused.fact_may_go(f) or (f.kind == "name" and excused.replaced(f.text, c)):
                 continue
             if f.kind == "channel" and _beside_contact(d, f):
@@ -340,6 +342,8 @@ class Guard:
                 continue  # "19:30" -> "七点半": the same time on a 12-hour clock
             if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
                 continue  # "costs 0 EUR" -> "is free"
+            if f.key == "chan:always_open" and "24" in f.text and any(g.key == _DAY_KEY for g in c.facts):
+                continue  # "18€/24h" -> "per 24 hours"
             if _clock_of_hours(f) and any(g.key in _clock_of_hours(f) for g in c.facts):
                 continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
             out.append(Finding(
@@ -352,9 +356,12 @@ class Guard:
         for f in c.facts:
             if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
                 continue
-            if (f.kind in _UNIT_KINDS or (f.kind == "time" and f.key.endswith(":00"))) \
-                    and "n:" + lex.value(_leading_value(f)) in draft_keys:
-                continue  # the draft's bare "30", now "30 days"; "open 8-8", now "8 AM to 8 PM"
+            if f.kind in _UNIT_KINDS and "n:" + lex.value(_leading_value(f)) in draft_keys:
+                continue  # the draft's bare "30", now "30 days"
+            if f.kind == "time" and f.key.endswith(":00") and _hours(f) & draft_keys:
+                continue  # "open 8-8", now "8 AM to 8 PM"; "fascia 8-12", now "tra le otto e mezzogiorno"
+            if f.kind == "duration" and f.key == _DAY_KEY and any(g.key == "chan:always_open" for g in d.facts):
+                continue  # "18€/24h" said "per 24 hours"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
                 continue
             if f.kind == "time" and any(f.key in _clock_of_hours(g) for g in d.facts):
@@ -597,6 +604,39 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False
+
+
+_DAY_KEY = "dur:1440:min"
+
+
+def _hours(f: Fact) -> frozenset[str]:
+    """A whole-hour time as the bare numbers that may have written it
+    ("20:00" may be "8" or "20")."""
+    m = _TIME_KEY.fullmatch(f.key)
+    if not m:
+        return frozenset()
+    h = int(m.group(1))
+    return frozenset({f"n:{h}", f"n:{h - 12}" if h > 12 else f"n:{h + 12}", *(["n:12"] if h in (0, 12) else [])})
+
+
+def _spelled_out(short: str, cand_low: str) -> bool:
+    """Whether the candidate writes an acronym or abbreviation out: words
+    whose initials spell it ("IdP" -> "identity provider") or one word that
+    starts with it and holds its letters in order ("Dept" -> "department")."""
+    capitals = re.sub(r"[^A-Z]", "", short)
+    letters = (capitals if len(capitals) >= 2 else re.sub(r"[^A-Za-z]", "", short)).lower()
+    if len(letters) < 2:
+        return False
+    words = re.findall(r"[a-z]+", cand_low)
+    initials = "".join(w[0] for w in words)
+    # Each spelled-out word a real word (four letters or more): "IT" is not "in the".
+    if len(letters) <= 5 and any(
+            initials[i:i + len(letters)] == letters and all(len(w) >= 4 for w in words[i:i + len(letters)])
+            for i in range(len(initials))):
+        return True
+    pattern = ".*".join(map(re.escape, letters[1:]))
+    return any(w.startswith(letters[0]) and len(w) > len(letters) and re.match(rf"{re.escape(letters[0])}.*{pattern}", w)
+               and w[:2] == letters[:2] for w in words)
 
 
 def _clock_of_hours(f: Fact) -> frozenset[str]:

@@ -406,3 +406,16 @@ def test_a_digit_after_a_numbered_noun_stays_a_number():
     from service.facts import extract_facts
     assert [f.key for f in extract_facts("Gate 4 opened", "en")] == ["n:4"]
     assert not extract_facts("thx 4 waiting", "en")
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "Fix the ACS URL in IdP settings.", "Please correct the return address in the settings of your identity provider."),
+    ("en", "Send a check to the US Dept of State.", "Send a check to the US Department of State."),
+    ("it", "Intervento tecnico previsto il 12/03 fascia 8-12.", "Il tecnico passerà il 12 marzo, tra le otto e mezzogiorno."),
+    ("es", "Parking 18€/24h.", "El parking cuesta 18 € por cada periodo de 24 horas."),
+])
+def test_spelled_out_abbreviations_and_hours_are_the_same_facts(lang, draft, candidate):
+    from service.domain import FindingKind
+    from service.guard import Guard
+    kinds = {f.kind for f in Guard().verify(draft, candidate, [], lang)}
+    assert not kinds & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
