@@ -474,7 +474,8 @@ class Guard:
             d.clauses(), cl.tokens(d.low, d_judged),
             lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))) or any(
                 a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts),
-            sentence=lambda a, b: d.issentence(a, b),
+            # a clause after a semicolon is a statement of its own ("...; the first is paid at enrolment")
+            sentence=lambda a, b: d.issentence(a, b) or d.folded[max(0, a - 2):a].rstrip().endswith((";", "；")),
             warning=lambda a, b: bool(lex.patterns["prohibitions"].search(d.folded, a, b)))
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),

@@ -419,3 +419,12 @@ def test_spelled_out_abbreviations_and_hours_are_the_same_facts(lang, draft, can
     from service.guard import Guard
     kinds = {f.kind for f in Guard().verify(draft, candidate, [], lang)}
     assert not kinds & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
+
+
+def test_a_short_statement_after_a_semicolon_is_a_point():
+    from service.domain import FindingKind
+    from service.guard import Guard
+    findings = Guard().verify(
+        "Precio 3.600€. Se puede fraccionar en 10 cuotas de 360€; la primera se paga en la matrícula.",
+        "El máster cuesta 3.600 € y se puede fraccionar en 10 cuotas de 360 €.", [], "es")
+    assert FindingKind.DROPPED_CONTENT in {f.kind for f in findings}
