@@ -99,6 +99,10 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                                             "request: the bytes are not a valid message of this method")
                     response = await inner(request, context)
                     code = context.code() or grpc.StatusCode.OK
+                    if code == grpc.StatusCode.OK and _expired(context):
+                        # An answer after the caller's deadline reaches nobody: the
+                        # caller saw DEADLINE_EXCEEDED, and so do the log and metrics.
+                        code = grpc.StatusCode.DEADLINE_EXCEEDED
                     return response
                 except BaseException as exc:
                     code = context.code() or grpc.StatusCode.UNKNOWN
@@ -106,6 +110,8 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                         # grpc.aio cancels the handler's task before context.cancelled() turns true.
                         cancelled = isinstance(exc, asyncio.CancelledError) or context.cancelled()
                         code = grpc.StatusCode.CANCELLED if cancelled else grpc.StatusCode.UNKNOWN
+                        if cancelled and _expired(context):
+                            code = grpc.StatusCode.DEADLINE_EXCEEDED  # grpc cancels a call at its deadline
                     raise
                 finally:
                     elapsed = time.perf_counter() - started
@@ -118,6 +124,11 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
             return observed
 
         return _wrap_unary(handler, wrapper)
+
+
+def _expired(context: grpc.aio.ServicerContext) -> bool:
+    remaining = context.time_remaining()
+    return remaining is not None and remaining <= 0
 
 
 class TokenStore:

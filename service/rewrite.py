@@ -18,11 +18,12 @@ import asyncio
 import logging
 import time
 from dataclasses import replace
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from service.config import Settings
+from service.cpu import run_inline
 from service.domain import (
     BackendInfo,
     Citation,
@@ -95,7 +96,11 @@ class RewritePipeline:
     def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, fallback: FallbackRewriter,
                  model_client: ModelClient, prompts: PromptBuilder, metrics: Metrics,
                  admission: AdmissionControl, cache: RewriteCache[RewriteResult],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 cpu: Callable[..., Awaitable[Any]] = run_inline) -> None:
+        """``cpu(deadline, fn, *args)`` runs the synchronous stages (rules,
+        prompt and redaction, guard, fallback): ``CpuLane.run`` in the server,
+        so they stay off the event loop; inline by default."""
         self._settings = settings
         self._rulebook = rulebook
         self._guard = guard
@@ -106,6 +111,7 @@ class RewritePipeline:
         self._admission = admission
         self._cache = cache
         self._clock = clock
+        self._cpu = cpu
         self._egress = EgressCheck(settings, prompts)
         unknown = sorted(guard.policy.rule_ids - set(rulebook.rules))
         if unknown:
@@ -120,12 +126,16 @@ class RewritePipeline:
         stages.observe(self._stage_histograms, self._metrics.rewrite_own_work)
         return result
 
-    async def _rewrite(self, request: RewriteInput, deadline: float, stages: StageTimes) -> RewriteResult:
+    def _check_draft(self, request: RewriteInput, stages: StageTimes) -> list[Violation]:
         with stages("check_draft"):
             violations = self._rulebook.check(request.draft, request.conversation,
                                               request.customer_name, request.language)
         for v in violations:
             self._metrics.draft_violations.labels(v.rule_id).inc()
+        return violations
+
+    async def _rewrite(self, request: RewriteInput, deadline: float, stages: StageTimes) -> RewriteResult:
+        violations = await self._cpu(deadline, self._check_draft, request, stages)
 
         cache_key = ""
         if self._cache.enabled:
@@ -145,7 +155,8 @@ class RewritePipeline:
             # Waiting for a model slot counts against the deadline too.
             async with asyncio.timeout(max(0.0, budget_end - self._clock())):
                 async with self._admission:
-                    candidate, reason = await self._ask_model(request, violations, budget_end, report, stages)
+                    candidate, reason = await self._ask_model(request, violations, budget_end, deadline, report,
+                                                              stages)
         except TimeoutError:
             candidate, reason = None, "deadline"
         except Overloaded:
@@ -153,19 +164,18 @@ class RewritePipeline:
             raise
 
         if candidate is not None:
-            result = self._accept(request, violations, candidate[0], candidate[1], candidate[2], report, stages)
+            result = await self._cpu(deadline, self._accept, request, violations, candidate[0], candidate[1],
+                                     candidate[2], report, stages)
             self._metrics.rewrites.labels("model").inc()
             if cache_key:
                 self._cache.put(cache_key, result)
             return result
         self._metrics.fallbacks.labels(reason.split(":")[0]).inc()
         self._metrics.rewrites.labels("fallback").inc()
-        return self._fall_back(request, violations, reason, report, stages)
+        return await self._cpu(deadline, self._fall_back, request, violations, reason, report, stages)
 
-    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation], budget_end: float,
-                         report: CallReport, stages: StageTimes
-                         ) -> tuple[tuple[str, ModelRewrite, list[Violation]] | None, str]:
-        """Return ((model, answer, its violations), "") for an accepted answer, else (None, reason)."""
+    def _prompt(self, request: RewriteInput, violations: Sequence[Violation], stages: StageTimes
+                ) -> tuple[list[dict[str, str]], Redactor | None]:
         with stages("prompt"):
             relevant = list(self._rulebook.relevant_rules(violations))
             known = {r.id for r in relevant}
@@ -177,6 +187,19 @@ class RewritePipeline:
                 language=request.language, tone=request.tone, customer_name=request.customer_name,
                 agent_name=request.agent_name, brand_name=request.brand_name)
             redactor = Redactor() if self._settings.pii_redaction_enabled else None
+        return messages, redactor
+
+    @staticmethod
+    def _outgoing(messages: list[dict[str, str]], redactor: Redactor | None, stages: StageTimes
+                  ) -> list[dict[str, str]]:
+        with stages("prompt"):
+            return redactor.redact_messages(messages) if redactor else messages
+
+    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation], budget_end: float,
+                         deadline: float, report: CallReport, stages: StageTimes
+                         ) -> tuple[tuple[str, ModelRewrite, list[Violation]] | None, str]:
+        """Return ((model, answer, its violations), "") for an accepted answer, else (None, reason)."""
+        messages, redactor = await self._cpu(deadline, self._prompt, request, violations, stages)
 
         def parse(text: str) -> ModelRewrite:
             with stages("parse"):
@@ -190,15 +213,14 @@ class RewritePipeline:
         # none by default (another generation costs seconds on a CPU).
         tries = 1 if self._settings.uses_embedded_model and not self._settings.local_second_try else 2
         for attempt in range(tries):
-            with stages("prompt"):
-                outgoing = redactor.redact_messages(messages) if redactor else messages
+            outgoing = await self._cpu(deadline, self._outgoing, messages, redactor, stages)
             try:
                 answer = await self._models.complete(outgoing, parse, budget_end, report,
                                                      max_tokens=answer_token_budget(request.draft))
             except ModelError as exc:
                 return None, self._reason_for(exc, budget_end)
-            reason, problems, kinds, answer_violations = self._judge(request, violations, answer.value.rewrite,
-                                                                     stages)
+            reason, problems, kinds, answer_violations = await self._cpu(
+                deadline, self._judge, request, violations, answer.value.rewrite, stages)
             if not reason:
                 return (answer.model, answer.value, answer_violations), ""
             for kind in kinds:

@@ -24,6 +24,7 @@ from prometheus_client import start_http_server
 from service import __version__
 from service.api import ReplyRewriterServicer
 from service.config import Settings
+from service.cpu import CpuLane
 from service.domain import RewriteResult
 from service.fallback import FallbackRewriter
 from service.guard import Guard
@@ -54,6 +55,7 @@ class Deps:
     model_client: ModelClient
     pipeline: RewritePipeline
     tokens: TokenStore
+    cpu: CpuLane
     shutting_down: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -76,11 +78,14 @@ def build_deps(settings: Settings, metrics: Metrics | None = None,
     model_client = ModelClient(settings, metrics, completion_fn=completion_fn)
     cache: RewriteCache[RewriteResult] = RewriteCache(settings.cache_size, settings.cache_ttl)
     admission = AdmissionControl(settings.max_concurrent_model_calls, settings.max_queued_rewrites)
-    pipeline = RewritePipeline(settings, rulebook, guard, fallback, model_client,
-                               PromptBuilder(prompts_dir / "templates"), metrics, admission, cache)
     tokens = TokenStore(settings.auth_tokens_file, [t.get_secret_value() for t in settings.auth_tokens],
                         reload_interval=settings.auth_tokens_reload_seconds)
-    return Deps(metrics, rulebook, guard, fallback, detector, model_client, pipeline, tokens)
+    # The rules, the guard, the fallback and redaction run on one thread, off
+    # the event loop (service/cpu.py).
+    cpu = CpuLane(settings.max_queued_cpu_jobs)
+    pipeline = RewritePipeline(settings, rulebook, guard, fallback, model_client,
+                               PromptBuilder(prompts_dir / "templates"), metrics, admission, cache, cpu=cpu.run)
+    return Deps(metrics, rulebook, guard, fallback, detector, model_client, pipeline, tokens, cpu)
 
 
 def _server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
@@ -111,7 +116,7 @@ def create_server(settings: Settings, deps: Deps) -> tuple[grpc.aio.Server, int]
         ],
     )
     servicer = ReplyRewriterServicer(settings, deps.rulebook, deps.guard, deps.pipeline, deps.detector,
-                                     deps.metrics, is_shutting_down=lambda: deps.shutting_down)
+                                     deps.metrics, is_shutting_down=lambda: deps.shutting_down, cpu=deps.cpu.run)
     from service.pb import pb2_grpc
 
     pb2_grpc.add_ReplyRewriterServicer_to_server(servicer, server)
