@@ -154,6 +154,15 @@ class FallbackRewriter:
     def rewrite(self, draft: str, violations: Sequence[Violation], conversation: Sequence[Message] = (),
                 customer_name: str = "", agent_name: str = "", brand_name: str = "",
                 language: str = "en") -> str:
+        return self.rewrite_checked(draft, violations, conversation, customer_name, agent_name, brand_name,
+                                    language)[0]
+
+    def rewrite_checked(self, draft: str, violations: Sequence[Violation], conversation: Sequence[Message] = (),
+                        customer_name: str = "", agent_name: str = "", brand_name: str = "",
+                        language: str = "en") -> tuple[str, bool]:
+        """The rewrite and whether it passed the guard; False means every
+        attempt failed it and the text is the draft, unchanged (should not
+        happen). The pipeline need not ask the guard a second time."""
         base = (language or "en").replace("_", "-").split("-")[0].lower()
         data = self._data.get(base) or self._data["en"]
         facts = self._guard.facts(draft, base)
@@ -166,7 +175,7 @@ class FallbackRewriter:
 
         out = self._compose(draft, edits, structure, data)
         if honest(out):
-            return out
+            return out, True
         # Should not happen; if it does, keep only the edits that stay honest,
         # trying the first _ONE_BY_ONE of them: each try is a guard call (20 ms
         # on a maximum-size draft), and a draft may have hundreds of edits.
@@ -176,9 +185,9 @@ class FallbackRewriter:
                 kept.append(e)
         out = self._compose(draft, kept, structure, data)
         if honest(out):
-            return out
+            return out, True
         out = self._compose(draft, kept, None, data)
-        return out if honest(out) else draft
+        return (out, True) if honest(out) else (draft, False)
 
     # -- edits -------------------------------------------------------------
     def _edits(self, draft: str, violations: Sequence[Violation], facts: list[Fact],

@@ -292,3 +292,32 @@ def test_a_maximum_size_conversation_costs_the_fallback_only_what_the_guard_read
     read.clear()
     fb.rewrite(slangy, [violation(slangy, *f) for f in fixes[:3]], conv)
     assert sum(read) <= len(slangy) + 200   # no replacement brings a fact: no message is read
+
+
+def test_when_the_guard_rejects_every_try_the_draft_comes_back_flagged_after_a_bounded_number_of_tries(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should never happen; if it does, the draft is returned unchanged and
+    marked unverified (the pipeline then reports ``;fallback_rejected``), after
+    at most 3 + 8 guard calls however many edits the draft has (a 4,000-
+    character draft of slang had 451 violations, each try a 20 ms guard call)."""
+    from service.domain import Finding, FindingKind
+
+    guard = Guard()
+    fb = FallbackRewriter(guard=guard)
+    calls: list[int] = []
+
+    def always_dishonest(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return [Finding(FindingKind.NEW_FACT, "scripted", None)]
+
+    monkeypatch.setattr(guard, "verify", always_dishonest)
+    draft = "omg pls w8 " * 40
+    fixes = []
+    pos = 0
+    for _ in range(40):
+        for word, repl in (("omg", ""), ("pls", "please"), ("w8", "wait")):
+            i = draft.index(word, pos)
+            fixes.append(Violation("no-slang", Severity.WARNING, "", Span(i, i + len(word)), word, repl))
+            pos = i + len(word)
+    assert fb.rewrite_checked(draft, fixes) == (draft, False)
+    assert len(calls) <= 3 + 8
