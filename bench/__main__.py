@@ -28,6 +28,7 @@ BENCHMARKS = {
     "verify": "bench.verify",
     "prompt": "bench.prompt_size",
     "cache": "bench.cache",
+    "stall": "bench.stall",
     "startup": "bench.startup",
     "embedded": "bench.embedded",
     "load": "bench.load",

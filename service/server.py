@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,10 @@ from service.rewrite import RewritePipeline
 from service.rulebook import Rulebook, load_rulebook
 
 log = logging.getLogger(__name__)
+# How long the CPU lane's thread may hold the GIL while the event loop waits
+# for it. Python's default, 5 ms, gave keystroke Checks beside maximum-size
+# Rewrites a p99 of 50 ms (bench stall); 1 ms gave 29 ms.
+SWITCH_INTERVAL = 0.001
 SERVICE_NAME = pb2.DESCRIPTOR.services_by_name["ReplyRewriter"].full_name
 
 
@@ -152,6 +157,7 @@ def start_metrics_endpoint(settings: Settings, metrics: Metrics) -> int | None:
 
 async def serve(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT, then drain; returns the process exit code."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     deps = build_deps(settings)
     server, port = create_server(settings, deps)
     await server.start()
