@@ -4,6 +4,10 @@
   new one, echoed back in the response's initial metadata), one structured
   log line per call, and the request metrics (count by code, duration,
   in-flight). It never logs request text.
+- ``Drain``: the calls in flight, counted, and the draining flag: once
+  set, every new unary call gets UNAVAILABLE from the observability
+  interceptor (logged and counted), on connections already open too, and
+  ``wait_idle`` tells the shutdown when the last call in flight has ended.
 - ``AuthInterceptor``: bearer tokens compared in constant time, re-read from
   the tokens file when it changes, so tokens rotate without a restart.
 """
@@ -72,9 +76,47 @@ def _wrap_unary(handler: grpc.RpcMethodHandler,
         response_serializer=handler.response_serializer)
 
 
+class Drain:
+    """Unary calls in flight and whether the server is draining (see the module doc).
+
+    grpc.aio's ``server.stop(grace)`` rejects new calls too, but a call that
+    reached the server on an open connection before it noticed the stop
+    ends CANCELLED (grpc/grpc#41785); answering UNAVAILABLE ourselves while
+    the calls in flight finish, and stopping the gRPC server only then,
+    leaves that race only to the last instant."""
+
+    def __init__(self) -> None:
+        self.draining = False
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def active(self) -> int:
+        return self._active
+
+    def enter(self) -> None:
+        self._active += 1
+        self._idle.clear()
+
+    def exit(self) -> None:
+        self._active -= 1
+        if self._active == 0:
+            self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until no call is in flight, at most ``timeout`` seconds; True when none is."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), max(0.0, timeout))
+        except TimeoutError:
+            return self._active == 0
+        return True
+
+
 class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, drain: Drain | None = None) -> None:
         self._metrics = metrics
+        self._drain = drain or Drain()
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
@@ -84,16 +126,21 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
         metadata = dict(handler_call_details.invocation_metadata or ())
         caller_id = str(metadata.get("x-request-id", ""))[:_REQUEST_ID_MAX]
         metrics = self._metrics
+        drain = self._drain
 
         def wrapper(inner: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
             async def observed(request: Any, context: grpc.aio.ServicerContext) -> Any:
                 request_id = caller_id if caller_id.isprintable() and caller_id else uuid.uuid4().hex
                 token = request_id_var.set(request_id)
-                await context.send_initial_metadata((("x-request-id", request_id),))
                 started = time.perf_counter()
+                drain.enter()
                 metrics.in_flight.labels(method).inc()
                 code = grpc.StatusCode.OK
                 try:
+                    await context.send_initial_metadata((("x-request-id", request_id),))
+                    if drain.draining:
+                        await context.abort(grpc.StatusCode.UNAVAILABLE,
+                                            "the server is shutting down; retry on another instance")
                     if request is _UNDECODABLE and not getattr(inner, "denies", False):
                         await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                             "request: the bytes are not a valid message of this method")
@@ -121,6 +168,7 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                     log.info("rpc", extra={"method": method, "code": code.name,
                                            "duration_ms": round(elapsed * 1000, 3)})
                     request_id_var.reset(token)
+                    drain.exit()
             return observed
 
         return _wrap_unary(handler, wrapper)

@@ -118,6 +118,24 @@ class RewritePipeline:
             raise GuardDataError("prompts/guard/_policy.yaml", "(rule ids)",
                                  f"not in the rulebook: {', '.join(unknown)}")
         self._stage_histograms = {stage: metrics.rewrite_stage.labels(stage) for stage in REWRITE_STAGES}
+        # The model waits of the Rewrites in flight, so a shutdown can end them early.
+        self._windows: set[asyncio.Timeout] = set()
+        self._drain_by: float | None = None
+
+    def drain(self, by: float) -> None:
+        """Shutdown: every Rewrite, in flight or new, stops waiting for a
+        model in time for the fallback to answer by ``by`` (a ``clock()``
+        time): the fallback reserve before it."""
+        self._drain_by = by
+        loop = asyncio.get_running_loop()
+        when = loop.time() + max(0.0, by - self._settings.fallback_reserve - self._clock())
+        for window in list(self._windows):
+            current = window.when()
+            if current is None or current > when:
+                try:
+                    window.reschedule(when)
+                except RuntimeError:
+                    pass  # already expiring: that Rewrite is falling back now
 
     async def rewrite(self, request: RewriteInput, deadline: float) -> RewriteResult:
         """Rewrite ``request.draft``; ``deadline`` is a ``clock()`` time the answer must beat."""
@@ -151,14 +169,20 @@ class RewritePipeline:
 
         report = CallReport()
         budget_end = deadline - self._settings.fallback_reserve
+        if self._drain_by is not None:
+            budget_end = min(budget_end, self._drain_by - self._settings.fallback_reserve)
         try:
             # Waiting for a model slot counts against the deadline too.
-            async with asyncio.timeout(max(0.0, budget_end - self._clock())):
-                async with self._admission:
-                    candidate, reason = await self._ask_model(request, violations, budget_end, deadline, report,
-                                                              stages)
+            async with asyncio.timeout(max(0.0, budget_end - self._clock())) as window:
+                self._windows.add(window)
+                try:
+                    async with self._admission:
+                        candidate, reason = await self._ask_model(request, violations, budget_end, deadline,
+                                                                  report, stages)
+                finally:
+                    self._windows.discard(window)
         except TimeoutError:
-            candidate, reason = None, "deadline"
+            candidate, reason = None, "deadline" if self._drain_by is None else "shutdown"
         except Overloaded:
             self._metrics.queue_rejections.inc()
             raise

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,7 @@ from service.cpu import CpuLane
 from service.domain import RewriteResult
 from service.fallback import FallbackRewriter
 from service.guard import Guard
-from service.interceptors import AuthInterceptor, ObservabilityInterceptor, TokenStore
+from service.interceptors import AuthInterceptor, Drain, ObservabilityInterceptor, TokenStore
 from service.language import LanguageDetector
 from service.llm import ModelClient
 from service.local_model import register_local_model
@@ -61,6 +62,7 @@ class Deps:
     pipeline: RewritePipeline
     tokens: TokenStore
     cpu: CpuLane
+    drain: Drain = field(default_factory=Drain)
     shutting_down: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -108,7 +110,7 @@ def create_server(settings: Settings, deps: Deps) -> tuple[grpc.aio.Server, int]
     # Certificates first: a half or unreadable TLS setup fails start-up before
     # anything is built, and never falls back to plaintext.
     credentials = _server_credentials(settings)
-    interceptors: list[grpc.aio.ServerInterceptor] = [ObservabilityInterceptor(deps.metrics)]
+    interceptors: list[grpc.aio.ServerInterceptor] = [ObservabilityInterceptor(deps.metrics, deps.drain)]
     if deps.tokens.enabled:
         interceptors.append(AuthInterceptor(deps.tokens, deps.metrics, settings.reflection_requires_auth))
     server = grpc.aio.server(
@@ -177,11 +179,40 @@ async def serve(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
 
-    log.info("draining", extra={"grace_seconds": settings.shutdown_grace})
-    deps.shutting_down = True
-    await set_serving(deps, False)
-    if http_gateway is not None:
-        await http_gateway.stop()
-    await server.stop(settings.shutdown_grace)
-    log.info("stopped")
+    await drain(settings, deps, server, http_gateway)
     return 0
+
+
+async def drain(settings: Settings, deps: Deps, server: grpc.aio.Server, http_gateway: Any = None) -> None:
+    """The graceful stop, within ``shutdown_grace`` seconds of its start.
+
+    1. Every new call, on connections already open too, gets UNAVAILABLE
+       (``Drain``); health says NOT_SERVING.
+    2. Rewrites in flight stop waiting for the model in time for the
+       fallback to answer before the grace ends (``RewritePipeline.drain``).
+    3. Once no call is in flight (or the grace is over), the gRPC server
+       stops: it sends GOAWAY, and cancels what is left, each logged.
+    4. "stopped" is logged after the last call's access line.
+    """
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    grace = settings.shutdown_grace
+    log.info("draining", extra={"grace_seconds": grace, "calls_in_flight": deps.drain.active})
+    deps.shutting_down = True
+    deps.drain.draining = True
+    deps.pipeline.drain(time.monotonic() + grace)
+    await set_serving(deps, False)
+    gateway_stopped = asyncio.ensure_future(http_gateway.stop()) if http_gateway is not None else None
+    idle = await deps.drain.wait_idle(grace)
+    # Anything still in flight is cancelled now; the cancelled calls log
+    # their lines as they unwind, which the last wait lets them do.
+    await server.stop(max(0.0, grace - (loop.time() - started)) if idle else 0)
+    left = deps.drain.active
+    await deps.drain.wait_idle(0.5)
+    if gateway_stopped is not None:
+        try:
+            await asyncio.wait_for(gateway_stopped, max(0.1, grace - (loop.time() - started)))
+        except TimeoutError:
+            log.warning("the HTTP gateway did not stop within the grace period")
+    deps.cpu.close(timeout=0.5)
+    log.info("stopped", extra={"seconds": round(loop.time() - started, 3), "cancelled_at_grace_end": left})
