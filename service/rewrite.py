@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from dataclasses import replace
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ from service.sanitize import strip_invisible
 log = logging.getLogger(__name__)
 
 FALLBACK_MODEL = "rule-based"
+RESERVE_MEMORY_SECONDS = 60.0
 
 
 def answer_token_budget(draft: str) -> int:
@@ -121,6 +123,7 @@ class RewritePipeline:
         # The model waits of the Rewrites in flight, so a shutdown can end them early.
         self._windows: set[asyncio.Timeout] = set()
         self._drain_by: float | None = None
+        self._fallback_took: deque[tuple[float, float]] = deque(maxlen=64)
 
     def drain(self, by: float) -> None:
         """Shutdown: every Rewrite, in flight or new, stops waiting for a
@@ -128,7 +131,7 @@ class RewritePipeline:
         time): the fallback reserve before it."""
         self._drain_by = by
         loop = asyncio.get_running_loop()
-        when = loop.time() + max(0.0, by - self._settings.fallback_reserve - self._clock())
+        when = loop.time() + max(0.0, by - self.reserve() - self._clock())
         for window in list(self._windows):
             current = window.when()
             if current is None or current > when:
@@ -168,9 +171,10 @@ class RewritePipeline:
                                backend=replace(cached.backend, reason="cache", models_tried=(), attempts=0))
 
         report = CallReport()
-        budget_end = deadline - self._settings.fallback_reserve
+        reserve = self.reserve()
+        budget_end = deadline - reserve
         if self._drain_by is not None:
-            budget_end = min(budget_end, self._drain_by - self._settings.fallback_reserve)
+            budget_end = min(budget_end, self._drain_by - reserve)
         try:
             # Waiting for a model slot counts against the deadline too.
             async with asyncio.timeout(max(0.0, budget_end - self._clock())) as window:
@@ -196,7 +200,23 @@ class RewritePipeline:
             return result
         self._metrics.fallbacks.labels(reason.split(":")[0]).inc()
         self._metrics.rewrites.labels("fallback").inc()
-        return await self._cpu(deadline, self._fall_back, request, violations, reason, report, stages)
+        fallback_from = self._clock()
+        result = await self._cpu(deadline, self._fall_back, request, violations, reason, report, stages)
+        self._fallback_took.append((fallback_from, self._clock() - fallback_from))
+        return result
+
+    def reserve(self) -> float:
+        """Seconds kept back from the deadline for the fallback: the
+        setting, or twice the longest recent fallback (the last 64 in the
+        last minute, measured from the end of the model's time to the answer
+        built, queueing for the CPU lane included) when that is more, at most
+        four times the setting. Fallbacks that fall due together on a busy
+        machine (bench stall: four maximum-size ones at once) took up to
+        0.44 s, close to the 0.5 s default."""
+        base = self._settings.fallback_reserve
+        since = self._clock() - RESERVE_MEMORY_SECONDS
+        recent = [took for at, took in self._fallback_took if at >= since]
+        return min(max(base, 2 * max(recent, default=0.0)), 4 * base)
 
     def _prompt(self, request: RewriteInput, violations: Sequence[Violation], stages: StageTimes
                 ) -> tuple[list[dict[str, str]], Redactor | None]:

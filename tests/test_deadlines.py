@@ -136,3 +136,25 @@ async def test_a_maximum_size_rewrite_with_a_stalled_provider_answers_ok_within_
         assert checks_ok > 0
     codes = [x["code"] for x in _lines(access_log) if x.get("method") == "Rewrite"]
     assert codes == ["OK", "OK"]
+
+
+def test_the_fallback_reserve_grows_with_slow_recent_fallbacks_within_bounds() -> None:
+    """Twice the slowest fallback of the last minute, between the setting and four times it."""
+    from service.server import build_deps
+
+    deps = build_deps(settings_for(None, fallback_reserve=0.5))
+    try:
+        pipeline = deps.pipeline
+        now = [1000.0]
+        pipeline._clock = lambda: now[0]
+        assert pipeline.reserve() == 0.5
+        pipeline._fallback_took.append((now[0], 0.1))
+        assert pipeline.reserve() == 0.5            # 2 x 0.1 is below the setting
+        pipeline._fallback_took.append((now[0], 0.4))
+        assert pipeline.reserve() == 0.8
+        pipeline._fallback_took.append((now[0], 3.0))
+        assert pipeline.reserve() == 2.0            # at most 4 x the setting
+        now[0] += 61
+        assert pipeline.reserve() == 0.5            # forgotten after a minute
+    finally:
+        deps.cpu.close()
