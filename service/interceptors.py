@@ -127,6 +127,8 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
         caller_id = str(metadata.get("x-request-id", ""))[:_REQUEST_ID_MAX]
         metrics = self._metrics
         drain = self._drain
+        # Health answers NOT_SERVING while draining, which says more than UNAVAILABLE.
+        refuse_when_draining = not handler_call_details.method.startswith(HEALTH_PREFIX)
 
         def wrapper(inner: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
             async def observed(request: Any, context: grpc.aio.ServicerContext) -> Any:
@@ -138,7 +140,7 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                 code = grpc.StatusCode.OK
                 try:
                     await context.send_initial_metadata((("x-request-id", request_id),))
-                    if drain.draining:
+                    if drain.draining and refuse_when_draining:
                         await context.abort(grpc.StatusCode.UNAVAILABLE,
                                             "the server is shutting down; retry on another instance")
                     if request is _UNDECODABLE and not getattr(inner, "denies", False):

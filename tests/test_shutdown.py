@@ -238,3 +238,23 @@ async def test_drain_ends_the_model_wait_of_rewrites_in_flight_in_time_for_the_f
     finally:
         provider.kill()
         provider.wait()
+
+
+async def test_while_draining_calls_get_unavailable_and_health_says_not_serving() -> None:
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    from service.server import set_serving
+    from tests.conftest import running_server, settings_for
+
+    async with running_server(settings_for(None)) as s:
+        s.deps.drain.draining = True
+        await set_serving(s.deps, False)
+        assert await _code(s.stub.Check(pb2.CheckRequest(text="thx"), timeout=5)) == "UNAVAILABLE"
+        assert await _code(s.stub.ListRules(pb2.ListRulesRequest(), timeout=5)) == "UNAVAILABLE"
+        health = await health_pb2_grpc.HealthStub(s.channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        assert health.status == health_pb2.HealthCheckResponse.NOT_SERVING
+        for _ in range(500):   # abort() sends the status before the interceptor counts the call
+            if s.metric("replyrewriter_requests_total", {"method": "Check", "code": "UNAVAILABLE"}):
+                break
+            await asyncio.sleep(0.01)
+        assert s.metric("replyrewriter_requests_total", {"method": "Check", "code": "UNAVAILABLE"}) == 1
