@@ -1,7 +1,7 @@
 """Issue 18, item B: SIGTERM drains, answers UNAVAILABLE, logs every call, exits in time.
 
 A real server process (``python -m service serve``, shutdown grace 2 s)
-and a scripted provider in its own process answering after 1 s. Each round:
+and a scripted provider in its own process answering after 1.4 s. Each round:
 calls on three connections that were already open before the signal, then
 
 - before: Rewrites that the server holds when SIGTERM arrives (read from
@@ -40,6 +40,10 @@ from tests.conftest import customer
 
 ROOT = Path(__file__).resolve().parent.parent
 GRACE = 2.0
+# Long enough for all the "before" calls to reach a server on a busy machine
+# (the next server is starting up meanwhile) before the first is answered;
+# short enough that the model, not the fallback, answers them within the grace.
+PROVIDER_LATENCY = 1.4
 ROUNDS = int(os.environ.get("SHUTDOWN_ROUNDS", "20"))
 CONNECTIONS = 3
 BEFORE_PER_CONNECTION = 2
@@ -93,7 +97,8 @@ class ServerProcess:
 
 @pytest.fixture
 def slow_provider() -> Iterator[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.provider", "--port", "0", "--latency", "1.0"],
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.provider", "--port", "0", "--latency",
+                             str(PROVIDER_LATENCY)],
                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
