@@ -29,6 +29,7 @@ BENCHMARKS = {
     "edits": "bench.edits",
     "prompt": "bench.prompt_size",
     "cache": "bench.cache",
+    "stall": "bench.stall",
     "startup": "bench.startup",
     "embedded": "bench.embedded",
     "load": "bench.load",

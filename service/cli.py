@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,7 +101,16 @@ def main(argv: list[str] | None = None) -> int:
         from service.server import serve
 
         configure_logging(settings.log_level, settings.log_texts)
-        return asyncio.run(serve(settings))
+        code = asyncio.run(serve(settings))
+        # The interpreter's own teardown after "stopped" (grpc's core, litellm's
+        # modules, garbage collection) took 0.8 s, and more on a busy machine:
+        # the process had to end within grace + 1 s. The exit hooks still run
+        # (the embedded model is freed by one), the logs are flushed, then it ends.
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     from service.client import run_client
 
     return run_client(args)

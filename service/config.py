@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # Admission control, circuit breaker, cache
     max_concurrent_model_calls: int = Field(16, ge=1, le=4096)
     max_queued_rewrites: int = Field(64, ge=0, le=100000, description="Rewrites allowed to wait for a model slot; beyond it RESOURCE_EXHAUSTED.")
+    max_queued_cpu_jobs: int = Field(
+        256, ge=1, le=100000,
+        description="Jobs (a Rewrite stage, a Verify, a large Check) allowed to wait for the CPU lane, the one thread "
+                    "that runs the rules and the guard; beyond it RESOURCE_EXHAUSTED.")
     breaker_failures: int = Field(5, ge=1, le=1000, description="Consecutive failures that open a model's circuit breaker.")
     breaker_cooldown: float = Field(30.0, gt=0, le=3600, description="Seconds a breaker stays open before one probe call.")
     cache_size: int = Field(0, ge=0, le=1_000_000, description="Rewrite cache entries (0 = cache off).")

@@ -23,13 +23,17 @@ class InvalidArgument(ServiceError):
 class Overloaded(ServiceError):
     """The model path is saturated; the caller should retry after ``retry_after`` seconds."""
 
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"model queue is full; retry in {retry_after:.1f}s")
+    def __init__(self, retry_after: float, queue: str = "model queue") -> None:
+        super().__init__(f"{queue} is full; retry in {retry_after:.1f}s")
         self.retry_after = retry_after
 
 
 class ShuttingDown(ServiceError):
     """The server is draining and takes no new work."""
+
+
+class DeadlineExpired(ServiceError):
+    """The caller's deadline passed before the work could start: nobody waits for the answer."""
 
 
 class ModelError(ServiceError):

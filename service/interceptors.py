@@ -4,6 +4,10 @@
   new one, echoed back in the response's initial metadata), one structured
   log line per call, and the request metrics (count by code, duration,
   in-flight). It never logs request text.
+- ``Drain``: the calls in flight, counted, and the draining flag: once
+  set, every new unary call gets UNAVAILABLE from the observability
+  interceptor (logged and counted), on connections already open too, and
+  ``wait_idle`` tells the shutdown when the last call in flight has ended.
 - ``AuthInterceptor``: bearer tokens compared in constant time, re-read from
   the tokens file when it changes, so tokens rotate without a restart.
 """
@@ -72,9 +76,47 @@ def _wrap_unary(handler: grpc.RpcMethodHandler,
         response_serializer=handler.response_serializer)
 
 
+class Drain:
+    """Unary calls in flight and whether the server is draining (see the module doc).
+
+    grpc.aio's ``server.stop(grace)`` rejects new calls too, but a call that
+    reached the server on an open connection before it noticed the stop
+    ends CANCELLED (grpc/grpc#41785); answering UNAVAILABLE ourselves while
+    the calls in flight finish, and stopping the gRPC server only then,
+    leaves that race only to the last instant."""
+
+    def __init__(self) -> None:
+        self.draining = False
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def active(self) -> int:
+        return self._active
+
+    def enter(self) -> None:
+        self._active += 1
+        self._idle.clear()
+
+    def exit(self) -> None:
+        self._active -= 1
+        if self._active == 0:
+            self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until no call is in flight, at most ``timeout`` seconds; True when none is."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), max(0.0, timeout))
+        except TimeoutError:
+            return self._active == 0
+        return True
+
+
 class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, drain: Drain | None = None) -> None:
         self._metrics = metrics
+        self._drain = drain or Drain()
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
@@ -84,21 +126,32 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
         metadata = dict(handler_call_details.invocation_metadata or ())
         caller_id = str(metadata.get("x-request-id", ""))[:_REQUEST_ID_MAX]
         metrics = self._metrics
+        drain = self._drain
+        # Health answers NOT_SERVING while draining, which says more than UNAVAILABLE.
+        refuse_when_draining = not handler_call_details.method.startswith(HEALTH_PREFIX)
 
         def wrapper(inner: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
             async def observed(request: Any, context: grpc.aio.ServicerContext) -> Any:
                 request_id = caller_id if caller_id.isprintable() and caller_id else uuid.uuid4().hex
                 token = request_id_var.set(request_id)
-                await context.send_initial_metadata((("x-request-id", request_id),))
                 started = time.perf_counter()
+                drain.enter()
                 metrics.in_flight.labels(method).inc()
                 code = grpc.StatusCode.OK
                 try:
+                    await context.send_initial_metadata((("x-request-id", request_id),))
+                    if drain.draining and refuse_when_draining:
+                        await context.abort(grpc.StatusCode.UNAVAILABLE,
+                                            "the server is shutting down; retry on another instance")
                     if request is _UNDECODABLE and not getattr(inner, "denies", False):
                         await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                             "request: the bytes are not a valid message of this method")
                     response = await inner(request, context)
                     code = context.code() or grpc.StatusCode.OK
+                    if code == grpc.StatusCode.OK and _expired(context):
+                        # An answer after the caller's deadline reaches nobody: the
+                        # caller saw DEADLINE_EXCEEDED, and so do the log and metrics.
+                        code = grpc.StatusCode.DEADLINE_EXCEEDED
                     return response
                 except BaseException as exc:
                     code = context.code() or grpc.StatusCode.UNKNOWN
@@ -106,6 +159,8 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                         # grpc.aio cancels the handler's task before context.cancelled() turns true.
                         cancelled = isinstance(exc, asyncio.CancelledError) or context.cancelled()
                         code = grpc.StatusCode.CANCELLED if cancelled else grpc.StatusCode.UNKNOWN
+                        if cancelled and _expired(context):
+                            code = grpc.StatusCode.DEADLINE_EXCEEDED  # grpc cancels a call at its deadline
                     raise
                 finally:
                     elapsed = time.perf_counter() - started
@@ -115,9 +170,15 @@ class ObservabilityInterceptor(grpc.aio.ServerInterceptor):
                     log.info("rpc", extra={"method": method, "code": code.name,
                                            "duration_ms": round(elapsed * 1000, 3)})
                     request_id_var.reset(token)
+                    drain.exit()
             return observed
 
         return _wrap_unary(handler, wrapper)
+
+
+def _expired(context: grpc.aio.ServicerContext) -> bool:
+    remaining = context.time_remaining()
+    return remaining is not None and remaining <= 0
 
 
 class TokenStore:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from dataclasses import replace
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from service.config import Settings
+from service.cpu import run_inline
 from service.domain import (
     BackendInfo,
     Citation,
@@ -49,6 +51,7 @@ from service.sanitize import strip_invisible
 log = logging.getLogger(__name__)
 
 FALLBACK_MODEL = "rule-based"
+RESERVE_MEMORY_SECONDS = 60.0
 
 
 def answer_token_budget(draft: str) -> int:
@@ -97,7 +100,11 @@ class RewritePipeline:
     def __init__(self, settings: Settings, rulebook: Rulebook, guard: Guard, fallback: FallbackRewriter,
                  model_client: ModelClient, prompts: PromptBuilder, metrics: Metrics,
                  admission: AdmissionControl, cache: RewriteCache[RewriteResult],
-                 clock: Callable[[], float] = time.monotonic, explainer: EditExplainer | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, explainer: EditExplainer | None = None,
+                 cpu: Callable[..., Awaitable[Any]] = run_inline) -> None:
+        """``cpu(deadline, fn, *args)`` runs the synchronous stages (rules,
+        prompt and redaction, guard, fallback): ``CpuLane.run`` in the server,
+        so they stay off the event loop; inline by default."""
         self._settings = settings
         self._rulebook = rulebook
         self._guard = guard
@@ -108,6 +115,7 @@ class RewritePipeline:
         self._admission = admission
         self._cache = cache
         self._clock = clock
+        self._cpu = cpu
         self._egress = EgressCheck(settings, prompts)
         self._explainer = explainer or EditExplainer(rulebook)
         unknown = sorted(guard.policy.rule_ids - set(rulebook.rules))
@@ -115,6 +123,25 @@ class RewritePipeline:
             raise GuardDataError("prompts/guard/_policy.yaml", "(rule ids)",
                                  f"not in the rulebook: {', '.join(unknown)}")
         self._stage_histograms = {stage: metrics.rewrite_stage.labels(stage) for stage in REWRITE_STAGES}
+        # The model waits of the Rewrites in flight, so a shutdown can end them early.
+        self._windows: set[asyncio.Timeout] = set()
+        self._drain_by: float | None = None
+        self._fallback_took: deque[tuple[float, float]] = deque(maxlen=64)
+
+    def drain(self, by: float) -> None:
+        """Shutdown: every Rewrite, in flight or new, stops waiting for a
+        model in time for the fallback to answer by ``by`` (a ``clock()``
+        time): the fallback reserve before it."""
+        self._drain_by = by
+        loop = asyncio.get_running_loop()
+        when = loop.time() + max(0.0, by - self.reserve() - self._clock())
+        for window in list(self._windows):
+            current = window.when()
+            if current is None or current > when:
+                try:
+                    window.reschedule(when)
+                except RuntimeError:
+                    pass  # already expiring: that Rewrite is falling back now
 
     async def rewrite(self, request: RewriteInput, deadline: float) -> RewriteResult:
         """Rewrite ``request.draft``; ``deadline`` is a ``clock()`` time the answer must beat."""
@@ -123,12 +150,16 @@ class RewritePipeline:
         stages.observe(self._stage_histograms, self._metrics.rewrite_own_work)
         return result
 
-    async def _rewrite(self, request: RewriteInput, deadline: float, stages: StageTimes) -> RewriteResult:
+    def _check_draft(self, request: RewriteInput, stages: StageTimes) -> list[Violation]:
         with stages("check_draft"):
             violations = self._rulebook.check(request.draft, request.conversation,
                                               request.customer_name, request.language)
         for v in violations:
             self._metrics.draft_violations.labels(v.rule_id).inc()
+        return violations
+
+    async def _rewrite(self, request: RewriteInput, deadline: float, stages: StageTimes) -> RewriteResult:
+        violations = await self._cpu(deadline, self._check_draft, request, stages)
 
         cache_key = ""
         if self._cache.enabled:
@@ -143,32 +174,55 @@ class RewritePipeline:
                                backend=replace(cached.backend, reason="cache", models_tried=(), attempts=0))
 
         report = CallReport()
-        budget_end = deadline - self._settings.fallback_reserve
+        reserve = self.reserve()
+        budget_end = deadline - reserve
+        if self._drain_by is not None:
+            budget_end = min(budget_end, self._drain_by - reserve)
         try:
             # Waiting for a model slot counts against the deadline too.
-            async with asyncio.timeout(max(0.0, budget_end - self._clock())):
-                async with self._admission:
-                    candidate, reason = await self._ask_model(request, violations, budget_end, report, stages)
+            async with asyncio.timeout(max(0.0, budget_end - self._clock())) as window:
+                self._windows.add(window)
+                try:
+                    async with self._admission:
+                        candidate, reason = await self._ask_model(request, violations, budget_end, deadline,
+                                                                  report, stages)
+                finally:
+                    self._windows.discard(window)
         except TimeoutError:
-            candidate, reason = None, "deadline"
+            candidate, reason = None, "deadline" if self._drain_by is None else "shutdown"
         except Overloaded:
             self._metrics.queue_rejections.inc()
             raise
 
         if candidate is not None:
-            result = self._accept(request, violations, candidate[0], candidate[1], candidate[2], report, stages)
+            result = await self._cpu(deadline, self._accept, request, violations, candidate[0], candidate[1],
+                                     candidate[2], report, stages)
             self._metrics.rewrites.labels("model").inc()
             if cache_key:
                 self._cache.put(cache_key, result)
             return result
         self._metrics.fallbacks.labels(reason.split(":")[0]).inc()
         self._metrics.rewrites.labels("fallback").inc()
-        return self._fall_back(request, violations, reason, report, stages)
+        fallback_from = self._clock()
+        result = await self._cpu(deadline, self._fall_back, request, violations, reason, report, stages)
+        self._fallback_took.append((fallback_from, self._clock() - fallback_from))
+        return result
 
-    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation], budget_end: float,
-                         report: CallReport, stages: StageTimes
-                         ) -> tuple[tuple[str, ModelRewrite, list[Violation]] | None, str]:
-        """Return ((model, answer, its violations), "") for an accepted answer, else (None, reason)."""
+    def reserve(self) -> float:
+        """Seconds kept back from the deadline for the fallback: the
+        setting, or twice the longest recent fallback (the last 64 in the
+        last minute, measured from the end of the model's time to the answer
+        built, queueing for the CPU lane included) when that is more, at most
+        four times the setting. Fallbacks that fall due together on a busy
+        machine (bench stall: four maximum-size ones at once) took up to
+        0.44 s, close to the 0.5 s default."""
+        base = self._settings.fallback_reserve
+        since = self._clock() - RESERVE_MEMORY_SECONDS
+        recent = [took for at, took in self._fallback_took if at >= since]
+        return min(max(base, 2 * max(recent, default=0.0)), 4 * base)
+
+    def _prompt(self, request: RewriteInput, violations: Sequence[Violation], stages: StageTimes
+                ) -> tuple[list[dict[str, str]], Redactor | None]:
         with stages("prompt"):
             relevant = list(self._rulebook.relevant_rules(violations))
             known = {r.id for r in relevant}
@@ -180,6 +234,19 @@ class RewritePipeline:
                 language=request.language, tone=request.tone, customer_name=request.customer_name,
                 agent_name=request.agent_name, brand_name=request.brand_name)
             redactor = Redactor() if self._settings.pii_redaction_enabled else None
+        return messages, redactor
+
+    @staticmethod
+    def _outgoing(messages: list[dict[str, str]], redactor: Redactor | None, stages: StageTimes
+                  ) -> list[dict[str, str]]:
+        with stages("prompt"):
+            return redactor.redact_messages(messages) if redactor else messages
+
+    async def _ask_model(self, request: RewriteInput, violations: Sequence[Violation], budget_end: float,
+                         deadline: float, report: CallReport, stages: StageTimes
+                         ) -> tuple[tuple[str, ModelRewrite, list[Violation]] | None, str]:
+        """Return ((model, answer, its violations), "") for an accepted answer, else (None, reason)."""
+        messages, redactor = await self._cpu(deadline, self._prompt, request, violations, stages)
 
         def parse(text: str) -> ModelRewrite:
             with stages("parse"):
@@ -193,15 +260,14 @@ class RewritePipeline:
         # none by default (another generation costs seconds on a CPU).
         tries = 1 if self._settings.uses_embedded_model and not self._settings.local_second_try else 2
         for attempt in range(tries):
-            with stages("prompt"):
-                outgoing = redactor.redact_messages(messages) if redactor else messages
+            outgoing = await self._cpu(deadline, self._outgoing, messages, redactor, stages)
             try:
                 answer = await self._models.complete(outgoing, parse, budget_end, report,
                                                      max_tokens=answer_token_budget(request.draft))
             except ModelError as exc:
                 return None, self._reason_for(exc, budget_end)
-            reason, problems, kinds, answer_violations = self._judge(request, violations, answer.value.rewrite,
-                                                                     stages)
+            reason, problems, kinds, answer_violations = await self._cpu(
+                deadline, self._judge, request, violations, answer.value.rewrite, stages)
             if not reason:
                 return (answer.model, answer.value, answer_violations), ""
             for kind in kinds:
@@ -254,10 +320,12 @@ class RewritePipeline:
     def _fall_back(self, request: RewriteInput, violations: Sequence[Violation], reason: str,
                    report: CallReport, stages: StageTimes) -> RewriteResult:
         with stages("fallback"):
-            text = self._fallback.rewrite(
+            # The fallback asks the guard itself (a second guard call cost 20 ms
+            # on a maximum-size request); what it can't make honest is the draft.
+            text, honest = self._fallback.rewrite_checked(
                 request.draft, violations, request.conversation, customer_name=request.customer_name,
                 agent_name=request.agent_name, brand_name=request.brand_name, language=request.language)
-            if self._guard.verify(request.draft, text, request.conversation, request.language, violations):
+            if not honest:
                 # The fallback must never be dishonest either; the draft itself is.
                 log.error("fallback rewrite failed the guard; returning the draft unchanged")
                 text, reason = request.draft, f"{reason};fallback_rejected"

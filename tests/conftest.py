@@ -67,6 +67,7 @@ async def running_server(settings: Settings, metrics: Metrics | None = None) -> 
     finally:
         await channel.close()
         await server.stop(0)
+        deps.cpu.close()
 
 
 @pytest.fixture

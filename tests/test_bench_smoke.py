@@ -62,7 +62,7 @@ async def test_in_process_benchmarks(name: str) -> None:
         assert bench["ours_tokens_mean"] > 0 and bench["naive_tokens_mean"] > 0
 
 
-@pytest.mark.parametrize("name", ["check", "rewrite", "cache", "load"])
+@pytest.mark.parametrize("name", ["check", "rewrite", "cache", "load", "stall"])
 async def test_process_benchmarks(name: str) -> None:
     import importlib
 
@@ -87,6 +87,10 @@ async def test_process_benchmarks(name: str) -> None:
         cpu = bench["cpu_us_per_call"]
         assert cpu["ours_server"] >= 0 and cpu["plain_process"] >= 0 and cpu["pipeline_in_process"] > 0
         assert bench["checks_precomputed"]["requests_ok"] > 0 and not bench["checks_precomputed"]["errors"]
+    if name == "stall":
+        assert bench["rewrites"]["total"] > 0 and bench["checks_during"]["n"] > 0
+        assert set(bench["fallback_path_in_process_ms"]) == {"en", "zh"}
+        assert {t["target"].split(" ")[0] for t in bench["targets"]}   # verdicts, not asserted: timing
     if name == "load":
         assert bench["summary"]["requests_ok"] > 0
         assert set(bench["memory_mb"]) >= {"start", "end", "growth_pct"}

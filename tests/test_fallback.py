@@ -266,3 +266,58 @@ def test_no_opening_greeting_when_the_customer_is_thanking(fb: FallbackRewriter,
                                                           draft: str) -> None:
     # The caller sent only the end of the conversation: greeting here would read as a restart.
     assert run(fb, draft, [], [("customer", thanks)], lang) == draft
+
+
+def test_a_maximum_size_conversation_costs_the_fallback_only_what_the_guard_reads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: the fallback extracted the facts of every message, 0.9 s on
+    100 messages of 4,000 characters, in every fallback. It now reads the
+    draft, and the conversation only as far as the guard does, and only when a
+    replacement brings a fact the draft lacks. Counted in characters, not timed."""
+    from bench.hostile import max_size_input
+    from service.guard import CONVERSATION_CHARS_READ
+
+    guard = Guard()
+    fb = FallbackRewriter(guard=guard)
+    read: list[int] = []
+    real_facts = guard.facts
+    monkeypatch.setattr(guard, "facts", lambda text, language="en": read.append(len(text)) or real_facts(text, language))
+    draft, conv = max_size_input()
+    slangy = "omg idk pls w8, the 2 GB plan is $4.99. " + draft[:3900]
+    fixes = [("no-slang", "omg", ""), ("no-slang", "idk", "I don't know"), ("no-slang", "pls", "please"),
+             ("no-absolutes", "2 GB", "2 GB and 3 TB")]   # the last brings a fact the draft lacks
+    out = fb.rewrite(slangy, [violation(slangy, *f) for f in fixes], conv)
+    assert out.startswith("I don't know please") and "3 TB" not in out
+    assert sum(read) <= len(slangy) + CONVERSATION_CHARS_READ + 200
+    read.clear()
+    fb.rewrite(slangy, [violation(slangy, *f) for f in fixes[:3]], conv)
+    assert sum(read) <= len(slangy) + 200   # no replacement brings a fact: no message is read
+
+
+def test_when_the_guard_rejects_every_try_the_draft_comes_back_flagged_after_a_bounded_number_of_tries(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should never happen; if it does, the draft is returned unchanged and
+    marked unverified (the pipeline then reports ``;fallback_rejected``), after
+    at most 3 + 8 guard calls however many edits the draft has (a 4,000-
+    character draft of slang had 451 violations, each try a 20 ms guard call)."""
+    from service.domain import Finding, FindingKind
+
+    guard = Guard()
+    fb = FallbackRewriter(guard=guard)
+    calls: list[int] = []
+
+    def always_dishonest(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return [Finding(FindingKind.NEW_FACT, "scripted", None)]
+
+    monkeypatch.setattr(guard, "verify", always_dishonest)
+    draft = "omg pls w8 " * 40
+    fixes = []
+    pos = 0
+    for _ in range(40):
+        for word, repl in (("omg", ""), ("pls", "please"), ("w8", "wait")):
+            i = draft.index(word, pos)
+            fixes.append(Violation("no-slang", Severity.WARNING, "", Span(i, i + len(word)), word, repl))
+            pos = i + len(word)
+    assert fb.rewrite_checked(draft, fixes) == (draft, False)
+    assert len(calls) <= 3 + 8
