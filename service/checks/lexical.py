@@ -10,7 +10,8 @@ import re
 
 from service.checks.context import Context, Detector, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
-from service.rulebook import Rule, find_terms
+from service.rulebook.compile import find_terms
+from service.rulebook.model import Rule
 
 
 def _exception_spans(rule: Rule, ctx: Context) -> list[tuple[int, int]]:
