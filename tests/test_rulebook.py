@@ -99,6 +99,9 @@ def _edit(path: Path, old: str, new: str) -> None:
     ("09-show-empathy.yaml", "    empathy: ['\\bsorry\\b',", "    sympathy: ['\\bsorry\\b',", "cues.en.empathy"),
     ("15-no-one-word-replies.yaml", '"no", certo', "no, certo", "terms.it"),
     ("14-keep-it-short.yaml", "detector: length", "detector: lenght", "detector"),
+    ("07-no-sarcasm.yaml", "fix: model", "fix: sometimes", "fix"),
+    ("07-no-sarcasm.yaml", "fix: model\n", "", "fix"),
+    ("01-no-slang.yaml", "excerpt: \"cmq\"", "excerpt: [cmq]", "examples.it.bad[0].excerpt"),
 ])
 def test_loader_names_file_and_key(prompts_copy, file, old, new, key):
     _edit(prompts_copy / "rules" / file, old, new)
