@@ -83,7 +83,8 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
             if i not in allowed:  # the customer's side is read only once the draft matches
                 entry = entries[i]
                 allowed[i] = not (
-                    (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
+                    (entry.unless_draft is not None and entry.unless_draft.search(text))
+                    or (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
                     or (entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob))
                 )
             if allowed[i]:

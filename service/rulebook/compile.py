@@ -205,6 +205,7 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
                 item.suggestion,
                 _compile(path, f"{k}.unless_customer", item.unless_customer) if item.unless_customer else None,
                 _compile(path, f"{k}.only_if_customer", item.only_if_customer) if item.only_if_customer else None,
+                _compile(path, f"{k}.unless_draft", item.unless_draft) if item.unless_draft else None,
             ))
         patterns[lang] = tuple(entries)
         folded = [i for i, e in enumerate(entries) if "(?-i" not in e.regex.pattern]

@@ -16,7 +16,8 @@ per file are fine). Its keys are the fields of ``schema.RuleDoc``:
   flag without a replacement), or a plain list;
 - ``patterns``: per language, regexes (case-insensitive) or mappings with
   ``re``, ``suggestion``, ``unless_customer``/``only_if_customer`` (a regex
-  over the customer's messages);
+  over the customer's messages), ``unless_draft`` (a regex over the whole
+  draft that cancels the pattern: a next step said elsewhere in it);
 - ``exceptions``: per language, regexes whose matches are never flagged;
 - ``cues``: per language, named regex lists the conversation detectors read;
 - ``examples``: per language, ``bad`` and ``good`` drafts (a string, or a

@@ -51,6 +51,7 @@ class PatternEntry:
     suggestion: str | None = None
     unless_customer: re.Pattern[str] | None = None
     only_if_customer: re.Pattern[str] | None = None
+    unless_draft: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class PatternDoc(_Doc):
     suggestion: str | None = None
     unless_customer: NonEmpty | None = None
     only_if_customer: NonEmpty | None = None
+    # A regex over the whole draft that, when it matches, cancels this pattern:
+    # "I don't know" is fine when the same draft says what happens next.
+    unless_draft: NonEmpty | None = None
 
 
 class ExampleDoc(_Doc):
