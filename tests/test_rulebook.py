@@ -404,3 +404,32 @@ def test_citations_exist_in_the_seeds(rule_id):
         else:
             n = where.split()[1]
             assert re.search(rf"^\s*{n}\. ", text, re.M), f"{source}: no such item"
+
+
+# ---------------------------------------------------------------- issue #15: what agents really write
+
+
+@pytest.mark.parametrize("text,conv,lang,expected", [
+    ("no se puede, es política de la empresa", (), "es", {"positive-framing"}),
+    ("不知道，你自己去看FAQ吧", (), "zh", {"communicate-status", "no-deflection"}),
+    ("Comunque non so niente del suo ordine, riprovi domani.",
+     (C("Dov'è il mio ordine? Aspetto da due settimane!"),), "it",
+     {"show-empathy", "communicate-status", "no-deflection"}),
+])
+def test_issue_15_drafts(text, conv, lang, expected):
+    assert expected <= ids(text, conv, lang=lang)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("I don't know yet, let me check with the warehouse and get back to you.", "en"),
+    ("Non lo so ancora: verifico con il magazzino e le faccio sapere.", "it"),
+    ("Todavía no lo sé, lo consulto con el almacén y le aviso.", "es"),
+    ("我还不知道，我帮您查一下再回复您。", "zh"),
+])
+def test_i_dont_know_with_a_next_step_is_fine(text, lang):
+    assert not only("communicate-status", text, lang=lang)
+
+
+def test_pressure_negated_is_fine():
+    assert not only("no-pressure", "You don't have to decide now, the offer runs all month.")
+    assert only("no-pressure", "Decide now or the price goes up.")
