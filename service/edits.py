@@ -36,13 +36,14 @@ import yaml
 from rapidfuzz.distance import Indel
 
 from service.domain import Edit, Span, Violation
+from service.textnorm import CJK_CLASS
 
 if TYPE_CHECKING:
     from service.rulebook import Rulebook
 
 DEFAULT_EDITS_FILE = Path(__file__).resolve().parent.parent / "prompts" / "edits.yaml"
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_CLASS
 # One token per CJK character, a run of word characters, a run of spaces, or
 # any other single character: together they always cover the whole text.
 # Apostrophes inside a word keep it whole: "I'm", "dell'acquisto".

@@ -63,7 +63,8 @@ def test_edits_link_the_violations_they_overlap() -> None:
     draft = "omg idk why that happened, pls w8"
     found = BOOK.check(draft, (), "", "en")
     edits = explain(draft, "I don't know why that happened, please wait.", found)
-    assert shown(draft, edits) == [("omg idk", "I don't know", ("no-slang",)),
+    # "idk" with no next step is also communicate-status (issue #15), and the edit names both.
+    assert shown(draft, edits) == [("omg idk", "I don't know", ("no-slang", "communicate-status")),
                                    ("pls w8", "please wait.", ("no-slang",))]
 
 

@@ -99,6 +99,9 @@ def _edit(path: Path, old: str, new: str) -> None:
     ("09-show-empathy.yaml", "    empathy: ['\\bsorry\\b',", "    sympathy: ['\\bsorry\\b',", "cues.en.empathy"),
     ("15-no-one-word-replies.yaml", '"no", certo', "no, certo", "terms.it"),
     ("14-keep-it-short.yaml", "detector: length", "detector: lenght", "detector"),
+    ("07-no-sarcasm.yaml", "fix: model", "fix: sometimes", "fix"),
+    ("07-no-sarcasm.yaml", "fix: model\n", "", "fix"),
+    ("01-no-slang.yaml", "excerpt: \"cmq\"", "excerpt: [cmq]", "examples.it.bad[0].excerpt"),
 ])
 def test_loader_names_file_and_key(prompts_copy, file, old, new, key):
     _edit(prompts_copy / "rules" / file, old, new)
@@ -401,3 +404,32 @@ def test_citations_exist_in_the_seeds(rule_id):
         else:
             n = where.split()[1]
             assert re.search(rf"^\s*{n}\. ", text, re.M), f"{source}: no such item"
+
+
+# ---------------------------------------------------------------- issue #15: what agents really write
+
+
+@pytest.mark.parametrize("text,conv,lang,expected", [
+    ("no se puede, es política de la empresa", (), "es", {"positive-framing"}),
+    ("不知道，你自己去看FAQ吧", (), "zh", {"communicate-status", "no-deflection"}),
+    ("Comunque non so niente del suo ordine, riprovi domani.",
+     (C("Dov'è il mio ordine? Aspetto da due settimane!"),), "it",
+     {"show-empathy", "communicate-status", "no-deflection"}),
+])
+def test_issue_15_drafts(text, conv, lang, expected):
+    assert expected <= ids(text, conv, lang=lang)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("I don't know yet, let me check with the warehouse and get back to you.", "en"),
+    ("Non lo so ancora: verifico con il magazzino e le faccio sapere.", "it"),
+    ("Todavía no lo sé, lo consulto con el almacén y le aviso.", "es"),
+    ("我还不知道，我帮您查一下再回复您。", "zh"),
+])
+def test_i_dont_know_with_a_next_step_is_fine(text, lang):
+    assert not only("communicate-status", text, lang=lang)
+
+
+def test_pressure_negated_is_fine():
+    assert not only("no-pressure", "You don't have to decide now, the offer runs all month.")
+    assert only("no-pressure", "Decide now or the price goes up.")

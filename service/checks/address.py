@@ -6,7 +6,9 @@ import re
 
 from service.checks.context import Context, Detector, widen_for_deletion
 from service.domain import Violation
-from service.rulebook import Rule, find_terms
+from service.rulebook.compile import find_terms
+from service.rulebook.model import Rule
+from service.textnorm import has_cjk
 
 _SPACE_OR_PUNCT = re.compile(r"[\s,,]*")
 
@@ -50,7 +52,7 @@ def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
 def run_use_name(rule: Rule, ctx: Context) -> list[Violation]:
     """The customer's name is known but neither the draft nor any earlier agent message uses it."""
     name = ctx.name
-    if not name or len(ctx.text.split()) < int(rule.params.get("min_words", 3)) and not _has_cjk(ctx.text):
+    if not name or len(ctx.text.split()) < int(rule.params.get("min_words", 3)) and not has_cjk(ctx.text):
         return []
     folded = name.casefold()
     if folded in ctx.text.casefold() or any(folded in m.casefold() for m in ctx.agent_messages):
@@ -58,10 +60,6 @@ def run_use_name(rule: Rule, ctx: Context) -> list[Violation]:
     if len(ctx.text.strip()) < int(rule.params.get("min_chars", 8)):
         return []
     return [ctx.whole(rule)]
-
-
-def _has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def run_greet(rule: Rule, ctx: Context) -> list[Violation]:

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from service.domain import Message, Role, Span, Violation
+from service.rulebook.model import Rule, RulebookError
+from service.textnorm import lower_text
 
 if TYPE_CHECKING:
-    from service.rulebook import Rule, Rulebook
+    from service.rulebook.engine import Rulebook
 
 SENTENCE = re.compile(r"[^.!?。!?\n;;]+[.!?。!?;;]*")
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
@@ -22,16 +24,14 @@ EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 class Detector:
     """A detector function plus the load-time check of the rule data it needs."""
 
-    run: Callable[["Rule", "Context"], list[Violation]]
+    run: Callable[[Rule, "Context"], list[Violation]]
     needs: tuple[str, ...] = ()  # e.g. ("cues:request", "terms", "params:max_chars")
-    prepare: Callable[["Rule"], object] | None = None  # precomputed per-rule state, built at load
+    prepare: Callable[[Rule], object] | None = None  # precomputed per-rule state, built at load
 
-    def __call__(self, rule: "Rule", ctx: "Context") -> list[Violation]:
+    def __call__(self, rule: Rule, ctx: "Context") -> list[Violation]:
         return self.run(rule, ctx)
 
-    def validate(self, rule: "Rule", path: Path) -> None:
-        from service.rulebook import RulebookError
-
+    def validate(self, rule: Rule, path: Path) -> None:
         for need in self.needs:
             kind, _, name = need.partition(":")
             if kind == "params":
@@ -60,8 +60,6 @@ class Context:
 
     @cached_property
     def lower(self) -> str:
-        from service.rulebook import lower_text
-
         return lower_text(self.text)
 
     # ---- conversation facts
@@ -99,8 +97,6 @@ class Context:
         found, _ = self.book.any_language_cues[rule.id].get("name_given", (None, False))
         if found is None:
             return ""
-        from service.rulebook import lower_text
-
         blob = self.customer_blob
         name = ""
         for m in found.finditer(lower_text(blob)):  # the last name given wins
@@ -122,11 +118,9 @@ class Context:
                 out.append((s, e))
         return tuple(out)
 
-    def any_language_cue(self, rule: "Rule", name: str, texts: Iterable[str]) -> re.Match[str] | None:
+    def any_language_cue(self, rule: Rule, name: str, texts: Iterable[str]) -> re.Match[str] | None:
         """First match of cue ``name`` in any of the rule's languages in ``texts``
         (a customer may write in another language than the reply)."""
-        from service.rulebook import lower_text
-
         found = self.book.any_language_cues[rule.id].get(name)
         if found is None:
             return None
@@ -138,10 +132,10 @@ class Context:
         return None
 
     # ---- building violations
-    def violation(self, rule: "Rule", start: int, end: int, suggestion: str = "") -> Violation:
+    def violation(self, rule: Rule, start: int, end: int, suggestion: str = "") -> Violation:
         return Violation(rule.id, rule.severity, rule.message, Span(start, end), self.text[start:end], suggestion)
 
-    def whole(self, rule: "Rule") -> Violation:
+    def whole(self, rule: Rule) -> Violation:
         s, e = strip_span(self.text, 0, len(self.text))
         return self.violation(rule, s, e)
 

@@ -6,7 +6,8 @@ import re
 
 from service.checks.context import EMAIL, Context, Detector
 from service.domain import Violation
-from service.rulebook import Rule
+from service.rulebook.model import Rule
+from service.textnorm import CJK
 
 KINDS = ("order", "email", "phone", "name")
 _DIGITS = re.compile(r"\d{3,}|@")
@@ -110,7 +111,7 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
         return []
     text = ctx.text
     sample = text[: int(rule.params.get("sample_chars", 300))]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = len(CJK.findall(sample))
     words = len(sample.split())
     if cjk < int(rule.params.get("min_cjk_chars", 4)) and words < int(rule.params.get("min_words", 4)):
         return []

@@ -6,9 +6,9 @@ import re
 
 from service.checks.context import Context, Detector, strip_span
 from service.domain import Violation
-from service.rulebook import Rule
+from service.rulebook.model import Rule
+from service.textnorm import CJK
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _WORDS = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -22,7 +22,7 @@ def run_length(rule: Rule, ctx: Context) -> list[Violation]:
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
         if cjk_lang:
-            too_long = len(_CJK.findall(sentence)) > int(p["max_sentence_cjk_chars"])
+            too_long = len(CJK.findall(sentence)) > int(p["max_sentence_cjk_chars"])
         else:
             too_long = len(_WORDS.findall(sentence)) > int(p["max_sentence_words"])
         if too_long:

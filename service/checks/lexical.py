@@ -10,7 +10,9 @@ import re
 
 from service.checks.context import Context, Detector, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
-from service.rulebook import Rule, find_terms
+from service.rulebook.compile import find_terms
+from service.rulebook.model import Rule
+from service.textnorm import is_cjk
 
 
 def _exception_spans(rule: Rule, ctx: Context) -> list[tuple[int, int]]:
@@ -26,6 +28,20 @@ def _suggest(ctx: Context, start: int, end: int, replacement: str | None) -> tup
         s, e = widen_for_deletion(ctx.text, start, end)
         return s, e, ""
     return start, end, match_case(ctx.text[start:end], replacement)
+
+
+def _word_end(text: str, end: int) -> int:
+    """``end`` moved to the end of the word it falls inside ("oferta|s" -> "ofertas|").
+
+    A pattern may end on a stem ("promoci", "oferta"); an excerpt that stops
+    mid-word is a wrong span for the edit that replaces it. CJK has no words
+    to finish, and a pattern with a literal suggestion keeps its exact span.
+    """
+    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum() \
+            and not is_cjk(text[end - 1]) and not is_cjk(text[end]):
+        while end < len(text) and text[end].isalnum() and not is_cjk(text[end]):
+            end += 1
+    return end
 
 
 def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
@@ -67,11 +83,13 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
             if i not in allowed:  # the customer's side is read only once the draft matches
                 entry = entries[i]
                 allowed[i] = not (
-                    (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
+                    (entry.unless_draft is not None and entry.unless_draft.search(text))
+                    or (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
                     or (entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob))
                 )
             if allowed[i]:
-                s, e, sugg = _suggest(ctx, m.start(), m.end(), entries[i].suggestion)
+                end = m.end() if entries[i].suggestion else _word_end(text, m.end())
+                s, e, sugg = _suggest(ctx, m.start(), end, entries[i].suggestion)
                 out.append(ctx.violation(rule, s, e, sugg))
     return out
 

@@ -1,0 +1,276 @@
+"""Rule documents to compiled rules: regexes, term tries, one alternation per language.
+
+Everything that can fail on a well-shaped document (a pattern that does not
+compile, a language the rule does not declare, patterns that do not combine,
+a detector without its data) fails here, once, at load, with the file and
+key in the message, never later inside ``check()``.
+
+Speed comes from the shapes built here, not from the engine: term lists
+become tries, a rule's case-insensitive patterns become one alternation
+that runs on the lower-cased draft, cues of all languages become one regex.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+
+from service.domain import Message, Role
+from service.regex_guard import first_char_guarded, unguarded
+from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList, fail
+from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
+from service.textnorm import CJK
+
+if TYPE_CHECKING:
+    from service.checks.context import Detector
+
+
+def trie(words: Iterable[str]) -> str:
+    """A regex for a set of literals as a trie ("pls|plz" -> "pl[sz]"), so the engine
+    does not try every alternative at every position; longer matches win."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return render(root)
+
+
+# Characters that make a Latin term part of something bigger: an email, a URL, a code, a word.
+_BEFORE = set("@#/\\.-")
+_AFTER = set("'’@#/\\-")
+_AFTER_UNITS = set("0123456789.,%元块号个件次位年月日天")
+
+
+def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One trie-shaped regex for a term list.
+
+    Latin terms start at a word boundary (``term_ok`` then rejects matches
+    inside an email, a URL or a code); CJK terms need no boundary; numeric
+    slang ("886") must not touch other digits. Terms with an upper-case letter
+    match case-sensitively (API is jargon, "api" is Italian for bees); the
+    others ignore case.
+    """
+    terms = {t for t in terms if t}
+    cjk = [t for t in terms if CJK.match(t[0])]
+    digits = [t for t in terms if t.isdigit()]
+    latin = [t for t in terms if t not in cjk and t not in digits]
+    ci = [t.lower() for t in latin if not any(ch.isupper() for ch in t)]
+    cs = [t for t in latin if any(ch.isupper() for ch in t)]
+    branches = []
+    word_parts = ([f"(?i:{trie(ci)})"] if ci else []) + ([trie(cs)] if cs else [])
+    if word_parts:
+        branches.append(r"\b(?:" + "|".join(word_parts) + ")")
+    if cjk:
+        branches.append(trie(cjk))
+    if digits:
+        branches.append(r"(?=\d)(?<![0-9A-Za-z.,#:/\-])(?:" + trie(digits) + ")")
+    if not branches:
+        return None
+    return re.compile(first_char_guarded("|".join(branches)))
+
+
+def term_ok(text: str, start: int, end: int) -> bool:
+    """Whether a term match stands alone (not inside a word, email, URL, code or amount)."""
+    first, last = text[start], text[end - 1]
+    if first.isdigit() and last.isdigit():
+        nxt = text[end] if end < len(text) else ""
+        return not nxt or not (nxt in _AFTER_UNITS or (nxt.isascii() and nxt.isalnum()))
+    if not CJK.match(first) and start > 0 and text[start - 1] in _BEFORE:
+        return False
+    if not CJK.match(last) and end < len(text):
+        nxt = text[end]
+        if (nxt.isalnum() and not CJK.match(nxt)) or nxt == "_" or nxt in _AFTER:
+            return False
+        if nxt == "." and end + 1 < len(text) and text[end + 1].isalnum():
+            return False
+    return True
+
+
+def find_terms(regex: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
+    """Matches of a term regex that stand alone (see ``term_ok``)."""
+    if regex is None or not text:
+        return
+    for m in regex.finditer(text):
+        if m.end() > m.start() and term_ok(text, m.start(), m.end()):
+            yield m
+
+
+def lower_pattern(pattern: str) -> str:
+    """``pattern`` for matching lower-cased text without IGNORECASE: literals
+    lower-cased, escapes (\\b, \\W, \\u4e00) and group names left alone."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+        elif pattern.startswith("(?P<", i) or pattern.startswith("(?P=", i):
+            j = pattern.find(">", i) if pattern[i + 3] == "<" else pattern.find(")", i)
+            j = len(pattern) - 1 if j < 0 else j
+            out.append(pattern[i:j + 1])
+            i = j + 1
+        else:
+            out.append(ch.lower())
+            i += 1
+    return "".join(out)
+
+
+def any_language(rule: Rule, name: str) -> tuple[re.Pattern[str], bool]:
+    """Cue ``name`` of every language of ``rule`` in one regex, and whether it
+    runs on lower-cased text (no IGNORECASE: much faster) or needs the original."""
+    parts = []
+    for lang in rule.languages:
+        cue = rule.cues.get(lang, {}).get(name)
+        if cue is not None:
+            # group names are per language so the languages can share one pattern
+            parts.append(unguarded(cue.pattern).replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_"))
+    if any("(?-i" in p for p in parts):
+        return re.compile(first_char_guarded("|".join(f"(?:{p})" for p in parts), re.IGNORECASE), re.IGNORECASE), False
+    return re.compile(first_char_guarded("|".join(f"(?:{lower_pattern(p)})" for p in parts))), True
+
+
+# --------------------------------------------------------------------------- rule documents
+
+
+def _compile(path: Path, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise fail(path, key, f"pattern {pattern!r} does not compile: {exc}") from exc
+
+
+def _check_languages(path: Path, key: str, value: Mapping[str, Any], languages: Sequence[str]) -> None:
+    for lang in value:
+        if lang not in languages:
+            raise fail(path, f"{key}.{lang}", f"language not in this rule's languages {list(languages)}")
+
+
+def _conversation(path: Path, key: str, items: Sequence[Mapping[str, str]]) -> tuple[Message, ...]:
+    conv = []
+    for j, msg in enumerate(items):
+        if len(msg) != 1:
+            raise fail(path, f"{key}[{j}]", "a message is {customer: text} or {agent: text}")
+        (role, text), = msg.items()
+        try:
+            conv.append(Message(Role(role), text))
+        except ValueError:
+            raise fail(path, f"{key}[{j}]", f"unknown role {role!r}") from None
+    return tuple(conv)
+
+
+def _examples(path: Path, key: str, items: Sequence[str | ExampleDoc]) -> tuple[Example, ...]:
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            out.append(Example(item))
+        else:
+            conv = _conversation(path, f"{key}[{i}].conversation", item.conversation)
+            out.append(Example(item.text, conv, item.customer_name, item.excerpt, item.suggestion))
+    return tuple(out)
+
+
+def _rewrites(path: Path, key: str, items: Sequence[RewriteDoc]) -> tuple[RewritePair, ...]:
+    return tuple(
+        RewritePair(item.bad, item.good, _conversation(path, f"{key}[{i}].conversation", item.conversation),
+                    item.customer_name)
+        for i, item in enumerate(items)
+    )
+
+
+def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, ...]],
+                                                  dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]]]:
+    patterns: dict[str, tuple[PatternEntry, ...]] = {}
+    combined: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
+    for lang, items in doc.patterns.items():
+        entries = []
+        for i, raw in enumerate(items):
+            k = f"patterns.{lang}[{i}]"
+            item = PatternDoc(re=raw) if isinstance(raw, str) else raw
+            entries.append(PatternEntry(
+                _compile(path, f"{k}.re", item.re),
+                item.suggestion,
+                _compile(path, f"{k}.unless_customer", item.unless_customer) if item.unless_customer else None,
+                _compile(path, f"{k}.only_if_customer", item.only_if_customer) if item.only_if_customer else None,
+                _compile(path, f"{k}.unless_draft", item.unless_draft) if item.unless_draft else None,
+            ))
+        patterns[lang] = tuple(entries)
+        folded = [i for i, e in enumerate(entries) if "(?-i" not in e.regex.pattern]
+        alternation = None
+        if folded:
+            try:
+                alternation = re.compile(first_char_guarded("|".join(
+                    f"(?P<_p{i}>{lower_pattern(entries[i].regex.pattern)})" for i in folded)))
+            except re.error as exc:
+                raise fail(path, f"patterns.{lang}", f"patterns do not combine: {exc}") from exc
+        combined[lang] = (alternation, tuple(i for i in range(len(entries)) if i not in folded))
+    return patterns, combined
+
+
+def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) -> Rule:
+    """The compiled ``Rule`` of a validated document; RulebookError names the file and key."""
+    languages = tuple(doc.languages)
+    for key in ("patterns", "exceptions", "terms", "cues", "examples", "rewrites"):
+        _check_languages(path, key, getattr(doc, key), languages)
+    if doc.detector not in detectors:
+        raise fail(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
+
+    patterns, combined = _patterns(path, doc)
+
+    exceptions: dict[str, re.Pattern[str] | None] = {}
+    for lang, items in doc.exceptions.items():
+        for i, item in enumerate(items):
+            _compile(path, f"exceptions.{lang}[{i}]", item)
+        exceptions[lang] = (re.compile(first_char_guarded("|".join(f"(?:{lower_pattern(p)})" for p in items)))
+                            if items else None)
+
+    terms: dict[str, TermList] = {}
+    for lang, mapping in doc.terms.items():
+        table = {t: None for t in mapping} if isinstance(mapping, list) else dict(mapping)
+        terms[lang] = TermList(term_regex(table), MappingProxyType({t.lower(): r for t, r in table.items()}))
+
+    cues: dict[str, Mapping[str, re.Pattern[str]]] = {}
+    for lang, groups in doc.cues.items():
+        compiled = {}
+        for name, raw in groups.items():
+            items = [raw] if isinstance(raw, str) else raw
+            if not items:
+                raise fail(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
+            for i, item in enumerate(items):
+                _compile(path, f"cues.{lang}.{name}[{i}]", item)
+            compiled[name] = re.compile(first_char_guarded("|".join(f"(?:{p})" for p in items), re.IGNORECASE),
+                                        re.IGNORECASE)
+        cues[lang] = MappingProxyType(compiled)
+
+    bad = {lang: _examples(path, f"examples.{lang}.bad", ex.bad) for lang, ex in doc.examples.items()}
+    good = {lang: _examples(path, f"examples.{lang}.good", ex.good) for lang, ex in doc.examples.items()}
+    for lang, ex in doc.examples.items():
+        for i, good_item in enumerate(ex.good):
+            if isinstance(good_item, ExampleDoc) and (good_item.excerpt is not None or good_item.suggestion is not None):
+                raise fail(path, f"examples.{lang}.good[{i}]", "a good example has no finding to pin")
+    rewrites = {lang: _rewrites(path, f"rewrites.{lang}", items) for lang, items in doc.rewrites.items()}
+
+    rule = Rule(
+        id=doc.id, title=doc.title.strip(), message=" ".join(doc.message.split()),
+        severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
+        fix=doc.fix, params=MappingProxyType(dict(doc.params)), patterns=MappingProxyType(patterns),
+        combined=MappingProxyType(combined),
+        exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
+        cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
+        rewrites=MappingProxyType(rewrites), file=str(path),
+    )
+    detectors[doc.detector].validate(rule, path)
+    return rule

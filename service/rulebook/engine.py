@@ -1,0 +1,114 @@
+"""The Rulebook: compiled rules plus the detectors that apply them.
+
+``check()`` only runs precompiled regexes over the draft and the
+conversation (see ``compile``), so it stays linear in their length.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
+
+from service.checks import DETECTORS
+from service.checks.context import Context
+from service.domain import Message, Violation
+from service.language import LanguageDetector
+from service.rulebook.compile import any_language, term_regex
+from service.rulebook.model import BASE_LANGUAGE_ORDER, Rule, TermList
+
+
+class Rulebook:
+    """All rules by id, in catalogue order, plus the detectors that apply them."""
+
+    def __init__(self, rules: Mapping[str, Rule], glossary: Mapping[str, Mapping[str, str]]) -> None:
+        self.rules: Mapping[str, Rule] = MappingProxyType(dict(rules))
+        langs = {lang for rule in rules.values() for lang in rule.languages}
+        self.languages: tuple[str, ...] = tuple(
+            [l for l in BASE_LANGUAGE_ORDER if l in langs] + sorted(langs - set(BASE_LANGUAGE_ORDER))
+        )
+        self.glossary: Mapping[str, Mapping[str, str]] = MappingProxyType(
+            {lang: MappingProxyType(dict(terms)) for lang, terms in glossary.items()}
+        )
+        self.glossary_terms: Mapping[str, TermList] = MappingProxyType({
+            lang: TermList(term_regex(terms), MappingProxyType({k.lower(): v for k, v in terms.items()}))
+            for lang, terms in glossary.items()
+        })
+        # Built once: lingua model construction is the expensive part.
+        self.detector = LanguageDetector(self.languages)
+        self._detectors = {rid: DETECTORS[rule.detector] for rid, rule in self.rules.items()}
+        self.prepared: Mapping[str, Any] = MappingProxyType({
+            rid: det.prepare(self.rules[rid]) for rid, det in self._detectors.items() if det.prepare is not None
+        })
+        self._order = {rid: i for i, rid in enumerate(self.rules)}
+        # Each cue across all of a rule's languages in one regex: a customer may
+        # write in another language than the reply, and one search beats four.
+        self.any_language_cues: Mapping[str, Mapping[str, tuple[re.Pattern[str], bool]]] = MappingProxyType({
+            rid: MappingProxyType({
+                name: any_language(rule, name)
+                for name in {n for lang in rule.languages for n in rule.cues.get(lang, {})}
+            })
+            for rid, rule in self.rules.items()
+        })
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def check(
+        self,
+        text: str,
+        conversation: Sequence[Message] = (),
+        customer_name: str = "",
+        language: str = "en",
+    ) -> list[Violation]:
+        """Every rule the agent's next message ``text`` breaks, sorted by span start.
+
+        ``conversation`` holds the messages before ``text``; ``language`` is the
+        base tag the caller resolved (no detection here for choosing patterns).
+        """
+        ctx = Context(self, text, tuple(conversation), customer_name, language)
+        found: list[Violation] = []
+        for rid, rule in self.rules.items():
+            if language not in rule.languages:
+                continue
+            found.extend(self._detectors[rid](rule, ctx))
+        found = ctx.finish(found)
+        seen = set()
+        unique = []
+        for v in found:
+            key = (v.rule_id, v.span.start, v.span.end)
+            if key not in seen:
+                seen.add(key)
+                unique.append(v)
+        unique.sort(key=lambda v: (v.span.start, v.span.end, self._order[v.rule_id]))
+        return unique
+
+    def relevant_rules(self, violations: Iterable[Violation]) -> list[Rule]:
+        """The distinct rules behind ``violations``, in catalogue order."""
+        ids = {v.rule_id for v in violations}
+        return [rule for rid, rule in self.rules.items() if rid in ids]
+
+    def replacement(self, violation: Violation) -> str | None:
+        """The literal replacement for ``violation.excerpt``, or None when there is none.
+
+        ``Violation.suggestion`` is "" both for "delete this" (laughter such as
+        "lol", a softened "definitely", a gendered "ma'am" when the name is not
+        known) and for "no safe replacement"; the rule's ``fix`` and its data
+        tell the two apart for the fallback rewrite.
+        """
+        if violation.suggestion:
+            return violation.suggestion
+        rule = self.rules.get(violation.rule_id)
+        if rule is None or rule.fix == "model":
+            return None
+        if rule.fix == "delete":
+            return ""
+        core = violation.excerpt.strip(" ,;:\t\n")
+        for terms in rule.terms.values():
+            if terms.replacement(core) == "":
+                return ""
+        for entries in rule.patterns.values():
+            for entry in entries:
+                if entry.suggestion == "" and entry.regex.fullmatch(core):
+                    return ""
+        return None

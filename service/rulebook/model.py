@@ -1,0 +1,132 @@
+"""The compiled rule data every detector reads, and the one error type for bad data.
+
+This module sits at the bottom of the rulebook: the detectors in
+``service/checks`` import it, and it imports nothing from them, so the data
+can be loaded, inspected and tested without the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from service.domain import Message, Severity
+
+# The contract of RULES.md (the rule catalogue), in its order, then our additions.
+CATALOGUE: tuple[str, ...] = (
+    "no-slang", "no-shouting", "no-jargon", "no-absolutes", "no-unkept-promises",
+    "positive-framing", "no-sarcasm", "no-excuses-or-blame", "show-empathy",
+    "greet-properly", "neutral-address", "use-name", "close-on-high-note",
+    "keep-it-short", "no-one-word-replies", "dont-ask-twice", "communicate-status",
+    "no-deflection", "honor-escalation", "no-personal-opinion", "no-pressure",
+    "stay-on-topic", "correct-spelling", "mirror-customer",
+    # Beyond RULES.md (the prompt-injection issue): never insult or swear.
+    "no-insults",
+)
+BASE_LANGUAGE_ORDER = ("en", "it", "es", "zh")
+
+# How a violation of a rule is fixed without the model:
+# - replace: the suggestion is a literal drop-in replacement for the excerpt
+#   (a term or pattern whose data says "" is deleted; null = no safe literal);
+# - delete: the suggestion when there is one, else the excerpt goes (a gendered
+#   "ma'am" without a known name, a question the customer already answered);
+# - model: only a rewrite can fix it (tone, framing, missing empathy).
+Fix = Literal["replace", "delete", "model"]
+
+
+class RulebookError(Exception):
+    """Invalid rule or glossary data; the message names the file and the key."""
+
+
+def fail(path: Path | str, key: str, why: str) -> RulebookError:
+    """The one shape of a data error: ``<file>: key '<key>': <why>``."""
+    return RulebookError(f"{path}: key '{key}': {why}")
+
+
+@dataclass(frozen=True)
+class PatternEntry:
+    regex: re.Pattern[str]
+    suggestion: str | None = None
+    unless_customer: re.Pattern[str] | None = None
+    only_if_customer: re.Pattern[str] | None = None
+    unless_draft: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class TermList:
+    """A compiled alternation of literal terms and the replacement of each.
+
+    ``replacements[term.lower()]`` is the drop-in replacement ("" deletes the
+    term, None means there is no safe literal replacement).
+    """
+
+    regex: re.Pattern[str] | None
+    replacements: Mapping[str, str | None]
+
+    def replacement(self, excerpt: str) -> str | None:
+        return self.replacements.get(excerpt.lower())
+
+
+@dataclass(frozen=True)
+class Example:
+    """A draft a rule must flag (``bad``) or leave alone (``good``).
+
+    ``excerpt`` and ``suggestion``, when given, pin what a bad example's
+    finding says, as Vale's testdata and LanguageTool's ``<example
+    correction>`` do: the span must cover ``excerpt`` exactly and the
+    suggestion must be ``suggestion`` ("" = delete or no literal fix).
+    """
+
+    text: str
+    conversation: tuple[Message, ...] = ()
+    customer_name: str = ""
+    excerpt: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class RewritePair:
+    """A draft that breaks a rule (``bad``) and an honest rewrite of it that fixes it (``good``)."""
+
+    bad: str
+    good: str
+    conversation: tuple[Message, ...] = ()
+    customer_name: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    message: str
+    severity: Severity
+    sources: tuple[str, ...]
+    languages: tuple[str, ...]
+    detector: str = "patterns"
+    fix: Fix = "model"
+    params: Mapping[str, Any] = field(default_factory=dict)
+    patterns: Mapping[str, tuple[PatternEntry, ...]] = field(default_factory=dict)
+    # Per language: the case-insensitive patterns folded into one alternation
+    # (groups _p<index>) that runs on the lower-cased draft, plus the indexes of
+    # case-sensitive patterns that run one by one. One scan, no IGNORECASE:
+    # several times faster than a scan per pattern.
+    combined: Mapping[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = field(default_factory=dict)
+    exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
+    terms: Mapping[str, TermList] = field(default_factory=dict)
+    cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
+    bad: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
+    good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
+    rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
+    file: str = ""
+
+    def __hash__(self) -> int:  # the data holds mappings; a rule is identified by its id
+        return hash(self.id)
+
+    @property
+    def source(self) -> str:
+        return "; ".join(self.sources)
+
+    def cue(self, language: str, name: str) -> re.Pattern[str] | None:
+        return self.cues.get(language, {}).get(name)

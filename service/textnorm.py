@@ -1,0 +1,68 @@
+"""One reading of text for every rule-side module: same-length case folding,
+same-length NFKC, and what counts as a CJK character.
+
+Spans are code-point offsets into the draft the agent typed, so every
+normalised copy the detectors search must keep the length of the original:
+``str.lower()`` turns "İ" into two code points and NFKC turns "ﬁ" into two, and
+a match found after either would point at the wrong characters. The functions
+here fall back to per-character folding only for the rare text that needs it.
+
+The names and behaviour match ``guard_text.lower_same_length`` and
+``facts.fold`` so the honesty guard can switch to this module unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["CJK_CLASS", "CJK", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
+
+# Kana, CJK Extension A, the unified ideographs and the compatibility
+# ideographs: the scripts of the languages the rulebook reads (zh; ja kana so a
+# pasted Japanese name is not taken for Latin). One definition: the term
+# matcher, the detectors, the edit tokenizer and the fallback must agree on
+# where a CJK word starts, or a span found by one is cut wrongly by another.
+CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{CJK_CLASS}]")
+
+# The ideographic comma always ends a clause; folded to "," it would join
+# "订单10000，1元" into the number 10000.1.
+_KEEP_UNFOLDED = frozenset("\uff0c")
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether the single character ``ch`` is a CJK ideograph or kana."""
+    return bool(ch) and CJK.match(ch) is not None
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds any CJK character (such text has no word spaces)."""
+    return CJK.search(text) is not None
+
+
+def lower_same_length(s: str) -> str:
+    """Lower case without changing indices ("İ".lower() is two code points)."""
+    low = s.lower()
+    if len(low) == len(s):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
+# The rulebook's historical name for the same function.
+lower_text = lower_same_length
+
+
+def fold(text: str) -> str:
+    """NFKC per code point, keeping length (so spans stay valid).
+
+    Text already in NFKC (nearly every chat message; checked in C) has no
+    code point that folds to another single one, so it is returned as is.
+    """
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and "\uff0c" not in text):
+        return text
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch)
+    return "".join(out)
