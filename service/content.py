@@ -36,10 +36,12 @@ from typing import Any, Callable, Iterable, Sequence
 import snowballstemmer
 import stopwordsiso
 
+from service.textnorm import CJK_CLASS
+
 __all__ = ["ContentLexicon", "Token", "load_content_lexicon"]
 
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_CJK = re.compile(f"[{CJK_CLASS}]+")
 _STEMMERS = {"en": "english", "it": "italian", "es": "spanish"}
 _WORD_CACHE = 64  # texts whose words are kept: a request's draft, answers and glossary text
 # Characters that carry grammar, not content: one of them shared is no overlap.

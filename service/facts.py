@@ -28,6 +28,7 @@ from typing import Any, Iterable
 import yaml
 
 from service.content import ContentLexicon, load_content_lexicon
+from service.textnorm import fold
 from service.domain import Fact, Span
 from service.regex_guard import first_char_guarded
 
@@ -65,27 +66,6 @@ class GuardDataError(Exception):
         super().__init__(f"{file}: key '{key}': {problem}")
         self.file = str(file)
         self.key = key
-
-
-# The ideographic comma always ends a clause; folded to "," it would join
-# "订单10000，1元" into the number 10000.1.
-_KEEP_UNFOLDED = frozenset("，")
-
-
-def fold(text: str) -> str:
-    """NFKC per code point, keeping length (so spans stay valid).
-
-    Text already in NFKC (nearly every chat message; checked in C) has no
-    code point that folds to another single one, so it is returned as is
-    (tests/test_facts.py proves that over every code point).
-    """
-    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and "，" not in text):
-        return text
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch)
-    return "".join(out)
 
 
 # Durations compare in one base unit per scale, so "2 weeks" = "14 days",

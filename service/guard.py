@@ -52,7 +52,8 @@ from service import content
 from service.commitments import commitments_of, is_zero_amount, new_commitments
 from service.sanitize import INVISIBLE, strip_invisible
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
-from service.guard_text import Text, fact_mask, lower_same_length, negative, polarity_mask, sentence
+from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence
+from service.textnorm import CJK_CLASS, lower_same_length
 from service.refusals import flipped_refusals
 from service.facts import (
     DEFAULT_GUARD_DIR,
@@ -667,7 +668,7 @@ def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:
         (m.end() in cuts or not _CJK_RUN.match(t.low, m.end() - 1))
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 
 def _empathic(t: Text, pos: int, lex: Lexicon) -> bool:

@@ -13,13 +13,14 @@ import re
 from typing import Any
 
 from service.domain import Fact
-from service.facts import Lexicon, fold
+from service.facts import Lexicon
+from service.textnorm import CJK_CLASS, fold, lower_same_length
 
 __all__ = ["Text", "fact_mask", "lower_same_length", "negative", "polarity_mask", "sentence", "topics"]
 
 _CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]{{2,}}")
 _SENTENCE_END = re.compile(r"[.!?。！？\n]+")
 
 
@@ -81,13 +82,6 @@ class Text:
         return self._memo
 
 
-
-def lower_same_length(s: str) -> str:
-    """Lower case without changing indices ("İ".lower() is two code points)."""
-    low = s.lower()
-    if len(low) == len(s):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 def sentence(text: str, a: int, b: int) -> tuple[int, int]:
     """The sentence around [a, b): from after the previous full stop to the next one."""
