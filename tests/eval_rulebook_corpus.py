@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.domain import Message, Role  # noqa: E402
+from service.language import resolve_language  # noqa: E402
 from service.rulebook import Rulebook, load_rulebook  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent / "data" / "rulebook"
@@ -74,7 +75,10 @@ def evaluate(cases: list[dict], book: Rulebook | None = None) -> Result:
     res = Result()
     for case in cases:
         conv = [Message(Role(m["role"]), m["text"]) for m in case.get("conversation", [])]
-        found = book.check(case["draft"], conv, case.get("customer_name", ""), case["lang"])
+        # The language as Check resolves it when the caller names none: the
+        # customer's (the reply should mirror them), then the draft's.
+        language = resolve_language("", conv, case["draft"], book.detector, book.languages)
+        found = book.check(case["draft"], conv, case.get("customer_name", ""), language)
         got: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for v in found:
             got[v.rule_id].append((v.span.start, v.span.end))
