@@ -428,3 +428,13 @@ def test_a_short_statement_after_a_semicolon_is_a_point():
         "Precio 3.600€. Se puede fraccionar en 10 cuotas de 360€; la primera se paga en la matrícula.",
         "El máster cuesta 3.600 € y se puede fraccionar en 10 cuotas de 360 €.", [], "es")
     assert FindingKind.DROPPED_CONTENT in {f.kind for f in findings}
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "Invoices are emailed to the booking contact within 24h.", "Invoices are emailed to the passenger within 24 hours."),
+    ("es", "La baja solo la puede hacer el titular de la cuenta.", "La baja la puede hacer cualquier administrador del equipo."),
+    ("zh", "只能本人带身份证去网点办理。", "管理员带身份证去网点也可以办理。"),
+])
+def test_a_changed_recipient_is_caught(lang, draft, candidate):
+    from service.guard import Guard
+    assert Guard().verify(draft, candidate, [], lang)
