@@ -23,6 +23,15 @@ import yaml
 
 from service.domain import Fact, Message, Role, Violation
 from service.facts import fold
+from service.fallback_sentences import (
+    FallbackDataError,
+    Policy,
+    Rephrase,
+    flagged_sentences,
+    load_policy,
+    load_rephrase,
+    rephrasings,
+)
 from service.guard import Guard, recent
 from service.rulebook.engine import literal_replacement
 from service.rulebook.loader import load_rules
@@ -33,15 +42,7 @@ DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fal
 _TEXTUAL = frozenset({"name", "quoted"})
 _GREETING_KEYS = ("agent_brand", "agent", "brand", "plain")
 _ONE_BY_ONE = 8
-
-
-class FallbackDataError(Exception):
-    """A fallback data file is missing or malformed; names the file and key."""
-
-    def __init__(self, file: Path | str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: key '{key}': {problem}")
-        self.file = str(file)
-        self.key = key
+_SENTENCE_EDITS = 6
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class _LangData:
     apology_re: re.Pattern[str]
     closing_re: re.Pattern[str]
     name_cues: tuple[re.Pattern[str], ...]
+    rephrase: tuple[Rephrase, ...]
     word_boundaries: bool
 
 
@@ -120,6 +122,7 @@ def _load(file: Path) -> _LangData:
         greeting_re=regex_list("greeting_cues"), thanks_re=regex_list("thanks_cues"),
         upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
         closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
+        rephrase=load_rephrase(file, doc.get("rephrase")),
         word_boundaries=wb,
     )
 
@@ -147,10 +150,11 @@ class FallbackRewriter:
         this" from "no safe replacement" (None); without it the same reading
         of the rules' data is used.
         """
-        files = sorted(Path(data_dir).glob("*.yaml"))
+        files = sorted(f for f in Path(data_dir).glob("*.yaml") if not f.name.startswith("_"))
         if not files:
             raise FallbackDataError(data_dir, "(directory)", "no <lang>.yaml fallback files found")
         self._data = {f.stem: _load(f) for f in files}
+        self._policy: Policy = load_policy(Path(data_dir))
         if "en" not in self._data:
             raise FallbackDataError(data_dir, "en", "the English data (en.yaml) is required as the default")
         sibling = Path(data_dir).parent / "guard"
@@ -179,11 +183,23 @@ class FallbackRewriter:
         facts = self._guard.facts(draft, base)
         name = customer_name.strip() or _name_from(conversation, data)
         edits = self._edits(draft, violations, facts, conversation, name, base, data)
-        structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip())
+        structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip(),
+                                      violations, self._policy)
 
         def honest(text: str) -> bool:
             return not self._guard.verify(draft, text, conversation, base, violations)
 
+        # Sentence edits (a dropped or rephrased sentence) are each checked on
+        # their own first: one the guard rejects must not cost the word fixes.
+        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data)
+                          if honest(self._compose(draft, [e], None, data))]
+        edits = sentence_edits + [e for e in edits
+                                  if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
+        edits.sort(key=lambda e: e.start)
+        if not self._compose(draft, edits, None, data):
+            # Every sentence was only sarcasm or blame: an empty reply is no
+            # reply; they stay for the agent (``remaining`` says so).
+            edits = [e for e in edits if e not in sentence_edits or e.replacement]
         out = self._compose(draft, edits, structure, data)
         if honest(out):
             return out, True
@@ -223,6 +239,21 @@ class FallbackRewriter:
             edits.append(_Edit(s, e, repl))
             last_end = e
         return edits
+
+    def _sentence_edits(self, draft: str, violations: Sequence[Violation], language: str,
+                        data: _LangData) -> list[_Edit]:
+        """Sentences to drop (flagged by a rule of ``drop_sentence_when`` and
+        stating no fact) and phrases to rephrase (the language's
+        ``rephrase`` data), at most ``_SENTENCE_EDITS`` of them: each is one
+        guard call."""
+        edits: list[_Edit] = []
+        for s, e in flagged_sentences(draft, violations, self._policy.drop_sentence_when):
+            if not self._guard.facts(draft[s:e], language):
+                edits.append(_Edit(s, e, ""))
+        for s, e, text in rephrasings(draft, data.rephrase):
+            if not any(s < x.end and x.start < e for x in edits):
+                edits.append(_Edit(s, e, text))
+        return sorted(edits, key=lambda x: x.start)[:_SENTENCE_EDITS]
 
     def _replacement_for(self, v: Violation, data: _LangData, name: str) -> str | None:
         """The rulebook's literal replacement, unless the language data says
@@ -297,8 +328,12 @@ class _Structure:
 
     @staticmethod
     def decide(conversation: Sequence[Message], draft: str, data: _LangData, name: str,
-               agent: str, brand: str) -> "_Structure":
-        first = not any(m.role is Role.AGENT for m in conversation)
+               agent: str, brand: str, violations: Sequence[Violation], policy: Policy) -> "_Structure":
+        found = {v.rule_id for v in violations}
+        # The rulebook decides what an opening is (no agent turn yet and the
+        # customer has only said hello): a conversation excerpt without agent
+        # turns is not proof that the agent never spoke.
+        first = bool(found & policy.greet_when) and not any(m.role is Role.AGENT for m in conversation)
         last_customer = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
         thanked = bool(last_customer and data.thanks_re.search(last_customer))
         greeting = ""
@@ -308,7 +343,7 @@ class _Structure:
             key = "agent_brand" if agent and brand else "agent" if agent else "brand" if brand else "plain"
             greeting = data.greeting[key].format(
                 name=data.name_in_greeting.format(name=name) if name else "", agent=agent, brand=brand)
-        empathy = bool(last_customer and data.upset_re.search(last_customer)
+        empathy = bool(((last_customer and data.upset_re.search(last_customer)) or found & policy.empathy_when)
                        and not data.apology_re.search(draft))
         closing = ""
         if thanked and not data.closing_re.search(draft):
