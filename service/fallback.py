@@ -17,31 +17,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import yaml
 
 from service.domain import Fact, Message, Role, Violation
 from service.facts import fold
+from service.fallback_sentences import (
+    FallbackDataError,
+    Policy,
+    Rephrase,
+    flagged_sentences,
+    load_policy,
+    load_rephrase,
+    rephrasings,
+)
 from service.guard import Guard, recent
+from service.rulebook.engine import literal_replacement
+from service.rulebook.loader import load_rules
+from service.rulebook.model import Rule
 
 DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fallback"
 
-# Rules whose ``suggestion`` is a literal drop-in replacement for ``excerpt``.
-FIXABLE_RULES = frozenset({"no-slang", "no-shouting", "no-jargon", "neutral-address", "no-absolutes",
-                           "dont-ask-twice"})
 _TEXTUAL = frozenset({"name", "quoted"})
 _GREETING_KEYS = ("agent_brand", "agent", "brand", "plain")
 _ONE_BY_ONE = 8
-
-
-class FallbackDataError(Exception):
-    """A fallback data file is missing or malformed; names the file and key."""
-
-    def __init__(self, file: Path | str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: key '{key}': {problem}")
-        self.file = str(file)
-        self.key = key
+_SENTENCE_EDITS = 6
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class _LangData:
     closing_question: str
     name_in_closing: str
     empathy: str
-    already_given: str
+    instead: dict[str, str]
     sentence_end: str
     joiner: str
     greeting_re: re.Pattern[str]
@@ -60,7 +61,7 @@ class _LangData:
     apology_re: re.Pattern[str]
     closing_re: re.Pattern[str]
     name_cues: tuple[re.Pattern[str], ...]
-    deletable_re: re.Pattern[str]
+    rephrase: tuple[Rephrase, ...]
     word_boundaries: bool
 
 
@@ -99,6 +100,10 @@ def _load(file: Path) -> _LangData:
     for k in _GREETING_KEYS:
         if not isinstance(greeting.get(k), str) or not greeting[k]:
             raise FallbackDataError(file, f"greeting.{k}", "expected a non-empty template")
+    instead = doc.get("instead") or {}
+    if not isinstance(instead, dict) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                                 for k, v in instead.items()):
+        raise FallbackDataError(file, "instead", "expected a mapping of rule id to a non-empty text")
     cues = []
     for i, x in enumerate(doc.get("name_cues") or []):
         try:
@@ -112,12 +117,12 @@ def _load(file: Path) -> _LangData:
         greeting={k: greeting[k] for k in _GREETING_KEYS},
         name_in_greeting=text("name_in_greeting"), closing_question=text("closing_question"),
         name_in_closing=text("name_in_closing"), empathy=text("empathy"),
-        already_given=text("already_given"),
+        instead=dict(instead),
         sentence_end=text("sentence_end"), joiner=text("joiner", allow_empty=True),
         greeting_re=regex_list("greeting_cues"), thanks_re=regex_list("thanks_cues"),
         upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
         closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
-        deletable_re=regex_list("deletable", bounded=False),
+        rephrase=load_rephrase(file, doc.get("rephrase")),
         word_boundaries=wb,
     )
 
@@ -133,23 +138,33 @@ class FallbackRewriter:
     """Rule-based rewrite of a draft; its output always passes the guard."""
 
     def __init__(self, data_dir: Path = DEFAULT_FALLBACK_DIR, guard: Guard | None = None,
-                 replacement: Callable[[Violation], str | None] | None = None) -> None:
-        """``guard`` defaults to one loaded from the sibling ``guard`` directory.
+                 replacement: Callable[[Violation], str | None] | None = None,
+                 rules: Mapping[str, Rule] | None = None) -> None:
+        """``guard`` and ``rules`` default to those loaded from the sibling
+        ``guard`` and ``rules`` directories (the server passes its own).
 
-        ``replacement`` (e.g. ``Rulebook.replacement``) tells an empty
-        suggestion meaning "delete this" from "no safe replacement" (None).
-        Without it, an empty suggestion deletes only a gendered address, an
-        absolute, or slang the language data lists as ``deletable``.
+        A rule's ``fix`` says whether the fallback may touch its violations at
+        all (``replace``/``delete``; ``model`` = leave it for the agent), so a
+        rule's data, not a list here, decides. ``replacement`` (e.g.
+        ``Rulebook.replacement``) tells an empty suggestion meaning "delete
+        this" from "no safe replacement" (None); without it the same reading
+        of the rules' data is used.
         """
-        files = sorted(Path(data_dir).glob("*.yaml"))
+        files = sorted(f for f in Path(data_dir).glob("*.yaml") if not f.name.startswith("_"))
         if not files:
             raise FallbackDataError(data_dir, "(directory)", "no <lang>.yaml fallback files found")
         self._data = {f.stem: _load(f) for f in files}
+        self._policy: Policy = load_policy(Path(data_dir))
         if "en" not in self._data:
             raise FallbackDataError(data_dir, "en", "the English data (en.yaml) is required as the default")
         sibling = Path(data_dir).parent / "guard"
         self._guard = guard or (Guard(sibling) if sibling.is_dir() else Guard())
-        self._replacement = replacement
+        if rules is None:
+            rules_dir = Path(data_dir).parent / "rules"
+            rules = load_rules(rules_dir if rules_dir.is_dir() else DEFAULT_FALLBACK_DIR.parent / "rules")
+        self._rules: Mapping[str, Rule] = rules
+        self._fixable = frozenset(rid for rid, rule in rules.items() if rule.fix != "model")
+        self._replacement = replacement or (lambda v: literal_replacement(self._rules.get(v.rule_id), v))
 
     def rewrite(self, draft: str, violations: Sequence[Violation], conversation: Sequence[Message] = (),
                 customer_name: str = "", agent_name: str = "", brand_name: str = "",
@@ -168,11 +183,23 @@ class FallbackRewriter:
         facts = self._guard.facts(draft, base)
         name = customer_name.strip() or _name_from(conversation, data)
         edits = self._edits(draft, violations, facts, conversation, name, base, data)
-        structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip())
+        structure = _Structure.decide(conversation, draft, data, name, agent_name.strip(), brand_name.strip(),
+                                      violations, self._policy)
 
         def honest(text: str) -> bool:
             return not self._guard.verify(draft, text, conversation, base, violations)
 
+        # Sentence edits (a dropped or rephrased sentence) are each checked on
+        # their own first: one the guard rejects must not cost the word fixes.
+        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data)
+                          if honest(self._compose(draft, [e], None, data))]
+        edits = sentence_edits + [e for e in edits
+                                  if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
+        edits.sort(key=lambda e: e.start)
+        if not self._compose(draft, edits, None, data):
+            # Every sentence was only sarcasm or blame: an empty reply is no
+            # reply; they stay for the agent (``remaining`` says so).
+            edits = [e for e in edits if e not in sentence_edits or e.replacement]
         out = self._compose(draft, edits, structure, data)
         if honest(out):
             return out, True
@@ -197,17 +224,13 @@ class FallbackRewriter:
         last_end = -1
         for v in sorted(violations, key=lambda v: (v.span.start, -v.span.end)):
             s, e = v.span.start, v.span.end
-            if v.rule_id not in FIXABLE_RULES or not 0 <= s < e <= len(draft) or s < last_end:
+            if v.rule_id not in self._fixable or not 0 <= s < e <= len(draft) or s < last_end:
                 continue
             if draft[s:e] != v.excerpt:
                 continue  # the span does not point at the excerpt: don't guess
-            repl = self._replacement_for(v, data)
+            repl = self._replacement_for(v, data, name)
             if repl is None:
                 continue
-            if v.rule_id == "neutral-address" and not repl and name:
-                core = v.excerpt.strip()
-                lead = v.excerpt[:len(v.excerpt) - len(v.excerpt.lstrip())]
-                repl = lead + name + v.excerpt[len(lead) + len(core):]
             if data.word_boundaries and _cuts_a_word(draft, s, e):
                 continue  # "U" inside "Unfortunately" is not the slang "u"
             if not self._keeps_facts(repl, [f for f in facts if f.span.start < e and s < f.span.end],
@@ -217,20 +240,36 @@ class FallbackRewriter:
             last_end = e
         return edits
 
-    def _replacement_for(self, v: Violation, data: _LangData) -> str | None:
-        if v.rule_id == "dont-ask-twice":
-            # The question for something the customer already gave becomes a
-            # thank-you; a question that itself holds a fact is kept (see _edits).
-            return v.suggestion or data.already_given
-        if self._replacement is not None:
-            return self._replacement(v)
-        if v.suggestion:
-            return v.suggestion
-        if v.rule_id in ("neutral-address", "no-absolutes"):
-            return ""
-        if v.rule_id == "no-slang" and data.deletable_re.fullmatch(v.excerpt.strip()):
-            return ""
-        return None
+    def _sentence_edits(self, draft: str, violations: Sequence[Violation], language: str,
+                        data: _LangData) -> list[_Edit]:
+        """Sentences to drop (flagged by a rule of ``drop_sentence_when`` and
+        stating no fact) and phrases to rephrase (the language's
+        ``rephrase`` data), at most ``_SENTENCE_EDITS`` of them: each is one
+        guard call."""
+        edits: list[_Edit] = []
+        for s, e in flagged_sentences(draft, violations, self._policy.drop_sentence_when):
+            if not self._guard.facts(draft[s:e], language):
+                edits.append(_Edit(s, e, ""))
+        for s, e, text in rephrasings(draft, data.rephrase):
+            if not any(s < x.end and x.start < e for x in edits):
+                edits.append(_Edit(s, e, text))
+        return sorted(edits, key=lambda x: x.start)[:_SENTENCE_EDITS]
+
+    def _replacement_for(self, v: Violation, data: _LangData, name: str) -> str | None:
+        """The rulebook's literal replacement, unless the language data says
+        what stands ``instead`` of a deleted or unreplaceable excerpt of the
+        rule: the customer's name for a gendered address ("{name}", only when
+        the name is known), a thank-you for a question the customer already
+        answered. The excerpt's surrounding spaces stay."""
+        repl = self._replacement(v)
+        if repl:
+            return repl
+        template = data.instead.get(v.rule_id)
+        if template is None or ("{name}" in template and not name):
+            return repl
+        core = v.excerpt.strip()
+        lead = v.excerpt[:len(v.excerpt) - len(v.excerpt.lstrip())]
+        return lead + template.format(name=name) + v.excerpt[len(lead) + len(core):]
 
     def _keeps_facts(self, replacement: str, covered: list[Fact], allowed: "_Allowed", language: str) -> bool:
         new = self._guard.facts(replacement, language)
@@ -289,8 +328,12 @@ class _Structure:
 
     @staticmethod
     def decide(conversation: Sequence[Message], draft: str, data: _LangData, name: str,
-               agent: str, brand: str) -> "_Structure":
-        first = not any(m.role is Role.AGENT for m in conversation)
+               agent: str, brand: str, violations: Sequence[Violation], policy: Policy) -> "_Structure":
+        found = {v.rule_id for v in violations}
+        # The rulebook decides what an opening is (no agent turn yet and the
+        # customer has only said hello): a conversation excerpt without agent
+        # turns is not proof that the agent never spoke.
+        first = bool(found & policy.greet_when) and not any(m.role is Role.AGENT for m in conversation)
         last_customer = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
         thanked = bool(last_customer and data.thanks_re.search(last_customer))
         greeting = ""
@@ -300,7 +343,7 @@ class _Structure:
             key = "agent_brand" if agent and brand else "agent" if agent else "brand" if brand else "plain"
             greeting = data.greeting[key].format(
                 name=data.name_in_greeting.format(name=name) if name else "", agent=agent, brand=brand)
-        empathy = bool(last_customer and data.upset_re.search(last_customer)
+        empathy = bool(((last_customer and data.upset_re.search(last_customer)) or found & policy.empathy_when)
                        and not data.apology_re.search(draft))
         closing = ""
         if thanked and not data.closing_re.search(draft):

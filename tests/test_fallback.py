@@ -103,7 +103,7 @@ def test_repeated_punctuation_is_trimmed_even_without_a_violation(fb: FallbackRe
 
 
 def test_greeting_on_first_message_with_agent_brand_and_customer_name(fb: FallbackRewriter) -> None:
-    out = run(fb, "Hi ma'am, sure.", [("neutral-address", "ma'am", "")],
+    out = run(fb, "Hi ma'am, sure.", [("neutral-address", "ma'am", ""), ("greet-properly", "Hi ma'am, sure.", "")],
               [("customer", "Hi, I need help with my account, my name is Priya.")],
               agent_name="Alex", brand_name="Acme")
     assert out == "Hi Priya, I'm Alex from Acme. Sure."
@@ -115,8 +115,17 @@ def test_greeting_on_first_message_with_agent_brand_and_customer_name(fb: Fallba
     ("zh", "我帮您查一下。", "您好，Giulia！我是Acme的客服Luca。"),
 ])
 def test_greeting_in_each_language(fb: FallbackRewriter, lang: str, draft: str, expected_start: str) -> None:
-    out = run(fb, draft, [], [("customer", "…")], lang, customer_name="Giulia", agent_name="Luca", brand_name="Acme")
+    out = run(fb, draft, [("greet-properly", draft, "")], [("customer", "…")], lang, customer_name="Giulia",
+              agent_name="Luca", brand_name="Acme")
     assert out.startswith(expected_start) and out.endswith(draft)
+
+
+def test_no_greeting_mid_conversation_without_the_rulebook_saying_it_is_the_opening(fb: FallbackRewriter) -> None:
+    """Issue 16: "Hi, thanks for reaching out." was prepended whenever the
+    caller sent no agent turn, e.g. an excerpt where the customer has already
+    laid out the issue. The greeting now follows the rulebook's greet-properly
+    finding (``greet_when`` in prompts/fallback/_policy.yaml)."""
+    assert run(fb, "Let me check.", [], [("customer", "My parcel 5521 is late.")]) == "Let me check."
 
 
 def test_no_greeting_once_the_agent_has_spoken(fb: FallbackRewriter) -> None:
@@ -148,10 +157,51 @@ def test_empathy_lead_when_the_customer_is_upset_and_the_draft_has_no_apology(fb
 
 
 def test_rules_it_cannot_fix_are_left_alone(fb: FallbackRewriter) -> None:
-    draft = "Unfortunately we can't ship to Canada, our company policy doesn't allow it."
-    out = run(fb, draft, [("positive-framing", "our company policy doesn't allow it", "we hope to soon"),
+    draft = "Unfortunately we can't ship to Canada, shipping there is not possible for us."
+    out = run(fb, draft, [("positive-framing", "Unfortunately we can't", "we hope to soon"),
                           ("no-sarcasm", "Unfortunately", "")], AGENT_SAID)
     assert out == draft
+
+
+def test_a_sentence_of_only_sarcasm_or_blame_goes_but_one_with_a_fact_stays(fb: FallbackRewriter) -> None:
+    draft = "Obviously you didn't read the manual. As I already said, it's not our fault. Order 5521 ships Monday."
+    out = run(fb, draft, [("no-sarcasm", "Obviously", ""), ("no-excuses-or-blame", "you didn't read", ""),
+                          ("no-sarcasm", "As I already said", ""), ("no-excuses-or-blame", "it's not our fault", "")],
+              AGENT_SAID)
+    assert out == "Order 5521 ships Monday."
+    alone = "Good luck with that. As I already said, it's not our fault."
+    assert run(fb, alone, [("no-sarcasm", "Good luck with that", ""), ("no-sarcasm", "As I already said", "")],
+               AGENT_SAID) == alone   # never an empty reply
+    kept = "Obviously order 5521 ships Monday."
+    assert run(fb, kept, [("no-sarcasm", "Obviously", "")], AGENT_SAID) == kept
+
+
+@pytest.mark.parametrize("lang,draft,expected", [
+    ("en", "I guarantee it will ship tomorrow.", "It is scheduled to ship tomorrow."),
+    ("en", "Unfortunately we can't ship to Canada, our company policy doesn't allow it.",
+     "Unfortunately we can't ship to Canada."),
+    ("it", "Comunque non so niente del suo ordine, riprovi domani.",
+     "Al momento non ho ancora informazioni sul suo ordine, le consiglio di ricontrollare domani."),
+    ("it", "Non è possibile cambiare la data.", "Cambiare la data non rientra in ciò che possiamo fare."),
+    ("es", "No se puede cambiar la fecha.", "Cambiar la fecha no es algo que podamos hacer."),
+    ("zh", "不行。", "这个目前无法办理。"),
+])
+def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_limit(
+        fb: FallbackRewriter, guard: Guard, lang: str, draft: str, expected: str) -> None:
+    out = run(fb, draft, [], AGENT_SAID, lang)
+    assert out == expected
+    assert guard.verify(draft, out, [], lang) == []
+
+
+def test_a_rephrasing_the_guard_rejects_is_not_used(fb: FallbackRewriter) -> None:
+    # "Refunds after 30 days isn't something we can do" reads as a refund promise to the guard.
+    draft = "Our policy doesn't allow refunds after 30 days."
+    assert run(fb, draft, [], AGENT_SAID) == draft
+
+
+def test_empathy_lead_when_the_rulebook_asks_for_it(fb: FallbackRewriter) -> None:
+    draft = "I'll check the order."
+    assert run(fb, draft, [("show-empathy", draft, "")], AGENT_SAID) == "I'm sorry about the trouble. " + draft
 
 
 def test_a_suggestion_that_would_change_a_fact_is_skipped(fb: FallbackRewriter) -> None:
@@ -232,10 +282,10 @@ def test_a_suggestion_that_cuts_a_word_is_skipped(fb: FallbackRewriter) -> None:
 
 
 @pytest.mark.parametrize("lang,draft,excerpt,expected", [
-    ("es", "Buenos días señora, ¿cuál es el problema?", " señora", "Hola Sam, soy Alex. ¿Cuál es el problema?"),
-    ("zh", "女士您好,请讲。", "女士", "您好，Sam！我是客服Alex。请讲。"),
+    ("es", "Buenos días señora, ¿cuál es el problema?", " señora", "Buenos días Sam, ¿cuál es el problema?"),
+    ("zh", "女士您好,请讲。", "女士", "Sam您好,请讲。"),
 ])
-def test_gendered_address_becomes_the_name_and_the_old_greeting_goes(
+def test_gendered_address_becomes_the_name_and_a_draft_that_greets_keeps_its_greeting(
         fb: FallbackRewriter, lang: str, draft: str, excerpt: str, expected: str) -> None:
     out = run(fb, draft, [("neutral-address", excerpt, "")], [("customer", "…")], lang,
               customer_name="Sam", agent_name="Alex")

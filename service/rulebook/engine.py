@@ -89,26 +89,31 @@ class Rulebook:
         return [rule for rid, rule in self.rules.items() if rid in ids]
 
     def replacement(self, violation: Violation) -> str | None:
-        """The literal replacement for ``violation.excerpt``, or None when there is none.
+        """The literal replacement for ``violation.excerpt``, or None when there is none
+        (``literal_replacement`` with this rulebook's rule)."""
+        return literal_replacement(self.rules.get(violation.rule_id), violation)
 
-        ``Violation.suggestion`` is "" both for "delete this" (laughter such as
-        "lol", a softened "definitely", a gendered "ma'am" when the name is not
-        known) and for "no safe replacement"; the rule's ``fix`` and its data
-        tell the two apart for the fallback rewrite.
-        """
-        if violation.suggestion:
-            return violation.suggestion
-        rule = self.rules.get(violation.rule_id)
-        if rule is None or rule.fix == "model":
-            return None
-        if rule.fix == "delete":
-            return ""
-        core = violation.excerpt.strip(" ,;:\t\n")
-        for terms in rule.terms.values():
-            if terms.replacement(core) == "":
-                return ""
-        for entries in rule.patterns.values():
-            for entry in entries:
-                if entry.suggestion == "" and entry.regex.fullmatch(core):
-                    return ""
+
+def literal_replacement(rule: Rule | None, violation: Violation) -> str | None:
+    """The literal replacement for ``violation.excerpt``, or None when there is none.
+
+    ``Violation.suggestion`` is "" both for "delete this" (laughter such as
+    "lol", a softened "definitely", a gendered "ma'am" when the name is not
+    known) and for "no safe replacement"; the rule's ``fix`` and its data
+    tell the two apart for the fallback rewrite.
+    """
+    if violation.suggestion:
+        return violation.suggestion
+    if rule is None or rule.fix == "model":
         return None
+    if rule.fix == "delete":
+        return ""
+    core = violation.excerpt.strip(" ,;:\t\n")
+    for terms in rule.terms.values():
+        if terms.replacement(core) == "":
+            return ""
+    for entries in rule.patterns.values():
+        for entry in entries:
+            if entry.suggestion == "" and entry.regex.fullmatch(core):
+                return ""
+    return None

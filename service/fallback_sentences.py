@@ -1,0 +1,170 @@
+"""Sentence-level data and edits of the fallback rewrite.
+
+Word-level fixes (``service.fallback``) can't help a sentence that is only
+sarcasm, blame, pressure or an opinion, nor a guarantee or a curt refusal
+whose words are each fine. This module holds what the fallback does to whole
+sentences, all of it data:
+
+- ``prompts/fallback/_policy.yaml`` (one file, rule ids are not per language):
+  which rules' violations make a fact-free sentence go, and which rulebook
+  findings ask for the greeting and the empathy lead;
+- ``rephrase`` in ``prompts/fallback/<lang>.yaml``: regex -> template pairs
+  that state the same fact without the promise, or the same limit without the
+  curtness ("I guarantee it will ship" -> "it is scheduled to ship").
+
+Every edit made here is checked by the guard like any other: the caller keeps
+only those that leave the rewrite honest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from service.domain import Violation
+from service.rulebook.model import CATALOGUE
+
+POLICY_FILE = "_policy.yaml"
+
+
+class FallbackDataError(Exception):
+    """A fallback data file is missing or malformed; names the file and key."""
+
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: key '{key}': {problem}")
+        self.file = str(file)
+        self.key = key
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _known(ids: list[str]) -> list[str]:
+    unknown = [i for i in ids if i not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"not rule ids of the catalogue: {', '.join(unknown)}")
+    return ids
+
+
+class PolicyDoc(_Doc):
+    """``_policy.yaml``: which rulebook findings drive the fallback's sentence work."""
+
+    # A sentence flagged by one of these, holding no fact, goes.
+    drop_sentence_when: list[str] = Field(min_length=1)
+    # The greeting only when the rulebook says this is the opening and it lacks one.
+    greet_when: list[str] = Field(min_length=1)
+    # The empathy lead when the rulebook asks for it (besides the language's upset cues).
+    empathy_when: list[str] = Field(min_length=1)
+
+    @field_validator("drop_sentence_when", "greet_when", "empathy_when")
+    @classmethod
+    def _in_catalogue(cls, value: list[str]) -> list[str]:
+        return _known(value)
+
+
+class RephraseDoc(_Doc):
+    re: str = Field(min_length=1)
+    to: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    drop_sentence_when: frozenset[str]
+    greet_when: frozenset[str]
+    empathy_when: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Rephrase:
+    regex: re.Pattern[str]
+    template: str
+
+
+def _where(exc: ValidationError) -> tuple[str, str]:
+    err = max(exc.errors(), key=lambda e: len(e["loc"]))
+    key = ".".join(str(p) for p in err["loc"]) or "(file)"
+    return key, err["msg"]
+
+
+def load_policy(directory: Path) -> Policy:
+    file = Path(directory) / POLICY_FILE
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FallbackDataError(file, "(file)", f"cannot read: {exc}") from exc
+    try:
+        p = PolicyDoc.model_validate(doc)
+    except ValidationError as exc:
+        raise FallbackDataError(file, *_where(exc)) from None
+    return Policy(frozenset(p.drop_sentence_when), frozenset(p.greet_when), frozenset(p.empathy_when))
+
+
+def load_rephrase(file: Path, items: Any) -> tuple[Rephrase, ...]:
+    """The ``rephrase`` list of a language file, compiled (case-insensitive)."""
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise FallbackDataError(file, "rephrase", "expected a list of {re, to}")
+    out = []
+    for i, item in enumerate(items):
+        try:
+            doc = RephraseDoc.model_validate(item)
+        except ValidationError as exc:
+            key, msg = _where(exc)
+            raise FallbackDataError(file, f"rephrase[{i}].{key}", msg) from None
+        try:
+            rx = re.compile(doc.re, re.IGNORECASE)
+            rx.sub(doc.to, "")  # a bad group reference in the template fails here only if used
+            for ref in re.findall(r"\\(\d+)", doc.to):
+                if int(ref) > rx.groups:
+                    raise re.error(f"template refers to group {ref}, the regex has {rx.groups}")
+        except re.error as exc:
+            raise FallbackDataError(file, f"rephrase[{i}]", f"invalid regex or template: {exc}") from exc
+        out.append(Rephrase(rx, doc.to))
+    return tuple(out)
+
+
+_SENTENCE = re.compile(r"[^.!?。！？\n]*(?:[.!?。！？]+[\"'”’)]*|\n|$)\s*")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text``, each with the spaces after it."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        if m.end() > m.start() and text[m.start():m.end()].strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def flagged_sentences(text: str, violations: Sequence[Violation], rules: frozenset[str]
+                      ) -> list[tuple[int, int]]:
+    """Sentences holding a finding of one of ``rules`` that lies inside the sentence
+    (a finding spanning several sentences, such as a missing-empathy one over
+    the whole draft, says nothing about one sentence)."""
+    spans = [(v.span.start, v.span.end) for v in violations if v.rule_id in rules]
+    return [(s, e) for s, e in sentences(text)
+            if any(s <= vs and ve <= e for vs, ve in spans)]
+
+
+def rephrasings(text: str, rules: Sequence[Rephrase]) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, replacement) of every rephrase that matches, first rule first."""
+    found: list[tuple[int, int, str]] = []
+    for r in rules:
+        for m in r.regex.finditer(text):
+            if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e, _ in found):
+                continue
+            found.append((m.start(), m.end(), _case_like(m.group(), m.expand(r.template))))
+    return sorted(found)
+
+
+def _case_like(old: str, new: str) -> str:
+    """A rephrasing at the start of a capitalised phrase starts with a capital too."""
+    if old[:1].isupper() and new[:1].islower():
+        return new[:1].upper() + new[1:]
+    return new
