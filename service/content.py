@@ -286,6 +286,7 @@ class Clause:
     question: bool = False    # part of a sentence that ends with a question mark
     sentence: bool = False    # the clause is a whole sentence
     warning: bool = False     # says what not to do ("don't share the code"): a point however short
+    instruction: bool = False  # tells the customer to do something: judged however short
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,8 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
                         anchored: Callable[[int, int], bool],
                         question: Callable[[int, int], bool] = lambda a, b: False,
                         sentence: Callable[[int, int], bool] = lambda a, b: False,
-                        warning: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
+                        warning: Callable[[int, int], bool] = lambda a, b: False,
+                        instruction: Callable[[int, int], bool] = lambda a, b: False) -> list[Clause]:
     out = []
     i = 0
     toks = sorted(tokens, key=lambda t: t.start)
@@ -309,7 +311,8 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
             if toks[i].start >= a:
                 mine.append(toks[i])
             i += 1
-        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b), sentence(a, b), warning(a, b)))
+        out.append(Clause(a, b, tuple(mine), anchored(a, b), question(a, b), sentence(a, b), warning(a, b),
+                          instruction(a, b)))
     return out
 
 
@@ -338,7 +341,7 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
             continue
         # A sentence of its own ("Bring your insurance card.") is a point even
         # when short; a fragment of a sentence needs more words to judge.
-        least = 1 if cl.warning else limits.dropped_min_words - (1 if cl.sentence else 0)
+        least = 1 if cl.warning or cl.instruction else limits.dropped_min_words - (1 if cl.sentence else 0)
         if cl.anchored or len({t.key for t in cl.tokens}) < least:
             continue
         kept = sum(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)

@@ -481,7 +481,8 @@ class Lexicon:
             if w in self.name_stopwords or w.rstrip("'’s") in self.name_stopwords:
                 continue
             i = m.start() - 1
-            while i >= 0 and folded[i] in " \t\"'“”‘’«(¡¿[":
+            # NUL is masked wording (a list marker "1.", "100%"): it starts an item as a line does
+            while i >= 0 and folded[i] in " \t\"'“”‘’«(¡¿[\x00":
                 i -= 1
             if i < 0 or folded[i] in ".!?:;\n…":
                 continue
@@ -731,7 +732,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
-                "speculation", "purpose", "empathy", "prohibitions", "personal_promises"):
+                "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "instructions"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)

@@ -477,7 +477,8 @@ class Guard:
                 a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts),
             # a clause after a semicolon is a statement of its own ("...; the first is paid at enrolment")
             sentence=lambda a, b: d.issentence(a, b) or d.folded[max(0, a - 2):a].rstrip().endswith((";", "；")),
-            warning=lambda a, b: bool(lex.patterns["prohibitions"].search(d.folded, a, b)))
+            warning=lambda a, b: bool(lex.patterns["prohibitions"].search(d.folded, a, b)),
+            instruction=lambda a, b: bool(lex.patterns["instructions"].match(d.folded[a:b].lower())))
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
             lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),

@@ -284,8 +284,8 @@ def test_pathological_inputs_stay_linear(guard: Guard, text: str) -> None:
 
 
 def test_quoted_names_are_not_double_quoted_in_details(guard: Guard) -> None:
-    [f] = guard.verify("Click the button.", 'Click "Forgot password".')
-    assert f.kind is NEW and '"Forgot password"' in f.detail and '""' not in f.detail
+    [f] = [x for x in guard.verify("Click the button.", 'Click "Forgot password".') if x.kind is NEW]
+    assert '"Forgot password"' in f.detail and '""' not in f.detail
 
 
 def test_a_second_commitment_of_a_category_the_draft_makes_once_is_new():
@@ -438,3 +438,17 @@ def test_a_short_statement_after_a_semicolon_is_a_point():
 def test_a_changed_recipient_is_caught(lang, draft, candidate):
     from service.guard import Guard
     assert Guard().verify(draft, candidate, [], lang)
+
+
+def test_a_dropped_instruction_is_dropped_content():
+    from service.domain import FindingKind
+    from service.guard import Guard
+    findings = Guard().verify(
+        "Update to v4.2 before Friday, older versions stop syncing. Back up ur local files first, the update clears the cache.",
+        "Please update to version 4.2 before Friday, as older versions will stop syncing after that.", [], "en")
+    assert FindingKind.DROPPED_CONTENT in {f.kind for f in findings}
+
+
+def test_a_capital_after_a_list_marker_is_no_name():
+    from service.facts import extract_facts
+    assert [f.text for f in extract_facts("Here's how:\n1. Sign out.\n2. Sign back in.", "en") if f.kind == "name"] == []
