@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -210,7 +210,7 @@ def _distance(a: Span, b: Span) -> int:
 
 
 def _with_rule(edit: Edit, rule_id: str) -> Edit:
-    return edit if rule_id in edit.rule_ids else replace(edit, rule_ids=edit.rule_ids + (rule_id,))
+    return edit if rule_id in edit.rule_ids else Edit(edit.span, edit.text, edit.rule_ids + (rule_id,))
 
 
 def _join(draft: str, left: Edit, right: Edit) -> Edit:
