@@ -31,11 +31,13 @@ from service.fallback_sentences import (
     load_policy,
     load_rephrase,
     rephrasings,
+    splits,
 )
 from service.guard import Guard, recent
 from service.rulebook.engine import literal_replacement
 from service.rulebook.loader import load_rules
 from service.rulebook.model import Rule
+from service.textnorm import CJK
 
 DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fallback"
 
@@ -62,6 +64,7 @@ class _LangData:
     closing_re: re.Pattern[str]
     name_cues: tuple[re.Pattern[str], ...]
     rephrase: tuple[Rephrase, ...]
+    split: tuple[Rephrase, ...]
     word_boundaries: bool
 
 
@@ -123,6 +126,7 @@ def _load(file: Path) -> _LangData:
         upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
         closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
         rephrase=load_rephrase(file, doc.get("rephrase")),
+        split=load_rephrase(file, doc.get("split"), "split"),
         word_boundaries=wb,
     )
 
@@ -193,6 +197,11 @@ class FallbackRewriter:
         # their own first: one the guard rejects must not cost the word fixes.
         sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data)
                           if honest(self._compose(draft, [e], None, data))]
+        # Long sentences cut at clause breaks: one guard call for all the cuts.
+        cuts = [e for e in self._split_edits(draft, violations, base, data)
+                if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
+        if cuts and honest(self._compose(draft, cuts, None, data)):
+            sentence_edits = sorted(sentence_edits + cuts, key=lambda e: e.start)
         edits = sentence_edits + [e for e in edits
                                   if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
         edits.sort(key=lambda e: e.start)
@@ -254,6 +263,29 @@ class FallbackRewriter:
             if not any(s < x.end and x.start < e for x in edits):
                 edits.append(_Edit(s, e, text))
         return sorted(edits, key=lambda x: x.start)[:_SENTENCE_EDITS]
+
+    def _split_edits(self, draft: str, violations: Sequence[Violation], language: str,
+                     data: _LangData) -> list[_Edit]:
+        """Cuts of the sentences a rule of ``split_sentence_when`` flags as too
+        long, at the language's ``split`` clause breaks, down to that rule's
+        own limit (``max_sentence_words``, or ``max_sentence_cjk_chars`` when
+        the language has no word boundaries)."""
+        if not data.split:
+            return []
+        cuts: list[_Edit] = []
+        for rid in sorted(self._policy.split_sentence_when):
+            rule = self._rules.get(rid)
+            if rule is None:
+                continue
+            spans = flagged_sentences(draft, violations, frozenset({rid}))
+            key = "max_sentence_words" if data.word_boundaries else "max_sentence_cjk_chars"
+            if not spans or key not in rule.params:
+                continue
+            size: Callable[[str], int] = (_word_count if data.word_boundaries
+                                          else lambda t: len(CJK.findall(t)))
+            cuts.extend(_Edit(s, e, r) for s, e, r in splits(draft, spans, data.split, size,
+                                                              int(rule.params[key])))
+        return cuts
 
     def _replacement_for(self, v: Violation, data: _LangData, name: str) -> str | None:
         """The rulebook's literal replacement, unless the language data says
@@ -363,6 +395,13 @@ class _Structure:
         if self.closing:
             parts.append(self.closing)
         return data.joiner.join(parts)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:
