@@ -25,11 +25,14 @@ from service.domain import Fact, Message, Role, Violation
 from service.facts import fold
 from service.fallback_sentences import (
     FallbackDataError,
+    OneWord,
     Policy,
     Rephrase,
     flagged_sentences,
+    load_one_word,
     load_policy,
     load_rephrase,
+    one_word_sentence,
     rephrasings,
     splits,
 )
@@ -65,6 +68,8 @@ class _LangData:
     name_cues: tuple[re.Pattern[str], ...]
     rephrase: tuple[Rephrase, ...]
     split: tuple[Rephrase, ...]
+    one_word: tuple[OneWord, ...]
+    question_re: re.Pattern[str] | None
     word_boundaries: bool
 
 
@@ -127,6 +132,8 @@ def _load(file: Path) -> _LangData:
         closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
         rephrase=load_rephrase(file, doc.get("rephrase")),
         split=load_rephrase(file, doc.get("split"), "split"),
+        one_word=load_one_word(file, doc.get("one_word")),
+        question_re=regex_list("question_cues", bounded=False) if doc.get("question_cues") else None,
         word_boundaries=wb,
     )
 
@@ -195,7 +202,7 @@ class FallbackRewriter:
 
         # Sentence edits (a dropped or rephrased sentence) are each checked on
         # their own first: one the guard rejects must not cost the word fixes.
-        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data)
+        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data, conversation)
                           if honest(self._compose(draft, [e], None, data))]
         # Long sentences cut at clause breaks: one guard call for all the cuts.
         cuts = [e for e in self._split_edits(draft, violations, base, data)
@@ -250,11 +257,13 @@ class FallbackRewriter:
         return edits
 
     def _sentence_edits(self, draft: str, violations: Sequence[Violation], language: str,
-                        data: _LangData) -> list[_Edit]:
+                        data: _LangData, conversation: Sequence[Message] = ()) -> list[_Edit]:
         """Sentences to drop (flagged by a rule of ``drop_sentence_when`` and
         stating no fact) and phrases to rephrase (the language's
         ``rephrase`` data), at most ``_SENTENCE_EDITS`` of them: each is one
-        guard call."""
+        guard call. A reply that is one bare word becomes the language's full
+        sentence of the same meaning (``one_word``), when the conversation
+        shows what it answers."""
         edits: list[_Edit] = []
         for s, e in flagged_sentences(draft, violations, self._policy.drop_sentence_when):
             if not self._guard.facts(draft[s:e], language):
@@ -262,6 +271,12 @@ class FallbackRewriter:
         for s, e, text in rephrasings(draft, data.rephrase):
             if not any(s < x.end and x.start < e for x in edits):
                 edits.append(_Edit(s, e, text))
+        if not edits and any(v.rule_id in self._policy.expand_word_when for v in violations):
+            last = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
+            asked = bool(last and data.question_re and data.question_re.search(last))
+            full = one_word_sentence(draft, data.one_word, asked, bool(last.strip()))
+            if full:
+                edits.append(_Edit(0, len(draft), full))
         return sorted(edits, key=lambda x: x.start)[:_SENTENCE_EDITS]
 
     def _split_edits(self, draft: str, violations: Sequence[Violation], language: str,

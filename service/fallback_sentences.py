@@ -64,11 +64,61 @@ class PolicyDoc(_Doc):
     # A sentence flagged by one of these (too long) is split at the language's
     # clause breaks (``split``), down to the rule's own sentence limit.
     split_sentence_when: list[str] = Field(default_factory=list)
+    # A reply the rulebook finds to be one bare word ("ok", "no", "嗯") is said
+    # as the language's full sentence of the same meaning (``one_word``).
+    expand_word_when: list[str] = Field(default_factory=list)
 
-    @field_validator("drop_sentence_when", "greet_when", "empathy_when", "split_sentence_when")
+    @field_validator("drop_sentence_when", "greet_when", "empathy_when", "split_sentence_when",
+                     "expand_word_when")
     @classmethod
     def _in_catalogue(cls, value: list[str]) -> list[str]:
         return _known(value)
+
+
+class OneWordDoc(_Doc):
+    words: list[str] = Field(min_length=1)
+    to: str = Field(min_length=1)
+    # "question": only when the customer's last message asks something (a bare
+    # "yes"/"no" answers it); "message": when there is a customer message at all.
+    after: str = Field(pattern="^(question|message)$")
+
+
+@dataclass(frozen=True)
+class OneWord:
+    words: frozenset[str]
+    to: str
+    after_question: bool
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def load_one_word(file: Path, items: Any) -> tuple[OneWord, ...]:
+    """The ``one_word`` list of a language file: bare words -> the full sentence."""
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise FallbackDataError(file, "one_word", "expected a list of {words, to, after}")
+    out = []
+    for i, item in enumerate(items):
+        try:
+            doc = OneWordDoc.model_validate(item)
+        except ValidationError as exc:
+            key, msg = _where(exc)
+            raise FallbackDataError(file, f"one_word[{i}].{key}", msg) from None
+        out.append(OneWord(frozenset(w.casefold() for w in doc.words), doc.to, doc.after == "question"))
+    return tuple(out)
+
+
+def one_word_sentence(text: str, groups: Sequence[OneWord], asked: bool, answered: bool) -> str | None:
+    """The full sentence for a reply that is one bare word of a group whose
+    condition holds (``asked``: the customer's last message is a question;
+    ``answered``: there is one), first group first; None otherwise."""
+    core = _NOT_WORD.sub("", text).casefold()
+    for g in groups:
+        if core in g.words and (asked if g.after_question else answered):
+            return g.to
+    return None
 
 
 class RephraseDoc(_Doc):
@@ -82,6 +132,7 @@ class Policy:
     greet_when: frozenset[str]
     empathy_when: frozenset[str]
     split_sentence_when: frozenset[str] = frozenset()
+    expand_word_when: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -107,7 +158,7 @@ def load_policy(directory: Path) -> Policy:
     except ValidationError as exc:
         raise FallbackDataError(file, *_where(exc)) from None
     return Policy(frozenset(p.drop_sentence_when), frozenset(p.greet_when), frozenset(p.empathy_when),
-                  frozenset(p.split_sentence_when))
+                  frozenset(p.split_sentence_when), frozenset(p.expand_word_when))
 
 
 def load_rephrase(file: Path, items: Any, list_key: str = "rephrase") -> tuple[Rephrase, ...]:

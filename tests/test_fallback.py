@@ -193,6 +193,43 @@ def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_lim
     assert guard.verify(draft, out, [], lang) == []
 
 
+@pytest.mark.parametrize("lang,question,draft,expected", [
+    ("en", "Can I pay my bill with PayPal?", "No.", "No, I'm afraid not."),
+    ("en", "Is the blue one in stock?", "Yes", "Yes, that's right."),
+    ("it", "La riparazione è in ritardo?", "Sì.", "Sì, esatto."),
+    ("es", "¿Hacen envíos a Canarias?", "No", "No, lamentablemente no."),
+    ("zh", "我的手机维修是不是延期了？", "嗯。", "是的，没错。"),
+])
+def test_a_one_word_reply_to_a_question_becomes_a_full_sentence(
+        fb: FallbackRewriter, guard: Guard, lang: str, question: str, draft: str, expected: str) -> None:
+    conv = [("agent", "Hi, how can I help?"), ("customer", question)]
+    fix = [("no-one-word-replies", draft, "")]
+    assert run(fb, draft, fix, conv, lang) == expected
+    assert guard.verify(draft, expected, [Message(Role(r), t) for r, t in conv], lang) == []
+
+
+def test_a_bare_yes_or_no_stays_when_the_customer_asked_nothing(fb: FallbackRewriter) -> None:
+    conv = [("agent", "Hi, how can I help?"), ("customer", "I sent the photo.")]
+    assert run(fb, "No.", [("no-one-word-replies", "No.", "")], conv) == "No."
+    assert run(fb, "ok", [("no-one-word-replies", "ok", "")], conv) == "Okay, understood. Thank you."
+
+
+@pytest.mark.parametrize("lang,draft,pieces", [
+    ("en", "To cancel you open the app and go to Settings and then Membership where the cancel option is, "
+           "but if you cancel before the end of your 12-month term there may be a fee depending on your contract, "
+           "so let me know what you would like to do and I can help with either option.", 3),
+    ("zh", "取消会员需要打开APP，进入设置，再点会员管理，在那里可以看到取消的选项，不过在取消之前您需要了解，"
+           "如果您在12个月的合约期结束前取消，根据您签的合同可能会产生提前解约费，所以您看您想怎么处理。", 3),
+])
+def test_a_too_long_sentence_is_cut_at_clause_breaks(fb: FallbackRewriter, guard: Guard, lang: str, draft: str,
+                                                     pieces: int) -> None:
+    out = run(fb, draft, [("keep-it-short", draft, "")], AGENT_SAID, lang)
+    assert guard.verify(draft, out, [], lang) == []
+    ends = "。" if lang == "zh" else ". "
+    assert out.count(ends) + 1 == pieces
+    assert "12" in out
+
+
 def test_a_rephrasing_the_guard_rejects_is_not_used(fb: FallbackRewriter) -> None:
     # "Refunds after 30 days isn't something we can do" reads as a refund promise to the guard.
     draft = "Our policy doesn't allow refunds after 30 days."
