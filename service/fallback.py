@@ -209,13 +209,17 @@ class FallbackRewriter:
                 if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
         if cuts and honest(self._compose(draft, cuts, None, data)):
             sentence_edits = sorted(sentence_edits + cuts, key=lambda e: e.start)
-        edits = sentence_edits + [e for e in edits
-                                  if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
-        edits.sort(key=lambda e: e.start)
-        if not self._compose(draft, edits, None, data):
+
+        def merged(whole: list[_Edit]) -> list[_Edit]:
+            return sorted(whole + [e for e in edits if not any(e.start < s.end and s.start < e.end for s in whole)],
+                          key=lambda e: e.start)
+
+        if not self._compose(draft, merged(sentence_edits), None, data):
             # Every sentence was only sarcasm or blame: an empty reply is no
-            # reply; they stay for the agent (``remaining`` says so).
-            edits = [e for e in edits if e not in sentence_edits or e.replacement]
+            # reply; they stay for the agent (``remaining`` says so), with the
+            # word fixes inside them.
+            sentence_edits = [e for e in sentence_edits if e.replacement]
+        edits = merged(sentence_edits)
         out = self._compose(draft, edits, structure, data)
         if honest(out):
             return out, True
