@@ -185,6 +185,10 @@ def test_a_sentence_of_only_sarcasm_or_blame_goes_but_one_with_a_fact_stays(fb: 
     ("it", "Non è possibile cambiare la data.", "Cambiare la data non rientra in ciò che possiamo fare."),
     ("es", "No se puede cambiar la fecha.", "Cambiar la fecha no es algo que podamos hacer."),
     ("zh", "不行。", "这个目前无法办理。"),
+    ("en", "That error will never happen after the update.", "That error will not happen after the update."),
+    ("es", "La decisión es definitiva y nunca se va a revertir.", "La decisión es definitiva y no se va a revertir."),
+    ("es", "No lo volveremos a ofrecer nunca.", "No lo volveremos a ofrecer."),
+    ("zh", "处理结果是最终的，永远不会解封。", "处理结果是最终的，不会解封。"),
 ])
 def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_limit(
         fb: FallbackRewriter, guard: Guard, lang: str, draft: str, expected: str) -> None:
