@@ -189,6 +189,11 @@ def test_a_sentence_of_only_sarcasm_or_blame_goes_but_one_with_a_fact_stays(fb: 
     ("es", "La decisión es definitiva y nunca se va a revertir.", "La decisión es definitiva y no se va a revertir."),
     ("es", "No lo volveremos a ofrecer nunca.", "No lo volveremos a ofrecer."),
     ("zh", "处理结果是最终的，永远不会解封。", "处理结果是最终的，不会解封。"),
+    ("en", "Go read the help center, it's all there.",
+     "The answer is in the help center. Would you like me to go through it with you here?"),
+    ("it", "Deve chiamare l'ufficio resi al numero 800 555 010.", "Può chiamare l'ufficio resi al numero 800 555 010."),
+    ("es", "Tiene que llamar al 900 555 010.", "Puede llamar al 900 555 010."),
+    ("zh", "请您自己去看一下官网的常见问题，里面都写了。", "官网的常见问题里有相关说明，需要我在这里一步步带您看吗？"),
 ])
 def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_limit(
         fb: FallbackRewriter, guard: Guard, lang: str, draft: str, expected: str) -> None:
