@@ -25,17 +25,22 @@ from service.domain import Fact, Message, Role, Violation
 from service.facts import fold
 from service.fallback_sentences import (
     FallbackDataError,
+    OneWord,
     Policy,
     Rephrase,
     flagged_sentences,
+    load_one_word,
     load_policy,
     load_rephrase,
+    one_word_sentence,
     rephrasings,
+    splits,
 )
 from service.guard import Guard, recent
 from service.rulebook.engine import literal_replacement
 from service.rulebook.loader import load_rules
 from service.rulebook.model import Rule
+from service.textnorm import CJK
 
 DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fallback"
 
@@ -62,6 +67,9 @@ class _LangData:
     closing_re: re.Pattern[str]
     name_cues: tuple[re.Pattern[str], ...]
     rephrase: tuple[Rephrase, ...]
+    split: tuple[Rephrase, ...]
+    one_word: tuple[OneWord, ...]
+    question_re: re.Pattern[str] | None
     word_boundaries: bool
 
 
@@ -123,6 +131,9 @@ def _load(file: Path) -> _LangData:
         upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
         closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
         rephrase=load_rephrase(file, doc.get("rephrase")),
+        split=load_rephrase(file, doc.get("split"), "split"),
+        one_word=load_one_word(file, doc.get("one_word")),
+        question_re=regex_list("question_cues", bounded=False) if doc.get("question_cues") else None,
         word_boundaries=wb,
     )
 
@@ -191,15 +202,24 @@ class FallbackRewriter:
 
         # Sentence edits (a dropped or rephrased sentence) are each checked on
         # their own first: one the guard rejects must not cost the word fixes.
-        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data)
+        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data, conversation)
                           if honest(self._compose(draft, [e], None, data))]
-        edits = sentence_edits + [e for e in edits
-                                  if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
-        edits.sort(key=lambda e: e.start)
-        if not self._compose(draft, edits, None, data):
+        # Long sentences cut at clause breaks: one guard call for all the cuts.
+        cuts = [e for e in self._split_edits(draft, violations, base, data)
+                if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
+        if cuts and honest(self._compose(draft, cuts, None, data)):
+            sentence_edits = sorted(sentence_edits + cuts, key=lambda e: e.start)
+
+        def merged(whole: list[_Edit]) -> list[_Edit]:
+            return sorted(whole + [e for e in edits if not any(e.start < s.end and s.start < e.end for s in whole)],
+                          key=lambda e: e.start)
+
+        if not self._compose(draft, merged(sentence_edits), None, data):
             # Every sentence was only sarcasm or blame: an empty reply is no
-            # reply; they stay for the agent (``remaining`` says so).
-            edits = [e for e in edits if e not in sentence_edits or e.replacement]
+            # reply; they stay for the agent (``remaining`` says so), with the
+            # word fixes inside them.
+            sentence_edits = [e for e in sentence_edits if e.replacement]
+        edits = merged(sentence_edits)
         out = self._compose(draft, edits, structure, data)
         if honest(out):
             return out, True
@@ -241,11 +261,13 @@ class FallbackRewriter:
         return edits
 
     def _sentence_edits(self, draft: str, violations: Sequence[Violation], language: str,
-                        data: _LangData) -> list[_Edit]:
+                        data: _LangData, conversation: Sequence[Message] = ()) -> list[_Edit]:
         """Sentences to drop (flagged by a rule of ``drop_sentence_when`` and
         stating no fact) and phrases to rephrase (the language's
         ``rephrase`` data), at most ``_SENTENCE_EDITS`` of them: each is one
-        guard call."""
+        guard call. A reply that is one bare word becomes the language's full
+        sentence of the same meaning (``one_word``), when the conversation
+        shows what it answers."""
         edits: list[_Edit] = []
         for s, e in flagged_sentences(draft, violations, self._policy.drop_sentence_when):
             if not self._guard.facts(draft[s:e], language):
@@ -253,7 +275,36 @@ class FallbackRewriter:
         for s, e, text in rephrasings(draft, data.rephrase):
             if not any(s < x.end and x.start < e for x in edits):
                 edits.append(_Edit(s, e, text))
+        if not edits and any(v.rule_id in self._policy.expand_word_when for v in violations):
+            last = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
+            asked = bool(last and data.question_re and data.question_re.search(last))
+            full = one_word_sentence(draft, data.one_word, asked, bool(last.strip()))
+            if full:
+                edits.append(_Edit(0, len(draft), full))
         return sorted(edits, key=lambda x: x.start)[:_SENTENCE_EDITS]
+
+    def _split_edits(self, draft: str, violations: Sequence[Violation], language: str,
+                     data: _LangData) -> list[_Edit]:
+        """Cuts of the sentences a rule of ``split_sentence_when`` flags as too
+        long, at the language's ``split`` clause breaks, down to that rule's
+        own limit (``max_sentence_words``, or ``max_sentence_cjk_chars`` when
+        the language has no word boundaries)."""
+        if not data.split:
+            return []
+        cuts: list[_Edit] = []
+        for rid in sorted(self._policy.split_sentence_when):
+            rule = self._rules.get(rid)
+            if rule is None:
+                continue
+            spans = flagged_sentences(draft, violations, frozenset({rid}))
+            key = "max_sentence_words" if data.word_boundaries else "max_sentence_cjk_chars"
+            if not spans or key not in rule.params:
+                continue
+            size: Callable[[str], int] = (_word_count if data.word_boundaries
+                                          else lambda t: len(CJK.findall(t)))
+            cuts.extend(_Edit(s, e, r) for s, e, r in splits(draft, spans, data.split, size,
+                                                              int(rule.params[key])))
+        return cuts
 
     def _replacement_for(self, v: Violation, data: _LangData, name: str) -> str | None:
         """The rulebook's literal replacement, unless the language data says
@@ -363,6 +414,13 @@ class _Structure:
         if self.closing:
             parts.append(self.closing)
         return data.joiner.join(parts)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -61,11 +61,64 @@ class PolicyDoc(_Doc):
     greet_when: list[str] = Field(min_length=1)
     # The empathy lead when the rulebook asks for it (besides the language's upset cues).
     empathy_when: list[str] = Field(min_length=1)
+    # A sentence flagged by one of these (too long) is split at the language's
+    # clause breaks (``split``), down to the rule's own sentence limit.
+    split_sentence_when: list[str] = Field(default_factory=list)
+    # A reply the rulebook finds to be one bare word ("ok", "no", "嗯") is said
+    # as the language's full sentence of the same meaning (``one_word``).
+    expand_word_when: list[str] = Field(default_factory=list)
 
-    @field_validator("drop_sentence_when", "greet_when", "empathy_when")
+    @field_validator("drop_sentence_when", "greet_when", "empathy_when", "split_sentence_when",
+                     "expand_word_when")
     @classmethod
     def _in_catalogue(cls, value: list[str]) -> list[str]:
         return _known(value)
+
+
+class OneWordDoc(_Doc):
+    words: list[str] = Field(min_length=1)
+    to: str = Field(min_length=1)
+    # "question": only when the customer's last message asks something (a bare
+    # "yes"/"no" answers it); "message": when there is a customer message at all.
+    after: str = Field(pattern="^(question|message)$")
+
+
+@dataclass(frozen=True)
+class OneWord:
+    words: frozenset[str]
+    to: str
+    after_question: bool
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def load_one_word(file: Path, items: Any) -> tuple[OneWord, ...]:
+    """The ``one_word`` list of a language file: bare words -> the full sentence."""
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise FallbackDataError(file, "one_word", "expected a list of {words, to, after}")
+    out = []
+    for i, item in enumerate(items):
+        try:
+            doc = OneWordDoc.model_validate(item)
+        except ValidationError as exc:
+            key, msg = _where(exc)
+            raise FallbackDataError(file, f"one_word[{i}].{key}", msg) from None
+        out.append(OneWord(frozenset(w.casefold() for w in doc.words), doc.to, doc.after == "question"))
+    return tuple(out)
+
+
+def one_word_sentence(text: str, groups: Sequence[OneWord], asked: bool, answered: bool) -> str | None:
+    """The full sentence for a reply that is one bare word of a group whose
+    condition holds (``asked``: the customer's last message is a question;
+    ``answered``: there is one), first group first; None otherwise."""
+    core = _NOT_WORD.sub("", text).casefold()
+    for g in groups:
+        if core in g.words and (asked if g.after_question else answered):
+            return g.to
+    return None
 
 
 class RephraseDoc(_Doc):
@@ -78,6 +131,8 @@ class Policy:
     drop_sentence_when: frozenset[str]
     greet_when: frozenset[str]
     empathy_when: frozenset[str]
+    split_sentence_when: frozenset[str] = frozenset()
+    expand_word_when: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -102,22 +157,23 @@ def load_policy(directory: Path) -> Policy:
         p = PolicyDoc.model_validate(doc)
     except ValidationError as exc:
         raise FallbackDataError(file, *_where(exc)) from None
-    return Policy(frozenset(p.drop_sentence_when), frozenset(p.greet_when), frozenset(p.empathy_when))
+    return Policy(frozenset(p.drop_sentence_when), frozenset(p.greet_when), frozenset(p.empathy_when),
+                  frozenset(p.split_sentence_when), frozenset(p.expand_word_when))
 
 
-def load_rephrase(file: Path, items: Any) -> tuple[Rephrase, ...]:
-    """The ``rephrase`` list of a language file, compiled (case-insensitive)."""
+def load_rephrase(file: Path, items: Any, list_key: str = "rephrase") -> tuple[Rephrase, ...]:
+    """The ``rephrase`` (or ``split``) list of a language file, compiled (case-insensitive)."""
     if items is None:
         return ()
     if not isinstance(items, list):
-        raise FallbackDataError(file, "rephrase", "expected a list of {re, to}")
+        raise FallbackDataError(file, list_key, "expected a list of {re, to}")
     out = []
     for i, item in enumerate(items):
         try:
             doc = RephraseDoc.model_validate(item)
         except ValidationError as exc:
             key, msg = _where(exc)
-            raise FallbackDataError(file, f"rephrase[{i}].{key}", msg) from None
+            raise FallbackDataError(file, f"{list_key}[{i}].{key}", msg) from None
         try:
             rx = re.compile(doc.re, re.IGNORECASE)
             rx.sub(doc.to, "")  # a bad group reference in the template fails here only if used
@@ -125,7 +181,7 @@ def load_rephrase(file: Path, items: Any) -> tuple[Rephrase, ...]:
                 if int(ref) > rx.groups:
                     raise re.error(f"template refers to group {ref}, the regex has {rx.groups}")
         except re.error as exc:
-            raise FallbackDataError(file, f"rephrase[{i}]", f"invalid regex or template: {exc}") from exc
+            raise FallbackDataError(file, f"{list_key}[{i}]", f"invalid regex or template: {exc}") from exc
         out.append(Rephrase(rx, doc.to))
     return tuple(out)
 
@@ -161,6 +217,35 @@ def rephrasings(text: str, rules: Sequence[Rephrase]) -> list[tuple[int, int, st
                 continue
             found.append((m.start(), m.end(), _case_like(m.group(), m.expand(r.template))))
     return sorted(found)
+
+
+def splits(text: str, spans: Sequence[tuple[int, int]], breaks: Sequence[Rephrase],
+           size: Callable[[str], int], limit: int) -> list[tuple[int, int, str]]:
+    """Clause breaks that cut each of ``spans`` (long sentences) into pieces of
+    at most ``limit`` (``size`` counts words or characters), as
+    (start, end, replacement): ", but " -> ". but " (the tidy-up capitalises).
+    Each cut is the break that best balances the two halves; a piece with no
+    break left stays long."""
+    out: list[tuple[int, int, str]] = []
+    for s, e in spans:
+        cands: list[tuple[int, int, str]] = []
+        for r in breaks:
+            for m in r.regex.finditer(text, s, e):
+                if s < m.start() < m.end() < e and not any(m.start() < ce and cs < m.end() for cs, ce, _ in cands):
+                    cands.append((m.start(), m.end(), m.expand(r.template)))
+        out.extend(_cut(text, s, e, sorted(cands), size, limit))
+    return sorted(out)
+
+
+def _cut(text: str, s: int, e: int, cands: list[tuple[int, int, str]], size: Callable[[str], int],
+         limit: int) -> list[tuple[int, int, str]]:
+    if size(text[s:e]) <= limit:
+        return []
+    inside = [c for c in cands if s < c[0] and c[1] < e]
+    if not inside:
+        return []
+    best = min(inside, key=lambda c: max(size(text[s:c[0]]), size(text[c[1]:e])))
+    return _cut(text, s, best[0], inside, size, limit) + [best] + _cut(text, best[1], e, inside, size, limit)
 
 
 def _case_like(old: str, new: str) -> str:

@@ -185,12 +185,58 @@ def test_a_sentence_of_only_sarcasm_or_blame_goes_but_one_with_a_fact_stays(fb: 
     ("it", "Non è possibile cambiare la data.", "Cambiare la data non rientra in ciò che possiamo fare."),
     ("es", "No se puede cambiar la fecha.", "Cambiar la fecha no es algo que podamos hacer."),
     ("zh", "不行。", "这个目前无法办理。"),
+    ("en", "That error will never happen after the update.", "That error will not happen after the update."),
+    ("es", "La decisión es definitiva y nunca se va a revertir.", "La decisión es definitiva y no se va a revertir."),
+    ("es", "No lo volveremos a ofrecer nunca.", "No lo volveremos a ofrecer."),
+    ("zh", "处理结果是最终的，永远不会解封。", "处理结果是最终的，不会解封。"),
+    ("en", "Go read the help center, it's all there.",
+     "The answer is in the help center. Would you like me to go through it with you here?"),
+    ("it", "Deve chiamare l'ufficio resi al numero 800 555 010.", "Può chiamare l'ufficio resi al numero 800 555 010."),
+    ("es", "Tiene que llamar al 900 555 010.", "Puede llamar al 900 555 010."),
+    ("zh", "请您自己去看一下官网的常见问题，里面都写了。", "官网的常见问题里有相关说明，需要我在这里一步步带您看吗？"),
 ])
 def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_limit(
         fb: FallbackRewriter, guard: Guard, lang: str, draft: str, expected: str) -> None:
     out = run(fb, draft, [], AGENT_SAID, lang)
     assert out == expected
     assert guard.verify(draft, out, [], lang) == []
+
+
+@pytest.mark.parametrize("lang,question,draft,expected", [
+    ("en", "Can I pay my bill with PayPal?", "No.", "No, I'm afraid not."),
+    ("en", "Is the blue one in stock?", "Yes", "Yes, that's right."),
+    ("it", "La riparazione è in ritardo?", "Sì.", "Sì, esatto."),
+    ("es", "¿Hacen envíos a Canarias?", "No", "No, lamentablemente no."),
+    ("zh", "我的手机维修是不是延期了？", "嗯。", "是的，没错。"),
+])
+def test_a_one_word_reply_to_a_question_becomes_a_full_sentence(
+        fb: FallbackRewriter, guard: Guard, lang: str, question: str, draft: str, expected: str) -> None:
+    conv = [("agent", "Hi, how can I help?"), ("customer", question)]
+    fix = [("no-one-word-replies", draft, "")]
+    assert run(fb, draft, fix, conv, lang) == expected
+    assert guard.verify(draft, expected, [Message(Role(r), t) for r, t in conv], lang) == []
+
+
+def test_a_bare_yes_or_no_stays_when_the_customer_asked_nothing(fb: FallbackRewriter) -> None:
+    conv = [("agent", "Hi, how can I help?"), ("customer", "I sent the photo.")]
+    assert run(fb, "No.", [("no-one-word-replies", "No.", "")], conv) == "No."
+    assert run(fb, "ok", [("no-one-word-replies", "ok", "")], conv) == "Okay, understood. Thank you."
+
+
+@pytest.mark.parametrize("lang,draft,pieces", [
+    ("en", "To cancel you open the app and go to Settings and then Membership where the cancel option is, "
+           "but if you cancel before the end of your 12-month term there may be a fee depending on your contract, "
+           "so let me know what you would like to do and I can help with either option.", 3),
+    ("zh", "取消会员需要打开APP，进入设置，再点会员管理，在那里可以看到取消的选项，不过在取消之前您需要了解，"
+           "如果您在12个月的合约期结束前取消，根据您签的合同可能会产生提前解约费，所以您看您想怎么处理。", 3),
+])
+def test_a_too_long_sentence_is_cut_at_clause_breaks(fb: FallbackRewriter, guard: Guard, lang: str, draft: str,
+                                                     pieces: int) -> None:
+    out = run(fb, draft, [("keep-it-short", draft, "")], AGENT_SAID, lang)
+    assert guard.verify(draft, out, [], lang) == []
+    ends = "。" if lang == "zh" else ". "
+    assert out.count(ends) + 1 == pieces
+    assert "12" in out
 
 
 def test_a_rephrasing_the_guard_rejects_is_not_used(fb: FallbackRewriter) -> None:
