@@ -95,6 +95,41 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 _WORD = re.compile(r"\w+")
+# A capitalised Latin token of 2-6 letters standing alone: not part of a code
+# ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
+# touch it ("线路SNR余量").
+_CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])")
+_VOWELS = frozenset("AEIOUY")
+# Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
+# "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
+_ONSETS = frozenset(
+    "BL BR CH CL CR DR FL FR GH GL GN GR KL KN KR PH PL PN PR PS SB SC SD SF SG SH SK SL SM SN SP SQ SR ST SV"
+    " SW SZ TH TR TS TW VR WH WR".split()
+)
+
+
+def acronym_shaped(word: str) -> bool:
+    """An all-caps token that cannot be a word read aloud: no vowel ("SNR",
+    "CRC", "TTL") or a start no en/it/es word has ("DSLAM", "MFA", "SSO").
+
+    "NEVER", "STOP", "FREE", "GRATIS", "SUBITO" are words: written in capitals
+    they shout, they are not jargon.
+    """
+    if not _VOWELS.intersection(word):
+        return True
+    return word[0] not in _VOWELS and word[1] not in _VOWELS and word[:2] not in _ONSETS
+
+
+def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str]) -> list[re.Match[str]]:
+    """Acronym-shaped tokens of the draft the customer can't be expected to know:
+    not in ``familiar`` (common acronyms, slang) and not written by the customer first."""
+    found = [m for m in _CAPS_TOKEN.finditer(ctx.text) if m.group() not in familiar and acronym_shaped(m.group())]
+    if found:
+        used = {m.group() for m in _CAPS_TOKEN.finditer(ctx.customer_blob.upper())}
+        found = [m for m in found if m.group() not in used]
+    return found
+
+
 _BANGS = re.compile("!{2,}|\uff01{2,}")
 
 
@@ -115,7 +150,9 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
     def flush() -> None:
         if not run:
             return
-        loud = [m for m in run if len(m.group()) >= 2 and m.group() not in acronyms]
+        # a lone acronym-shaped token ("SNR", "DSLAM") is jargon (no-jargon), not shouting
+        loud = [m for m in run if len(m.group()) >= 2 and m.group() not in acronyms
+                and not (len(run) == 1 and acronym_shaped(m.group()))]
         if len(loud) >= 2 or any(len(m.group()) >= min_single for m in loud):
             start, end = run[0].start(), run[-1].end()
             pieces = []
@@ -158,11 +195,11 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     A term the customer used first is theirs to use (a customer who writes
     "PDF" or "API" knows the word).
     """
+    out = run_acronyms(rule, ctx)
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
-        return []
+        return out
     used: set[str] | None = None
-    out = []
     for m in find_terms(terms.regex, ctx.text):
         if used is None:  # scan the customer's messages only when the draft has a term
             used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
@@ -173,6 +210,41 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
             plain = match_case(m.group(), plain)
         out.append(ctx.violation(rule, m.start(), m.end(), plain))
     return out
+
+
+def run_acronyms(rule: Rule, ctx: Context) -> list[Violation]:
+    """Unfamiliar acronyms are jargon (Vale's acronym rule): an acronym-shaped
+    capitalised token (see ``acronym_shaped``) that is not a common acronym
+    (``params.familiar_acronyms`` and the no-shouting rule's list), not slang
+    ("IDK", "THX": no-slang's) and not a glossary term (the glossary gives
+    those a plain word)."""
+    own = ctx.book.prepared.get(rule.id, {}).get(ctx.language)
+    if own is None:
+        return []
+    found = unfamiliar_acronyms(ctx, own)
+    if not found:
+        return []
+    lang = ctx.language
+    shouting = ctx.book.prepared.get("no-shouting", {}).get(lang, frozenset())
+    slang = ctx.book.rules["no-slang"].terms.get(lang) if "no-slang" in ctx.book.rules else None
+    glossary = ctx.book.glossary_terms.get(lang)
+    out = []
+    for m in found:
+        w = m.group()
+        low = w.lower()
+        if w in shouting or (slang is not None and low in slang.replacements) \
+                or (glossary is not None and low in glossary.replacements):
+            continue
+        out.append(ctx.violation(rule, m.start(), m.end(), ""))
+    return out
+
+
+def prepare_glossary(rule: Rule) -> dict[str, frozenset[str]]:
+    """Per language, the capitalised tokens that are not unfamiliar acronyms."""
+    if "familiar_acronyms" not in rule.params:
+        return {}
+    own = {str(a).upper() for a in rule.params.get("familiar_acronyms", [])}
+    return {lang: frozenset(own) for lang in rule.languages}
 
 
 def prepare_shouting(rule: Rule) -> dict[str, frozenset[str]]:
@@ -188,5 +260,5 @@ DETECTORS = {
     "terms": Detector(run_terms, ("patterns",)),
     "patterns": Detector(run_terms, ("patterns",)),
     "shouting": Detector(run_shouting, ("params:acronyms",), prepare_shouting),
-    "glossary": Detector(run_glossary),
+    "glossary": Detector(run_glossary, (), prepare_glossary),
 }
