@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import re
 
-from service.checks.context import Context, Detector, at_sentence_start, match_case, overlaps, widen_for_deletion
+from service.checks.context import Context, Detector, Expansion, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
 from service.rulebook.compile import find_terms
 from service.rulebook.model import Rule
 from service.textnorm import is_cjk
-
-
-def _exception_spans(rule: Rule, ctx: Context) -> list[tuple[int, int]]:
-    exc = rule.exceptions.get(ctx.language)
-    return [m.span() for m in exc.finditer(ctx.lower)] if exc is not None else []
 
 
 def _suggest(ctx: Context, start: int, end: int, replacement: str | None) -> tuple[int, int, str]:
@@ -49,11 +44,35 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
 
     params.exempt_if_customer_used: a term the customer used first may be
     mirrored (their own "lol", their own "ma'am").
+
+    A rule also reads the draft with chat abbreviations written out
+    (``Context.expanded``): "nn lo so" says "non lo so", "x hacer" says "por
+    hacer". Findings there map back to the draft's span.
     """
+    out = _term_findings(rule, ctx, ctx.text, ctx.lower, None)
+    exp = ctx.expanded
+    if exp is not None and not rule.params.get("expand_for_other_rules"):
+        seen = [(v.span.start, v.span.end) for v in out]
+        for v in _term_findings(rule, ctx, exp.text, exp.lower, exp):
+            if not overlaps(seen, v.span.start, v.span.end):
+                out.append(v)
+    return out
+
+
+def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansion | None) -> list[Violation]:
     lang = ctx.language
-    text = ctx.text
     out: list[Violation] = []
-    excepted = _exception_spans(rule, ctx)
+
+    def add(start: int, end: int, replacement: str | None) -> None:
+        if exp is not None:
+            start, end = exp.original(start, end)
+            if replacement is not None and replacement != "":
+                replacement = None  # the literal fix was written for the expanded words
+        s, e, sugg = _suggest(ctx, start, end, replacement)
+        out.append(ctx.violation(rule, s, e, sugg))
+
+    exc = rule.exceptions.get(lang)
+    excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
         used: set[str] | None = None
@@ -66,14 +85,13 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
                     continue
             if overlaps(excepted, m.start(), m.end()):
                 continue
-            s, e, sugg = _suggest(ctx, m.start(), m.end(), terms.replacement(word))
-            out.append(ctx.violation(rule, s, e, sugg))
+            add(m.start(), m.end(), terms.replacement(word))
     entries = rule.patterns.get(lang, ())
     if entries:
         alternation, one_by_one = rule.combined[lang]
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
-            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(ctx.lower) if m.lastgroup)
+            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(lower) if m.lastgroup)
         for i in one_by_one:
             matches.extend((i, m) for m in entries[i].regex.finditer(text))
         allowed: dict[int, bool] = {}
@@ -89,8 +107,7 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
                 )
             if allowed[i]:
                 end = m.end() if entries[i].suggestion else _word_end(text, m.end())
-                s, e, sugg = _suggest(ctx, m.start(), end, entries[i].suggestion)
-                out.append(ctx.violation(rule, s, e, sugg))
+                add(m.start(), end, entries[i].suggestion)
     return out
 
 

@@ -40,6 +40,10 @@ class Rulebook:
         self.prepared: Mapping[str, Any] = MappingProxyType({
             rid: det.prepare(self.rules[rid]) for rid, det in self._detectors.items() if det.prepare is not None
         })
+        # rules whose term lists are abbreviations the other word-level rules also read expanded
+        self.expanders: tuple[Rule, ...] = tuple(
+            r for r in self.rules.values() if r.params.get("expand_for_other_rules")
+        )
         self._order = {rid: i for i, rid in enumerate(self.rules)}
         # Each cue across all of a rule's languages in one regex: a customer may
         # write in another language than the reply, and one search beats four.
