@@ -55,6 +55,11 @@ class Expansion:
     text: str
     lower: str
     segments: tuple[tuple[int, int, int, int], ...]  # (expanded start, end, original start, end), in order
+    windows: tuple[tuple[int, int], ...] = ()  # the sentences of ``text`` that hold a segment, merged
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether the span of ``text`` covers a written-out word (else the draft had it already)."""
+        return any(es < end and start < ee for es, ee, _, _ in self.segments)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The draft span a span of ``text`` covers (a replaced word maps to the whole original word)."""
@@ -169,7 +174,18 @@ class Context:
             return None
         pieces.append(self.text[pos:])
         text = "".join(pieces)
-        return Expansion(text, lower_text(text), tuple(segments))
+        # Only the sentences around a written-out word can read differently: the
+        # other rules read just those (a match must touch the word anyway).
+        windows: list[tuple[int, int]] = []
+        for es, ee, _, _ in segments:
+            ws = max(text.rfind(ch, 0, es) for ch in ".!?。!?\n") + 1
+            ends = [i for i in (text.find(ch, ee) for ch in ".!?。!?\n") if i >= 0]
+            we = min(ends) + 1 if ends else len(text)
+            if windows and ws <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(we, windows[-1][1]))
+            else:
+                windows.append((ws, we))
+        return Expansion(text, lower_text(text), tuple(segments), tuple(windows))
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:

@@ -10,7 +10,7 @@ import re
 
 from service.checks.context import Context, Detector, Expansion, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
-from service.rulebook.compile import find_terms
+from service.rulebook.compile import find_terms, term_ok
 from service.rulebook.model import Rule
 from service.textnorm import is_cjk
 
@@ -53,18 +53,22 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
     exp = ctx.expanded
     if exp is not None and not rule.params.get("expand_for_other_rules"):
         seen = [(v.span.start, v.span.end) for v in out]
-        for v in _term_findings(rule, ctx, exp.text, exp.lower, exp):
+        for v in _term_findings(rule, ctx, exp.text, exp.lower, exp, exp.windows):
             if not overlaps(seen, v.span.start, v.span.end):
                 out.append(v)
     return out
 
 
-def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansion | None) -> list[Violation]:
+def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansion | None,
+                   windows: tuple[tuple[int, int], ...] = ()) -> list[Violation]:
     lang = ctx.language
     out: list[Violation] = []
+    spans = windows or ((0, len(text)),)
 
     def add(start: int, end: int, replacement: str | None) -> None:
         if exp is not None:
+            if not exp.touches(start, end):
+                return  # the draft itself reads so: the first pass has it
             start, end = exp.original(start, end)
             if replacement is not None and replacement != "":
                 replacement = None  # the literal fix was written for the expanded words
@@ -76,7 +80,8 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
         used: set[str] | None = None
-        for m in find_terms(terms.regex, text):
+        for m in (m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
+                  if m.end() > m.start() and term_ok(text, m.start(), m.end())):
             word = m.group()
             if rule.params.get("exempt_if_customer_used"):
                 if used is None:  # scan the customer's messages only when the draft has a term
@@ -91,9 +96,10 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
         alternation, one_by_one = rule.combined[lang]
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
-            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(lower) if m.lastgroup)
+            matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
+                           for m in alternation.finditer(lower, ws, we) if m.lastgroup)
         for i in one_by_one:
-            matches.extend((i, m) for m in entries[i].regex.finditer(text))
+            matches.extend((i, m) for ws, we in spans for m in entries[i].regex.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
             if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
