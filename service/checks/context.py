@@ -137,6 +137,18 @@ class Context:
                         name = original.strip()
         return name
 
+    def terms_found(self, rule: Rule) -> list[re.Match[str]]:
+        """``find_terms`` of the rule's term list over the draft, once per check
+        (the rule and the expansion both read it)."""
+        from service.rulebook.compile import find_terms
+
+        cache = self.__dict__.setdefault("_terms_found", {})
+        found = cache.get(rule.id)
+        if found is None:
+            terms = rule.terms.get(self.language)
+            found = cache[rule.id] = list(find_terms(terms.regex if terms is not None else None, self.text))
+        return found
+
     @cached_property
     def expanded(self) -> "Expansion | None":
         """The draft with chat abbreviations written out ("nn lo so" -> "non lo so"),
@@ -144,13 +156,11 @@ class Context:
 
         The abbreviations are those of rules with ``params.expand_for_other_rules``
         (no-slang's term list: one table, no second list of variants)."""
-        from service.rulebook.compile import find_terms
-
         found: list[tuple[int, int, str]] = []
         for rule in self.book.expanders:
             terms = rule.terms.get(self.language)
             if terms is not None and terms.regex is not None:
-                for m in find_terms(terms.regex, self.text):
+                for m in self.terms_found(rule):
                     plain = terms.replacement(m.group())
                     if plain:
                         found.append((m.start(), m.end(), match_case(m.group(), plain)))

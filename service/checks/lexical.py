@@ -80,8 +80,10 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
         used: set[str] | None = None
-        for m in (m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
-                  if m.end() > m.start() and term_ok(text, m.start(), m.end())):
+        found = ctx.terms_found(rule) if exp is None else [
+            m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
+            if m.end() > m.start() and term_ok(text, m.start(), m.end())]
+        for m in found:
             word = m.group()
             if rule.params.get("exempt_if_customer_used"):
                 if used is None:  # scan the customer's messages only when the draft has a term
