@@ -154,6 +154,27 @@ def test_jargon_the_customer_used_is_fine():
     assert only("no-jargon", "Your API key is in Settings.", [C("Where is my key?")])
 
 
+def test_unfamiliar_acronyms_are_jargon_not_shouting():
+    for text, lang in [("Your line has a low SNR.", "en"), ("Errori CRC sulla porta DSLAM.", "it"),
+                       ("线路SNR余量偏高。", "zh")]:
+        found = only("no-jargon", text, lang=lang)
+        assert found and all(v.excerpt.isupper() for v in found), text
+        assert not only("no-shouting", text, lang=lang), text
+    # shouted words are not acronyms; codes and common acronyms are neither
+    for text in ["Please NEVER share it.", "STOP now.", "It's FREE today.", "Non lo faccia MAI, SUBITO."]:
+        assert not only("no-jargon", text), text
+    assert only("no-shouting", "Please NEVER share it.")
+    assert not only("no-jargon", "Order INV-4471 ships via DHL; the PDF is attached.")
+    assert not only("no-jargon", "The SNR is fine now.", [C("My router says SNR 3 dB")])
+
+
+def test_word_rules_read_chat_abbreviations_written_out():
+    found = only("communicate-status", "nn lo so, i tecnici nn hanno detto niente", lang="it")
+    assert [v.excerpt for v in found] == ["nn lo so"]
+    assert only("no-slang", "La cuenta fue baneada x hacer trampas.", lang="es")
+    assert not only("no-slang", "La caja mide 30 x 20 cm.", lang="es")
+
+
 def test_jargon_case_sensitive_acronyms():
     assert not only("no-jargon", "Le api producono miele.", lang="it")
     assert only("no-jargon", "L'API non risponde.", lang="it")

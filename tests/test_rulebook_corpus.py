@@ -14,8 +14,9 @@ from tests.eval_rulebook_corpus import evaluate, load
 
 RESULT = evaluate(load("test"))
 
-# Measured on the test half at this commit: recall en 0.68 it 0.67 es 0.54 zh 0.61.
-RECALL_FLOOR = {"en": 0.68, "it": 0.67, "es": 0.53, "zh": 0.60}
+# Measured on the test half at this commit: recall en 0.82 it 0.76 es 0.67 zh 0.68
+# (precision en 1.00 it 1.00 es 0.96 zh 1.00).
+RECALL_FLOOR = {"en": 0.81, "it": 0.76, "es": 0.66, "zh": 0.68}
 PRECISION_FLOOR = 0.95
 
 

@@ -8,7 +8,7 @@ from service.checks.context import Context, Detector, widen_for_deletion
 from service.domain import Violation
 from service.rulebook.compile import find_terms
 from service.rulebook.model import Rule
-from service.textnorm import has_cjk
+from service.textnorm import has_cjk, is_cjk
 
 _SPACE_OR_PUNCT = re.compile(r"[\s,,]*")
 
@@ -28,6 +28,7 @@ def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
     for m in find_terms(terms.regex, text):
         if used is None:  # scan the customer's messages only when the draft has such a word
             used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
+            used |= _titles_used(rule, ctx)
         if m.group().lower() in used:
             continue
         name = ctx.name
@@ -46,6 +47,30 @@ def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
             continue
         s, e = widen_for_deletion(text, start, end)
         out.append(ctx.violation(rule, s, e, ""))
+    return out
+
+
+def _titles_used(rule: Rule, ctx: Context) -> set[str]:
+    """Address words the customer's own title allows: "this is Mr. Okafor" -> sir."""
+    out: set[str] = set()
+    for title, words in ctx.book.prepared.get(rule.id, {}).get(ctx.language, ()):
+        if title.search(ctx.customer_blob):
+            out |= words
+    return out
+
+
+def prepare_address(rule: Rule) -> dict[str, tuple[tuple[re.Pattern[str], frozenset[str]], ...]]:
+    """params.same_title: per language, groups of titles that name one gender; the
+    customer using any of a group (their own "Mr.", "Sig.ra") allows the others."""
+    out: dict[str, tuple[tuple[re.Pattern[str], frozenset[str]], ...]] = {}
+    for lang, groups in (rule.params.get("same_title") or {}).items():
+        built = []
+        for group in groups:
+            words = [str(w) for w in group]
+            alt = "|".join(re.escape(w) + (r"(?!\w)" if w[-1].isalnum() and not is_cjk(w[-1]) else "") for w in words)
+            built.append((re.compile(rf"(?<!\w)(?:{alt})" if not is_cjk(words[0][0]) else f"(?:{alt})", re.IGNORECASE),
+                          frozenset(w.lower() for w in words)))
+        out[str(lang)] = tuple(built)
     return out
 
 
@@ -91,7 +116,7 @@ def run_greet(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 DETECTORS = {
-    "address": Detector(run_neutral_address, ("terms",)),
+    "address": Detector(run_neutral_address, ("terms",), prepare_address),
     "name": Detector(run_use_name, ("cues:name_given",)),
     "greeting": Detector(run_greet, ("cues:greeting", "cues:opening")),
 }

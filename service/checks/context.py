@@ -4,6 +4,7 @@ that build Violations with code-point spans, excerpts and safe suggestions."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +46,33 @@ class Detector:
                     raise RulebookError(f"{path}: key 'terms.{lang}': missing (detector {rule.detector!r} needs it)")
                 if kind == "patterns" and lang not in rule.patterns and lang not in rule.terms:
                     raise RulebookError(f"{path}: key 'patterns.{lang}': missing (detector {rule.detector!r} needs it)")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A rewritten copy of the draft and the way back to the draft's offsets."""
+
+    text: str
+    lower: str
+    segments: tuple[tuple[int, int, int, int], ...]  # (expanded start, end, original start, end), in order
+    windows: tuple[tuple[int, int], ...] = ()  # the sentences of ``text`` that hold a segment, merged
+
+    def touches(self, start: int, end: int) -> bool:
+        """Whether the span of ``text`` covers a written-out word (else the draft had it already)."""
+        return any(es < end and start < ee for es, ee, _, _ in self.segments)
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The draft span a span of ``text`` covers (a replaced word maps to the whole original word)."""
+        return self._map(start, True), self._map(end, False)
+
+    def _map(self, p: int, is_start: bool) -> int:
+        i = bisect_right([seg[0] for seg in self.segments], p if is_start else p - 1) - 1
+        if i < 0:
+            return p
+        es, ee, os_, oe = self.segments[i]
+        if p < ee or (not is_start and p == ee):
+            return os_ if is_start else oe
+        return oe + (p - ee)
 
 
 class Context:
@@ -108,6 +136,66 @@ class Context:
                     if original[0].isupper() or not original[0].isascii() and not original[0].islower():
                         name = original.strip()
         return name
+
+    def terms_found(self, rule: Rule) -> list[re.Match[str]]:
+        """``find_terms`` of the rule's term list over the draft, once per check
+        (the rule and the expansion both read it)."""
+        from service.rulebook.compile import find_terms
+
+        cache = self.__dict__.setdefault("_terms_found", {})
+        found = cache.get(rule.id)
+        if found is None:
+            terms = rule.terms.get(self.language)
+            found = cache[rule.id] = list(find_terms(terms.regex if terms is not None else None, self.text))
+        return found
+
+    @cached_property
+    def expanded(self) -> "Expansion | None":
+        """The draft with chat abbreviations written out ("nn lo so" -> "non lo so"),
+        for the word-level rules to read as well; None when there is none.
+
+        The abbreviations are those of rules with ``params.expand_for_other_rules``
+        (no-slang's term list: one table, no second list of variants)."""
+        found: list[tuple[int, int, str]] = []
+        for rule in self.book.expanders:
+            terms = rule.terms.get(self.language)
+            if terms is not None and terms.regex is not None:
+                for m in self.terms_found(rule):
+                    plain = terms.replacement(m.group())
+                    if plain:
+                        found.append((m.start(), m.end(), match_case(m.group(), plain)))
+            for entry in rule.patterns.get(self.language, ()):
+                if entry.suggestion:
+                    found.extend((m.start(), m.end(), entry.suggestion) for m in entry.regex.finditer(self.text)
+                                 if m.end() > m.start())
+        pieces: list[str] = []
+        segments: list[tuple[int, int, int, int]] = []  # expanded start/end, original start/end
+        pos = at = 0
+        for start, end, plain in sorted(found):
+            if start < pos:
+                continue
+            pieces.append(self.text[pos:start])
+            at += start - pos
+            pieces.append(plain)
+            segments.append((at, at + len(plain), start, end))
+            at += len(plain)
+            pos = end
+        if not segments:
+            return None
+        pieces.append(self.text[pos:])
+        text = "".join(pieces)
+        # Only the sentences around a written-out word can read differently: the
+        # other rules read just those (a match must touch the word anyway).
+        windows: list[tuple[int, int]] = []
+        for es, ee, _, _ in segments:
+            ws = max(text.rfind(ch, 0, es) for ch in ".!?。!?\n") + 1
+            ends = [i for i in (text.find(ch, ee) for ch in ".!?。!?\n") if i >= 0]
+            we = min(ends) + 1 if ends else len(text)
+            if windows and ws <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(we, windows[-1][1]))
+            else:
+                windows.append((ws, we))
+        return Expansion(text, lower_text(text), tuple(segments), tuple(windows))
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:

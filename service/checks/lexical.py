@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import re
 
-from service.checks.context import Context, Detector, at_sentence_start, match_case, overlaps, widen_for_deletion
+from service.checks.context import Context, Detector, Expansion, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
-from service.rulebook.compile import find_terms
+from service.rulebook.compile import find_terms, term_ok
 from service.rulebook.model import Rule
 from service.textnorm import is_cjk
-
-
-def _exception_spans(rule: Rule, ctx: Context) -> list[tuple[int, int]]:
-    exc = rule.exceptions.get(ctx.language)
-    return [m.span() for m in exc.finditer(ctx.lower)] if exc is not None else []
 
 
 def _suggest(ctx: Context, start: int, end: int, replacement: str | None) -> tuple[int, int, str]:
@@ -49,15 +44,46 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
 
     params.exempt_if_customer_used: a term the customer used first may be
     mirrored (their own "lol", their own "ma'am").
+
+    A rule also reads the draft with chat abbreviations written out
+    (``Context.expanded``): "nn lo so" says "non lo so", "x hacer" says "por
+    hacer". Findings there map back to the draft's span.
     """
+    out = _term_findings(rule, ctx, ctx.text, ctx.lower, None)
+    exp = ctx.expanded
+    if exp is not None and not rule.params.get("expand_for_other_rules"):
+        seen = [(v.span.start, v.span.end) for v in out]
+        for v in _term_findings(rule, ctx, exp.text, exp.lower, exp, exp.windows):
+            if not overlaps(seen, v.span.start, v.span.end):
+                out.append(v)
+    return out
+
+
+def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansion | None,
+                   windows: tuple[tuple[int, int], ...] = ()) -> list[Violation]:
     lang = ctx.language
-    text = ctx.text
     out: list[Violation] = []
-    excepted = _exception_spans(rule, ctx)
+    spans = windows or ((0, len(text)),)
+
+    def add(start: int, end: int, replacement: str | None) -> None:
+        if exp is not None:
+            if not exp.touches(start, end):
+                return  # the draft itself reads so: the first pass has it
+            start, end = exp.original(start, end)
+            if replacement is not None and replacement != "":
+                replacement = None  # the literal fix was written for the expanded words
+        s, e, sugg = _suggest(ctx, start, end, replacement)
+        out.append(ctx.violation(rule, s, e, sugg))
+
+    exc = rule.exceptions.get(lang)
+    excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
         used: set[str] | None = None
-        for m in find_terms(terms.regex, text):
+        found = ctx.terms_found(rule) if exp is None else [
+            m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
+            if m.end() > m.start() and term_ok(text, m.start(), m.end())]
+        for m in found:
             word = m.group()
             if rule.params.get("exempt_if_customer_used"):
                 if used is None:  # scan the customer's messages only when the draft has a term
@@ -66,16 +92,16 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
                     continue
             if overlaps(excepted, m.start(), m.end()):
                 continue
-            s, e, sugg = _suggest(ctx, m.start(), m.end(), terms.replacement(word))
-            out.append(ctx.violation(rule, s, e, sugg))
+            add(m.start(), m.end(), terms.replacement(word))
     entries = rule.patterns.get(lang, ())
     if entries:
         alternation, one_by_one = rule.combined[lang]
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
-            matches.extend((int(m.lastgroup[2:]), m) for m in alternation.finditer(ctx.lower) if m.lastgroup)
+            matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
+                           for m in alternation.finditer(lower, ws, we) if m.lastgroup)
         for i in one_by_one:
-            matches.extend((i, m) for m in entries[i].regex.finditer(text))
+            matches.extend((i, m) for ws, we in spans for m in entries[i].regex.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
             if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
@@ -89,12 +115,46 @@ def run_terms(rule: Rule, ctx: Context) -> list[Violation]:
                 )
             if allowed[i]:
                 end = m.end() if entries[i].suggestion else _word_end(text, m.end())
-                s, e, sugg = _suggest(ctx, m.start(), end, entries[i].suggestion)
-                out.append(ctx.violation(rule, s, e, sugg))
+                add(m.start(), end, entries[i].suggestion)
     return out
 
 
 _WORD = re.compile(r"\w+")
+# A capitalised Latin token of 2-6 letters standing alone: not part of a code
+# ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
+# touch it ("线路SNR余量").
+_CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])")
+_VOWELS = frozenset("AEIOUY")
+# Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
+# "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
+_ONSETS = frozenset(
+    "BL BR CH CL CR DR FL FR GH GL GN GR KL KN KR PH PL PN PR PS SB SC SD SF SG SH SK SL SM SN SP SQ SR ST SV"
+    " SW SZ TH TR TS TW VR WH WR".split()
+)
+
+
+def acronym_shaped(word: str) -> bool:
+    """An all-caps token that cannot be a word read aloud: no vowel ("SNR",
+    "CRC", "TTL") or a start no en/it/es word has ("DSLAM", "MFA", "SSO").
+
+    "NEVER", "STOP", "FREE", "GRATIS", "SUBITO" are words: written in capitals
+    they shout, they are not jargon.
+    """
+    if not _VOWELS.intersection(word):
+        return True
+    return word[0] not in _VOWELS and word[1] not in _VOWELS and word[:2] not in _ONSETS
+
+
+def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str]) -> list[re.Match[str]]:
+    """Acronym-shaped tokens of the draft the customer can't be expected to know:
+    not in ``familiar`` (common acronyms, slang) and not written by the customer first."""
+    found = [m for m in _CAPS_TOKEN.finditer(ctx.text) if m.group() not in familiar and acronym_shaped(m.group())]
+    if found:
+        used = {m.group() for m in _CAPS_TOKEN.finditer(ctx.customer_blob.upper())}
+        found = [m for m in found if m.group() not in used]
+    return found
+
+
 _BANGS = re.compile("!{2,}|\uff01{2,}")
 
 
@@ -115,7 +175,9 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
     def flush() -> None:
         if not run:
             return
-        loud = [m for m in run if len(m.group()) >= 2 and m.group() not in acronyms]
+        # a lone acronym-shaped token ("SNR", "DSLAM") is jargon (no-jargon), not shouting
+        loud = [m for m in run if len(m.group()) >= 2 and m.group() not in acronyms
+                and not (len(run) == 1 and acronym_shaped(m.group()))]
         if len(loud) >= 2 or any(len(m.group()) >= min_single for m in loud):
             start, end = run[0].start(), run[-1].end()
             pieces = []
@@ -158,11 +220,11 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     A term the customer used first is theirs to use (a customer who writes
     "PDF" or "API" knows the word).
     """
+    out = run_acronyms(rule, ctx)
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
-        return []
+        return out
     used: set[str] | None = None
-    out = []
     for m in find_terms(terms.regex, ctx.text):
         if used is None:  # scan the customer's messages only when the draft has a term
             used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
@@ -173,6 +235,41 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
             plain = match_case(m.group(), plain)
         out.append(ctx.violation(rule, m.start(), m.end(), plain))
     return out
+
+
+def run_acronyms(rule: Rule, ctx: Context) -> list[Violation]:
+    """Unfamiliar acronyms are jargon (Vale's acronym rule): an acronym-shaped
+    capitalised token (see ``acronym_shaped``) that is not a common acronym
+    (``params.familiar_acronyms`` and the no-shouting rule's list), not slang
+    ("IDK", "THX": no-slang's) and not a glossary term (the glossary gives
+    those a plain word)."""
+    own = ctx.book.prepared.get(rule.id, {}).get(ctx.language)
+    if own is None:
+        return []
+    found = unfamiliar_acronyms(ctx, own)
+    if not found:
+        return []
+    lang = ctx.language
+    shouting = ctx.book.prepared.get("no-shouting", {}).get(lang, frozenset())
+    slang = ctx.book.rules["no-slang"].terms.get(lang) if "no-slang" in ctx.book.rules else None
+    glossary = ctx.book.glossary_terms.get(lang)
+    out = []
+    for m in found:
+        w = m.group()
+        low = w.lower()
+        if w in shouting or (slang is not None and low in slang.replacements) \
+                or (glossary is not None and low in glossary.replacements):
+            continue
+        out.append(ctx.violation(rule, m.start(), m.end(), ""))
+    return out
+
+
+def prepare_glossary(rule: Rule) -> dict[str, frozenset[str]]:
+    """Per language, the capitalised tokens that are not unfamiliar acronyms."""
+    if "familiar_acronyms" not in rule.params:
+        return {}
+    own = {str(a).upper() for a in rule.params.get("familiar_acronyms", [])}
+    return {lang: frozenset(own) for lang in rule.languages}
 
 
 def prepare_shouting(rule: Rule) -> dict[str, frozenset[str]]:
@@ -188,5 +285,5 @@ DETECTORS = {
     "terms": Detector(run_terms, ("patterns",)),
     "patterns": Detector(run_terms, ("patterns",)),
     "shouting": Detector(run_shouting, ("params:acronyms",), prepare_shouting),
-    "glossary": Detector(run_glossary),
+    "glossary": Detector(run_glossary, (), prepare_glossary),
 }

@@ -18,6 +18,25 @@ from service.rulebook.compile import any_language, term_regex
 from service.rulebook.model import BASE_LANGUAGE_ORDER, Rule, TermList
 
 
+# Support agents writing it/es/zh borrow the English technical terms as they are
+# ("il deployment", "la API key", "SSO登录"): the English glossary's Latin-script
+# terms are jargon in every language. A borrowed term has no literal plain word
+# in the draft's language (None: the rewrite finds one).
+LOANWORD_SOURCE = "en"
+
+
+def _with_loanwords(glossary: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str | None]]:
+    source = glossary.get(LOANWORD_SOURCE, {})
+    out: dict[str, dict[str, str | None]] = {}
+    for lang, terms in glossary.items():
+        merged: dict[str, str | None] = {}
+        if lang != LOANWORD_SOURCE:
+            merged.update({t: None for t in source if t.isascii()})
+        merged.update(terms)
+        out[lang] = merged
+    return out
+
+
 class Rulebook:
     """All rules by id, in catalogue order, plus the detectors that apply them."""
 
@@ -32,7 +51,7 @@ class Rulebook:
         )
         self.glossary_terms: Mapping[str, TermList] = MappingProxyType({
             lang: TermList(term_regex(terms), MappingProxyType({k.lower(): v for k, v in terms.items()}))
-            for lang, terms in glossary.items()
+            for lang, terms in _with_loanwords(glossary).items()
         })
         # Built once: lingua model construction is the expensive part.
         self.detector = LanguageDetector(self.languages)
@@ -40,6 +59,10 @@ class Rulebook:
         self.prepared: Mapping[str, Any] = MappingProxyType({
             rid: det.prepare(self.rules[rid]) for rid, det in self._detectors.items() if det.prepare is not None
         })
+        # rules whose term lists are abbreviations the other word-level rules also read expanded
+        self.expanders: tuple[Rule, ...] = tuple(
+            r for r in self.rules.values() if r.params.get("expand_for_other_rules")
+        )
         self._order = {rid: i for i, rid in enumerate(self.rules)}
         # Each cue across all of a rule's languages in one regex: a customer may
         # write in another language than the reply, and one search beats four.
