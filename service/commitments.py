@@ -64,11 +64,10 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     # A category the draft uses is made as many times as the draft makes it,
     # counted by clause: "switch to the digital bill for free" does not make
     # "and the 5 EUR already charged, we'll cancel them" (free, a second time).
-    allowed: dict[str, int] = {}
+    clauses_of: dict[str, set[tuple[int, int]]] = {}
     for k in commitments_of(d):
-        allowed.setdefault(k.category, 0)
-    for cat in allowed:
-        allowed[cat] = len({d.clause(k.span.start) for k in commitments_of(d) if k.category == cat})
+        clauses_of.setdefault(k.category, set()).add(d.clause(k.span.start))
+    allowed = {cat: len(clauses) for cat, clauses in clauses_of.items()}
     used: dict[str, set[tuple[int, int]]] = {}
     draft_times = {f.key for f in d.facts if f.kind in TIME_KINDS}
     # Categories the draft names, even to refuse them ("no refunds after 30 days")

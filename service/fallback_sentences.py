@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -93,21 +93,30 @@ class OneWord:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def load_one_word(file: Path, items: Any) -> tuple[OneWord, ...]:
-    """The ``one_word`` list of a language file: bare words -> the full sentence."""
+_D = TypeVar("_D", bound=BaseModel)
+
+
+def _validated_list(file: Path, items: Any, list_key: str, model: type[_D], shape: str) -> list[tuple[int, _D]]:
+    """The items of a list key, each validated by ``model``; an error names
+    the file and the item's key (``rephrase[3].re``)."""
     if items is None:
-        return ()
+        return []
     if not isinstance(items, list):
-        raise FallbackDataError(file, "one_word", "expected a list of {words, to, after}")
+        raise FallbackDataError(file, list_key, f"expected a list of {shape}")
     out = []
     for i, item in enumerate(items):
         try:
-            doc = OneWordDoc.model_validate(item)
+            out.append((i, model.model_validate(item)))
         except ValidationError as exc:
             key, msg = _where(exc)
-            raise FallbackDataError(file, f"one_word[{i}].{key}", msg) from None
-        out.append(OneWord(frozenset(w.casefold() for w in doc.words), doc.to, doc.after == "question"))
-    return tuple(out)
+            raise FallbackDataError(file, f"{list_key}[{i}].{key}", msg) from None
+    return out
+
+
+def load_one_word(file: Path, items: Any) -> tuple[OneWord, ...]:
+    """The ``one_word`` list of a language file: bare words -> the full sentence."""
+    return tuple(OneWord(frozenset(w.casefold() for w in doc.words), doc.to, doc.after == "question")
+                 for _, doc in _validated_list(file, items, "one_word", OneWordDoc, "{words, to, after}"))
 
 
 def one_word_sentence(text: str, groups: Sequence[OneWord], asked: bool, answered: bool) -> str | None:
@@ -163,17 +172,8 @@ def load_policy(directory: Path) -> Policy:
 
 def load_rephrase(file: Path, items: Any, list_key: str = "rephrase") -> tuple[Rephrase, ...]:
     """The ``rephrase`` (or ``split``) list of a language file, compiled (case-insensitive)."""
-    if items is None:
-        return ()
-    if not isinstance(items, list):
-        raise FallbackDataError(file, list_key, "expected a list of {re, to}")
     out = []
-    for i, item in enumerate(items):
-        try:
-            doc = RephraseDoc.model_validate(item)
-        except ValidationError as exc:
-            key, msg = _where(exc)
-            raise FallbackDataError(file, f"{list_key}[{i}].{key}", msg) from None
+    for i, doc in _validated_list(file, items, list_key, RephraseDoc, "{re, to}"):
         try:
             rx = re.compile(doc.re, re.IGNORECASE)
             rx.sub(doc.to, "")  # a bad group reference in the template fails here only if used

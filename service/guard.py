@@ -462,8 +462,9 @@ class Guard:
         feeling = bytearray(len(c.low))
         for m in lex.patterns["empathy"].finditer(c.folded):
             feeling[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        c_etiquette = cl.scaffolding_mask(c.low, broken)
         c_judged = bytearray(a | b | n | e for a, b, n, e in zip(
-            c_skip, cl.scaffolding_mask(c.low, broken), polarity_mask(c, lex), feeling))
+            c_skip, c_etiquette, polarity_mask(c, lex), feeling))
         cand_keys = {f.key for f in c.facts}
         draft_keys = {f.key for f in d.facts}
         refusal = lex.patterns["refusals"]
@@ -508,7 +509,7 @@ class Guard:
                                   acknowledged, reframe=negative(d.folded, lex))
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
-        c_reason_skip = bytearray(a | b for a, b in zip(c_skip, cl.scaffolding_mask(c.low, broken)))
+        c_reason_skip = bytearray(a | b for a, b in zip(c_skip, c_etiquette))
         out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
@@ -666,8 +667,8 @@ def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:
             for _, start, end in lex.content._segment(run.group(0)):
                 cuts.update((run.start() + start, run.start() + end))
         t.memo["word_cuts"] = cuts
-    inside = [x for x in range(m.start(), m.end() + 1) if _CJK_RUN.match(t.low, max(x - 1, 0))]
-    return not inside or (m.start() in cuts or not _CJK_RUN.match(t.low, m.start())) and \
+    # Each end is on a cut, or is not a Chinese character at all.
+    return (m.start() in cuts or not _CJK_RUN.match(t.low, m.start())) and \
         (m.end() in cuts or not _CJK_RUN.match(t.low, m.end() - 1))
 
 

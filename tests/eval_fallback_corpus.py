@@ -19,7 +19,6 @@ test half is measured, never read while tuning the fallback).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -31,19 +30,9 @@ from service.domain import Fact, Message, Role  # noqa: E402
 from service.fallback import FallbackRewriter  # noqa: E402
 from service.guard import Guard  # noqa: E402
 from service.rulebook import Rulebook, load_rulebook  # noqa: E402
+from tests.eval_fallback import detectable_rules  # noqa: E402
+from tests.eval_rulebook_corpus import load  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "data" / "rulebook"
-RULES_MD = HERE / "data" / "RULES.md"
-
-
-def detectable_rules() -> set[str]:
-    rules = set()
-    for line in RULES_MD.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 5 and cells[1].startswith("`") and cells[-2].startswith("yes"):
-            rules.add(cells[1].strip("`"))
-    return rules
 
 
 def _wording(fact: Fact) -> bool:
@@ -52,11 +41,6 @@ def _wording(fact: Fact) -> bool:
     fallback treats channel words as wording, see ``FallbackRewriter._keeps_facts``)
     and a one-letter "name" (an artifact of ALL CAPS: "È", "A")."""
     return fact.kind == "channel" or (fact.kind == "name" and len(fact.text.strip()) <= 1)
-
-
-def load(name: str) -> list[dict]:
-    path = Path(name) if name.endswith(".jsonl") else CORPUS / f"{name}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @dataclass
