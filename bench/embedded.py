@@ -3,7 +3,7 @@
 - In this process, with llama-cpp-python streaming on the same GGUF the
   server loads (``bundled_gguf_path()``) and the server's settings (2 threads,
   4,096 context): load time, time to first token and decode tokens/s, for
-  free decoding (the baseline) and with the JSON-schema grammar the service
+  free decoding (the baseline) and with the answer grammar the service
   uses. The prompts are the pipeline's own (PromptBuilder on corpus items).
 - Over gRPC: end-to-end ``Rewrite`` latency of a server started with no
   ``--model``, and which backend answered (the guard rejects much of what a
@@ -35,13 +35,11 @@ MAX_TOKENS = 96
 MB = 1024 * 1024
 
 
-def _stream(llama: Any, messages: list[dict[str, str]], grammar: bool) -> dict[str, float]:
-    from service.local_model import ANSWER_SCHEMA
-
+def _stream(llama: Any, messages: list[dict[str, str]], grammar: Any) -> dict[str, float]:
     kwargs: dict[str, Any] = {"messages": messages, "temperature": 0.2, "max_tokens": MAX_TOKENS,
                               "stream": True, "seed": 0}
-    if grammar:
-        kwargs["response_format"] = {"type": "json_object", "schema": ANSWER_SCHEMA}
+    if grammar is not None:
+        kwargs["grammar"] = grammar
     start = time.perf_counter()
     first = None
     tokens = 0
@@ -58,11 +56,11 @@ def _stream(llama: Any, messages: list[dict[str, str]], grammar: bool) -> dict[s
 
 
 def in_process(opts: Options) -> dict[str, Any]:
-    from llama_cpp import Llama
+    from llama_cpp import Llama, LlamaGrammar
 
     from bench.prompt_size import build_messages, prompt_parts
     from service.config import Settings
-    from service.local_model import bundled_gguf_path
+    from service.local_model import answer_grammar, bundled_gguf_path
 
     settings = Settings()
     rulebook, builder = prompt_parts()
@@ -76,12 +74,13 @@ def in_process(opts: Options) -> dict[str, Any]:
     load_s = time.perf_counter() - start
     out: dict[str, Any] = {"gguf": path.name, "gguf_mb": round(path.stat().st_size / MB, 1),
                            "threads": settings.local_threads, "load_s": round(load_s, 3)}
+    answer = LlamaGrammar.from_string(answer_grammar(list(rulebook.rules)), verbose=False)
     for grammar in (False, True):
         rows = []
         for item in picks:
             messages = build_messages(rulebook, builder, item)
             prompt_tokens = len(llama.tokenize("\n".join(m["content"] for m in messages).encode()))
-            row = _stream(llama, messages, grammar)
+            row = _stream(llama, messages, answer if grammar else None)
             row["prompt_tokens"] = prompt_tokens
             rows.append(row)
         out["grammar" if grammar else "free"] = {

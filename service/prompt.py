@@ -144,4 +144,4 @@ def parse_answer(text: str) -> ModelRewrite:
     rules = data.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise MalformedOutput('"rules" is not a list of strings')
-    return ModelRewrite(rewrite=rewrite.strip(), rules=tuple(rules))
+    return ModelRewrite(rewrite=rewrite.strip(), rules=tuple(dict.fromkeys(rules)))

@@ -73,10 +73,11 @@ def build_deps(settings: Settings, metrics: Metrics | None = None,
     fails start-up (and readiness), never a request."""
     metrics = metrics or Metrics()
     metrics.build_info.info({"version": __version__, "default_model": settings.primary_model})
-    if settings.uses_embedded_model and completion_fn is None:
-        register_local_model(settings.local_model_path, settings.local_threads, settings.local_context)
     prompts_dir = settings.prompts_dir
     rulebook = load_rulebook(prompts_dir, settings.glossary_files)
+    if settings.uses_embedded_model and completion_fn is None:
+        register_local_model(settings.local_model_path, settings.local_threads, settings.local_context,
+                             rule_ids=list(rulebook.rules))
     guard = Guard(prompts_dir / "guard")
     # The rulebook tells "delete this" from "no safe replacement", which an
     # empty suggestion alone can't.

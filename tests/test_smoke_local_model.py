@@ -34,3 +34,32 @@ async def test_embedded_model_rewrite_completes_and_is_verified() -> None:
         verdict = await server.stub.Verify(pb2.VerifyRequest(draft=draft, candidate=response.rewrite,
                                                              conversation=conversation), timeout=10)
         assert verdict.honest, verdict.findings
+
+
+def test_the_answer_grammar_binds_the_real_model() -> None:
+    """The grammar compiles in llama.cpp and the real model's answer under it
+    is one line, without quote markers, citing known rules at most once."""
+    import json
+    import threading
+    import time
+
+    from service.local_model import MAX_ANSWER_RULES, LocalModelProvider, bundled_gguf_path
+    from service.prompt import parse_answer
+
+    rule_ids = ["no-slang", "show-empathy", "keep-it-short"]
+    provider = LocalModelProvider(bundled_gguf_path(), threads=2, context=2048, rule_ids=rule_ids)
+    try:
+        provider.load()
+        messages = [{"role": "system", "content": 'Answer as {"rewrite": "...", "rules": [...]}. '
+                                                  'List every rule you can think of, many times.'},
+                    {"role": "user", "content": "<<<DRAFT\nomg idk, pls w8\nDRAFT>>>"}]
+        result = provider._generate(messages, {"max_tokens": 120}, threading.Event(), time.monotonic() + 60)
+    finally:
+        provider.close()
+    text = result["choices"][0]["message"]["content"]
+    data = json.loads(text)          # strict: no raw control character in a string
+    assert set(data) == {"rewrite", "rules"}
+    assert "\n" not in data["rewrite"] and "<" not in data["rewrite"] and ">" not in data["rewrite"]
+    assert set(data["rules"]) <= set(rule_ids) and len(data["rules"]) <= MAX_ANSWER_RULES
+    if result["choices"][0]["finish_reason"] == "stop":
+        parse_answer(text)
