@@ -1,6 +1,7 @@
 """Split the rulebook corpus into a test half and a dev half, deterministically.
 
     python tests/data/rulebook/split.py        # reads corpus/{en,it,es,zh}.jsonl, writes test.jsonl, dev.jsonl
+    python tests/data/rulebook/split.py tests/data/rulebook/corpus2 2   # writes test2.jsonl, dev2.jsonl
 
 Within each language, drafts are sorted by id and split by kind (clean or
 not), and each kind alternates test, dev, test, dev... So each half has
@@ -33,6 +34,7 @@ def split(cases: list[dict]) -> tuple[list[dict], list[dict]]:
 
 def main(argv: list[str]) -> int:
     src = Path(argv[1]) if len(argv) > 1 else HERE / "corpus"
+    suffix = argv[2] if len(argv) > 2 else ""
     halves: dict[str, list[dict]] = {"test": [], "dev": []}
     for lang in LANGUAGES:
         lines = (src / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()
@@ -41,7 +43,7 @@ def main(argv: list[str]) -> int:
         halves["test"] += test
         halves["dev"] += dev
     for name, cases in halves.items():
-        with (HERE / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
+        with (HERE / f"{name}{suffix}.jsonl").open("w", encoding="utf-8") as fh:
             for case in cases:
                 fh.write(json.dumps(case, ensure_ascii=False) + "\n")
         print(f"{name}: {len(cases)} drafts, {sum(1 for c in cases if c.get('clean'))} clean")
