@@ -221,8 +221,12 @@ class _Excused:
             if v.rule_id in policy.facts_in_span_may_go:
                 self._fact_spans.append((a, b))   # "will 100% arrive": not the rest of the sentence
             if v.rule_id in policy.sentences_may_go:
-                a, b = sentence(d.folded, a, b)
-                self.sentences[a:b] = b"\x01" * (b - a)
+                sa, sb = sentence(d.folded, a, b)
+                # An absolute is one word of a statement: its sentence goes
+                # along only when the statement says nothing else.
+                if v.rule_id not in policy.facts_in_span_may_go or _only_tone(d, lex, sa, sb, a, b):
+                    a, b = sa, sb
+                    self.sentences[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.words_may_go or v.rule_id in policy.sentences_may_go:
                 self.words[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.facts_may_go:
@@ -585,6 +589,20 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
 _TIME_KEY = re.compile(r"time:(\d\d):(\d\d)")
+
+
+def _only_tone(d: Text, lex: Lexicon, sa: int, sb: int, a: int, b: int) -> bool:
+    """Whether the sentence [sa, sb) around a tone violation [a, b) says
+    nothing else: no fact, condition, instruction or prohibition outside the
+    flagged words. Only then may the whole sentence go ("Obviously you didn't
+    read the manual."); "We NEVER ask for your PIN by SMS; if someone does,
+    hang up" keeps its warning when the absolute goes."""
+    if any(sa <= f.span.start < sb and not (a <= f.span.start and f.span.end <= b) for f in d.facts):
+        return False
+    outside = d.folded[sa:a] + "\n" + d.folded[b:sb]
+    if any(rx.search(outside) for rx in lex.conditions.values()):
+        return False
+    return not any(lex.patterns[key].search(outside) for key in ("instructions", "prohibitions"))
 
 
 def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
