@@ -420,7 +420,9 @@ class Lexicon:
         g = m.groupdict()
         # "1-3" alone is a range of numbers; "8-14h" (an opening from 8) a range
         # of clock times, "1-3h" a duration.
-        if not (g.get("m2") or g.get("ap") or (g.get("hs") and int(g["h1"]) >= 6 and int(g["h2"]) > int(g["h1"]))):
+        # "8.30-13" (minutes on either end) is an opening, not a number range.
+        if not (g.get("m2") or g.get("ap") or (g.get("m1") and int(g["h2"]) > int(g["h1"]))
+                or (g.get("hs") and int(g["h1"]) >= 6 and int(g["h2"]) > int(g["h1"]))):
             return
         ap = self.am_pm.get(g["ap"].lower()) if g.get("ap") else None
         ends = (("h1", "m1", m.end("m1") if g.get("m1") else m.end("h1")), ("h2", "m2", m.end()))
@@ -683,7 +685,7 @@ def load_lexicon(file: Path) -> Lexicon:
     hour_sfx = _alt(_str_list(doc, "time_suffixes", file, [])) or r"(?!x)x"
     raw_patterns["time_range"] = (
         rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|\s(?:to|and|a|al|alle|e|y)\s)\s?(?P<h2>\d{{1,2}})"
-        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%])")
+        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%]|[:.]\d)")
     if cues:
         # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
         cue_end = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na

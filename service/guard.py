@@ -345,6 +345,8 @@ class Guard:
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
             if f.kind == "time" and _same_clock(f, c.facts, lex):
                 continue  # "19:30" -> "七点半": the same time on a 12-hour clock
+            if f.kind == "number" and _clock_reading(f) in cand_keys:
+                continue  # "departs 0745" -> "at 7:45 am", "8.30" -> "8:30"
             if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
                 continue  # "costs 0 EUR" -> "is free"
             if f.key == "chan:always_open" and "24" in f.text and any(g.key == _DAY_KEY for g in c.facts):
@@ -370,6 +372,8 @@ class Guard:
             if f.kind == "time" and _same_clock(f, d.facts, lex):
                 continue
             if f.kind == "time" and any(f.key in _clock_of_hours(g) for g in d.facts):
+                continue
+            if f.kind == "time" and any(_clock_reading(g) == f.key for g in d.facts if g.kind == "number"):
                 continue
             if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:
                 continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
@@ -589,6 +593,19 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
 _TIME_KEY = re.compile(r"time:(\d\d):(\d\d)")
+
+
+_COMPACT_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-3])[.:]?(?P<m>[0-5]\d)")
+
+
+def _clock_reading(f: Fact) -> str:
+    """The clock time a bare number may be written for: "0745" and "1930"
+    (24-hour, no separator), "8.30" (the Italian and Spanish dot). Used only
+    as an equivalence: the other text must say that very time."""
+    m = _COMPACT_CLOCK.fullmatch(f.text)
+    if m is None or (len(f.text) == 4 and "." not in f.text and len(m.group("h")) != 2):
+        return ""
+    return f"time:{int(m.group('h')):02d}:{m.group('m')}"
 
 
 def _only_tone(d: Text, lex: Lexicon, sa: int, sb: int, a: int, b: int) -> bool:
