@@ -391,7 +391,7 @@ class Guard:
                 f"{f.span.start}-{f.span.end}), which the draft does not have (from the conversation a rewrite "
                 f"may take only what the agent said and the customer's case identifiers).",
                 f.span))
-        return out
+        return out + _widened_recipients(d, c, lex)
 
     # -- conditions --------------------------------------------------------
     def _conditions(self, d: Text, c: Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
@@ -593,6 +593,41 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
 _TIME_KEY = re.compile(r"time:(\d\d):(\d\d)")
+
+
+# Who may act or receive: the draft's "only the account holder" is a fact.
+_RECIPIENT_KEYS = frozenset({"chan:holder", "chan:booking_contact", "chan:passenger", "chan:admin"})
+# How near an "or" must be to a recipient to join another party to it.
+_ALTERNATIVE_REACH = 30
+
+
+def _beside_alternative(t: Text, f: Fact, lex: Lexicon) -> re.Match[str] | None:
+    a, b = t.clause(f.span.start)
+    lo, hi = max(a, f.span.start - _ALTERNATIVE_REACH), min(b, f.span.end + _ALTERNATIVE_REACH)
+    return lex.patterns["alternatives"].search(t.folded, lo, hi)
+
+
+def _widened_recipients(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A recipient the draft names alone that the candidate joins to another
+    party with "or" ("firmato dall'intestatario" -> "firmato da lei o
+    dall'intestatario", "a la titular o a un familiar autorizado")."""
+    out: list[Finding] = []
+    for f in c.facts:
+        if f.key not in _RECIPIENT_KEYS:
+            continue
+        said = [g for g in d.facts if g.key == f.key]
+        if not said or any(_beside_alternative(d, g, lex) for g in said):
+            continue
+        m = _beside_alternative(c, f, lex)
+        if m is not None:
+            a, b = min(m.start(), f.span.start), max(m.end(), f.span.end)
+            out.append(Finding(
+                FindingKind.NEW_FACT,
+                f'The rewrite lets another party act besides the {_shown(f)} the draft names alone: '
+                f'"{c.text[a:b].strip()}" (rewrite characters {a}-{b}).',
+                Span(a, b)))
+            break
+    return out
 
 
 _COMPACT_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-3])[.:]?(?P<m>[0-5]\d)")
