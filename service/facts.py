@@ -47,7 +47,7 @@ KIND_LABELS = {
 }
 
 _ASCII_WORD = r"A-Za-z0-9_"
-_CJK_DIGITS = "零〇一二两三四五六七八九十百千万"
+CJK_DIGITS = "零〇一二两三四五六七八九十百千万"
 _CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -625,7 +625,7 @@ def load_lexicon(file: Path) -> Lexicon:
     # "2.5k", "10k": thousands, as agents write amounts and limits
     num = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else r"(?:k(?![A-Za-z]))?")
     numw = _alt(number_words)
-    cjk_num = f"(?<![{_CJK_DIGITS}])[{_CJK_DIGITS}]+" if cjk else ""
+    cjk_num = f"(?<![{CJK_DIGITS}])[{CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
     months_alt = B(_alt(months))
     conn = _str_list(doc, "date_connectors", file, [])
@@ -692,21 +692,21 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{cue_end}(?![.,:]\d)"
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
-        raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
-                                    rf"(?:(?P<half>半)|(?P<q>[一三])刻(?!钟)|(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分?)?")
+        raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
+                                    rf"(?:(?P<half>半)|(?P<q>[一三])刻(?!钟)|(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})分?)?")
     if cjk:
         raw_patterns["half_hour"] = r"(?<![\d零〇一二两三四五六七八九十个])半(?:个)?(?:小时|钟头)"
         pre_alt = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         marks = _alt(hour_markers) if hour_markers else "点"
         # "上午9-12点", "九点到十二点": both ends are clock times with the day part
         raw_patterns["time_range_cjk"] = (
-            rf"(?P<pre>{pre_alt})?(?P<h1>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:(?:{marks})(?:(?P<half1>半)|(?P<m1>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分)?)?"
+            rf"(?P<pre>{pre_alt})?(?P<h1>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:(?:{marks})(?:(?P<half1>半)|(?P<m1>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})分)?)?"
             rf"(?:\s*(?:-|–|~|到|至)\s*)"
-            rf"(?P<h2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})(?:{marks})(?:(?P<half2>半)|(?P<m2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})分)?")
-        raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月)?"
-                                            rf"|(?<![{_CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月")
-        raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})月"
-                                    rf"(?P<d>\d{{1,2}}|[{_CJK_DIGITS}]{{1,3}})[日号]")
+            rf"(?P<h2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:{marks})(?:(?P<half2>半)|(?P<m2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})分)?")
+        raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月)?"
+                                            rf"|(?<![{CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月")
+        raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月"
+                                    rf"(?P<d>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号]")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
     raw_patterns["absolute"] = _regex_alt(_str_list(doc, "absolute_phrases", file, []), file, "absolute_phrases", wb)

@@ -57,9 +57,11 @@ from service.textnorm import CJK_CLASS, lower_same_length
 from service.refusals import flipped_refusals
 from service.facts import (
     DEFAULT_GUARD_DIR,
+    CJK_DIGITS,
     KIND_LABELS,
     GuardDataError,
     Lexicon,
+    cjk_number,
     fold,
     load_lexicons,
     pick,
@@ -763,10 +765,17 @@ def _beside_contact(t: Text, f: Fact) -> bool:
     return any(g.kind in _CONTACT_KINDS and a <= g.span.start < b for g in t.facts)
 
 
+_CJK_COUNT = re.compile(rf"(?<![{CJK_DIGITS}\d])[{CJK_DIGITS}]+(?![{CJK_DIGITS}\d])")
+
+
 def _spelled(value: str, t: Text, lex: Lexicon) -> bool:
-    """Whether a text writes the number ``value`` as a word ("3" -> "tre")."""
+    """Whether a text writes the number ``value`` as a word ("3" -> "tre",
+    "照片2张" -> "两张照片")."""
     words = [w for w, v in lex.number_words.items() if str(v) == value and len(w) > 2]
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t.low) for w in words)
+    if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t.low) for w in words):
+        return True
+    return not lex.word_boundaries and any(
+        str(cjk_number(m.group(0))) == value for m in _CJK_COUNT.finditer(t.folded))
 
 
 def _negated(t: Text, f: Fact, lex: Lexicon) -> bool:
