@@ -144,6 +144,11 @@ def _states_limit(t: Text, a: int, b: int, lex: Lexicon) -> bool:
     seg = t.folded[a:b]
     if lex.patterns["limits"].search(seg):
         return True
+    # A requirement restated as a purpose ("sin eso no podemos abrir el
+    # reembolso" -> "para abrir el reembolso necesitamos el informe") keeps
+    # the limit: nothing happens until it is met.
+    if lex.patterns["purpose"].search(seg) and lex.patterns["requirements"].search(seg):
+        return True
     condition = lex.conditions.get("condition")
     if condition and condition.search(seg):
         return True
