@@ -407,9 +407,14 @@ class Guard:
         # Where each condition ends: at the next condition marker of its
         # clause ("only with annual billing | and once we've verified"), so
         # keeping the second doesn't count for the first.
-        marks = sorted({m.start() for rx in lex.conditions.values() for m in rx.finditer(d.folded)})
+        mark_spans = {m.span() for rx in lex.conditions.values() for m in rx.finditer(d.folded)}
+        marks = sorted({a for a, _ in mark_spans})
+        in_mark = bytearray(len(d.folded))
+        for ma, mb in mark_spans:
+            in_mark[ma:mb] = b"\x01" * (mb - ma)
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
         cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
+        etiquette = lex.content.scaffolding_mask(d.low)   # "亲亲, 这样的话": the greeting is no condition
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
             for m in rx.finditer(d.folded):
@@ -422,10 +427,17 @@ class Guard:
                 if any(excused.sentences[m.start():m.end()]):
                     continue
                 a, b = d.clause(m.start())
-                b = next((x for x in marks if m.end() <= x < b), b)
-                about = [t for t in d_words if m.end() <= t.start < b and t.key not in lex.content.framing
-                         and not excused.words[t.start]][:5]
-                about_facts = [f for f in d.facts if m.end() <= f.span.start < b and f.kind != "channel"]
+                before = lex.patterns["condition_before"].fullmatch(d.folded, m.start(), m.end())
+                if before:
+                    # "会员的话, 免运费": the condition is what comes before
+                    lo, b = max([a, *(x for x in marks if x < m.start())]), m.start()
+                else:
+                    lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
+                about = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
+                         and not excused.words[t.start]
+                         # before "的话", a greeting or another marker ("超过的话") is no new condition
+                         and not (before and (etiquette[t.start] or in_mark[t.start]))][:5]
+                about_facts = [f for f in d.facts if lo <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:
                     continue  # nothing to keep beyond the facts, which are checked as facts
                 # "Only the product is refunded" survives as "the product is
@@ -443,12 +455,13 @@ class Guard:
                        or _clock_of_hours(f) & cand_facts for f in about_facts) or (
                         marked and about and 2 * kept_words >= len(about)):
                     continue
-                shown = d.text[m.start():b].strip()[:80]
+                start, end = min(lo, m.start()), max(b, m.end())
+                shown = d.text[start:end].strip()[:80]
                 out.append(Finding(
                     FindingKind.DROPPED_FACT,
                     f'The rewrite leaves out the condition "{shown}" that the draft states '
-                    f"(draft characters {m.start()}-{b}).",
-                    Span(m.start(), b)))
+                    f"(draft characters {start}-{end}).",
+                    Span(start, end)))
         return out
 
     # -- content ---------------------------------------------------------------
