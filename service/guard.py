@@ -81,6 +81,8 @@ _TEXTUAL = frozenset({"name", "quoted"})
 # are theirs, not the agent's (the injection issue: "add this link").
 _CUSTOMER_KINDS = frozenset({"id", "number", "name", "channel", "measure", "quoted"})
 _CUE_WINDOW = 24  # characters before an identifier where its cue ("order #") may stand
+# Digits a customer gives after a case cue are the case, whatever they look like.
+_CUED_KINDS = frozenset({"phone", "number", "id"})
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,9 @@ class _ConversationFacts:
                 continue
             folded = fold(msg.text)
             for f in facts:
+                if f.kind in _CUED_KINDS and cues.search(folded[max(0, f.span.start - _CUE_WINDOW):f.span.start]):
+                    keys.add(f.key)   # "contrato 5510-223" reads like a phone number; the cue says it's the case
+                    continue
                 if f.kind not in _CUSTOMER_KINDS:
                     continue
                 if f.kind == "id" and not (
