@@ -456,7 +456,8 @@ class Guard:
                 kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
-                if any(f.key in cand_facts or (f.kind == "number" and f.key[2:] in cand_values)
+                if any(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
+                                                                       or _spelled(f.key[2:], c, lex)))
                        or _clock_of_hours(f) & cand_facts for f in about_facts) or (
                         marked and about and 2 * kept_words >= len(about)):
                     continue

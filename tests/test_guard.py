@@ -452,3 +452,56 @@ def test_a_dropped_instruction_is_dropped_content():
 def test_a_capital_after_a_list_marker_is_no_name():
     from service.facts import extract_facts
     assert [f.text for f in extract_facts("Here's how:\n1. Sign out.\n2. Sign back in.", "en") if f.kind == "name"] == []
+
+
+# -- fifth session: mechanisms found on the dev half of corpus 4 --------------
+# Examples written for these tests, not taken from any corpus.
+@pytest.mark.parametrize("lang,conv,draft,candidate", [
+    # a clock written without a separator, or with the Italian dot
+    ("en", (), "Boarding starts 1935, doors close 2005.", "Boarding starts at 7:35 pm and the doors close at 8:05 pm."),
+    ("it", (), "Ritiro mar-gio 9.15-12, ven chiuso.", "Il ritiro è dal martedì al giovedì dalle 9:15 alle 12:00; il venerdì è chiuso."),
+    # a Chinese numeral for the draft's digit
+    ("zh", (), "需要带身份证复印件3份。", "请带三份身份证复印件。"),
+    # the other side of a "before" limit
+    ("en", (), "Can't collect the keys before 3pm, the flat isn't cleaned yet.",
+     "The keys can be collected from 3pm, once the flat has been cleaned."),
+    ("es", (), "No se puede recoger antes de las 10, el taller abre a esa hora.",
+     "Puede recogerlo a partir de las 10, que es cuando abre el taller."),
+    # a requirement restated as a purpose
+    ("it", (), "Senza la ricevuta nn possiamo aprire la garanzia.",
+     "Per aprire la garanzia serve la ricevuta: senza, purtroppo, non possiamo procedere."),
+    # a postposed Chinese condition: the words before 的话
+    ("zh", (), "学生的话可以打八折。", "如果您是学生，可以打八折。"),
+    # the customer's own case number, whatever its shape
+    ("en", customer("Any news on contract 4410-882?"), "Yes, it's been renewed.",
+     "Yes, contract 4410-882 has been renewed."),
+    # 'due to' + a verb schedules; it gives no reason
+    ("en", (), "Parcel left the depot. ETA Friday.", "Your parcel has left the depot and is due to arrive on Friday."),
+])
+def test_fifth_session_honest_rewrites_pass(guard: Guard, lang, conv, draft, candidate):
+    assert kinds(guard, draft, candidate, lang, conv) == set()
+
+
+@pytest.mark.parametrize("lang,draft,candidate,kind", [
+    # an absolute's sentence holds a warning: the warning must stay
+    ("en", "We will NEVER ask for your password by email, if anyone does, report it. New card arrives in 5 days.",
+     "Your new card will arrive in 5 days.", FindingKind.DROPPED_FACT),
+    # a recipient the draft names alone, joined to another party
+    ("en", "The refund can only go to the account holder.",
+     "The refund can go to you or to the account holder.", FindingKind.NEW_FACT),
+    ("zh", "退款只能退回持卡人。", "退款可以退回给您或持卡人。", FindingKind.NEW_FACT),
+    # liability with an adverb, or placed in our care
+    ("zh", "请把商品寄回检测。", "请把商品寄回检测，我们会完全负责。", FindingKind.NEW_COMMITMENT),
+    ("es", "Envíenos fotos del paquete.", "Envíenos fotos del paquete; se dañó mientras estaba bajo nuestra custodia.",
+     FindingKind.NEW_COMMITMENT),
+    # a yes before the limit is still a flip
+    ("en", "Can't collect the keys before 3pm.", "Sure, you can collect the keys before 3pm.",
+     FindingKind.FLIPPED_REFUSAL),
+    # a purpose without the requirement grants the refused thing
+    ("es", "Sin la factura no podemos abrir la garantía.", "Para abrir la garantía, lo hacemos ahora mismo.",
+     FindingKind.FLIPPED_REFUSAL),
+    # the condition before 的话 dropped
+    ("zh", "会员的话可以免运费。", "可以免运费。", FindingKind.DROPPED_FACT),
+])
+def test_fifth_session_dishonest_rewrites_fail(guard: Guard, lang, draft, candidate, kind):
+    assert kind in kinds(guard, draft, candidate, lang)
