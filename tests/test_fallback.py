@@ -194,6 +194,22 @@ def test_a_sentence_of_only_sarcasm_or_blame_goes_but_one_with_a_fact_stays(fb: 
     ("it", "Deve chiamare l'ufficio resi al numero 800 555 010.", "Può chiamare l'ufficio resi al numero 800 555 010."),
     ("es", "Tiene que llamar al 900 555 010.", "Puede llamar al 900 555 010."),
     ("zh", "请您自己去看一下官网的常见问题，里面都写了。", "官网的常见问题里有相关说明，需要我在这里一步步带您看吗？"),
+    # the same classes in their other common shapes
+    ("en", "We'll never do it again.", "We won't do it again."),
+    ("en", "The decision is final and will absolutely never be reversed.",
+     "The decision is final and will not be reversed."),
+    ("en", "Please read the FAQ on our website yourself, it's all written there.",
+     "The answer is in the FAQ on our website. Would you like me to go through it with you here?"),
+    ("en", "Please check our help center.",
+     "The answer is in the help center. Would you like me to go through it with you here?"),
+    ("en", "That's not our department, you need to call the admin office on 800 555 010.",
+     "For this, you can call the admin office on 800 555 010."),
+    ("it", "Consulti la sezione FAQ sul nostro sito, è tutto spiegato lì.",
+     "La risposta è nella sezione FAQ sul nostro sito: vuole che la vediamo insieme qui?"),
+    ("es", "Consulte la sección de preguntas frecuentes de nuestra web, ahí está todo explicado.",
+     "La respuesta está en la sección de preguntas frecuentes de nuestra web. ¿Quiere que lo revisemos juntos aquí?"),
+    ("zh", "这不是我们部门负责的，您需要拨打免费电话800 555 010联系行政办公室。",
+     "这个问题您可以拨打免费电话800 555 010联系行政办公室。"),
 ])
 def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_limit(
         fb: FallbackRewriter, guard: Guard, lang: str, draft: str, expected: str) -> None:
