@@ -210,12 +210,18 @@ class FallbackRewriter:
             return not self._guard.verify(draft, text, conversation, base, violations)
 
         # Sentence edits (a dropped or rephrased sentence) are each checked on
-        # their own first: one the guard rejects must not cost the word fixes.
+        # their own first: one the guard rejects must not cost the word fixes
+        # (at most _SENTENCE_EDITS of them in all: each is one guard call).
         candidates = self._sentence_edits(draft, violations, base, data, conversation)
-        escalation = [e for e in _escalation_edits(draft, structure, data)
-                      if not any(e.start < c.end and c.start < e.end for c in candidates)]
-        sentence_edits = [e for e in sorted(candidates + escalation, key=lambda e: e.start)
+        reframes, dismissals = _escalation_edits(draft, structure, data)
+        sentence_edits = [e for e in sorted(candidates + _apart(reframes, candidates),
+                                            key=lambda e: e.start)[:_SENTENCE_EDITS]
                           if honest(self._compose(draft, [e], None, data))]
+        # The words that only talk the customer out of a hand-over go with the
+        # offer, and the check of the whole rewrite covers them: a draft that
+        # repeats them costs no guard call each.
+        dismissals = _apart(dismissals, sentence_edits)
+        sentence_edits = sorted(sentence_edits + dismissals, key=lambda e: e.start)
         # Long sentences cut at clause breaks: one guard call for all the cuts.
         cuts = [e for e in self._split_edits(draft, violations, base, data)
                 if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
@@ -239,7 +245,7 @@ class FallbackRewriter:
             # The offer of a hand-over is the one addition the guard may still
             # refuse; without it, the words that talked the customer out of
             # one stay too (they were only dropped for the offer).
-            edits = [e for e in edits if e not in escalation]
+            edits = [e for e in edits if e not in dismissals]
             structure = structure.without_offer()
             out = self._compose(draft, edits, structure, data)
             if honest(out):
@@ -479,14 +485,20 @@ def _cuts_a_word(text: str, start: int, end: int) -> bool:
         (end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
 
 
-def _escalation_edits(draft: str, structure: _Structure, data: _LangData) -> list[_Edit]:
-    """With the offer of a hand-over, the words that only talked the customer
-    out of one go; after a refusal, the refusal is said as the limit."""
+def _escalation_edits(draft: str, structure: _Structure, data: _LangData) -> tuple[list[_Edit], list[_Edit]]:
+    """(reframes, dismissals): after a refusal of the hand-over, the refusal
+    said as the limit; with the offer of one, the words that only talked the
+    customer out of it, which go."""
     esc = data.escalation
     if esc is None or not (structure.offer or structure.help):
-        return []
-    rules = esc.dismiss if structure.offer else esc.reframe
-    return [_Edit(s, e, t) for s, e, t in rephrasings(draft, rules)]
+        return [], []
+    found = [_Edit(s, e, t) for s, e, t in rephrasings(draft, esc.dismiss if structure.offer else esc.reframe)]
+    return ([], found) if structure.offer else (found, [])
+
+
+def _apart(edits: list[_Edit], others: list[_Edit]) -> list[_Edit]:
+    """``edits`` that overlap none of ``others``."""
+    return [e for e in edits if not any(e.start < o.end and o.start < e.end for o in others)]
 
 
 def _name_from(conversation: Sequence[Message], data: _LangData) -> str:

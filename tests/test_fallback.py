@@ -541,3 +541,23 @@ def test_bad_address_or_escalation_data_fails_naming_file_and_key(tmp_path: Path
     f.write_text(f.read_text(encoding="utf-8").replace(key, text, 1), encoding="utf-8")
     with pytest.raises(FallbackDataError, match=match):
         FallbackRewriter(d)
+
+
+def test_words_that_talk_a_hand_over_down_cost_no_guard_call_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """They go with the offer, under the one check of the whole rewrite: a
+    draft that repeats them 30 times took 30 more guard calls (a second on a
+    maximum-size draft)."""
+    guard = Guard()
+    fb = FallbackRewriter(guard=guard)
+    honest = guard.verify
+    calls: list[int] = []
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return honest(*args, **kwargs)
+
+    monkeypatch.setattr(guard, "verify", counted)
+    draft = "There's no need for a manager, I can sort this out. " * 30
+    out = run(fb, draft, [("honor-escalation", draft, "")], [("customer", "Get me a manager.")])
+    assert "no need" not in out and out.endswith("Would you like me to transfer you to a supervisor?")
+    assert len(calls) <= 3
