@@ -5,7 +5,9 @@ suggestions (slang, shouting, jargon, gendered address, absolutes), tidy the
 spacing and punctuation those edits leave behind, and add structure from
 per-language data (a greeting on the first agent message, a short empathy
 lead when the customer is upset, a closing question when the customer thanked
-or the issue is resolved). It never rewrites a fact: a suggestion that would
+or the issue is resolved, the customer's name when the rulebook says the reply
+should use it, the offer of a hand-over the customer asked for when the draft
+doesn't refuse it). It never rewrites a fact: a suggestion that would
 change one is skipped, and the result is checked with the same guard as the
 model's output. If that check ever fails, edits are re-applied one at a time
 (the first eight), keeping only those that stay honest, down to the untouched
@@ -15,7 +17,7 @@ draft.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -24,11 +26,14 @@ import yaml
 from service.domain import Fact, Message, Role, Violation
 from service.facts import fold
 from service.fallback_sentences import (
+    Escalation,
     FallbackDataError,
     OneWord,
     Policy,
     Rephrase,
+    address_by_name,
     flagged_sentences,
+    load_escalation,
     load_one_word,
     load_policy,
     load_rephrase,
@@ -71,6 +76,8 @@ class _LangData:
     one_word: tuple[OneWord, ...]
     question_re: re.Pattern[str] | None
     word_boundaries: bool
+    address: tuple[Rephrase, ...] = ()
+    escalation: Escalation | None = None
 
 
 def _load(file: Path) -> _LangData:
@@ -135,6 +142,8 @@ def _load(file: Path) -> _LangData:
         one_word=load_one_word(file, doc.get("one_word")),
         question_re=regex_list("question_cues", bounded=False) if doc.get("question_cues") else None,
         word_boundaries=wb,
+        address=load_rephrase(file, doc.get("address"), "address"),
+        escalation=load_escalation(file, doc.get("escalation")),
     )
 
 
@@ -201,9 +210,18 @@ class FallbackRewriter:
             return not self._guard.verify(draft, text, conversation, base, violations)
 
         # Sentence edits (a dropped or rephrased sentence) are each checked on
-        # their own first: one the guard rejects must not cost the word fixes.
-        sentence_edits = [e for e in self._sentence_edits(draft, violations, base, data, conversation)
+        # their own first: one the guard rejects must not cost the word fixes
+        # (at most _SENTENCE_EDITS of them in all: each is one guard call).
+        candidates = self._sentence_edits(draft, violations, base, data, conversation)
+        reframes, dismissals = _escalation_edits(draft, structure, data)
+        sentence_edits = [e for e in sorted(candidates + _apart(reframes, candidates),
+                                            key=lambda e: e.start)[:_SENTENCE_EDITS]
                           if honest(self._compose(draft, [e], None, data))]
+        # The words that only talk the customer out of a hand-over go with the
+        # offer, and the check of the whole rewrite covers them: a draft that
+        # repeats them costs no guard call each.
+        dismissals = _apart(dismissals, sentence_edits)
+        sentence_edits = sorted(sentence_edits + dismissals, key=lambda e: e.start)
         # Long sentences cut at clause breaks: one guard call for all the cuts.
         cuts = [e for e in self._split_edits(draft, violations, base, data)
                 if not any(e.start < s.end and s.start < e.end for s in sentence_edits)]
@@ -223,6 +241,15 @@ class FallbackRewriter:
         out = self._compose(draft, edits, structure, data)
         if honest(out):
             return out, True
+        if structure.offer:
+            # The offer of a hand-over is the one addition the guard may still
+            # refuse; without it, the words that talked the customer out of
+            # one stay too (they were only dropped for the offer).
+            edits = [e for e in edits if e not in dismissals]
+            structure = structure.without_offer()
+            out = self._compose(draft, edits, structure, data)
+            if honest(out):
+                return out, True
         # Should not happen; if it does, keep only the edits that stay honest,
         # trying the first _ONE_BY_ONE of them: each try is a guard call (20 ms
         # on a maximum-size draft), and a draft may have hundreds of edits.
@@ -376,6 +403,12 @@ class _Structure:
     closing: str
     name: str
     agent: str
+    # The customer's name to place in the reply when the rulebook asks for it ("" = no).
+    address: str = ""
+    # After the body: the offer of the hand-over the customer asked for, or,
+    # when the draft refuses it, what the agent can do instead.
+    offer: str = ""
+    help: str = ""
 
     @staticmethod
     def decide(conversation: Sequence[Message], draft: str, data: _LangData, name: str,
@@ -399,21 +432,44 @@ class _Structure:
         closing = ""
         if thanked and not data.closing_re.search(draft):
             closing = data.closing_question.format(name=data.name_in_closing.format(name=name) if name else "")
-        return _Structure(greeting, empathy, closing, name, agent)
+        address = name if name and data.address and found & policy.address_by_name_when else ""
+        offer = help_here = ""
+        esc = data.escalation
+        if esc is not None and found & policy.escalation_when:
+            # A draft that says the hand-over can't happen is never offered
+            # one: it keeps its limit, and what the agent can do follows.
+            if esc.refuses.search(draft):
+                help_here = esc.help_here
+            else:
+                offer = esc.offer
+        return _Structure(greeting, empathy, closing, name, agent, address, offer, help_here)
+
+    def without_offer(self) -> "_Structure":
+        return replace(self, offer="")
 
     def apply(self, body: str, data: _LangData) -> str:
-        parts = []
+        head = []
         # A draft that already introduces the agent keeps its own greeting.
         if self.greeting and not (self.agent and self.agent in body):
             body = _strip_greeting(body, data, self.name)
-            parts.append(self.greeting)
+            head.append(self.greeting)
         if self.empathy:
-            parts.append(data.empathy)
-        if body:
-            parts.append(body)
-        if self.closing:
-            parts.append(self.closing)
-        return data.joiner.join(parts)
+            head.append(data.empathy)
+        esc = data.escalation
+        helps = self.help and not (esc is not None and esc.hands_over is not None and esc.hands_over.search(body))
+        tail = [x for x in (self.offer or (self.help if helps else ""), self.closing) if x]
+
+        def join(body: str) -> str:
+            return data.joiner.join(head + ([body] if body else []) + tail)
+
+        out = join(body)
+        if self.address and body and self.address.casefold() not in out.casefold():
+            # Once, in the draft's own words (the greeting or the closing
+            # question would have named the customer already).
+            named = address_by_name(body, data.address, self.address)
+            if named is not None:
+                out = join(_tidy(named, data))
+        return out
 
 
 _WORD = re.compile(r"\w+")
@@ -427,6 +483,22 @@ def _cuts_a_word(text: str, start: int, end: int) -> bool:
     """True when [start, end) begins or ends in the middle of a word."""
     return (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or \
         (end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
+
+
+def _escalation_edits(draft: str, structure: _Structure, data: _LangData) -> tuple[list[_Edit], list[_Edit]]:
+    """(reframes, dismissals): after a refusal of the hand-over, the refusal
+    said as the limit; with the offer of one, the words that only talked the
+    customer out of it, which go."""
+    esc = data.escalation
+    if esc is None or not (structure.offer or structure.help):
+        return [], []
+    found = [_Edit(s, e, t) for s, e, t in rephrasings(draft, esc.dismiss if structure.offer else esc.reframe)]
+    return ([], found) if structure.offer else (found, [])
+
+
+def _apart(edits: list[_Edit], others: list[_Edit]) -> list[_Edit]:
+    """``edits`` that overlap none of ``others``."""
+    return [e for e in edits if not any(e.start < o.end and o.start < e.end for o in others)]
 
 
 def _name_from(conversation: Sequence[Message], data: _LangData) -> str:

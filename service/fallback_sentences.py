@@ -10,7 +10,13 @@ sentences, all of it data:
   findings ask for the greeting and the empathy lead;
 - ``rephrase`` in ``prompts/fallback/<lang>.yaml``: regex -> template pairs
   that state the same fact without the promise, or the same limit without the
-  curtness ("I guarantee it will ship" -> "it is scheduled to ship").
+  curtness ("I guarantee it will ship" -> "it is scheduled to ship");
+- ``address`` in the same files: where the customer's name goes when the
+  rulebook says the reply should use it ("Thank you, sir." -> "Thank you,
+  Mr. Okafor."; else after a leading "Sure," or at the end of the first sentence);
+- ``escalation``: what the rewrite does when the customer asked for a
+  supervisor or a person and the draft doesn't hand them over (see
+  ``EscalationDoc``).
 
 Every edit made here is checked by the guard like any other: the caller keeps
 only those that leave the rewrite honest.
@@ -67,9 +73,15 @@ class PolicyDoc(_Doc):
     # A reply the rulebook finds to be one bare word ("ok", "no", "嗯") is said
     # as the language's full sentence of the same meaning (``one_word``).
     expand_word_when: list[str] = Field(default_factory=list)
+    # The customer's name, when known, goes into a reply the rulebook finds
+    # should use it (the language's ``address`` data says where).
+    address_by_name_when: list[str] = Field(default_factory=list)
+    # The customer asked for a supervisor or a person and the draft doesn't
+    # hand them over: the language's ``escalation`` data.
+    escalation_when: list[str] = Field(default_factory=list)
 
     @field_validator("drop_sentence_when", "greet_when", "empathy_when", "split_sentence_when",
-                     "expand_word_when")
+                     "expand_word_when", "address_by_name_when", "escalation_when")
     @classmethod
     def _in_catalogue(cls, value: list[str]) -> list[str]:
         return _known(value)
@@ -135,6 +147,48 @@ class RephraseDoc(_Doc):
     to: str
 
 
+class EscalationDoc(_Doc):
+    """``escalation`` of a language file: the customer asked for a supervisor
+    or a person, and the rulebook finds the draft doesn't hand them over.
+
+    Offering the hand-over as a question is not a promise (the guard reads it
+    as scaffolding, and the rulebook's own honest rewrites offer it), but it
+    must never contradict a draft that says the hand-over can't happen: the
+    guard doesn't read such an offer as flipping that refusal in every
+    language, so ``refuses`` decides here, before the guard is asked.
+    """
+
+    # Words by which a draft says the hand-over can't happen ("can't",
+    # "not possible", "busy", "only through this chat"). Such a draft is never
+    # offered one: its refusal is said as the limit (``reframe``) and what the
+    # agent can do follows (``help_here``).
+    refuses: list[str] = Field(min_length=1)
+    # The offer, a question, added to a draft that doesn't refuse.
+    offer: str = Field(min_length=1)
+    # Words that only talk the customer out of it ("there's no need for a
+    # manager", "it's pointless"): they go when the offer is made.
+    dismiss: list[str] = Field(default_factory=list)
+    # A curt refusal of the hand-over said as the limit ("I can't transfer
+    # you" -> "a transfer isn't available here"); a draft that offers another
+    # way (a call back from the manager) is then an honoured request.
+    reframe: list[RephraseDoc] = Field(default_factory=list)
+    # What the agent can do instead, after a refusal: help here...
+    help_here: str = Field(min_length=1)
+    # ...unless the rewrite hands the request on another way ("my manager
+    # will call you back", "I'm passing this to our phone team").
+    hands_over: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    refuses: re.Pattern[str]
+    offer: str
+    dismiss: tuple[Rephrase, ...]
+    reframe: tuple[Rephrase, ...]
+    help_here: str
+    hands_over: re.Pattern[str] | None = None
+
+
 @dataclass(frozen=True)
 class Policy:
     drop_sentence_when: frozenset[str]
@@ -142,6 +196,8 @@ class Policy:
     empathy_when: frozenset[str]
     split_sentence_when: frozenset[str] = frozenset()
     expand_word_when: frozenset[str] = frozenset()
+    address_by_name_when: frozenset[str] = frozenset()
+    escalation_when: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -167,23 +223,67 @@ def load_policy(directory: Path) -> Policy:
     except ValidationError as exc:
         raise FallbackDataError(file, *_where(exc)) from None
     return Policy(frozenset(p.drop_sentence_when), frozenset(p.greet_when), frozenset(p.empathy_when),
-                  frozenset(p.split_sentence_when), frozenset(p.expand_word_when))
+                  frozenset(p.split_sentence_when), frozenset(p.expand_word_when),
+                  frozenset(p.address_by_name_when), frozenset(p.escalation_when))
 
 
 def load_rephrase(file: Path, items: Any, list_key: str = "rephrase") -> tuple[Rephrase, ...]:
-    """The ``rephrase`` (or ``split``) list of a language file, compiled (case-insensitive)."""
+    """The ``rephrase`` (or ``split``, ``address``) list of a language file,
+    compiled (case-insensitive). Every ``address`` template must place the
+    name (``{name}``)."""
     out = []
     for i, doc in _validated_list(file, items, list_key, RephraseDoc, "{re, to}"):
-        try:
-            rx = re.compile(doc.re, re.IGNORECASE)
-            rx.sub(doc.to, "")  # a bad group reference in the template fails here only if used
-            for ref in re.findall(r"\\(\d+)", doc.to):
-                if int(ref) > rx.groups:
-                    raise re.error(f"template refers to group {ref}, the regex has {rx.groups}")
-        except re.error as exc:
-            raise FallbackDataError(file, f"{list_key}[{i}]", f"invalid regex or template: {exc}") from exc
-        out.append(Rephrase(rx, doc.to))
+        out.append(_compiled(file, f"{list_key}[{i}]", doc))
+        if list_key == "address" and "{name}" not in doc.to:
+            raise FallbackDataError(file, f"{list_key}[{i}].to", "an address template must hold {name}")
     return tuple(out)
+
+
+def _compiled(file: Path, key: str, doc: RephraseDoc) -> Rephrase:
+    try:
+        rx = re.compile(doc.re, re.IGNORECASE)
+        rx.sub(doc.to, "")  # a bad group reference in the template fails here only if used
+        for ref in re.findall(r"\\(\d+)", doc.to):
+            if int(ref) > rx.groups:
+                raise re.error(f"template refers to group {ref}, the regex has {rx.groups}")
+    except re.error as exc:
+        raise FallbackDataError(file, key, f"invalid regex or template: {exc}") from exc
+    return Rephrase(rx, doc.to)
+
+
+def load_escalation(file: Path, item: Any) -> Escalation | None:
+    """The ``escalation`` block of a language file (None when the language has none)."""
+    if item is None:
+        return None
+    try:
+        doc = EscalationDoc.model_validate(item)
+    except ValidationError as exc:
+        key, msg = _where(exc)
+        raise FallbackDataError(file, f"escalation.{key}", msg) from None
+
+    def pattern(key: str, items: list[str]) -> re.Pattern[str]:
+        try:
+            return re.compile("|".join(f"(?:{x})" for x in items), re.IGNORECASE)
+        except re.error as exc:
+            raise FallbackDataError(file, f"escalation.{key}", f"invalid regex: {exc}") from exc
+
+    return Escalation(
+        refuses=pattern("refuses", doc.refuses), offer=doc.offer,
+        dismiss=tuple(_compiled(file, f"escalation.dismiss[{i}]", RephraseDoc(re=x, to=""))
+                      for i, x in enumerate(doc.dismiss)),
+        reframe=tuple(_compiled(file, f"escalation.reframe[{i}]", d) for i, d in enumerate(doc.reframe)),
+        help_here=doc.help_here,
+        hands_over=pattern("hands_over", doc.hands_over) if doc.hands_over else None)
+
+
+def address_by_name(text: str, rules: Sequence[Rephrase], name: str) -> str | None:
+    """``text`` with the customer's name placed by the first ``address`` rule
+    that matches (once), or None when none does."""
+    for r in rules:
+        m = r.regex.search(text)
+        if m:
+            return text[:m.start()] + m.expand(r.template).replace("{name}", name) + text[m.end():]
+    return None
 
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]*(?:[.!?。！？]+[\"'”’)]*|\n|$)\s*")
@@ -215,7 +315,9 @@ def rephrasings(text: str, rules: Sequence[Rephrase]) -> list[tuple[int, int, st
         for m in r.regex.finditer(text):
             if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e, _ in found):
                 continue
-            found.append((m.start(), m.end(), _case_like(m.group(), m.expand(r.template))))
+            before = text[:m.start()].rstrip()
+            at_start = not before or before[-1] in ".!?。！？\n"
+            found.append((m.start(), m.end(), _case_like(m.group(), m.expand(r.template), at_start)))
     return sorted(found)
 
 
@@ -248,8 +350,9 @@ def _cut(text: str, s: int, e: int, cands: list[tuple[int, int, str]], size: Cal
     return _cut(text, s, best[0], inside, size, limit) + [best] + _cut(text, best[1], e, inside, size, limit)
 
 
-def _case_like(old: str, new: str) -> str:
-    """A rephrasing at the start of a capitalised phrase starts with a capital too."""
-    if old[:1].isupper() and new[:1].islower():
+def _case_like(old: str, new: str, at_start: bool) -> str:
+    """A rephrasing of a capitalised sentence start starts with a capital too
+    (mid-sentence, a capital is the word's own: "I'm afraid I can't ...")."""
+    if at_start and old[:1].isupper() and new[:1].islower():
         return new[:1].upper() + new[1:]
     return new

@@ -194,6 +194,22 @@ def test_a_sentence_of_only_sarcasm_or_blame_goes_but_one_with_a_fact_stays(fb: 
     ("it", "Deve chiamare l'ufficio resi al numero 800 555 010.", "Può chiamare l'ufficio resi al numero 800 555 010."),
     ("es", "Tiene que llamar al 900 555 010.", "Puede llamar al 900 555 010."),
     ("zh", "请您自己去看一下官网的常见问题，里面都写了。", "官网的常见问题里有相关说明，需要我在这里一步步带您看吗？"),
+    # the same classes in their other common shapes
+    ("en", "We'll never do it again.", "We won't do it again."),
+    ("en", "The decision is final and will absolutely never be reversed.",
+     "The decision is final and will not be reversed."),
+    ("en", "Please read the FAQ on our website yourself, it's all written there.",
+     "The answer is in the FAQ on our website. Would you like me to go through it with you here?"),
+    ("en", "Please check our help center.",
+     "The answer is in the help center. Would you like me to go through it with you here?"),
+    ("en", "That's not our department, you need to call the admin office on 800 555 010.",
+     "For this, you can call the admin office on 800 555 010."),
+    ("it", "Consulti la sezione FAQ sul nostro sito, è tutto spiegato lì.",
+     "La risposta è nella sezione FAQ sul nostro sito: vuole che la vediamo insieme qui?"),
+    ("es", "Consulte la sección de preguntas frecuentes de nuestra web, ahí está todo explicado.",
+     "La respuesta está en la sección de preguntas frecuentes de nuestra web. ¿Quiere que lo revisemos juntos aquí?"),
+    ("zh", "这不是我们部门负责的，您需要拨打免费电话800 555 010联系行政办公室。",
+     "这个问题您可以拨打免费电话800 555 010联系行政办公室。"),
 ])
 def test_guarantees_and_curt_refusals_are_rephrased_keeping_the_fact_and_the_limit(
         fb: FallbackRewriter, guard: Guard, lang: str, draft: str, expected: str) -> None:
@@ -417,3 +433,131 @@ def test_when_the_guard_rejects_every_try_the_draft_comes_back_flagged_after_a_b
             pos = i + len(word)
     assert fb.rewrite_checked(draft, fixes) == (draft, False)
     assert len(calls) <= 3 + 8
+
+
+@pytest.mark.parametrize("lang,customer,draft,expected", [
+    # a bare title of address takes the name (with the title the customer gave)
+    ("en", "Hello, this is Mr. Okafor. I need to cancel my visit.", "Thank you, sir. Which day was it?",
+     "Thank you, Mr. Okafor. Which day was it?"),
+    ("it", "Salve, sono la signora Rossi, devo disdire.", "Grazie, signora. Verifico subito.",
+     "Grazie, signora Rossi. Verifico subito."),
+    ("zh", "你好，我是王女士，我要取消预约。", "好的女士，请问是几点的预约？", "好的王女士，请问是几点的预约？"),
+    # after a leading acknowledgement or greeting
+    ("es", "Hola, soy Lucía y mi paquete no llegó.", "Claro, voy a revisar el seguimiento.",
+     "Claro, Lucía, voy a revisar el seguimiento."),
+    ("en", "Hi, my name is Priya.", "Hi, I've corrected the invoice.", "Hi Priya, I've corrected the invoice."),
+    ("zh", "你好，我叫李娜，快递一直没到。", "您好，我帮您查一下。", "李娜您好，我帮您查一下。"),
+    # else at the end of the first sentence (before the reply, in Chinese)
+    ("en", "Hi, my name is Priya and my invoice is wrong.", "I've corrected the invoice and sent it again.",
+     "I've corrected the invoice and sent it again, Priya."),
+    ("it", "Salve, mi chiamo Chiara e non riesco ad accedere.", "Le ho inviato un link. Lo trova nella posta.",
+     "Le ho inviato un link, Chiara. Lo trova nella posta."),
+    ("zh", "你好，我叫李娜，快递一直没到。", "我帮您查一下快递的进度。", "李娜，我帮您查一下快递的进度。"),
+])
+def test_the_customer_is_named_once_when_the_rulebook_asks_for_it(
+        fb: FallbackRewriter, guard: Guard, lang: str, customer: str, draft: str, expected: str) -> None:
+    conv = [("agent", "Hi, how can I help?"), ("customer", customer)]
+    out = run(fb, draft, [("use-name", draft, "")], conv, lang)
+    assert out == expected
+    assert guard.verify(draft, out, [Message(Role(r), t) for r, t in conv], lang) == []
+
+
+def test_no_name_is_placed_unless_the_rulebook_asks_or_when_none_is_known(fb: FallbackRewriter) -> None:
+    conv = [("agent", "Hi, how can I help?"), ("customer", "Hi, my name is Priya.")]
+    assert run(fb, "I've corrected the invoice.", [], conv) == "I've corrected the invoice."
+    draft = "我帮您查一下订单的物流状态。"
+    # "我是想问一下" names no one
+    assert run(fb, draft, [("use-name", draft, "")], [("customer", "我是想问一下，订单怎么还没发货？")], "zh") == draft
+
+
+@pytest.mark.parametrize("lang,customer,draft,expected", [
+    ("en", "I want to talk to a manager right now.", "There's no need for a manager, I can sort this out for you.",
+     "I can sort this out for you. Would you like me to transfer you to a supervisor?"),
+    ("en", "Get me a supervisor.", "Let me check your account first.",
+     "Let me check your account first. Would you like me to transfer you to a supervisor?"),
+    ("it", "Voglio parlare con un responsabile.", "Non serve un responsabile, glielo sistemo io.",
+     "Glielo sistemo io. Vuole che la trasferisca a un responsabile?"),
+    ("es", "Quiero hablar con un supervisor.", "No hace falta hablar con un supervisor, yo le ayudo con esto.",
+     "Yo le ayudo con esto. ¿Le paso con un supervisor?"),
+    ("zh", "我要找你们主管。", "不需要找主管，这个我自己就能处理。", "这个我自己就能处理。需要我为您转接主管吗？"),
+])
+def test_a_hand_over_the_draft_only_talks_down_is_offered(
+        fb: FallbackRewriter, guard: Guard, lang: str, customer: str, draft: str, expected: str) -> None:
+    out = run(fb, draft, [("honor-escalation", draft, "")], [("customer", customer)], lang)
+    assert out == expected
+    assert guard.verify(draft, out, [Message(Role.CUSTOMER, customer)], lang) == []
+
+
+@pytest.mark.parametrize("lang,customer,draft,expected", [
+    # a refusal keeps its limit, and what the agent can do follows
+    ("en", "Please let me speak to a human supervisor.", "I'm afraid I can't transfer you, supervisors don't take chats.",
+     "I'm afraid a transfer isn't available here, supervisors don't take chats. "
+     "I'm happy to help you with this myself."),
+    ("en", "Get me a supervisor.", "All our supervisors have left for the day.",
+     "All our supervisors have left for the day. I'm happy to help you with this myself."),
+    ("es", "Quiero hablar con un humano, por favor.", "No es posible, solo atendemos por este chat.",
+     "No es posible, solo atendemos por este chat. Con gusto le ayudo aquí."),
+    ("zh", "我要跟主管说话。", "主管很忙,没办法转接。", "主管很忙,转接暂时做不到。我很乐意在这里帮您。"),
+    # a refusal next to another way of handing the request on is said as the limit
+    ("en", "I want to speak to a manager.", "I can't transfer you, but my manager will call you back tomorrow morning.",
+     "A transfer isn't available here, but my manager will call you back tomorrow morning."),
+    ("it", "Voglio parlare con un responsabile.",
+     "Non posso trasferirla, ma il mio responsabile la contatterà domani via email.",
+     "Il passaggio diretto non è disponibile, ma il mio responsabile la contatterà domani via email."),
+    ("zh", "我要人工客服！", "没有经理在线，经理会回复您的邮件，请留意。", "目前经理不在线，经理会回复您的邮件，请留意。"),
+])
+def test_a_draft_that_refuses_the_hand_over_is_never_offered_one(
+        fb: FallbackRewriter, guard: Guard, lang: str, customer: str, draft: str, expected: str) -> None:
+    out = run(fb, draft, [("honor-escalation", draft, "")], [("customer", customer)], lang)
+    assert out == expected
+    assert guard.verify(draft, out, [Message(Role.CUSTOMER, customer)], lang) == []
+
+
+def test_an_offer_the_guard_rejects_goes_and_the_draft_keeps_its_own_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    guard = Guard()
+    fb = FallbackRewriter(guard=guard)
+    honest = guard.verify
+
+    def no_offer(draft, candidate, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from service.domain import Finding, FindingKind
+        if "transfer you" in candidate:
+            return [Finding(FindingKind.NEW_FACT, "scripted", None)]
+        return honest(draft, candidate, *args, **kwargs)
+
+    monkeypatch.setattr(guard, "verify", no_offer)
+    draft = "There's no need for a manager, I can sort this out for you."
+    assert run(fb, draft, [("honor-escalation", draft, "")], [("customer", "Get me a manager.")]) == draft
+
+
+@pytest.mark.parametrize("key,text,match", [
+    ("\naddress:", "\naddress:\n  - {re: 'x', to: 'no name here'}\naddress_unused:", r"en\.yaml.*'address\[0\]\.to'"),
+    ("  offer:", "  offerx:", r"en\.yaml.*'escalation\.offer'"),
+])
+def test_bad_address_or_escalation_data_fails_naming_file_and_key(tmp_path: Path, key: str, text: str,
+                                                                 match: str) -> None:
+    d = tmp_path / "fallback"
+    shutil.copytree(DEFAULT_FALLBACK_DIR, d)
+    f = d / "en.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace(key, text, 1), encoding="utf-8")
+    with pytest.raises(FallbackDataError, match=match):
+        FallbackRewriter(d)
+
+
+def test_words_that_talk_a_hand_over_down_cost_no_guard_call_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """They go with the offer, under the one check of the whole rewrite: a
+    draft that repeats them 30 times took 30 more guard calls (a second on a
+    maximum-size draft)."""
+    guard = Guard()
+    fb = FallbackRewriter(guard=guard)
+    honest = guard.verify
+    calls: list[int] = []
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return honest(*args, **kwargs)
+
+    monkeypatch.setattr(guard, "verify", counted)
+    draft = "There's no need for a manager, I can sort this out. " * 30
+    out = run(fb, draft, [("honor-escalation", draft, "")], [("customer", "Get me a manager.")])
+    assert "no need" not in out and out.endswith("Would you like me to transfer you to a supervisor?")
+    assert len(calls) <= 3
