@@ -735,7 +735,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
                 "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "instructions",
-                "alternatives", "requirements", "condition_before"):
+                "alternatives", "requirements", "condition_before", "offers"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)

@@ -94,6 +94,16 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
                 flagged.add(i)
                 out.append(_flip(d, c, m, spans[i]))
             continue
+        # Offering to do the refused thing ("not possible to speak to a
+        # supervisor. Would you like me to transfer you to a supervisor?")
+        # says yes beside the no: the customer can't tell which holds.
+        offer = next((i for i in topical if about & clause_topics[i] and not refuses[i]
+                      and p["offers"].search(c.folded, *spans[i])), None)
+        if offer is not None:
+            if offer not in flagged:
+                flagged.add(offer)
+                out.append(_flip(d, c, m, spans[offer]))
+            continue
         if any(refuses[i] for i in topical):
             continue
         for i in topical:

@@ -505,3 +505,18 @@ def test_fifth_session_honest_rewrites_pass(guard: Guard, lang, conv, draft, can
 ])
 def test_fifth_session_dishonest_rewrites_fail(guard: Guard, lang, draft, candidate, kind):
     assert kind in kinds(guard, draft, candidate, lang)
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "We can't extend the trial.", "We can't extend the trial. Would you like me to extend the trial for you?"),
+    ("it", "Non è possibile cambiare la data del volo.", "Non è possibile cambiare la data. Vuole che le cambi la data del volo?"),
+    ("es", "No podemos cancelar el pedido.", "No podemos cancelar el pedido. ¿Quiere que le cancele el pedido?"),
+    ("zh", "不能退款。", "不能退款。需要我帮您申请退款吗？"),
+])
+def test_offering_the_refused_thing_beside_the_refusal_is_a_flip(guard: Guard, lang, draft, candidate):
+    assert FLIP in kinds(guard, draft, candidate, lang)
+
+
+def test_offering_something_else_after_a_refusal_is_no_flip(guard: Guard):
+    assert FLIP not in kinds(guard, "We can't extend the trial.",
+                             "We can't extend the trial, but would you like me to show you the monthly plans?")
