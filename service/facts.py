@@ -163,6 +163,7 @@ class Lexicon:
     # "mezzogiorno" (12:00), "mezz'ora" (30 minutes).
     day_parts: dict[str, str]
     clock_words: dict[str, str]
+    minute_phrases: dict[str, int]
     duration_phrases: dict[str, int]
     weekday_initials: dict[str, int]
     # Digits that chat speak uses as words ("2" = to, "4" = for), when they
@@ -465,12 +466,21 @@ class Lexicon:
         if not v.isdigit() or not 1 <= int(v) <= 12:
             return
         g = m.groupdict()
-        mins = 30 if g.get("half") or g.get("half2") else 0
+        phrase = (g.get("half") or g.get("half2") or "").lower()
+        said = g.get("mw") or g.get("mw2")
+        mins = self.minute_phrases.get(re.sub(r"\s+", " ", phrase), 0) if phrase else 0
+        if said:
+            mins = int(self.value(said)) if self.value(said).isdigit() else -1
+            if not 1 <= mins <= 59:
+                return   # "a las dos y cien": no clock
         dp = (g.get("dp") or "").lower()
-        if not dp and not mins:
+        if not dp and not phrase and not said:
             return  # "from one account", "las dos opciones": a bare number word is no time
         half = self.day_parts.get(dp) or self.am_pm.get(dp)
-        key = _clock_key(int(v), mins, half)
+        hour = int(v)
+        if mins < 0:   # "las nueve menos cuarto": a quarter to nine
+            hour, mins = (hour - 1) or 12, 60 + mins
+        key = _clock_key(hour, mins, half)
         if key is not None:
             claim("time", key, m.start("h"), m.end())
 
@@ -614,6 +624,12 @@ def load_lexicon(file: Path) -> Lexicon:
             raise GuardDataError(file, f"clock_words.{phrase}", "must be a 24-hour time, HH:MM")
     duration_phrases = _str_map(doc, "duration_phrases", file, int, {})
     half_after = _str_list(doc, "half_after", file, [])
+    # "y cuarto", "meno un quarto": minutes said in words after the hour
+    minute_phrases = {**{h: 30 for h in half_after}, **_str_map(doc, "minute_phrases", file, int, {})}
+    for phrase, minutes in minute_phrases.items():
+        if not -59 <= minutes <= 59:
+            raise GuardDataError(file, f"minute_phrases.{phrase}", "must be minutes from -59 to 59")
+    minute_joiner = _str_list(doc, "minute_joiners", file, [])   # "las once y (treinta y cinco)"
     cjk = _get(doc, "cjk_numerals", bool, file, False)
     hour_markers = _str_list(doc, "time_hour_markers", file, [])
 
@@ -669,12 +685,16 @@ def load_lexicon(file: Path) -> Lexicon:
     }
     if numw and (cues or day_parts):
         # "alle sette di sera", "a las ocho y media", "seven in the evening"
-        half_alt = rf"(?:\s+(?P<half>{_alt(half_after)}))?" if half_after else ""
+        spoken = [rf"(?P<half>{_alt(minute_phrases)})"] if minute_phrases else []
+        if minute_joiner:
+            spoken.append(rf"(?:{_alt(minute_joiner)})\s+(?P<mw>{B(numw)})")
+        half_alt = rf"(?:\s+(?:{'|'.join(spoken)}))?" if spoken else ""
         dp_alt = _alt([*day_parts, *ampm]) if (day_parts or ampm) else r"(?!x)x"
         cued = rf"{B(_alt(cues))}\s+(?P<h>{B(numw)}){half_alt}(?:\s+(?P<dp>{dp_alt})(?!\w))?" if cues else r"(?!x)x"
         raw_patterns["time_spelled"] = cued
         raw_patterns["time_spelled_part"] = (
-            rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>') if half_alt else ''}\s+(?P<dp>{dp_alt})(?!\w)")
+            rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>').replace('mw>', 'mw2>')}"
+            rf"\s+(?P<dp>{dp_alt})(?!\w)")
     if clock_words:
         raw_patterns["clock_word"] = B(_alt(clock_words))
     if duration_phrases:
@@ -770,6 +790,7 @@ def load_lexicon(file: Path) -> Lexicon:
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
+        minute_phrases=minute_phrases,
         duration_phrases=duration_phrases, weekday_initials=initials,
         chat_digits=frozenset(_str_list(doc, "chat_digits", file, [])),
         numbered_nouns=frozenset(w.lower() for w in [*_str_list(doc, "numbered_nouns", file, []),

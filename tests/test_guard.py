@@ -520,3 +520,17 @@ def test_offering_the_refused_thing_beside_the_refusal_is_a_flip(guard: Guard, l
 def test_offering_something_else_after_a_refusal_is_no_flip(guard: Guard):
     assert FLIP not in kinds(guard, "We can't extend the trial.",
                              "We can't extend the trial, but would you like me to show you the monthly plans?")
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("es", "La farmacia de guardia cierra a las 21:45.", "La farmacia de guardia cierra a las diez menos cuarto de la noche."),
+    ("es", "El tren sale 6:20.", "El tren sale a las seis y veinte de la mañana."),
+    ("it", "Il traghetto parte alle 17:15.", "Il traghetto parte alle cinque e un quarto del pomeriggio."),
+    ("it", "Ultimo ingresso 18:40.", "L'ultimo ingresso è alle sei e quaranta di sera."),
+])
+def test_minutes_said_in_words_are_the_same_time(guard: Guard, lang, draft, candidate):
+    assert kinds(guard, draft, candidate, lang) == set()
+
+
+def test_minutes_said_in_words_must_be_the_right_ones(guard: Guard):
+    assert DROPPED in kinds(guard, "El tren sale 6:20.", "El tren sale a las seis y cuarto de la mañana.", "es")
