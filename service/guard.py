@@ -503,7 +503,10 @@ class Guard:
         cand_refuses = negative(c.folded, lex)
         d_clauses = content.clauses_with_tokens(
             d.clauses(), cl.tokens(d.low, d_judged),
-            lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))) or any(
+            # A prohibition ("吊牌不能拆", "the seal must not be broken") is a
+            # warning to keep, not a refusal another "no" may stand for.
+            lambda a, b: (cand_refuses and bool(refusal.search(d.folded, a, b))
+                          and not lex.patterns["prohibitions"].search(d.folded, a, b)) or any(
                 a <= f.span.start < b and f.key in cand_keys and f.kind != "channel" for f in d.facts),
             # a clause after a semicolon is a statement of its own ("...; the first is paid at enrolment")
             sentence=lambda a, b: d.issentence(a, b) or d.folded[max(0, a - 2):a].rstrip().endswith((";", "；")),

@@ -534,3 +534,22 @@ def test_minutes_said_in_words_are_the_same_time(guard: Guard, lang, draft, cand
 
 def test_minutes_said_in_words_must_be_the_right_ones(guard: Guard):
     assert DROPPED in kinds(guard, "El tren sale 6:20.", "El tren sale a las seis y cuarto de la mañana.", "es")
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "You can return it within 14 days, but the seal must not be broken.", "You can return it within 14 days."),
+    ("it", "Reso entro 14 giorni, ma il sigillo non deve essere rotto.", "Può fare il reso entro 14 giorni."),
+    ("es", "Devolución en 14 días, pero el precinto no puede ser roto.", "Puede devolverlo en 14 días."),
+    ("zh", "14天内可以退货，但是包装不能拆，拆了就不行了。", "这款商品14天内可以退货。"),
+])
+def test_a_dropped_prohibition_is_caught(guard: Guard, lang, draft, candidate):
+    assert {FindingKind.DROPPED_CONTENT, DROPPED} & kinds(guard, draft, candidate, lang)
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "You can return it within 14 days, but the seal must not be broken.",
+     "Returns are accepted within 14 days, as long as the seal is not broken."),
+    ("zh", "14天内可以退货，但是包装不能拆。", "14天内可以退货，前提是包装不能拆开哦。"),
+])
+def test_a_kept_prohibition_passes(guard: Guard, lang, draft, candidate):
+    assert kinds(guard, draft, candidate, lang) == set()
