@@ -96,9 +96,10 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
             continue
         # Offering to do the refused thing ("not possible to speak to a
         # supervisor. Would you like me to transfer you to a supervisor?")
-        # says yes beside the no: the customer can't tell which holds.
+        # says yes beside the no: the customer can't tell which holds. The
+        # hand-over honor-escalation asks for ("shall I pass it on?") is not.
         offer = next((i for i in topical if about & clause_topics[i] and not refuses[i]
-                      and p["offers"].search(c.folded, *spans[i])), None)
+                      and p["offers"].search(plain, *spans[i])), None)
         if offer is not None:
             if offer not in flagged:
                 flagged.add(offer)
