@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
-from rapidfuzz.distance import Indel, MatchingBlock
+from rapidfuzz.distance import Indel, MatchingBlock, Postfix, Prefix
 
 from service.domain import Edit, Span, Violation
 from service.textnorm import CJK, CJK_CLASS
@@ -58,6 +58,12 @@ _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]++(?:['’][^\W{_CJK}]++)*+|\s++|.", 
 # tokenizing spends most of its time testing. One search for a CJK character
 # decides (tokenize).
 _TOKEN_NO_CJK = re.compile(r"\w++(?:['’]\w++)*+|\s++|.", re.DOTALL)
+# The one character that casefolds to a single character of another kind
+# for the tokens above (U+0345, a combining mark, folds to the letter ι);
+# every other one folds to one character of its own kind (word, space, CJK,
+# apostrophe, other; letter or digit or not) or to several. _Tokens relies
+# on it; tests/test_edits.py checks it against every code point.
+_FOLDS_ACROSS_KINDS = "\u0345"
 # Two changes separated by no more than spaces and one word this short read
 # as one change ("pls w8" -> "please wait", "in the" between two rewordings).
 GLUE_WORD_CHARS = 3
@@ -133,21 +139,25 @@ def invariant_problems(draft: str, rewrite: str, edits: Sequence[Edit],
 
 def tokenize(text: str) -> list[str]:
     """Words, runs of spaces, single CJK characters, single other characters."""
-    return (_TOKEN if _CJK_CHAR.search(text) else _TOKEN_NO_CJK).findall(text)
+    no_cjk = text.isascii() or not _CJK_CHAR.search(text)   # isascii: a flag, no scan
+    return (_TOKEN_NO_CJK if no_cjk else _TOKEN).findall(text)
 
 
-def _glue(tokens: Sequence[str]) -> bool:
-    """Whether the unchanged tokens between two changes are too little to
-    read as a separate piece: spaces and at most one short word. (Spaces are
-    one token per run, so more than three tokens always hold two words: the
-    caller tests only up to three.)"""
-    words = [t for t in tokens if not t.isspace()]
-    if not words:
-        return True
-    if len(words) > 1:
+def _glue(words: list[str], lo: int, hi: int) -> bool:
+    """Whether the unchanged tokens ``words[lo:hi]`` between two changes are
+    too little to read as a separate piece: spaces and at most one short
+    word. Spaces are one token per run, so more than three tokens always
+    hold two words."""
+    if hi - lo > 3:
         return False
-    word = words[0]
-    return len(word) <= GLUE_WORD_CHARS and (word.isalnum() or _CJK_CHAR.fullmatch(word) is not None)
+    word = ""
+    for k in range(lo, hi):
+        t = words[k]
+        if not t.isspace():
+            if word:
+                return False
+            word = t
+    return not word or len(word) <= GLUE_WORD_CHARS and (word.isalnum() or _CJK_CHAR.fullmatch(word) is not None)
 
 
 @dataclass(slots=True)
@@ -166,29 +176,24 @@ class _Changes:
     texts: list[str] = field(default_factory=list)
     rules: list[list[str]] = field(default_factory=list)
 
-    def append(self, start: int, end: int, text: str) -> None:
-        self.starts.append(start)
-        self.ends.append(end)
-        self.texts.append(text)
-        self.rules.append([])
-
     def name(self, i: int, rule_id: str) -> None:
         if rule_id not in self.rules[i]:
             self.rules[i].append(rule_id)
 
-    def over(self, span: Span) -> range:
-        """The indexes of the edits that overlap ``span`` (``overlaps``), in
-        order. Only those that end at or after its start and start at or
+    def rules_over(self, span: Span) -> list[list[str]]:
+        """The rule lists of the edits that overlap ``span`` (``overlaps``),
+        in order. Only edits that end at or after its start and start at or
         before its end can; of those, every one but the first and the last
         lies strictly inside the span (the edits are separated) and so
         overlaps it, and only the two ends need the test."""
-        lo = bisect_left(self.ends, span.start)
-        hi = bisect_right(self.starts, span.end, lo)
-        if lo < hi and not _overlap(self.starts[lo], self.ends[lo], span.start, span.end):
+        starts, ends, start, end = self.starts, self.ends, span.start, span.end
+        lo = bisect_left(ends, start)
+        hi = bisect_right(starts, end, lo)
+        if lo < hi and not _overlap(starts[lo], ends[lo], start, end):
             lo += 1
-        if lo < hi and not _overlap(self.starts[hi - 1], self.ends[hi - 1], span.start, span.end):
+        if lo < hi and not _overlap(starts[hi - 1], ends[hi - 1], start, end):
             hi -= 1
-        return range(lo, hi)
+        return self.rules[lo:hi]
 
     def carry(self, draft: str, cited: Sequence[tuple[str, Span]]) -> None:
         """Make every cited (rule, span) carried by an edit that overlaps the
@@ -204,12 +209,12 @@ class _Changes:
         while changed:
             changed = False
             for rule_id, span in cited:
-                over = self.over(span)
-                if any(rule_id in self.rules[i] for i in over):
+                over = self.rules_over(span)
+                if _names(over, rule_id):
                     continue
                 changed = True
                 if over:
-                    self.rules[over[0]].append(rule_id)
+                    over[0].append(rule_id)
                 else:
                     self._widen(draft, rule_id, span)
 
@@ -229,6 +234,13 @@ class _Changes:
 
     def edits(self) -> tuple[Edit, ...]:
         return tuple(map(Edit, map(Span, self.starts, self.ends), self.texts, map(tuple, self.rules)))
+
+
+def _names(rule_lists: list[list[str]], rule_id: str) -> bool:
+    for rules in rule_lists:
+        if rule_id in rules:
+            return True
+    return False
 
 
 # One edit while widening: start, end, text, rule ids.
@@ -266,62 +278,154 @@ def diff_edits(draft: str, rewrite: str) -> list[Edit]:
 
 
 def _diff(draft: str, rewrite: str) -> _Changes:
-    changes = _Changes()
     if draft == rewrite:
-        return changes
-    a, b = tokenize(draft), tokenize(rewrite)
-    # The shared head and tail cost nothing to skip and are most of a rewrite
-    # that changes a few words; the alignment then runs on the middle only.
-    # (compress/count/map find the first difference without a Python loop.)
-    limit = min(len(a), len(b))
-    head = next(compress(count(), map(ne, a, b)), limit)
-    tail = min(next(compress(count(), map(ne, reversed(a), reversed(b))), limit), limit - head)
-    regions = _regions(a, b, head, len(a) - tail, len(b) - tail)
-    a_at = list(accumulate(map(len, a), initial=0))
-    b_at = list(accumulate(map(len, b), initial=0))
-    for i1, i2, j1, j2 in regions:
-        start, end, text = a_at[i1], a_at[i2], rewrite[b_at[j1]:b_at[j2]]
+        return _Changes()
+    a, b = _Tokens.of(draft), _Tokens.of(rewrite)
+    head, a_end, b_end = _shared_ends(a, b)
+    starts, ends, texts = [], [], []
+    for i1, i2, j1, j2 in _regions(a, b, head, a_end, b_end):
+        start, end, text = a.at[i1], a.at[i2], rewrite[b.at[j1]:b.at[j2]]
         # Without the spaces its two sides share at either end: a space
         # joined to a change by the alignment is not part of it.
         while start < end and text and draft[end - 1] == text[-1] and text[-1].isspace():
             end, text = end - 1, text[:-1]
         while start < end and text and draft[start] == text[0] and text[0].isspace():
             start, text = start + 1, text[1:]
-        changes.append(start, end, text)
-    return changes
+        starts.append(start)
+        ends.append(end)
+        texts.append(text)
+    return _Changes(starts, ends, texts, [[] for _ in starts])
 
 
-def _regions(a: list[str], b: list[str], head: int, a_end: int, b_end: int) -> list[list[int]]:
+@dataclass(slots=True)
+class _Tokens:
+    """A text as the diff reads it: its tokens casefolded (what the
+    alignment compares), its tokens as the glue test reads them, and where
+    each starts (``at``, one more for the end).
+
+    Tokenizing the casefolded text gives the casefolded tokens at once, with
+    the same boundaries, when every character folds to one character of its
+    own kind (``_FOLDS_ACROSS_KINDS``): then each token folds on its own and
+    keeps its length, spaces, letters and digits, so glue reads the folded
+    token too. On 500-character drafts that is a third of the tokenizing
+    time (a list of strings fewer to build); other text is tokenized, then
+    each token folded. Exact comparisons read the text (``same``)."""
+
+    text: str
+    folded: list[str]
+    words: list[str]
+    at: list[int]
+    read_folded: bool   # the tokens were read from the casefolded text
+
+    @classmethod
+    def of(cls, text: str) -> _Tokens:
+        folded = text.casefold()
+        if len(folded) == len(text) and _FOLDS_ACROSS_KINDS not in text:
+            tokens = tokenize(folded)
+            return cls(text, tokens, tokens, list(accumulate(map(len, tokens), initial=0)), True)
+        tokens = tokenize(text)
+        return cls(text, list(map(str.casefold, tokens)), tokens, list(accumulate(map(len, tokens), initial=0)), False)
+
+    def same(self, i0: int, i: int, other: _Tokens, j0: int, j: int) -> bool:
+        """Whether tokens [i0, i) are exactly ``other``'s [j0, j), when they
+        are pairwise equal casefolded: then they are pairwise equal exactly
+        when their text is (a token that is a proper prefix of the other
+        would fold to a proper prefix of the other's folding)."""
+        return self.text[self.at[i0]:self.at[i]] == other.text[other.at[j0]:other.at[j]]
+
+    def plain(self, i0: int, i: int) -> list[str]:
+        """Tokens [i0, i) as they are in the text (sliced without a Python loop)."""
+        if not self.read_folded:
+            return self.words[i0:i]
+        return list(map(self.text.__getitem__, map(slice, self.at[i0:i], self.at[i0 + 1:i + 1])))
+
+
+def _shared_ends(a: _Tokens, b: _Tokens) -> tuple[int, int, int]:
+    """The tokens two texts share exactly at the start (``head``) and end:
+    cost nothing to skip and are most of a rewrite that changes a few words;
+    the alignment then runs on the middle only, ``[head, a_end)`` and
+    ``[head, b_end)``.
+
+    Found on the folded tokens without a Python loop (compress/count/map),
+    then checked on the text: a word that differs in case ends it there."""
+    fa, fb = a.folded, b.folded
+    limit = min(len(fa), len(fb))
+    head = next(compress(count(), map(ne, fa, fb)), limit)
+    if not a.same(0, head, b, 0, head):
+        head = next(k for k in range(head) if not a.same(k, k + 1, b, k, k + 1))
+    la, lb = len(fa), len(fb)
+    tail = next(compress(count(), map(ne, reversed(fa), reversed(fb))), limit)
+    if not a.same(la - tail, la, b, lb - tail, lb):
+        tail = next(k for k in range(tail) if not a.same(la - 1 - k, la - k, b, lb - 1 - k, lb - k))
+    tail = min(tail, limit - head)
+    return head, la - tail, lb - tail
+
+
+def _regions(a: _Tokens, b: _Tokens, head: int, a_end: int, b_end: int) -> list[list[int]]:
     """The changed token ranges [i1, i2, j1, j2] of ``a[head:a_end]`` into
-    ``b[head:b_end]``, merged into phrases across glue (``_glue``).
+    ``b[head:b_end]``, in order, merged into phrases across glue (``_glue``).
 
     Aligned ignoring case, so "YOU CAN UPGRADE" -> "You can upgrade" lines
     up word by word; a word that differs only in case is then its own change.
-    The alignment's runs come from rapidfuzz (see ``_lcs_blocks``); each gap
-    before a run is a change, and the end marker (size 0) closes the last."""
+    Each gap before a run of the alignment (``_lcs_blocks``; the end marker,
+    size 0, closes the last) is a change. Words that differ only in case are
+    looked for only where a gap does not join the last region: a change
+    inside glue would join the same region anyway (any part of glue is glue),
+    so most runs of a paraphrase are never compared."""
     regions: list[list[int]] = []
-    i = j = head
-    for block in _lcs_blocks(list(map(str.casefold, a[head:a_end])), list(map(str.casefold, b[head:b_end]))):
-        bi, bj, size = block.a + head, block.b + head, block.size
+    last: list[int] | None = None   # regions[-1]
+    words = a.words
+    i = j = head   # the end of the last run
+    for block in _lcs_blocks(a.folded[head:a_end], b.folded[head:b_end]):
+        bi = block.a + head
+        bj = block.b + head
         if i < bi or j < bj:
-            _add_change(regions, a, i, bi, j, bj)
-        if a[bi:bi + size] != b[bj:bj + size]:
-            for k in range(size):
-                if a[bi + k] != b[bj + k]:
-                    _add_change(regions, a, bi + k, bi + k + 1, bj + k, bj + k + 1)
-        i, j = bi + size, bj + size
+            # (one space between, the usual glue, tested inline)
+            if last is not None and (i - last[1] == 1 and words[i - 1] == " " or _glue(words, last[1], i)):
+                last[1] = bi
+                last[3] = bj
+            else:
+                i0, j0 = (last[1], last[3]) if last is not None else (head, head)
+                if a.same(i0, i, b, j0, j):
+                    last = [i, bi, j, bj]
+                    regions.append(last)
+                else:
+                    _case_changes(regions, a, b, i0, i, j0, j)
+                    _add_change(regions, words, i, bi, j, bj)
+                    last = regions[-1]
+        i = bi + block.size
+        j = bj + block.size
+    i0, j0 = (last[1], last[3]) if last is not None else (head, head)
+    if not a.same(i0, i, b, j0, j):
+        _case_changes(regions, a, b, i0, i, j0, j)
     return regions
 
 
-def _add_change(regions: list[list[int]], a: list[str], i1: int, i2: int, j1: int, j2: int) -> None:
-    """The change a[i1:i2] -> b[j1:j2], as its own region or, after glue
-    since the last one, as that one's new end."""
-    if regions:
-        last = regions[-1]
-        if i1 - last[1] <= 3 and _glue(a[last[1]:i1]):
-            last[1], last[3] = i2, j2
-            return
-    regions.append([i1, i2, j1, j2])
+def _case_changes(regions: list[list[int]], a: _Tokens, b: _Tokens, i0: int, i: int, j0: int, j: int) -> None:
+    """Each token of ``a[i0:i]`` that differs (only in case: the two are
+    lined up one to one) from its token in ``b[j0:j]``, as a change.
+
+    When both were read folded, the tokens line up character by character
+    too, and only those from the first to the last character that differs
+    (rapidfuzz's Prefix and Postfix) are sliced and compared: a capital
+    at the start of a sentence is one token of a long unchanged stretch."""
+    if a.read_folded and b.read_folded:
+        sa, sb = a.text[a.at[i0]:a.at[i]], b.text[b.at[j0]:b.at[j]]
+        first = bisect_right(a.at, a.at[i0] + Prefix.similarity(sa, sb)) - 1
+        j0 += first - i0
+        i0 = first
+        i = bisect_right(a.at, a.at[i] - Postfix.similarity(sa, sb) - 1)
+    for k in compress(count(), map(ne, a.plain(i0, i), b.plain(j0, j0 + i - i0))):
+        _add_change(regions, a.words, i0 + k, i0 + k + 1, j0 + k, j0 + k + 1)
+
+
+def _add_change(regions: list[list[int]], words: list[str], i1: int, i2: int, j1: int, j2: int) -> None:
+    """The change of tokens [i1, i2) into [j1, j2), as its own region or,
+    after glue since the last one, as that one's new end."""
+    if regions and _glue(words, regions[-1][1], i1):
+        regions[-1][1], regions[-1][3] = i2, j2
+    else:
+        regions.append([i1, i2, j1, j2])
 
 
 def _lcs_blocks(a: Sequence[str], b: Sequence[str]) -> list[MatchingBlock]:
@@ -354,17 +458,26 @@ class EditExplainer:
             if not (ins.always or ins.rule_id in broken):
                 continue
             for i in _placed(ins.at, draft, changes):
-                before = draft[changes.starts[i]:changes.ends[i]]
-                if any(cue.search(changes.texts[i]) and not cue.search(before) for cue in cues):
+                if _adds(cues, changes.texts[i], draft[changes.starts[i]:changes.ends[i]]):
                     changes.name(i, ins.rule_id)
                     named_by_cue.add(ins.rule_id)
         for v in violations:
             if v.rule_id in named_by_cue:
                 continue  # the empathy lead carries show-empathy, not every edit inside its whole-draft span
-            for i in changes.over(v.span):
-                changes.name(i, v.rule_id)
+            for rules in changes.rules_over(v.span):
+                if v.rule_id not in rules:
+                    rules.append(v.rule_id)
         changes.carry(draft, cited)
         return changes.edits()
+
+
+def _adds(cues: Sequence[re.Pattern[str]], text: str, before: str) -> bool:
+    """Whether ``text`` matches one of the cues that the text it replaces,
+    ``before``, does not match: the edit adds what the cue looks for."""
+    for cue in cues:
+        if cue.search(text) and not cue.search(before):
+            return True
+    return False
 
 
 def _placed(at: str, draft: str, changes: _Changes) -> range:
