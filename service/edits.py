@@ -58,6 +58,9 @@ _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]++(?:['’][^\W{_CJK}]++)*+|\s++|.", 
 # tokenizing spends most of its time testing. One search for a CJK character
 # decides (tokenize).
 _TOKEN_NO_CJK = re.compile(r"\w++(?:['’]\w++)*+|\s++|.", re.DOTALL)
+# And for ASCII text, a fifth faster again: \w and \s as ASCII classes
+# (\x1c-\x1f are spaces to str.isspace and to \s without re.ASCII).
+_TOKEN_ASCII = re.compile(r"\w++(?:'\w++)*+|[\s\x1c-\x1f]++|.", re.DOTALL | re.ASCII)
 # The one character that casefolds to a single character of another kind
 # for the tokens above (U+0345, a combining mark, folds to the letter ι);
 # every other one folds to one character of its own kind (word, space, CJK,
@@ -139,8 +142,9 @@ def invariant_problems(draft: str, rewrite: str, edits: Sequence[Edit],
 
 def tokenize(text: str) -> list[str]:
     """Words, runs of spaces, single CJK characters, single other characters."""
-    no_cjk = text.isascii() or not _CJK_CHAR.search(text)   # isascii: a flag, no scan
-    return (_TOKEN_NO_CJK if no_cjk else _TOKEN).findall(text)
+    if text.isascii():   # a flag of the string, no scan
+        return _TOKEN_ASCII.findall(text)
+    return (_TOKEN if _CJK_CHAR.search(text) else _TOKEN_NO_CJK).findall(text)
 
 
 def _glue(words: list[str], lo: int, hi: int) -> bool:
@@ -281,10 +285,10 @@ def _diff(draft: str, rewrite: str) -> _Changes:
     if draft == rewrite:
         return _Changes()
     a, b = _Tokens.of(draft), _Tokens.of(rewrite)
-    head, a_end, b_end = _shared_ends(a, b)
     starts, ends, texts = [], [], []
-    for i1, i2, j1, j2 in _regions(a, b, head, a_end, b_end):
-        start, end, text = a.at[i1], a.at[i2], rewrite[b.at[j1]:b.at[j2]]
+    a_at, b_at = a.at, b.at
+    for i1, i2, j1, j2 in _regions(a, b, *_shared_ends(a, b)):
+        start, end, text = a_at[i1], a_at[i2], rewrite[b_at[j1]:b_at[j2]]
         # Without the spaces its two sides share at either end: a space
         # joined to a change by the alignment is not part of it.
         if text and (text[-1].isspace() or text[0].isspace()):
