@@ -21,6 +21,13 @@ greetings, empathy leads and closings, to the rule whose cues the added text
 matches (``prompts/edits.yaml``). A citation no edit carries yet (its words
 were kept, or a greeting was added next to them) widens the nearest edit over
 it: the text in between is unchanged, so the rewrite is still rebuilt exactly.
+
+Speed: about 0.1-0.2 ms per 500-character draft (``python -m bench edits``),
+half of it the regex tokenizing and the alignment (C); the rest is Python
+per run of the alignment and per edit, kept to one pass each: the casefolded
+text tokenized once (``_Tokens``), case compared only between phrases, the
+edits built as arrays and linked by bisect (``_Changes``), Edit objects made
+once at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count
-from operator import attrgetter, ne
+from operator import attrgetter, itemgetter, ne
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -417,24 +424,26 @@ def _regions(a: _Tokens, b: _Tokens, head: int, a_end: int, b_end: int) -> list[
 _BLOCK = attrgetter("a", "b", "size")
 
 
+# Where an edit operation stands in the first text: (tag, src_pos, dest_pos).
+_SOURCE_POSITION = itemgetter(1)
+
+
 def _case_changes(regions: list[list[int]], a: _Tokens, b: _Tokens, i0: int, i: int, j0: int, j: int) -> None:
     """Each token of ``a[i0:i]`` that differs (only in case: the two are
     lined up one to one) from its token in ``b[j0:j]``, as a change.
 
     When both were read folded, the tokens line up character by character
-    too, and rapidfuzz's Hamming opcodes (in C) give the runs of characters
+    too, and rapidfuzz's Hamming edit operations (C) give the characters
     that differ: a capital at the start of a sentence is one token of a long
     unchanged stretch, not worth slicing it all."""
     if a.read_folded and b.read_folded:
         at, offset, start = a.at, j0 - i0, a.at[i0]
         done = i0   # the tokens before are changes already
-        for run in Hamming.opcodes(a.text[start:at[i]], b.text[b.at[j0]:b.at[j]]):
-            if run.tag == "equal":
-                continue
-            first = max(done, bisect_right(at, start + run.src_start) - 1)
-            done = bisect_right(at, start + run.src_end - 1)
-            for k in range(first, done):
+        for pos in map(_SOURCE_POSITION, Hamming.editops(a.text[start:at[i]], b.text[b.at[j0]:b.at[j]]).as_list()):
+            if start + pos >= at[done]:
+                k = bisect_right(at, start + pos) - 1
                 _add_change(regions, a.words, k, k + 1, k + offset, k + offset + 1)
+                done = k + 1
         return
     for k in compress(count(), map(ne, a.plain(i0, i), b.plain(j0, j))):
         _add_change(regions, a.words, i0 + k, i0 + k + 1, j0 + k, j0 + k + 1)
