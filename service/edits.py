@@ -391,32 +391,36 @@ def _regions(a: _Tokens, b: _Tokens, head: int, a_end: int, b_end: int) -> list[
     inside glue would join the same region anyway (any part of glue is glue),
     so most runs of a paraphrase are never compared."""
     regions: list[list[int]] = []
-    last: list[int] | None = None   # regions[-1]
     words, a_text, a_at, b_text, b_at = a.words, a.text, a.at, b.text, b.at
+    # The last region, in locals while it can still grow (list items cost
+    # more in this loop); appended when the next one starts. No region yet:
+    # start_a is -1 and the ends are ``head``, where unchanged text begins.
+    start_a = start_b = -1
+    end_a = end_b = head
     i = j = head   # the end of the last run
     for bi, bj, size in map(_BLOCK, _lcs_blocks(a.folded[head:a_end], b.folded[head:b_end])):
         bi += head
         bj += head
         if i < bi or j < bj:
             # (inline: one space between, the usual glue; over three tokens, never)
-            if last is not None and i - last[1] <= 3 and (
-                    i - last[1] == 1 and words[i - 1] == " " or _glue(words, last[1], i)):
-                last[1] = bi
-                last[3] = bj
+            if start_a >= 0 and i - end_a <= 3 and (
+                    i - end_a == 1 and words[i - 1] == " " or _glue(words, end_a, i)):
+                end_a, end_b = bi, bj
             else:
-                i0, j0 = (last[1], last[3]) if last is not None else (head, head)
-                if a_text[a_at[i0]:a_at[i]] == b_text[b_at[j0]:b_at[j]]:   # a.same, inline
-                    last = [i, bi, j, bj]
-                    regions.append(last)
+                if start_a >= 0:
+                    regions.append([start_a, end_a, start_b, end_b])
+                if a_text[a_at[end_a]:a_at[i]] == b_text[b_at[end_b]:b_at[j]]:   # a.same, inline
+                    start_a, end_a, start_b, end_b = i, bi, j, bj
                 else:
-                    _case_changes(regions, a, b, i0, i, j0, j)
+                    _case_changes(regions, a, b, end_a, i, end_b, j)
                     _add_change(regions, words, i, bi, j, bj)
-                    last = regions[-1]
+                    start_a, end_a, start_b, end_b = regions.pop()
         i = bi + size
         j = bj + size
-    i0, j0 = (last[1], last[3]) if last is not None else (head, head)
-    if not a.same(i0, i, b, j0, j):
-        _case_changes(regions, a, b, i0, i, j0, j)
+    if start_a >= 0:
+        regions.append([start_a, end_a, start_b, end_b])
+    if not a.same(end_a, i, b, end_b, j):
+        _case_changes(regions, a, b, end_a, i, end_b, j)
     return regions
 
 
@@ -491,11 +495,12 @@ class EditExplainer:
                     changes.name(i, ins.rule_id)
                     named_by_cue.add(ins.rule_id)
         for v in violations:
-            if v.rule_id in named_by_cue:
+            rule_id = v.rule_id
+            if rule_id in named_by_cue:
                 continue  # the empathy lead carries show-empathy, not every edit inside its whole-draft span
             for rules in changes.rules_over(v.span):
-                if v.rule_id not in rules:
-                    rules.append(v.rule_id)
+                if rule_id not in rules:
+                    rules.append(rule_id)
         changes.carry(draft, cited)
         return changes.edits()
 
