@@ -6,13 +6,16 @@ corner cases the proto documents."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.domain import Edit, Message, Role, Severity, Span, Violation
-from service.edits import EditExplainer, EditsDataError, apply_edits, diff_edits, invariant_problems, overlaps
+from service.edits import (_FOLDS_ACROSS_KINDS, EditExplainer, EditsDataError, apply_edits, diff_edits,
+                           invariant_problems, overlaps, tokenize)
 from service.rulebook import load_rulebook
 from tests.shared_data import DATA, eval_cases_path
 
@@ -113,6 +116,30 @@ def test_a_citation_with_no_change_at_all_is_an_edit_of_itself() -> None:
     cite = violation("no-slang", draft, 0, 6)
     edits = explain(draft, draft, [cite])
     assert shown(draft, edits) == [("Thanks", "Thanks", ("no-slang",))]
+
+
+def test_casefolding_keeps_every_characters_kind_but_one() -> None:
+    # The diff tokenizes the casefolded text, and reads its tokens as the
+    # text's, when every character folds to one character of its own kind:
+    # only U+0345 does not (a Unicode update that adds one fails here).
+    def kind(c: str) -> tuple[bool, ...]:
+        return (re.match(r"\w", c) is not None, c.isalnum(), c.isspace(), tokenize(c + c) == [c, c], c in "'’")
+
+    across = [c for c in map(chr, range(sys.maxunicode + 1))
+              if (folded := c.casefold()) != c and len(folded) == 1 and kind(c) != kind(folded)]
+    assert across == [_FOLDS_ACROSS_KINDS]
+
+
+def test_case_changes_between_and_inside_phrases() -> None:
+    draft = "the order shipped today and THE TRACKING NUMBER is below, sorry for the wait"
+    rewrite = "The order shipped today and the tracking number is below. Thanks for waiting"
+    edits = diff_edits(draft, rewrite)
+    assert [(draft[e.span.start:e.span.end], e.text) for e in edits] == [
+        ("the", "The"), ("THE TRACKING NUMBER", "the tracking number"),
+        (", sorry for the wait", ". Thanks for waiting")]
+    assert apply_edits(draft, edits) == rewrite
+    # A letter that folds to two (ß -> ss) lines up with its folding, and differs.
+    assert [(e.span.start, e.text) for e in diff_edits("Die Straße ist zu", "Die STRASSE ist zu")] == [(4, "STRASSE")]
 
 
 def test_the_data_file_is_checked(tmp_path) -> None:
