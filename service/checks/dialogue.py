@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from service.checks.context import EMAIL, Context, Detector
-from service.domain import Violation
+from service.domain import Role, Violation
 from service.rulebook.model import Rule
 from service.textnorm import CJK
 
@@ -76,10 +76,23 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 def run_empathy(rule: Rule, ctx: Context) -> list[Violation]:
-    """The customer is upset now (since the last agent message) and the draft acknowledges nothing."""
-    if not ctx.trailing_customer or not ctx.text.strip():
+    """The customer's latest turn is upset and nothing since acknowledged it: not
+    an agent message in between (one that only said "let me check" leaves it
+    unanswered), nor the draft. A later calm turn ("got it, thanks!") ends it."""
+    if not ctx.customer_messages or not ctx.text.strip():
         return []
-    if ctx.any_language_cue(rule, "upset", ctx.trailing_customer) is None:
+    pending = False
+    turn_open = False  # inside a run of customer messages
+    for m in ctx.conversation:
+        if m.role is Role.CUSTOMER:
+            upset = ctx.any_language_cue(rule, "upset", (m.text,)) is not None
+            pending = (pending and turn_open) or upset
+            turn_open = True
+        elif m.role is Role.AGENT:
+            turn_open = False
+            if pending:
+                pending = ctx.any_language_cue(rule, "empathy", (m.text,)) is None
+    if not pending:
         return []
     empathy = rule.cue(ctx.language, "empathy")
     if empathy is not None and empathy.search(ctx.text):
