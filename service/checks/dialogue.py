@@ -63,12 +63,15 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
         return []
     refusal = rule.cue(ctx.language, "refusal")
     if refusal is not None:
-        found = refusal.search(ctx.text)
+        found = list(refusal.finditer(ctx.text))
         if found:
-            for s, e in ctx.sentences:
-                if s <= found.start() < e:
-                    return [ctx.violation(rule, s, e)]
-            return [ctx.violation(rule, found.start(), found.end())]
+            # the sentence that refuses the manager (cue "target"), not another "we can't"
+            target = rule.cue(ctx.language, "target")
+            spans = [(s, e) for f in found for s, e in ctx.sentences if s <= f.start() < e]
+            aimed = [(s, e) for s, e in spans if target is not None and target.search(ctx.text, s, e)]
+            if aimed or spans:
+                return [ctx.violation(rule, *(aimed or spans)[0])]
+            return [ctx.violation(rule, found[0].start(), found[0].end())]
     transfer = rule.cue(ctx.language, "transfer")
     if transfer is not None and transfer.search(ctx.text):
         return []
