@@ -107,13 +107,23 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
     """The customer says the issue is solved; the draft neither thanks, nor offers more help, nor says goodbye."""
     if not ctx.trailing_customer or not ctx.text.strip():
         return []
-    if ctx.any_language_cue(rule, "resolved", ctx.trailing_customer[-1:]) is None:
+    last = ctx.trailing_customer[-1:]
+    if ctx.any_language_cue(rule, "resolved", last) is None and not _plain_thanks(rule, ctx, last):
         return []
     for name in ("thanks", "anything_else", "goodbye"):
         cue = rule.cue(ctx.language, name)
         if cue is not None and cue.search(ctx.text):
             return []
     return [ctx.whole(rule)]
+
+
+def _plain_thanks(rule: Rule, ctx: Context, last: tuple[str, ...]) -> bool:
+    """The customer's last message thanks and asks or reports nothing more
+    ("Perfetto, grazie!", "Ya lo veo en la app, ¡gracias!"): they confirm it is done."""
+    if not last or "?" in last[0] or "\uff1f" in last[0]:
+        return False
+    return ctx.any_language_cue(rule, "thanks", last) is not None and \
+        ctx.any_language_cue(rule, "still_open", last) is None
 
 
 def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
