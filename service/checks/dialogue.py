@@ -7,7 +7,7 @@ import re
 from service.checks.context import EMAIL, Context, Detector
 from service.domain import Role, Violation
 from service.rulebook.model import Rule
-from service.textnorm import CJK
+from service.textnorm import CJK, lower_text
 
 KINDS = ("order", "email", "phone", "name")
 _DIGITS = re.compile(r"\d{3,}|@")
@@ -126,6 +126,19 @@ def _plain_thanks(rule: Rule, ctx: Context, last: tuple[str, ...]) -> bool:
         ctx.any_language_cue(rule, "still_open", last) is None
 
 
+def _stiff(rule: Rule, ctx: Context) -> bool:
+    """The reply reads like a formal letter ("we hereby inform you", "con la presente",
+    "敬请知悉"): at least ``params.min_stiff`` different formulae of the language's
+    ``patterns``, and the customer wrote no such formula themselves."""
+    alternation = rule.combined.get(ctx.language, (None, ()))[0]
+    if alternation is None:
+        return False
+    found = {m.lastgroup for m in alternation.finditer(ctx.lower)}
+    if len(found) < int(rule.params.get("min_stiff", 2)):
+        return False
+    return alternation.search(lower_text(ctx.customer_blob)) is None
+
+
 def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
     """The reply is confidently in another language than the customer's.
 
@@ -135,6 +148,8 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
     """
     if not ctx.customer_messages:
         return []
+    if _stiff(rule, ctx):
+        return [ctx.whole(rule)]
     text = ctx.text
     sample = text[: int(rule.params.get("sample_chars", 300))]
     cjk = len(CJK.findall(sample))
