@@ -221,10 +221,15 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
             out.append(ctx.violation(rule, start, end, sugg))
         run.clear()
 
+    # a keyword the customer is told to send ("invii SALDO al 40916": no-jargon's
+    # sent_keyword_before) is what they type, not a shout
+    keyword = ctx.book.prepared.get("no-jargon", {}).get("_keyword")
     for m in _WORD.finditer(text):
         w = m.group()
         # every letter upper-case: CJK letters have no case, so "下载PDF发票" is no shout
         caps = w.isupper() and all(ch.isupper() for ch in w)
+        if caps and keyword is not None and keyword.match(text, m.end()):
+            caps = False
         if caps and run:
             gap = text[run[-1].end():m.start()]
             if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;。!?" for ch in gap):
