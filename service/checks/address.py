@@ -10,7 +10,7 @@ from service.rulebook.compile import find_terms
 from service.rulebook.model import Rule
 from service.textnorm import has_cjk, is_cjk
 
-_SPACE_OR_PUNCT = re.compile(r"[\s,,]*")
+_SPACE_OR_PUNCT = re.compile(r"[\s,\uff0c]*")
 
 
 def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:

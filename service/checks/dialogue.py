@@ -7,7 +7,7 @@ import re
 from service.checks.context import EMAIL, Context, Detector
 from service.domain import Role, Violation
 from service.rulebook.model import Rule
-from service.textnorm import CJK, lower_text
+from service.textnorm import CJK, is_cjk, lower_text
 
 KINDS = ("order", "email", "phone", "name")
 _DIGITS = re.compile(r"\d{3,}|@")
@@ -21,6 +21,48 @@ def _fact_given(rule: Rule, ctx: Context, kind: str) -> bool:
     return ctx.any_language_cue(rule, f"given_{kind}", ctx.customer_messages) is not None
 
 
+# An identifier a customer types: 3+ digits, maybe masked ("138****5521") or with a prefix ("BR-2209").
+_VALUE = re.compile(r"(?<![\w*])(?:[A-Za-z]{1,4}[-#]?)?#?(?=[\d*\s-]*\d[\d*\s-]*\d[\d*\s-]*\d)[\d*][\d*\s-]*[\d*](?![\w*])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _given_labels(rule: Rule, ctx: Context) -> list[str]:
+    """The names the customer gave their identifiers: "codice cliente 4410923" ->
+    "codice cliente", "手机号 138****5521" -> "手机号" (``params.label_stopwords``
+    drop "my", "il", "是" around them)."""
+    stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
+    out = []
+    for msg in ctx.customer_messages:
+        for m in _VALUE.finditer(msg):
+            if _YEAR.fullmatch(m.group().strip()):
+                continue  # "a gennaio 2024" names a month, not an identifier
+            head = msg[max(0, m.start() - 40):m.start()].rstrip(" :：#\t")
+            if head and is_cjk(head[-1]):
+                run = ""
+                for ch in reversed(head):
+                    if not is_cjk(ch):
+                        break
+                    run = ch + run
+                for w in sorted(stop, key=len, reverse=True):
+                    if w and is_cjk(w[0]) and run.endswith(w):
+                        run = run[: -len(w)]
+                run = run[-4:]
+                for w in sorted(stop, key=len, reverse=True):
+                    if w and is_cjk(w[0]) and run.startswith(w):
+                        run = run[len(w):]
+                if len(run) >= 2:
+                    out.append(run)
+                continue
+            tail = re.split(r"[.,;!?()\n\u3002\uff0c\uff1b\uff01\uff1f]", head)[-1]
+            words = _LATIN_WORD.findall(tail.lower())[-2:]
+            while words and words[0] in stop:
+                words = words[1:]
+            if words and words[-1] not in stop and len("".join(words)) >= 5:
+                out.append(" ".join(words))
+    return out
+
+
 def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     """A question in the draft asks for an order number, email, phone or name the customer already gave."""
     if not ctx.customer_messages and not ctx.customer_name:
@@ -29,12 +71,19 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     ask = rule.cue(lang, "ask")
     out = []
     given: dict[str, bool] = {}
+    labels: list[str] | None = None
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
-        if not (sentence.rstrip().endswith(("?", "?")) or (ask is not None and ask.search(sentence))):
+        if not (sentence.rstrip().endswith(("?", "\uff1f")) or (ask is not None and ask.search(sentence))):
             continue
         if _DIGITS.search(sentence):
             continue  # quotes the fact back to confirm it, which is fine
+        if labels is None:
+            labels = _given_labels(rule, ctx)
+        low = sentence.lower()
+        if any(label in low if is_cjk(label[0]) else re.search(rf"\b{re.escape(label)}\b", low) for label in labels):
+            out.append(ctx.violation(rule, s, e))
+            continue
         for kind in KINDS:
             cue = rule.cue(lang, f"ask_{kind}")
             if cue is None or not cue.search(sentence):

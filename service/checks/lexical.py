@@ -232,7 +232,7 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
             caps = False
         if caps and run:
             gap = text[run[-1].end():m.start()]
-            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;。!?" for ch in gap):
+            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;\u3002\uff01\uff1f\uff1a\uff1b" for ch in gap):
                 flush()
         if caps:
             run.append(m)
