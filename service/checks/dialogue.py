@@ -133,18 +133,19 @@ def run_empathy(rule: Rule, ctx: Context) -> list[Violation]:
     unanswered), nor the draft. A later calm turn ("got it, thanks!") ends it."""
     if not ctx.customer_messages or not ctx.text.strip():
         return []
-    pending = False
-    turn_open = False  # inside a run of customer messages
-    for m in ctx.conversation:
-        if m.role is Role.CUSTOMER:
-            upset = ctx.any_language_cue(rule, "upset", (m.text,)) is not None
-            pending = (pending and turn_open) or upset
-            turn_open = True
-        elif m.role is Role.AGENT:
-            turn_open = False
-            if pending:
-                pending = ctx.any_language_cue(rule, "empathy", (m.text,)) is None
-    if not pending:
+    # the agent messages after the customer's latest turn, then that turn (read backwards)
+    after: list[str] = []
+    turn: list[str] = []
+    for m in reversed(ctx.conversation):
+        if m.role is Role.AGENT:
+            if turn:
+                break
+            after.append(m.text)
+        elif m.role is Role.CUSTOMER:
+            turn.append(m.text)
+    if ctx.any_language_cue(rule, "upset", turn) is None:
+        return []
+    if after and ctx.any_language_cue(rule, "empathy", after) is not None:
         return []
     empathy = rule.cue(ctx.language, "empathy")
     if empathy is not None and empathy.search(ctx.text):

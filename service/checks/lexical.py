@@ -96,7 +96,8 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             add(m.start(), m.end(), terms.replacement(word))
     entries = rule.patterns.get(lang, ())
     if entries:
-        alternation, one_by_one = rule.combined[lang]
+        one_by_one = rule.combined[lang][1]
+        alternation = rule.alternation_for(lang, lower)
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
