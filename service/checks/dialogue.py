@@ -22,7 +22,31 @@ def _fact_given(rule: Rule, ctx: Context, kind: str) -> bool:
 
 
 # An identifier a customer types: 3+ digits, maybe masked ("138****5521") or with a prefix ("BR-2209").
-_VALUE = re.compile(r"(?<![\w*])(?:[A-Za-z]{1,4}[-#]?)?#?(?=[\d*\s-]*\d[\d*\s-]*\d[\d*\s-]*\d)[\d*][\d*\s-]*[\d*](?![\w*])")
+_RUN = re.compile(r"[\d*](?:[\d*\s-]*[\d*])?")
+_PREFIX = re.compile(r"(?:[A-Za-z]{1,4}[-#]?)?#?$")
+
+
+def _values(msg: str) -> list[tuple[int, str]]:
+    """(start, text) of each identifier-like value in ``msg``: a run of digits
+    (and masks, spaces, dashes) with 3+ digits, not inside a word."""
+    out = []
+    for m in _RUN.finditer(msg):
+        value = m.group().rstrip()
+        end = m.start() + len(value)
+        if sum(ch.isdigit() for ch in value) < 3:
+            continue
+        if end < len(msg) and (msg[end].isalnum() or msg[end] in "*_"):
+            continue  # "20元", "12abc": an amount or part of a word
+        start = m.start()
+        prefix = _PREFIX.search(msg, max(0, start - 6), start)
+        if prefix:
+            start = prefix.start()
+        if start > 0 and (msg[start - 1].isalnum() or msg[start - 1] in "*_") and not is_cjk(msg[start - 1]):
+            continue
+        out.append((start, msg[start:end]))
+    return out
+
+
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
@@ -34,10 +58,10 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
     stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
     out = []
     for msg in ctx.customer_messages:
-        for m in _VALUE.finditer(msg):
-            if _YEAR.fullmatch(m.group().strip()):
+        for start, value in _values(msg):
+            if _YEAR.fullmatch(value.strip()):
                 continue  # "a gennaio 2024" names a month, not an identifier
-            head = msg[max(0, m.start() - 40):m.start()].rstrip(" :：#\t")
+            head = msg[max(0, start - 40):start].rstrip(" :\uff1a#\t")
             if head and is_cjk(head[-1]):
                 run = ""
                 for ch in reversed(head):
@@ -180,13 +204,14 @@ def _stiff(rule: Rule, ctx: Context) -> bool:
     """The reply reads like a formal letter ("we hereby inform you", "con la presente",
     "敬请知悉"): at least ``params.min_stiff`` different formulae of the language's
     ``patterns``, and the customer wrote no such formula themselves."""
-    alternation = rule.combined.get(ctx.language, (None, ()))[0]
+    alternation = rule.alternation_for(ctx.language, ctx.lower)
     if alternation is None:
         return False
     found = {m.lastgroup for m in alternation.finditer(ctx.lower)}
     if len(found) < int(rule.params.get("min_stiff", 2)):
         return False
-    return alternation.search(lower_text(ctx.customer_blob)) is None
+    whole = rule.combined[ctx.language][0]
+    return whole is None or whole.search(lower_text(ctx.customer_blob)) is None
 
 
 def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
