@@ -13,7 +13,7 @@ import pytest
 
 from tests.eval_fallback_corpus import evaluate, load
 
-FLOORS = {"en": 0.78, "es": 0.87, "it": 0.90, "zh": 0.93}
+FLOORS = {"en": 0.78, "es": 0.84, "it": 0.87, "zh": 0.93}
 
 
 @pytest.fixture(scope="module")
