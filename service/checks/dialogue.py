@@ -182,6 +182,8 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
     if not ctx.trailing_customer or not ctx.text.strip():
         return []
     last = ctx.trailing_customer[-1:]
+    if "?" in last[0] or "\uff1f" in last[0]:
+        return []  # "is it fixed?" asks; it does not say it is
     if ctx.any_language_cue(rule, "resolved", last) is None and not _plain_thanks(rule, ctx, last):
         return []
     for name in ("thanks", "anything_else", "goodbye"):
