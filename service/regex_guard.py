@@ -129,3 +129,75 @@ def _guard(pattern: str, flags: int) -> str:
             else:
                 parts.append(f"(?{'i' if icase else '-i'}:[{atoms}])")
     return f"(?={'|'.join(parts)})(?:{pattern})"
+
+
+# --------------------------------------------------------------------------- required literals
+#
+# A regex scan costs about the same whatever it finds; a substring test is C
+# speed. ``required_literals`` reads from re's parse a set of literals one of
+# which every match contains, so a caller can skip a pattern whose literals
+# are all absent from the text (it cannot match there) without running it.
+
+_Need = tuple[str, ...] | None  # any one of these literals is in every match; None: unknown
+
+
+def _better(a: _Need, b: _Need) -> _Need:
+    """The more selective of two requirements (the longer shortest literal, then the fewer)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    ka, kb = (min(map(len, a)), -len(a)), (min(map(len, b)), -len(b))
+    return a if ka >= kb else b
+
+
+def _need_of_seq(items: Iterable[tuple[Any, Any]]) -> _Need:
+    best: _Need = None
+    run = ""
+    for op, av in items:
+        if op is _sc.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            best = _better(best, (run,))
+            run = ""
+        if op is _sc.SUBPATTERN:
+            _group, add_flags, del_flags, p = av
+            if (add_flags | del_flags) & _sc.SRE_FLAG_IGNORECASE:
+                continue  # the case of its literals is not the text's
+            best = _better(best, _need_of_seq(p))
+        elif op is _sc.BRANCH:
+            alts: list[str] = []
+            for alt in av[1]:
+                r = _need_of_seq(alt)
+                if r is None:
+                    alts = []
+                    break
+                alts.extend(r)
+            if alts:
+                best = _better(best, tuple(sorted(set(alts))))
+        elif op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT:
+            lo, _hi, p = av
+            if lo >= 1:
+                best = _better(best, _need_of_seq(p))
+    if run:
+        best = _better(best, (run,))
+    return best
+
+
+def required_literals(pattern: str) -> _Need:
+    """Literals one of which is in every match of ``pattern`` (compiled without
+    flags, as the rulebook compiles its lower-cased alternations), or None when
+    none can be told (then the pattern must always run)."""
+    if _sp is None:
+        return None
+    try:
+        parsed = _sp.parse(pattern, 0)
+    except re.error:
+        return None
+    if parsed.state.flags & (_sc.SRE_FLAG_IGNORECASE | _sc.SRE_FLAG_LOCALE):
+        return None
+    need = _need_of_seq(list(parsed))
+    if need is None or not all(need) or len(need) > 64:
+        return None
+    return need

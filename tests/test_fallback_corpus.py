@@ -13,7 +13,7 @@ import pytest
 
 from tests.eval_fallback_corpus import evaluate, load
 
-FLOORS = {"en": 0.81, "es": 0.93, "it": 0.93, "zh": 0.96}
+FLOORS = {"en": 0.81, "es": 0.90, "it": 0.90, "zh": 0.93}
 
 
 @pytest.fixture(scope="module")

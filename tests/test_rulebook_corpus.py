@@ -1,35 +1,56 @@
-"""The rulebook on the held-out half of the rulebook corpus: floors it reaches today.
+"""The rulebook on the rulebook corpus: floors it reaches today, per half.
 
-The floors are the measured numbers rounded down (tests/eval_rulebook_corpus.py
-prints them), so a rule change that loses recall or precision on drafts it was
-not tuned on fails here. Raise them as the rules improve; the issue's target
-is 0.95 recall and precision in every language.
+The floors are the measured numbers less a small margin (tests/eval_rulebook_corpus.py
+prints them), so a rule change that loses recall or precision fails here. The
+held-out halves (test, test2) are for measuring, never for reading: a failure
+here names only the language and the figure. Raise the floors as the rules
+improve; the issue's target is 0.95 recall and precision in every language,
+with no flag on a clean draft.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.eval_rulebook_corpus import evaluate, load
+from tests.eval_rulebook_corpus import Result, evaluate, load
 
-RESULT = evaluate(load("test"))
+# Measured at this commit (issue 15), recall per language / precision per language:
+#   test:  en 0.89 it 0.83 es 0.77 zh 0.78 / en 1.00 it 1.00 es 0.97 zh 1.00, 0 of 32 clean flagged
+#   test2: en 0.71 it 0.79 es 0.58 zh 0.67 / en 0.95 it 1.00 es 0.94 zh 1.00, 1 of 24 clean flagged
+#   dev:   en 0.97 it 0.97 es 0.97 zh 1.00 / en 1.00 it 1.00 es 0.97 zh 1.00, 0 of 32
+#   dev2:  en 0.95 it 1.00 es 1.00 zh 1.00 / en 1.00 it 1.00 es 1.00 zh 0.96, 0 of 21
+RECALL_FLOOR = {
+    "test": {"en": 0.87, "it": 0.81, "es": 0.75, "zh": 0.76},
+    "test2": {"en": 0.69, "it": 0.77, "es": 0.56, "zh": 0.65},
+    "dev": {"en": 0.95, "it": 0.95, "es": 0.95, "zh": 0.97},
+    "dev2": {"en": 0.93, "it": 0.97, "es": 0.97, "zh": 0.97},
+}
+PRECISION_FLOOR = {"test": 0.95, "test2": 0.92, "dev": 0.95, "dev2": 0.94}
+# Clean drafts a half may have flagged at most (the target is none).
+CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "dev": 0, "dev2": 0}
 
-# Measured on the test half at this commit: recall en 0.82 it 0.76 es 0.67 zh 0.68
-# (precision en 1.00 it 1.00 es 0.96 zh 1.00).
-RECALL_FLOOR = {"en": 0.81, "it": 0.76, "es": 0.66, "zh": 0.68}
-PRECISION_FLOOR = 0.95
+_RESULTS: dict[str, Result] = {}
 
 
-@pytest.mark.parametrize("lang", sorted(RECALL_FLOOR))
-def test_recall_and_precision_floors(lang):
-    counts = RESULT.langs[lang]
-    assert counts.recall >= RECALL_FLOOR[lang], f"{lang} recall {counts.recall:.2f}"
-    assert counts.precision >= PRECISION_FLOOR, f"{lang} precision {counts.precision:.2f}"
+def result(half: str) -> Result:
+    if half not in _RESULTS:
+        _RESULTS[half] = evaluate(load(half))
+    return _RESULTS[half]
 
 
-def test_no_flag_on_a_clean_draft():
-    assert RESULT.clean_drafts >= 32
-    assert not RESULT.clean_flags
+@pytest.mark.parametrize("half,lang", [(h, l) for h in RECALL_FLOOR for l in sorted(RECALL_FLOOR[h])])
+def test_recall_and_precision_floors(half: str, lang: str) -> None:
+    counts = result(half).langs[lang]
+    assert counts.recall >= RECALL_FLOOR[half][lang], f"{half} {lang} recall {counts.recall:.2f}"
+    assert counts.precision >= PRECISION_FLOOR[half], f"{half} {lang} precision {counts.precision:.2f}"
+
+
+@pytest.mark.parametrize("half", sorted(CLEAN_FLAGS_AT_MOST))
+def test_clean_drafts_flagged_at_most(half: str) -> None:
+    res = result(half)
+    assert res.clean_drafts >= 20
+    # only the count in the message: the held-out halves are not for reading
+    assert len(res.clean_flags) <= CLEAN_FLAGS_AT_MOST[half], f"{half}: {len(res.clean_flags)} clean drafts flagged"
 
 
 def test_the_corpus_is_what_the_issue_asked_for():

@@ -10,7 +10,7 @@ from service.rulebook.compile import find_terms
 from service.rulebook.model import Rule
 from service.textnorm import has_cjk, is_cjk
 
-_SPACE_OR_PUNCT = re.compile(r"[\s,,]*")
+_SPACE_OR_PUNCT = re.compile(r"[\s,\uff0c]*")
 
 
 def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
@@ -88,35 +88,44 @@ def run_use_name(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 def run_greet(rule: Rule, ctx: Context) -> list[Violation]:
-    """The agent's opening message (no agent message yet, and the customer has
-    only said hello) should greet.
+    """The agent's opening message should greet: no agent message yet, and the
+    customer's first message opens the conversation with a hello ("Hi", "Buonasera,
+    l'abbonamento...", "你好，我想问...").
 
     Without any conversation the caller may simply not have sent it, so an
-    empty conversation is not taken as proof that this is the opening.
-
-    Once the customer has laid out an issue, answering it matters more than a
-    ritual introduction, and a conversation excerpt without agent turns is not
-    proof that the agent never spoke: the rule keeps to the opening, precision first.
+    empty conversation is not taken as proof that this is the opening; nor is an
+    excerpt whose first customer message starts mid-conversation ("My parcel is
+    late.", "Thanks, it works now"): precision first.
     """
     if ctx.agent_messages or not ctx.customer_messages or not ctx.text.strip():
         return []
-    for msg in ctx.customer_messages:
-        if not msg.strip():
-            continue
-        if not any(
-            (c := rule.cue(lang, "opening")) is not None and c.fullmatch(msg.strip())
-            for lang in rule.languages
-        ):
-            return []
-    greeting = rule.cue(ctx.language, "greeting")
+    first = next((m.strip() for m in ctx.customer_messages if m.strip()), "")
+    openings = ctx.book.prepared.get(rule.id, ())
+    if not any(c.match(first) for c in openings):
+        return []
+    # a greeting in another language still greets (the language is mirror-customer's business)
     head = ctx.text[: int(rule.params.get("head_chars", 80))]
-    if greeting is not None and greeting.search(head):
+    if ctx.any_language_cue(rule, "greeting", (head,)) is not None:
         return []
     return [ctx.whole(rule)]
+
+
+# A greeting word that opens the message, not the start of a longer Latin word ("History").
+_NOT_LATIN_AFTER = r"(?![A-Za-z\u00C0-\u024F])"
+
+
+def prepare_greet(rule: Rule) -> tuple[re.Pattern[str], ...]:
+    """The opening cue of every language, anchored at a word end, to match the start of a message."""
+    out = []
+    for lang in rule.languages:
+        cue = rule.cue(lang, "opening")
+        if cue is not None:
+            out.append(re.compile(f"(?:{cue.pattern}){_NOT_LATIN_AFTER}", cue.flags))
+    return tuple(out)
 
 
 DETECTORS = {
     "address": Detector(run_neutral_address, ("terms",), prepare_address),
     "name": Detector(run_use_name, ("cues:name_given",)),
-    "greeting": Detector(run_greet, ("cues:greeting", "cues:opening")),
+    "greeting": Detector(run_greet, ("cues:greeting", "cues:opening"), prepare_greet),
 }

@@ -17,7 +17,9 @@ from service.textnorm import lower_text
 if TYPE_CHECKING:
     from service.rulebook.engine import Rulebook
 
-SENTENCE = re.compile(r"[^.!?。!?\n;;]+[.!?。!?;;]*")
+# Sentence ends include the full-width CJK ones (！？；), written as escapes so no editor folds them.
+SENTENCE = re.compile(r"[^.!?。\uff01\uff1f\n;\uff1b]+[.!?。\uff01\uff1f;\uff1b]*")
+_ENDS = ".!?\u3002\uff01\uff1f\n"
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 
@@ -188,8 +190,8 @@ class Context:
         # other rules read just those (a match must touch the word anyway).
         windows: list[tuple[int, int]] = []
         for es, ee, _, _ in segments:
-            ws = max(text.rfind(ch, 0, es) for ch in ".!?。!?\n") + 1
-            ends = [i for i in (text.find(ch, ee) for ch in ".!?。!?\n") if i >= 0]
+            ws = max(text.rfind(ch, 0, es) for ch in _ENDS) + 1
+            ends = [i for i in (text.find(ch, ee) for ch in _ENDS) if i >= 0]
             we = min(ends) + 1 if ends else len(text)
             if windows and ws <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(we, windows[-1][1]))
@@ -249,8 +251,8 @@ def widen_for_deletion(text: str, start: int, end: int) -> tuple[int, int]:
     " jaja"; "Hi ma'am, sure." -> delete " ma'am"; "lol, ok" -> delete "lol, ".
     """
     before = text[start - 1] if start > 0 else "\0"
-    at_start = start == 0 or before in ".!?。!?\n" or (before == " " and start >= 2 and text[start - 2] in ".!?")
-    m = re.match(r"[,;:,;:]?[ \t]+|[,,]", text[end:])
+    at_start = start == 0 or before in _ENDS or (before == " " and start >= 2 and text[start - 2] in ".!?")
+    m = re.match(r"[,;:\uff0c\uff1b\uff1a]?[ \t]+|[,\uff0c]", text[end:])
     if at_start and m:
         return start, end + m.end()
     if end < len(text) and text[end] in " \t" and (start == 0 or before.isspace() or before in "([¿¡"):
@@ -262,7 +264,7 @@ def widen_for_deletion(text: str, start: int, end: int) -> tuple[int, int]:
 
 def at_sentence_start(text: str, start: int) -> bool:
     head = text[:start].rstrip()
-    return not head or head[-1] in ".!?。!?:\n"
+    return not head or head[-1] in _ENDS or head[-1] in ":\uff1a"
 
 
 def match_case(excerpt: str, suggestion: str) -> str:

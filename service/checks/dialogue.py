@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from service.checks.context import EMAIL, Context, Detector
-from service.domain import Violation
+from service.domain import Role, Violation
 from service.rulebook.model import Rule
-from service.textnorm import CJK
+from service.textnorm import CJK, is_cjk, lower_text
 
 KINDS = ("order", "email", "phone", "name")
 _DIGITS = re.compile(r"\d{3,}|@")
@@ -21,6 +21,72 @@ def _fact_given(rule: Rule, ctx: Context, kind: str) -> bool:
     return ctx.any_language_cue(rule, f"given_{kind}", ctx.customer_messages) is not None
 
 
+# An identifier a customer types: 3+ digits, maybe masked ("138****5521") or with a prefix ("BR-2209").
+_RUN = re.compile(r"[\d*](?:[\d*\s-]*[\d*])?")
+_PREFIX = re.compile(r"(?:[A-Za-z]{1,4}[-#]?)?#?$")
+
+
+def _values(msg: str) -> list[tuple[int, str]]:
+    """(start, text) of each identifier-like value in ``msg``: a run of digits
+    (and masks, spaces, dashes) with 3+ digits, not inside a word."""
+    out = []
+    for m in _RUN.finditer(msg):
+        value = m.group().rstrip()
+        end = m.start() + len(value)
+        if sum(ch.isdigit() for ch in value) < 3:
+            continue
+        if end < len(msg) and (msg[end].isalnum() or msg[end] in "*_"):
+            continue  # "20元", "12abc": an amount or part of a word
+        start = m.start()
+        prefix = _PREFIX.search(msg, max(0, start - 6), start)
+        if prefix:
+            start = prefix.start()
+        if start > 0 and (msg[start - 1].isalnum() or msg[start - 1] in "*_") and not is_cjk(msg[start - 1]):
+            continue
+        out.append((start, msg[start:end]))
+    return out
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _given_labels(rule: Rule, ctx: Context) -> list[str]:
+    """The names the customer gave their identifiers: "codice cliente 4410923" ->
+    "codice cliente", "手机号 138****5521" -> "手机号" (``params.label_stopwords``
+    drop "my", "il", "是" around them)."""
+    stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
+    out = []
+    for msg in ctx.customer_messages:
+        for start, value in _values(msg):
+            if _YEAR.fullmatch(value.strip()):
+                continue  # "a gennaio 2024" names a month, not an identifier
+            head = msg[max(0, start - 40):start].rstrip(" :\uff1a#\t")
+            if head and is_cjk(head[-1]):
+                run = ""
+                for ch in reversed(head):
+                    if not is_cjk(ch):
+                        break
+                    run = ch + run
+                for w in sorted(stop, key=len, reverse=True):
+                    if w and is_cjk(w[0]) and run.endswith(w):
+                        run = run[: -len(w)]
+                run = run[-4:]
+                for w in sorted(stop, key=len, reverse=True):
+                    if w and is_cjk(w[0]) and run.startswith(w):
+                        run = run[len(w):]
+                if len(run) >= 2:
+                    out.append(run)
+                continue
+            tail = re.split(r"[.,;!?()\n\u3002\uff0c\uff1b\uff01\uff1f]", head)[-1]
+            words = _LATIN_WORD.findall(tail.lower())[-2:]
+            while words and words[0] in stop:
+                words = words[1:]
+            if words and words[-1] not in stop and len("".join(words)) >= 5:
+                out.append(" ".join(words))
+    return out
+
+
 def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     """A question in the draft asks for an order number, email, phone or name the customer already gave."""
     if not ctx.customer_messages and not ctx.customer_name:
@@ -29,12 +95,19 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     ask = rule.cue(lang, "ask")
     out = []
     given: dict[str, bool] = {}
+    labels: list[str] | None = None
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
-        if not (sentence.rstrip().endswith(("?", "?")) or (ask is not None and ask.search(sentence))):
+        if not (sentence.rstrip().endswith(("?", "\uff1f")) or (ask is not None and ask.search(sentence))):
             continue
         if _DIGITS.search(sentence):
             continue  # quotes the fact back to confirm it, which is fine
+        if labels is None:
+            labels = _given_labels(rule, ctx)
+        low = sentence.lower()
+        if any(label in low if is_cjk(label[0]) else re.search(rf"\b{re.escape(label)}\b", low) for label in labels):
+            out.append(ctx.violation(rule, s, e))
+            continue
         for kind in KINDS:
             cue = rule.cue(lang, f"ask_{kind}")
             if cue is None or not cue.search(sentence):
@@ -63,12 +136,15 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
         return []
     refusal = rule.cue(ctx.language, "refusal")
     if refusal is not None:
-        found = refusal.search(ctx.text)
+        found = list(refusal.finditer(ctx.text))
         if found:
-            for s, e in ctx.sentences:
-                if s <= found.start() < e:
-                    return [ctx.violation(rule, s, e)]
-            return [ctx.violation(rule, found.start(), found.end())]
+            # the sentence that refuses the manager (cue "target"), not another "we can't"
+            target = rule.cue(ctx.language, "target")
+            spans = [(s, e) for f in found for s, e in ctx.sentences if s <= f.start() < e]
+            aimed = [(s, e) for s, e in spans if target is not None and target.search(ctx.text, s, e)]
+            if aimed or spans:
+                return [ctx.violation(rule, *(aimed or spans)[0])]
+            return [ctx.violation(rule, found[0].start(), found[0].end())]
     transfer = rule.cue(ctx.language, "transfer")
     if transfer is not None and transfer.search(ctx.text):
         return []
@@ -76,10 +152,24 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 def run_empathy(rule: Rule, ctx: Context) -> list[Violation]:
-    """The customer is upset now (since the last agent message) and the draft acknowledges nothing."""
-    if not ctx.trailing_customer or not ctx.text.strip():
+    """The customer's latest turn is upset and nothing since acknowledged it: not
+    an agent message in between (one that only said "let me check" leaves it
+    unanswered), nor the draft. A later calm turn ("got it, thanks!") ends it."""
+    if not ctx.customer_messages or not ctx.text.strip():
         return []
-    if ctx.any_language_cue(rule, "upset", ctx.trailing_customer) is None:
+    # the agent messages after the customer's latest turn, then that turn (read backwards)
+    after: list[str] = []
+    turn: list[str] = []
+    for m in reversed(ctx.conversation):
+        if m.role is Role.AGENT:
+            if turn:
+                break
+            after.append(m.text)
+        elif m.role is Role.CUSTOMER:
+            turn.append(m.text)
+    if ctx.any_language_cue(rule, "upset", turn) is None:
+        return []
+    if after and ctx.any_language_cue(rule, "empathy", after) is not None:
         return []
     empathy = rule.cue(ctx.language, "empathy")
     if empathy is not None and empathy.search(ctx.text):
@@ -91,13 +181,39 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
     """The customer says the issue is solved; the draft neither thanks, nor offers more help, nor says goodbye."""
     if not ctx.trailing_customer or not ctx.text.strip():
         return []
-    if ctx.any_language_cue(rule, "resolved", ctx.trailing_customer[-1:]) is None:
+    last = ctx.trailing_customer[-1:]
+    if "?" in last[0] or "\uff1f" in last[0]:
+        return []  # "is it fixed?" asks; it does not say it is
+    if ctx.any_language_cue(rule, "resolved", last) is None and not _plain_thanks(rule, ctx, last):
         return []
     for name in ("thanks", "anything_else", "goodbye"):
         cue = rule.cue(ctx.language, name)
         if cue is not None and cue.search(ctx.text):
             return []
     return [ctx.whole(rule)]
+
+
+def _plain_thanks(rule: Rule, ctx: Context, last: tuple[str, ...]) -> bool:
+    """The customer's last message thanks and asks or reports nothing more
+    ("Perfetto, grazie!", "Ya lo veo en la app, ¡gracias!"): they confirm it is done."""
+    if not last or "?" in last[0] or "\uff1f" in last[0]:
+        return False
+    return ctx.any_language_cue(rule, "thanks", last) is not None and \
+        ctx.any_language_cue(rule, "still_open", last) is None
+
+
+def _stiff(rule: Rule, ctx: Context) -> bool:
+    """The reply reads like a formal letter ("we hereby inform you", "con la presente",
+    "敬请知悉"): at least ``params.min_stiff`` different formulae of the language's
+    ``patterns``, and the customer wrote no such formula themselves."""
+    alternation = rule.alternation_for(ctx.language, ctx.lower)
+    if alternation is None:
+        return False
+    found = {m.lastgroup for m in alternation.finditer(ctx.lower)}
+    if len(found) < int(rule.params.get("min_stiff", 2)):
+        return False
+    whole = rule.combined[ctx.language][0]
+    return whole is None or whole.search(lower_text(ctx.customer_blob)) is None
 
 
 def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
@@ -109,6 +225,8 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
     """
     if not ctx.customer_messages:
         return []
+    if _stiff(rule, ctx):
+        return [ctx.whole(rule)]
     text = ctx.text
     sample = text[: int(rule.params.get("sample_chars", 300))]
     cjk = len(CJK.findall(sample))

@@ -7,6 +7,7 @@ said it first" exemption, once over the customer's messages): linear time.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from service.checks.context import Context, Detector, Expansion, at_sentence_start, match_case, overlaps, widen_for_deletion
 from service.domain import Violation
@@ -95,7 +96,8 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             add(m.start(), m.end(), terms.replacement(word))
     entries = rule.patterns.get(lang, ())
     if entries:
-        alternation, one_by_one = rule.combined[lang]
+        one_by_one = rule.combined[lang][1]
+        alternation = rule.alternation_for(lang, lower)
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
@@ -145,10 +147,33 @@ def acronym_shaped(word: str) -> bool:
     return word[0] not in _VOWELS and word[1] not in _VOWELS and word[:2] not in _ONSETS
 
 
-def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str]) -> list[re.Match[str]]:
+_CAPS_NEIGHBOUR = re.compile(r"[A-Z]{2,}")
+
+
+def _alone_in_caps(text: str, m: re.Match[str]) -> bool:
+    """No all-caps word next to the token: "la CU si trasferisce" (an acronym),
+    not "NON È COSÌ" (shouting, which no-shouting reports)."""
+    before = text[max(0, m.start() - 12):m.start()].split()
+    after = text[m.end():m.end() + 12].split()
+    near = ([before[-1]] if before else []) + ([after[0]] if after else [])
+    return not any(_CAPS_NEIGHBOUR.search(w) and w.upper() == w and any(c.isalpha() for c in w) for w in near)
+
+
+def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str],
+                        keyword: re.Pattern[str] | None = None) -> list[re.Match[str]]:
     """Acronym-shaped tokens of the draft the customer can't be expected to know:
-    not in ``familiar`` (common acronyms, slang) and not written by the customer first."""
-    found = [m for m in _CAPS_TOKEN.finditer(ctx.text) if m.group() not in familiar and acronym_shaped(m.group())]
+    not in ``familiar`` (common acronyms, slang) and not written by the customer first.
+
+    A token of two or three capitals standing alone ("CU", "OLO", "KO") is one
+    too: too short to shout. A keyword the customer is told to send ("text STOP
+    to 60060", "发短信CXLL到10086": ``keyword`` matches right after it) is a
+    literal to type, not jargon.
+    """
+    text = ctx.text
+    found = [m for m in _CAPS_TOKEN.finditer(text) if m.group() not in familiar
+             and (acronym_shaped(m.group()) or len(m.group()) <= 3 and _alone_in_caps(text, m))]
+    if found and keyword is not None:
+        found = [m for m in found if not keyword.match(text, m.end())]
     if found:
         used = {m.group() for m in _CAPS_TOKEN.finditer(ctx.customer_blob.upper())}
         found = [m for m in found if m.group() not in used]
@@ -168,6 +193,7 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
     """
     text = ctx.text
     acronyms = ctx.book.prepared[rule.id].get(ctx.language, frozenset())
+    emphasis = ctx.book.prepared[rule.id].get("_emphasis", {}).get(ctx.language, frozenset())
     min_single = int(rule.params.get("min_single_word", 5))
     out: list[Violation] = []
     run: list[re.Match[str]] = []
@@ -177,8 +203,8 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
             return
         # a lone acronym-shaped token ("SNR", "DSLAM") is jargon (no-jargon), not shouting
         loud = [m for m in run if len(m.group()) >= 2 and m.group() not in acronyms
-                and not (len(run) == 1 and acronym_shaped(m.group()))]
-        if len(loud) >= 2 or any(len(m.group()) >= min_single for m in loud):
+                and not (len(run) == 1 and acronym_shaped(m.group()) and m.group() not in emphasis)]
+        if len(loud) >= 2 or any(len(m.group()) >= min_single or m.group() in emphasis for m in loud):
             start, end = run[0].start(), run[-1].end()
             pieces = []
             pos = start
@@ -196,13 +222,18 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
             out.append(ctx.violation(rule, start, end, sugg))
         run.clear()
 
+    # a keyword the customer is told to send ("invii SALDO al 40916": no-jargon's
+    # sent_keyword_before) is what they type, not a shout
+    keyword = ctx.book.prepared.get("no-jargon", {}).get("_keyword")
     for m in _WORD.finditer(text):
         w = m.group()
         # every letter upper-case: CJK letters have no case, so "下载PDF发票" is no shout
         caps = w.isupper() and all(ch.isupper() for ch in w)
+        if caps and keyword is not None and keyword.match(text, m.end()):
+            caps = False
         if caps and run:
             gap = text[run[-1].end():m.start()]
-            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;。!?" for ch in gap):
+            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;\u3002\uff01\uff1f\uff1a\uff1b" for ch in gap):
                 flush()
         if caps:
             run.append(m)
@@ -243,14 +274,17 @@ def run_acronyms(rule: Rule, ctx: Context) -> list[Violation]:
     (``params.familiar_acronyms`` and the no-shouting rule's list), not slang
     ("IDK", "THX": no-slang's) and not a glossary term (the glossary gives
     those a plain word)."""
-    own = ctx.book.prepared.get(rule.id, {}).get(ctx.language)
+    prepared = ctx.book.prepared.get(rule.id, {})
+    own = prepared.get(ctx.language)
     if own is None:
         return []
-    found = unfamiliar_acronyms(ctx, own)
+    found = unfamiliar_acronyms(ctx, own, prepared.get("_keyword"))
     if not found:
         return []
     lang = ctx.language
-    shouting = ctx.book.prepared.get("no-shouting", {}).get(lang, frozenset())
+    shouting_data = ctx.book.prepared.get("no-shouting", {})
+    # a short common word of any of the languages ("MAI" in a draft read as English) is no acronym
+    shouting = shouting_data.get(lang, frozenset()).union(*shouting_data.get("_emphasis", {}).values())
     slang = ctx.book.rules["no-slang"].terms.get(lang) if "no-slang" in ctx.book.rules else None
     glossary = ctx.book.glossary_terms.get(lang)
     out = []
@@ -264,21 +298,30 @@ def run_acronyms(rule: Rule, ctx: Context) -> list[Violation]:
     return out
 
 
-def prepare_glossary(rule: Rule) -> dict[str, frozenset[str]]:
-    """Per language, the capitalised tokens that are not unfamiliar acronyms."""
+def prepare_glossary(rule: Rule) -> dict[str, Any]:
+    """Per language, the capitalised tokens that are not unfamiliar acronyms;
+    under "_keyword", what follows a keyword the customer is told to send."""
     if "familiar_acronyms" not in rule.params:
         return {}
     own = {str(a).upper() for a in rule.params.get("familiar_acronyms", [])}
-    return {lang: frozenset(own) for lang in rule.languages}
+    out: dict[str, Any] = {lang: frozenset(own) for lang in rule.languages}
+    if rule.params.get("sent_keyword_before"):
+        out["_keyword"] = re.compile(str(rule.params["sent_keyword_before"]), re.IGNORECASE)
+    return out
 
 
-def prepare_shouting(rule: Rule) -> dict[str, frozenset[str]]:
+def prepare_shouting(rule: Rule) -> dict[str, Any]:
+    """Per language, the acronyms that never shout; under "_emphasis", per
+    language, the short common words that shout even alone ("NON", "NOT", "YA")."""
     common = {str(a) for a in rule.params.get("acronyms", [])}
-    return {
+    out: dict[str, Any] = {
         lang: frozenset(common | {str(t) for t in (rule.terms[lang].replacements if lang in rule.terms else {})}
                         | {str(t).upper() for t in (rule.terms[lang].replacements if lang in rule.terms else {})})
         for lang in rule.languages
     }
+    out["_emphasis"] = {str(lang): frozenset(str(w).upper() for w in words)
+                        for lang, words in (rule.params.get("emphasis_words") or {}).items()}
+    return out
 
 
 DETECTORS = {

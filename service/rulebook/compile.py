@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.domain import Message, Role
-from service.regex_guard import first_char_guarded, unguarded
+from service.regex_guard import first_char_guarded, required_literals, unguarded
 from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList, fail
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
@@ -191,10 +191,15 @@ def _rewrites(path: Path, key: str, items: Sequence[RewriteDoc]) -> tuple[Rewrit
     )
 
 
+_Needs = dict[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]]
+
+
 def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, ...]],
-                                                  dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]]]:
+                                                  dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]],
+                                                  _Needs]:
     patterns: dict[str, tuple[PatternEntry, ...]] = {}
     combined: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
+    needs: _Needs = {}
     for lang, items in doc.patterns.items():
         entries = []
         for i, raw in enumerate(items):
@@ -217,7 +222,9 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
             except re.error as exc:
                 raise fail(path, f"patterns.{lang}", f"patterns do not combine: {exc}") from exc
         combined[lang] = (alternation, tuple(i for i in range(len(entries)) if i not in folded))
-    return patterns, combined
+        lowered = [(i, lower_pattern(entries[i].regex.pattern)) for i in folded]
+        needs[lang] = tuple((i, p, required_literals(p)) for i, p in lowered)
+    return patterns, combined, needs
 
 
 def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) -> Rule:
@@ -228,7 +235,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     if doc.detector not in detectors:
         raise fail(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
 
-    patterns, combined = _patterns(path, doc)
+    patterns, combined, needs = _patterns(path, doc)
 
     exceptions: dict[str, re.Pattern[str] | None] = {}
     for lang, items in doc.exceptions.items():
@@ -267,7 +274,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         id=doc.id, title=doc.title.strip(), message=" ".join(doc.message.split()),
         severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
         fix=doc.fix, params=MappingProxyType(dict(doc.params)), patterns=MappingProxyType(patterns),
-        combined=MappingProxyType(combined),
+        combined=MappingProxyType(combined), needs=MappingProxyType(needs),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
         cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
         rewrites=MappingProxyType(rewrites), file=str(path),

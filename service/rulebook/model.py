@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from service.domain import Message, Severity
+from service.regex_guard import first_char_guarded
 
 # The contract of RULES.md (the rule catalogue), in its order, then our additions.
 CATALOGUE: tuple[str, ...] = (
@@ -113,6 +114,10 @@ class Rule:
     # case-sensitive patterns that run one by one. One scan, no IGNORECASE:
     # several times faster than a scan per pattern.
     combined: Mapping[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = field(default_factory=dict)
+    # Per language, for each index of ``combined``'s alternation: literals one of
+    # which every match holds (None: always run). ``candidates`` uses them to
+    # leave out patterns that cannot match the text before scanning it.
+    needs: Mapping[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]] = field(default_factory=dict)
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
@@ -120,6 +125,8 @@ class Rule:
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
     file: str = ""
+    # check-time memo of this rule (``alternation_for``'s literal index and narrowed alternations)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
 
     def __hash__(self) -> int:  # the data holds mappings; a rule is identified by its id
         return hash(self.id)
@@ -130,3 +137,48 @@ class Rule:
 
     def cue(self, language: str, name: str) -> re.Pattern[str] | None:
         return self.cues.get(language, {}).get(name)
+
+    def alternation_for(self, language: str, lower: str) -> re.Pattern[str] | None:
+        """``combined[language]``'s alternation narrowed to the patterns whose
+        required literals occur in ``lower`` (the others cannot match there):
+        None when none can. Same matches as the whole alternation, a fraction
+        of the scan. Narrowed alternations are compiled once and kept."""
+        alternation = self.combined.get(language, (None, ()))[0]
+        if alternation is None:
+            return None
+        needs = self.needs.get(language)
+        if not needs:
+            return alternation
+        index = self.memo.get(language)
+        if index is None:
+            index = self.memo[language] = _literal_index(needs)
+        always, by_literal = index
+        found = {i for lit, idxs in by_literal if lit in lower for i in idxs}
+        keep = tuple(sorted(found.union(always)))
+        if not keep:
+            return None
+        if len(keep) == len(needs):
+            return alternation
+        key = (language, keep)
+        cache = self.memo
+        narrowed: re.Pattern[str] | None = cache.get(key)
+        if narrowed is None:
+            if len(cache) > 2048:
+                cache.clear()
+            lowered = {i: p for i, p, _ in needs}
+            narrowed = cache[key] = re.compile(first_char_guarded("|".join(f"(?P<_p{i}>{lowered[i]})" for i in keep)))
+        return narrowed
+
+
+def _literal_index(needs: tuple[tuple[int, str, tuple[str, ...] | None], ...]
+                   ) -> tuple[frozenset[int], tuple[tuple[str, tuple[int, ...]], ...]]:
+    """The patterns that always run, and each required literal with the patterns it admits."""
+    always = frozenset(i for i, _, need in needs if need is None)
+    by: dict[str, list[int]] = {}
+    for i, _, need in needs:
+        for lit in need or ():
+            by.setdefault(lit, []).append(i)
+    return always, tuple((lit, tuple(idxs)) for lit, idxs in by.items())
+
+
+

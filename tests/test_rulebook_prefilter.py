@@ -1,0 +1,55 @@
+"""The literal prefilter of the rule alternations (``Rule.alternation_for``) finds
+exactly what the whole alternation finds: it only leaves out patterns that
+cannot match because a literal every match needs is absent."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service.regex_guard import required_literals
+from service.rulebook import load_rulebook
+from service.textnorm import lower_text
+from tests.eval_rulebook_corpus import load
+
+BOOK = load_rulebook()
+
+
+def _texts(lang: str) -> list[str]:
+    out = [c["draft"] for half in ("dev", "dev2") for c in load(half) if c["lang"] == lang]
+    for rule in BOOK.rules.values():
+        out += [e.text for e in rule.bad.get(lang, ()) + rule.good.get(lang, ())]
+        out += [p.bad for p in rule.rewrites.get(lang, ())] + [p.good for p in rule.rewrites.get(lang, ())]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])
+def test_narrowed_alternation_matches_like_the_whole(lang: str) -> None:
+    checked = 0
+    for rule in BOOK.rules.values():
+        whole = rule.combined.get(lang, (None, ()))[0]
+        if whole is None:
+            continue
+        for text in _texts(lang):
+            low = lower_text(text)
+            narrowed = rule.alternation_for(lang, low)
+            want = [(m.span(), m.lastgroup) for m in whole.finditer(low)]
+            got = [(m.span(), m.lastgroup) for m in narrowed.finditer(low)] if narrowed is not None else []
+            assert got == want, (rule.id, text)
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("pattern,literals", [
+    (r"\bthe delay (?:was|is) (?:because|due to)\b", ("the delay ",)),
+    (r"\b(?:i|we) (?:promise|guarantee)\b", ("guarantee", "promise")),
+    (r"(?:不能|不可以)[^。]{0,15}(?:公司|我们的)", ("公司", "我们的")),
+    (r"\b(?:so )?that's on you\b", ("that's on you",)),
+    (r"(?:a|b)?c*", None),  # nothing is required
+])
+def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
+    assert required_literals(pattern) == literals
+    if literals is not None:
+        for m in re.finditer(pattern, "the delay was because i promise 不能买公司 so that's on you"):
+            assert any(lit in m.group() for lit in literals)
