@@ -78,7 +78,7 @@ def in_process(opts: Options) -> dict[str, Any]:
     for grammar in (False, True):
         rows = []
         for item in picks:
-            messages = build_messages(rulebook, builder, item)
+            messages = build_messages(rulebook, builder, item, embedded=True)
             prompt_tokens = len(llama.tokenize("\n".join(m["content"] for m in messages).encode()))
             row = _stream(llama, messages, answer if grammar else None)
             row["prompt_tokens"] = prompt_tokens

@@ -27,9 +27,11 @@ def prompt_parts() -> tuple[Any, Any]:
     return load_rulebook(settings.prompts_dir, settings.glossary_files), PromptBuilder(settings.prompts_dir / "templates")
 
 
-def build_messages(rulebook: Any, builder: Any, item: Item, naive: bool = False) -> list[dict[str, str]]:
+def build_messages(rulebook: Any, builder: Any, item: Item, naive: bool = False,
+                   embedded: bool = False) -> list[dict[str, str]]:
     """The messages the pipeline builds for ``item`` (rewrite.py's _ask_model),
-    or with every rule of the rulebook when ``naive``."""
+    or with every rule of the rulebook when ``naive``; ``embedded``: as for
+    the embedded model (rule titles without their messages)."""
     from service.domain import Tone
     from service.prompt import ALWAYS_ON_RULES, PromptRule
 
@@ -41,7 +43,8 @@ def build_messages(rulebook: Any, builder: Any, item: Item, naive: bool = False)
         known = {r.id for r in rules}
         rules += [rulebook.rule(rid) for rid in ALWAYS_ON_RULES if rid not in known and rid in rulebook.rules]
     return builder.build(draft=item.draft, conversation=item.conversation, violations=violations,
-                         rules=[PromptRule(r.id, r.title, r.message) for r in rules], language=item.lang,
+                         rules=[PromptRule(r.id, r.title, "" if embedded else r.message) for r in rules],
+                         language=item.lang,
                          tone=Tone.UNSPECIFIED, customer_name=item.customer_name)
 
 

@@ -41,7 +41,7 @@ MAX_ANSWER_RULES = 4
 LOOP_MAX_PERIOD = 40
 LOOP_MIN_TOKENS = 16
 # Time to close a cut answer's JSON (a few tokens) before the attempt's timeout.
-CUT_MARGIN_SECONDS = 0.3
+CUT_MARGIN_SECONDS = 0.6
 
 
 def answer_grammar(rule_ids: Sequence[str]) -> str:

@@ -72,7 +72,8 @@ class PromptBuilder:
     def build(self, *, draft: str, conversation: Sequence[Message], violations: Sequence[Violation],
               rules: Sequence[PromptRule], language: str, tone: Tone, customer_name: str = "",
               agent_name: str = "", brand_name: str = "") -> list[dict[str, str]]:
-        rule_lines = "\n".join(f"- {r.id}: {r.title}. {r.message}" for r in rules) or "- (none)"
+        rule_lines = "\n".join(f"- {r.id}: {r.title}." + (f" {r.message}" if r.message else "")
+                               for r in rules) or "- (none)"
         problem_lines = "\n".join(
             f"- {v.rule_id}: \"{_quote(v.excerpt)}\"" + (f" -> \"{_quote(v.suggestion)}\"" if v.suggestion else "")
             for v in violations) or "- none found by the checker; polish only"

@@ -120,3 +120,24 @@ async def test_a_slow_generation_is_cut_at_the_time_box() -> None:
     assert result.backend.fallback_used
     assert started == [0.5]                  # the provider is told its time box too
     assert time.monotonic() - begin < 10     # far inside the 20 s deadline (no timing target here)
+
+
+async def test_the_embedded_model_gets_rule_titles_a_hosted_one_the_messages() -> None:
+    """Every prompt token costs the embedded model prefill time on a CPU:
+    it gets each rule's title; a hosted model also gets the rule's message."""
+    prompts: dict[str, str] = {}
+
+    async def completion(**kwargs: Any) -> Any:
+        prompts[kwargs["model"]] = kwargs["messages"][0]["content"]
+        return _answer('{"rewrite": "Thanks for waiting: your order 10552 ships Monday.", "rules": []}')
+
+    request = RewriteInput(draft="thx for waiting, ur order 10552 ships Monday", conversation=(),
+                           customer_name="", agent_name="", brand_name="", language="en", tone=Tone.UNSPECIFIED)
+    hosted_model = "openai/gpt-4o-mini"
+    for settings in (settings_for(None), settings_for(None, model=hosted_model, api_base="http://127.0.0.1:9/v1")):
+        deps = build_deps(settings, Metrics(), completion_fn=completion)
+        await deps.pipeline.rewrite(request, deadline=__import__("time").monotonic() + 10)
+    embedded, hosted = prompts[EMBEDDED_MODEL], prompts[hosted_model]
+    slang = deps.rulebook.rule("no-slang")
+    assert f"- no-slang: {slang.title}." in embedded and slang.message not in embedded
+    assert f"- no-slang: {slang.title}. {slang.message}" in hosted
