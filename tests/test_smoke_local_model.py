@@ -13,7 +13,9 @@ pytestmark = pytest.mark.smoke
 
 
 async def test_embedded_model_rewrite_completes_and_is_verified() -> None:
-    settings = settings_for(None, default_deadline=60.0, max_output_tokens=200)
+    # The time box is for callers; this test needs the real generation to
+    # finish (and count its usage) however loaded the CI machine is.
+    settings = settings_for(None, default_deadline=60.0, max_output_tokens=200, local_attempt_timeout=50.0)
     assert settings.uses_embedded_model
     async with running_server(settings) as server:
         draft = "omg idk why that happened, pls w8. Order 10552 ships Friday."
