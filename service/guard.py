@@ -414,12 +414,11 @@ class Guard:
         # keeping the second doesn't count for the first.
         mark_spans = {m.span() for rx in lex.conditions.values() for m in rx.finditer(d.folded)}
         marks = sorted({a for a, _ in mark_spans})
-        in_mark = bytearray(len(d.folded))
-        for ma, mb in mark_spans:
-            in_mark[ma:mb] = b"\x01" * (mb - ma)
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
         cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
-        etiquette = lex.content.scaffolding_mask(d.low)   # "亲亲, 这样的话": the greeting is no condition
+        # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
+        # is no condition of its own; built only when such a marker occurs.
+        not_before: bytearray | None = None
         for group, rx in lex.conditions.items():
             cand_marks = list(rx.finditer(c.folded))
             for m in rx.finditer(d.folded):
@@ -436,12 +435,15 @@ class Guard:
                 if before:
                     # "会员的话, 免运费": the condition is what comes before
                     lo, b = max([a, *(x for x in marks if x < m.start())]), m.start()
+                    if not_before is None:
+                        not_before = lex.content.scaffolding_mask(d.low)
+                        for ma, mb in mark_spans:
+                            not_before[ma:mb] = b"\x01" * (mb - ma)
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
                 about = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
                          and not excused.words[t.start]
-                         # before "的话", a greeting or another marker ("超过的话") is no new condition
-                         and not (before and (etiquette[t.start] or in_mark[t.start]))][:5]
+                         and not (before and not_before is not None and not_before[t.start])][:5]
                 about_facts = [f for f in d.facts if lo <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:
                     continue  # nothing to keep beyond the facts, which are checked as facts
