@@ -56,6 +56,9 @@ _VERSION = re.compile(r"(?<![A-Za-z0-9])[vV](\d+(?:\.\d+)+)(?![\d.])")
 _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?![\w.,])")
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER_WORD = re.compile(r"[^\W\d_]+")
+_CJK_RUN = re.compile(f"[{CJK_DIGITS}]+")
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
@@ -165,6 +168,12 @@ class Lexicon:
     clock_words: dict[str, str]
     minute_phrases: dict[str, int]
     duration_phrases: dict[str, int]
+    # "and a half", "e mezzo", "y medio": half a unit more after any number
+    # ("dos y medio por ciento", "due chili e mezzo")
+    half_after: tuple[str, ...]
+    fraction_prefixes: dict[str, int]
+    # "half", "metà", "一半": 0.5 said as a word ("half of the order total")
+    fraction_words: dict[str, float]
     weekday_initials: dict[str, int]
     # Digits that chat speak uses as words ("2" = to, "4" = for), when they
     # stand between two words
@@ -190,6 +199,10 @@ class Lexicon:
     def value(self, token: str) -> str:
         """Canonical string of a number token (digits, number word or CJK)."""
         t = token.strip().lower()
+        for half in self.half_after:
+            if t.endswith(" " + half):
+                whole = Decimal(self.value(t[:-len(half) - 1]).replace(",", "."))
+                return format((whole + Decimal("0.5")).normalize(), "f")
         if len(t) > 1 and t[-1] == "k" and t[0].isdigit() and self.word_boundaries:
             return format((Decimal(self._digits_value(t[:-1])) * 1000).normalize(), "f")
         if t and t[-1] in _CJK_MULTIPLIERS and t[0].isdigit():
@@ -227,6 +240,19 @@ class Lexicon:
         except InvalidOperation:
             return s
         return format(d.normalize(), "f")
+
+    def leading_number(self, text: str) -> str:
+        """The canonical value of the first number a fact is written with:
+        "30 días" -> "30", "seis meses" -> "6", "两张" -> "2"; "" if none."""
+        m = _NUMBER.search(text)
+        if m:
+            return self.value(m.group(0))
+        for w in _NUMBER_WORD.finditer(text.lower()):
+            if w.group(0) in self.number_words:
+                return str(self.number_words[w.group(0)])
+        m = _CJK_RUN.search(text)
+        n = cjk_number(m.group(0)) if m else None
+        return "" if n is None else str(n)
 
     # -- extraction --------------------------------------------------------
     def mask_not_negations(self, segment: str) -> str:
@@ -330,13 +356,24 @@ class Lexicon:
         for m in p["amount"].finditer(folded):
             g = m.groupdict()
             cur = self.currencies[(g["c1"] or g["c2"] or g["c3"]).lower()]
-            claim("amount", f"amt:{cur}:{self.value(g['n1'] or g['n2'] or g['n3'])}", m.start(), m.end())
+            value = self.value(g['n1'] or g['n2'] or g['n3'])
+            if g.get("sub"):
+                value = format((Decimal(value) + Decimal(self.value(g["sub"])) / 100).normalize(), "f")
+            claim("amount", f"amt:{cur}:{value}", m.start(), m.end())
         for m in p["measure"].finditer(folded):
-            unit = self.measure_units[m.group("u").lower()]
-            claim("measure", f"meas:{self.value(m.group('n'))}:{unit}", m.start(), m.end())
+            g = m.groupdict()
+            unit = self.measure_units[(g["u"] or g["uw"]).lower()]
+            value = self.value(g["n"] or g["nw"])
+            if g.get("half") and value.isdigit():
+                value += ".5"
+            claim("measure", f"meas:{value}:{unit}", m.start(), m.end())
         for m in p["percent"].finditer(folded):
-            n = m.group("n1") or m.group("n2")
-            claim("percentage", f"pct:{self.value(n)}", m.start(), m.end())
+            g = m.groupdict()
+            value = self.value(g["n1"] or g["n2"])
+            per = self.fraction_prefixes.get(g.get("pre") or "")
+            if per and value.replace(".", "", 1).isdigit():
+                value = format((Decimal(value) * 100 / per).normalize(), "f")
+            claim("percentage", f"pct:{value}", m.start(), m.end())
         if "half_hour" in p:   # "半小时" is 30 minutes
             for m in p["half_hour"].finditer(folded):
                 claim("duration", duration_key("0.5", None, "hour"), m.start(), m.end())
@@ -347,6 +384,10 @@ class Lexicon:
             if m.group("half") and not b and value.isdigit():
                 value = str(int(value)) + ".5"
             claim("duration", duration_key(value, self.value(b) if b else None, unit), m.start(), m.end())
+        if "fraction_word" in p:   # "half of the total" = "0.5 of the total"
+            for m in p["fraction_word"].finditer(folded):
+                share = Decimal(str(self.fraction_words[m.group(0).lower()]))
+                claim("number", "n:" + format(share.normalize(), "f"), m.start(), m.end())
         for m in p["weekday_initials"].finditer(text):   # capitals: matched on the original text
             claim("weekday", f"wd:{self.weekday_initials[m.group('a')]}", m.start("a"), m.end("a"))
             claim("weekday", f"wd:{self.weekday_initials[m.group('b')]}", m.start("b"), m.end("b"))
@@ -600,29 +641,29 @@ def load_lexicon(file: Path) -> Lexicon:
     dec = _get(doc, "decimal_separator", str, file)
     if dec not in (".", ","):
         raise GuardDataError(file, "decimal_separator", "must be '.' or ','")
-    number_words = {**_compound_numbers(doc, file), **_str_map(doc, "number_words", file, int)}
+    number_words = _with_unaccented({**_compound_numbers(doc, file), **_str_map(doc, "number_words", file, int)})
     weekdays = _with_unaccented(_str_map(doc, "weekdays", file, int))
-    relative_days = _str_map(doc, "relative_days", file, int, {})
+    relative_days = _with_unaccented(_str_map(doc, "relative_days", file, int, {}))
     months = _with_unaccented(_str_map(doc, "months", file, int))
     for k, v in months.items():
         if not 1 <= v <= 12:
             raise GuardDataError(file, f"months.{k}", "month must be 1..12")
-    currencies = _str_map(doc, "currencies", file, str)
-    units = _str_map(doc, "duration_units", file, str)
+    currencies = _with_unaccented(_str_map(doc, "currencies", file, str))
+    units = _with_unaccented(_str_map(doc, "duration_units", file, str))
     am_pm = _str_map(doc, "am_pm", file, str, {})
     time_prefixes = _str_map(doc, "time_prefixes", file, str, {})
-    day_parts = _str_map(doc, "day_parts", file, str, {})
+    day_parts = _with_unaccented(_str_map(doc, "day_parts", file, str, {}))
     for phrase, half in day_parts.items():
         if half not in ("am", "pm"):
             raise GuardDataError(file, f"day_parts.{phrase}", "must be 'am' or 'pm'")
     # "6 in the afternoon", "2 and 6 in the afternoon": a day part marks a
     # digit time as am/pm does
     am_pm = {**am_pm, **day_parts}
-    clock_words = _str_map(doc, "clock_words", file, str, {})
+    clock_words = _with_unaccented(_str_map(doc, "clock_words", file, str, {}))
     for phrase, clock in clock_words.items():
         if not re.fullmatch(r"\d\d:\d\d", clock):
             raise GuardDataError(file, f"clock_words.{phrase}", "must be a 24-hour time, HH:MM")
-    duration_phrases = _str_map(doc, "duration_phrases", file, int, {})
+    duration_phrases = _with_unaccented(_str_map(doc, "duration_phrases", file, int, {}))
     half_after = _str_list(doc, "half_after", file, [])
     # "y cuarto", "meno un quarto": minutes said in words after the hour
     minute_phrases = {**{h: 30 for h in half_after}, **_str_map(doc, "minute_phrases", file, int, {})}
@@ -643,6 +684,9 @@ def load_lexicon(file: Path) -> Lexicon:
     numw = _alt(number_words)
     cjk_num = f"(?<![{CJK_DIGITS}])[{CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
+    # A number with "and a half" after it is one value: "uno y medio por ciento" = 1.5%
+    half_suffix = rf"(?:\s+(?:{_alt(half_after)})(?!\w))?" if half_after else ""
+    numh = rf"(?:{numx}){half_suffix}"
     months_alt = B(_alt(months))
     conn = _str_list(doc, "date_connectors", file, [])
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
@@ -654,6 +698,15 @@ def load_lexicon(file: Path) -> Lexicon:
     pct_pre = _str_list(doc, "percent_prefixes", file, [])
     pct_after = (f"{_alt([w for w in pct_words if not w[0].isalnum()])}"
                  f"|{B(_alt([w for w in pct_words if w[0].isalnum()]))}")
+    # "trentanove euro e novanta centesimi" = 39.90 EUR
+    sub_doc = _get(doc, "currency_subunits", dict, file, {})
+    sub_words = _str_list(sub_doc, "words", file, []) if sub_doc else []
+    sub_joiners = _str_list(sub_doc, "joiners", file, []) if sub_doc else []
+    subunit_tail = (rf"(?:\s+(?:{_alt(sub_joiners)})\s+(?P<sub>{numx})\s?{B(_alt(sub_words))})?"
+                    if sub_words and sub_joiners else "")
+    # "千分之一" = 0.1%: a prefix that names a fraction other than hundredths
+    fraction_prefixes = _str_map(doc, "fraction_prefixes", file, int, {})
+    pct_pre = [*pct_pre, *fraction_prefixes]
     ampm = am_pm
     cues = _str_list(doc, "time_cues", file, [])
     range_re = r"(?:\s*(?:-|–|~|至|到)\s*|\s+(?:to|or|and|a|o|y|e|al)\s+)"
@@ -671,9 +724,9 @@ def load_lexicon(file: Path) -> Lexicon:
         "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{na})"
                        if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}"),
         # A number word takes only a currency word after it: "a $75 fee" is no "a $".
-        "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numx})\s?(?P<c2>{B(_alt(words))})"
+        "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numh})\s?(?P<c2>{B(_alt(words))}){subunit_tail}"
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
-        "percent": rf"(?P<n1>{numx})\s?(?:{pct_after})" + (rf"|(?:{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
+        "percent": rf"(?P<n1>{numh})\s?(?:{pct_after})" + (rf"|(?P<pre>{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
         # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
         "duration": (rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?"
@@ -695,6 +748,9 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_spelled_part"] = (
             rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>').replace('mw>', 'mw2>')}"
             rf"\s+(?P<dp>{dp_alt})(?!\w)")
+    fraction_words = _with_unaccented(_str_map(doc, "fraction_words", file, float, {}))
+    if fraction_words:
+        raw_patterns["fraction_word"] = B(_alt(fraction_words))
     if clock_words:
         raw_patterns["clock_word"] = B(_alt(clock_words))
     if duration_phrases:
@@ -749,8 +805,15 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("identifier_cues", "limits"):
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     channels = _with_unaccented(_str_map(doc, "channels", file, str, {}))
-    measure_units = _str_map(doc, "measure_units", file, str, {})
-    raw_patterns["measure"] = (rf"(?P<n>{num})\s?(?P<u>{_alt(measure_units)})" + (r"(?![^\W\d_])" if wb else r"(?![A-Za-z])")
+    measure_units = _with_unaccented(_str_map(doc, "measure_units", file, str, {}))
+    # "2,5 kg", "due chili e mezzo", "two and a half kilos": spelled numbers
+    # take only unit words of three letters or more ("one g" is no measure).
+    word_units = [u for u in measure_units if len(u) >= 3 and u.isalpha()]
+    spelled_measure = (rf"|(?P<nw>{B(numw)}{half_suffix})\s(?P<uw>{_alt(word_units)})"
+                       if numw and word_units and wb else "")
+    unit_end = r"(?![^\W\d_])" if wb else r"(?![A-Za-z])"
+    half_tail = rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?" if half_after else ""
+    raw_patterns["measure"] = (rf"(?:(?P<n>{num})\s?(?P<u>{_alt(measure_units)}){spelled_measure}){unit_end}{half_tail}"
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
@@ -790,7 +853,8 @@ def load_lexicon(file: Path) -> Lexicon:
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
-        minute_phrases=minute_phrases,
+        minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),
+        fraction_prefixes=fraction_prefixes, fraction_words=fraction_words,
         duration_phrases=duration_phrases, weekday_initials=initials,
         chat_digits=frozenset(_str_list(doc, "chat_digits", file, [])),
         numbered_nouns=frozenset(w.lower() for w in [*_str_list(doc, "numbered_nouns", file, []),

@@ -332,7 +332,7 @@ class Guard:
         lex = d._lex
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
-        cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
+        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
         seen: set[str] = set()
         for f in d.facts:
             if f.key in seen:
@@ -370,7 +370,7 @@ class Guard:
         for f in c.facts:
             if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
                 continue
-            if f.kind in _UNIT_KINDS and "n:" + lex.value(_leading_value(f)) in draft_keys:
+            if f.kind in _UNIT_KINDS and "n:" + lex.leading_number(f.text) in draft_keys:
                 continue  # the draft's bare "30", now "30 days"
             if f.kind == "time" and f.key.endswith(":00") and _hours(f) & draft_keys:
                 continue  # "open 8-8", now "8 AM to 8 PM"; "fascia 8-12", now "tra le otto e mezzogiorno"
@@ -415,7 +415,7 @@ class Guard:
         mark_spans = {m.span() for rx in lex.conditions.values() for m in rx.finditer(d.folded)}
         marks = sorted({a for a, _ in mark_spans})
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
-        cand_values = {lex.value(_leading_value(g)) for g in c.facts if _leading_value(g)}
+        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
         # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
@@ -821,19 +821,6 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
                 _half_day_unknown(f, lex) or _half_day_unknown(g, lex)):
             return True
     return False
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-
-
-def _leading_value(f: Fact) -> str:
-    """The first number a fact is written with ("30 días" -> "30")."""
-    m = _NUMBER.search(f.text)
-    return m.group(0) if m else ""
-
-
-
-
-
-
 
 
 def _shown(f: Fact) -> str:

@@ -223,3 +223,48 @@ def test_spelled_times_and_durations(lang, text, key):
 def test_a_bare_number_word_after_a_cue_is_no_time(lang, text):
     from service.facts import extract_facts
     assert not [f for f in extract_facts(text, lang) if f.kind == "time"]
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    # Numbers spelled out, with halves, fractions and sub-units, in every language
+    ("en", "a fee of 2.5%", "a fee of two and a half percent"),
+    ("en", "it weighs 3.5 kg", "it weighs three and a half kilos"),
+    ("en", "$12.40 back", "twelve dollars and forty cents back"),
+    ("en", "we refund 0.5 of it", "we refund half of it"),
+    ("it", "una commissione del 3,5%", "una commissione del tre e mezzo per cento"),
+    ("it", "pesa 4,5 kg", "pesa quattro chili e mezzo"),
+    ("it", "costa 12,50€", "costa dodici euro e cinquanta centesimi"),
+    ("it", "rimborsiamo 0,5 dell'importo", "rimborsiamo metà dell'importo"),
+    ("es", "un recargo del 2,5%", "un recargo del dos y medio por ciento"),
+    ("es", "pesa 1,5 kg", "pesa un kilo y medio"),
+    ("es", "son 8,20 €", "son ocho euros con veinte céntimos"),
+    ("es", "tarda 3-4 dias habiles", "tarda 3-4 días hábiles"),
+    ("zh", "滞纳金为每天0.5%", "滞纳金为每天千分之五"),
+    ("zh", "退还0.5的差价", "退还一半的差价"),
+])
+def test_spelled_values_give_equal_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) == keys(b, lang) != set()
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "a fee of 2.5%", "a fee of two percent"),
+    ("en", "$12.40 back", "twelve dollars and fifty cents back"),
+    ("it", "pesa 4,5 kg", "pesa quattro chili"),
+    ("es", "son 8,20 €", "son ocho euros"),
+    ("zh", "滞纳金为每天0.5%", "滞纳金为每天百分之五"),
+])
+def test_spelled_values_that_differ_give_different_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) != keys(b, lang)
+
+
+@pytest.mark.parametrize("lang,draft,candidate", [
+    ("en", "Screen warranty 12 months, battery 6.", "The screen has a one-year warranty and the battery six months."),
+    ("it", "Garanzia 24 mesi sul telaio, sulla batteria 6.", "Il telaio ha due anni di garanzia e la batteria sei mesi."),
+    ("es", "Prueba gratis 30 días, y la versión anual 14.", "La prueba gratuita dura treinta días y la anual catorce días."),
+    ("zh", "主机保修24个月，配件6。", "主机保修两年，配件保修六个月。"),
+])
+def test_a_bare_number_keeps_its_unit_when_spelled_out(lang, draft, candidate):
+    from service.domain import FindingKind
+    from service.guard import Guard
+    findings = Guard().verify(draft, candidate, [], lang)
+    assert not [f for f in findings if f.kind in (FindingKind.DROPPED_FACT, FindingKind.NEW_FACT)], findings
