@@ -147,8 +147,6 @@ def recent(conversation: Sequence[Message]) -> Sequence[Message]:
 _FACTS_KEPT = 256
 
 
-
-
 class _ConversationFacts:
     """The facts the conversation licenses, computed only when asked.
 
@@ -599,22 +597,11 @@ class Guard:
         return out
 
 
-
-
-
-
-
-
-
 # Jargon-looking words: acronyms (KYC, OTA), camelCase (iCloud), snake_case
 # (pending_kyc). Codes with digits (3DS, IB 3125, GA-4412) are facts, not jargon.
 _TECHNICAL = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,}[a-z]?s?|[a-z]+[A-Z][A-Za-z]*|[A-Za-z]+_[A-Za-z_]+)(?![A-Za-z0-9_-])")
 # In a language written without Latin letters, any Latin word is a borrowed term ("bug", "App").
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-
-
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
@@ -836,9 +823,5 @@ def _inner(f: Fact) -> str:
 def _contains(haystack_low: str, needle_low: str) -> bool:
     """Substring test that ignores diacritics ("Gran Via" is kept by "Gran Vía")."""
     return needle_low in haystack_low or strip_accents(needle_low) in strip_accents(haystack_low)
-
-
-
-
 
 
