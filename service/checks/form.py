@@ -11,6 +11,8 @@ from service.textnorm import CJK
 
 _WORDS = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
+# No word of any language is longer; a longer reply is no one-word reply.
+_LONGEST_WORD = 30
 
 
 def run_length(rule: Rule, ctx: Context) -> list[Violation]:
@@ -34,19 +36,28 @@ def run_length(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 def run_one_word(rule: Rule, ctx: Context) -> list[Violation]:
-    """The whole reply is one bare word such as "ok", "k", "sì", "vale" or "好"."""
+    """The whole reply is one bare word: any single word ("Nope.", "Tomorrow",
+    "Confirmed"), a listed short phrase ("got it"), or in Chinese at most
+    ``max_cjk_chars`` characters ("知道了"). A list of words can't foresee every
+    curt answer; the shape of the reply is what the rule is about."""
     s, e = strip_span(ctx.text, 0, len(ctx.text))
-    if e - s > 12:
+    if e == s or e - s > _LONGEST_WORD:
         return []
-    core = _NOT_WORD.sub("", ctx.text[s:e]).casefold()
+    reply = ctx.text[s:e]
+    core = _NOT_WORD.sub("", reply).casefold()
     terms = rule.terms.get(ctx.language)
     if core and terms is not None and core in terms.replacements:
         return [ctx.violation(rule, s, e)]
-    return []
+    if ctx.language == "zh":
+        han = CJK.findall(reply)
+        bare = 1 <= len(han) <= int(rule.params["max_cjk_chars"]) and len(han) == len(core)
+    else:
+        bare = len(_WORDS.findall(reply)) == 1
+    return [ctx.violation(rule, s, e)] if bare else []
 
 
 DETECTORS = {
     "length": Detector(run_length, ("params:max_sentence_words", "params:max_sentence_cjk_chars",
                                     "params:max_chars", "params:max_chars_cjk", "params:max_sentences")),
-    "one-word": Detector(run_one_word, ("terms",)),
+    "one-word": Detector(run_one_word, ("terms", "params:max_cjk_chars")),
 }
