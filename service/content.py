@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Sequence
 import snowballstemmer
 import stopwordsiso
 
-from service.textnorm import CJK_CLASS
+from service.textnorm import CJK_CLASS, strip_accents
 
 __all__ = ["ContentLexicon", "Token", "load_content_lexicon"]
 
@@ -116,7 +116,11 @@ class ContentLexicon:
                     w, start = w[cut:], start + cut
                 if len(w) < 3 or w in self.stopwords:
                     continue
-                out.append(Token(self._stem(w), start, m.end()))
+                # Stemmed without accents: "garantia" and "garantía" are one word
+                bare = strip_accents(w)
+                if bare in self.stopwords:
+                    continue   # "perche", "pero" typed for "perché", "però"
+                out.append(Token(self._stem(bare), start, m.end()))
         else:
             for run in _CJK.finditer(low):
                 base = run.start()
@@ -218,6 +222,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
     adds: "available", "window", "option")."""
     keep = {w.casefold() for w in _str_list(doc, "content_keep", file, error)}
     stop = (_iso_stopwords(language) | {w.casefold() for w in _str_list(doc, "content_stopwords", file, error)}) - keep
+    stop |= {strip_accents(w) for w in stop} - keep
     scaffolding = _str_list(doc, "scaffolding", file, error)
     for i, item in enumerate(scaffolding):
         try:

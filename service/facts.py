@@ -18,7 +18,6 @@ original and spans are reported in the original text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -28,7 +27,7 @@ from typing import Any, Iterable
 import yaml
 
 from service.content import ContentLexicon, load_content_lexicon
-from service.textnorm import fold
+from service.textnorm import fold, strip_accents
 from service.domain import Fact, Span
 from service.regex_guard import first_char_guarded
 
@@ -98,13 +97,6 @@ def duration_key(a: str, b: str | None, unit: str) -> str:
         except InvalidOperation:
             return v
     return f"dur:{scaled(a)}" + (f"-{scaled(b)}" if b else "") + f":{base}"
-
-
-def strip_accents(text: str) -> str:
-    """"vía" -> "via": names compare without diacritics (agents often drop them)."""
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def _alt(words: Iterable[str]) -> str:

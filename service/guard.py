@@ -53,7 +53,7 @@ from service.commitments import commitments_of, is_zero_amount, new_commitments
 from service.sanitize import INVISIBLE, strip_invisible
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence
-from service.textnorm import CJK_CLASS, lower_same_length
+from service.textnorm import CJK_CLASS, lower_same_length, strip_accents
 from service.refusals import flipped_refusals
 from service.facts import (
     DEFAULT_GUARD_DIR,
@@ -65,7 +65,6 @@ from service.facts import (
     fold,
     load_lexicons,
     pick,
-    strip_accents,
 )
 
 __all__ = ["Guard", "GuardDataError", "GuardPolicy"]

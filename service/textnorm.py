@@ -41,6 +41,14 @@ def has_cjk(text: str) -> bool:
     return CJK.search(text) is not None
 
 
+def strip_accents(text: str) -> str:
+    """"vía" -> "via": words compare without diacritics, because agents
+    typing fast in Spanish and Italian often drop them ("garantia", "perche")."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def lower_same_length(s: str) -> str:
     """Lower case without changing indices ("İ".lower() is two code points)."""
     low = s.lower()

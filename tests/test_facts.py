@@ -268,3 +268,15 @@ def test_a_bare_number_keeps_its_unit_when_spelled_out(lang, draft, candidate):
     from service.guard import Guard
     findings = Guard().verify(draft, candidate, [], lang)
     assert not [f for f in findings if f.kind in (FindingKind.DROPPED_FACT, FindingKind.NEW_FACT)], findings
+
+
+@pytest.mark.parametrize("lang,typed,accented", [
+    ("es", "la bateria tiene garantia", "la batería tiene garantía"),
+    ("es", "la renovacion del dominio caduco", "la renovación del dominio caducó"),
+    ("it", "perche la citta e gia servita", "perché la città è già servita"),
+])
+def test_content_words_compare_without_accents(lang, typed, accented):
+    """Agents typing fast drop accents; the same words must align."""
+    from service.facts import _default_lexicons, pick
+    cl = pick(_default_lexicons(), lang).content
+    assert [t.key for t in cl.tokens(typed)] == [t.key for t in cl.tokens(accented)] != []
