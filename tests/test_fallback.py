@@ -11,6 +11,7 @@ import pytest
 from service.domain import Message, Role, Severity, Span, Violation
 from service.fallback import DEFAULT_FALLBACK_DIR, FallbackDataError, FallbackRewriter
 from service.guard import Guard
+from service.rulebook import load_rulebook
 
 from tests.shared_data import eval_cases_path
 
@@ -89,7 +90,27 @@ def test_slang_is_expanded_or_removed_and_the_text_tidied(fb: FallbackRewriter) 
     out = run(fb, "omg idk why that happened , pls w8", [("no-slang", "omg", ""), ("no-slang", "idk", "I don't know"),
                                                        ("no-slang", "pls", "please"), ("no-slang", "w8", "wait")],
               AGENT_SAID)
-    assert out == "I don't know why that happened, please wait."
+    # "idk why" is also said as where things stand (communicate-status), see below
+    assert out == "I'm not sure yet why that happened, please wait."
+
+
+@pytest.mark.parametrize("lang,draft,customer,expected", [
+    ("en", "I don't know. Check the FAQ.", "How do I reset it?",
+     "I don't have that information yet. The answer is in the FAQ. Would you like me to go through it with you here?"),
+    ("es", "no sé por qué pasó eso", "Me cobraron dos veces", "Todavía no tengo claro por qué pasó eso."),
+    ("zh", "不知道，你自己去看FAQ吧", "怎么修改收货地址？", "目前我这边还没有相关信息，FAQ里有相关说明，需要我在这里一步步带您看吗？"),
+    ("zh", "不知道为什么会这样，等等吧", "为什么扣了两次钱？", "目前我这边还不确定为什么会这样，等等吧。"),
+    ("it", "Comunque non so niente del suo ordine, riprovi domani.", "Dov'è il mio ordine 4471?",
+     "Al momento non ho ancora informazioni sul suo ordine, le consiglio di ricontrollare domani."),
+])
+def test_i_dont_know_is_said_as_where_things_stand(fb: FallbackRewriter, lang, draft, customer, expected) -> None:
+    """The same lack of knowledge without the curt turn, in every language,
+    and never a promise to find out."""
+    book = load_rulebook()
+    conv = [Message(Role.CUSTOMER, customer)]
+    out, honest = fb.rewrite_checked(draft, book.check(draft, conv, "", lang), conv, language=lang)
+    assert (out, honest) == (expected, True)
+    assert "communicate-status" not in {v.rule_id for v in book.check(out, conv, "", lang)}
 
 
 def test_shouting_becomes_sentence_case(fb: FallbackRewriter) -> None:
