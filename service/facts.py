@@ -814,6 +814,7 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
+    raw_patterns["conjunctions"] = _regex_alt(_str_list(doc, "conjunctions", file, []), file, "conjunctions", wb)
     before = _str_list(doc, "deadline_before", file)
     after = _str_list(doc, "deadline_after", file)
     fillers = _str_list(doc, "deadline_fillers", file, [])

@@ -455,10 +455,12 @@ class Guard:
                 kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
-                if any(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
-                                                                       or _spelled(f.key[2:], c, lex)))
-                       or _clock_of_hours(f) & cand_facts for f in about_facts) or (
-                        marked and about and 2 * kept_words >= len(about)):
+                def fact_kept(f: Fact) -> bool:
+                    return bool(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
+                                                                               or _spelled(f.key[2:], c, lex)))
+                                or _clock_of_hours(f) & cand_facts)
+                if not _conjunct_lost(d, c, lex, excused, lo, b, cand_vocab, fact_kept) and (
+                        any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))):
                     continue
                 start, end = min(lo, m.start()), max(b, m.end())
                 shown = d.text[start:end].strip()[:80]
@@ -805,6 +807,29 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
         n = _TIME_KEY.fullmatch(g.key)
         if n and int(n.group(1)) % 12 == h and n.group(2) == mins and (
                 _half_day_unknown(f, lex) or _half_day_unknown(g, lex)):
+            return True
+    return False
+
+
+def _conjunct_lost(d: Text, c: Text, lex: Lexicon, excused: "_Excused", lo: int, hi: int,
+                   cand_vocab: set[str], fact_kept: Callable[[Fact], bool]) -> bool:
+    """Whether a condition of several parts ("only if there was violence and
+    you report it within 48h") lost one part: every part joined by "and"
+    must keep a word or a fact, since keeping the others states a looser
+    condition."""
+    cuts = [lo, *(m.end() for m in lex.patterns["conjunctions"].finditer(d.folded, lo, hi)), hi]
+    if len(cuts) < 3:
+        return False
+    words = [t for t in lex.content.tokens(d.low) if lo <= t.start < hi and t.key not in lex.content.framing
+             and not excused.words[t.start]]
+    for a, b in zip(cuts, cuts[1:]):
+        part_words = [t for t in words if a <= t.start < b]
+        part_facts = [f for f in d.facts if a <= f.span.start < b and f.kind != "channel"]
+        # a part of one word ("the keys are returned") may be said in other
+        # words ("the keys are back"); two or more, one of them must stay
+        judged = part_facts or len({t.key for t in part_words}) >= 2
+        if judged and not any(fact_kept(f) for f in part_facts) and not any(
+                lex.content.matches(t.key, cand_vocab, c.low) for t in part_words):
             return True
     return False
 

@@ -553,3 +553,34 @@ def test_a_dropped_prohibition_is_caught(guard: Guard, lang, draft, candidate):
 ])
 def test_a_kept_prohibition_passes(guard: Guard, lang, draft, candidate):
     assert kinds(guard, draft, candidate, lang) == set()
+
+
+# -- conditions of several parts ---------------------------------------------
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "We refund the deposit only if the keys are returned and the flat is left clean.",
+     "We refund the deposit as long as the keys are returned."),
+    ("it", "Il rimborso spetta solo se il volo parte con oltre 3 ore di ritardo e lei non ha accettato un'alternativa.",
+     "Il rimborso spetta se il volo parte con oltre 3 ore di ritardo."),
+    ("es", "La garantía cubre la pantalla solo si el golpe fue accidental y trae la factura de compra.",
+     "La garantía cubre la pantalla siempre que traiga la factura de compra."),
+    ("zh", "如果商品没有拆封并且保留了发票，可以在7天内退货。",
+     "如果保留了发票，可以在7天内退货。"),
+])
+def test_a_condition_that_loses_one_of_its_parts_is_dropped(guard, lang, draft, cand):
+    """Keeping one part of "X and Y" states a looser condition than the draft's."""
+    assert DROPPED in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "We refund the deposit only if the keys are returned and the flat is left clean.",
+     "We refund the deposit only once the keys are back and the flat has been left clean."),
+    ("it", "Il rimborso spetta solo se il volo parte con oltre 3 ore di ritardo e lei non ha accettato un'alternativa.",
+     "Ha diritto al rimborso solo se il volo parte con oltre 3 ore di ritardo e non ha accettato un'alternativa."),
+    ("es", "La garantía cubre la pantalla solo si el golpe fue accidental y trae la factura de compra.",
+     "Solo si el golpe fue accidental y nos trae la factura de compra, la garantía cubre la pantalla."),
+    ("zh", "如果商品没有拆封并且保留了发票，可以在7天内退货。",
+     "如果商品还没拆封，并且发票也保留着，7天内都可以退货。"),
+])
+def test_a_condition_that_keeps_every_part_passes(guard, lang, draft, cand):
+    assert DROPPED not in kinds(guard, draft, cand, lang)
