@@ -18,22 +18,57 @@ This module sits at the bottom of the import graph: it imports nothing from
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints, ValidationError, model_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 Model = TypeVar("Model", bound=BaseModel)
 
+# A word or a regex of a list: text, never empty, never a YAML boolean or number.
+Text = Annotated[StrictStr, StringConstraints(min_length=1)]
+
+
+class DataDoc(BaseModel):
+    """The base of a data file's model.
+
+    An unknown key is an error, since a misspelt key would otherwise be read
+    as absent. A key written with nothing after it (``refusals:``) reads as
+    empty, as the hand-written loaders before the models read it: an optional
+    key takes its default, a required list or mapping is empty.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_empty(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = {}
+        for key, value in data.items():
+            field = cls.model_fields.get(key) if isinstance(key, str) else None
+            if value is None and field is not None:
+                if not field.is_required():
+                    continue
+                origin = get_origin(field.annotation)
+                if origin in (list, dict):
+                    value = origin()
+            out[key] = value
+        return out
+
 
 def shown_path(file: Path | str) -> str:
-    """``file`` as a message shows it: relative to the repository when it is
-    in it (``prompts/rules/01-no-slang.yaml``), else its folder and name
-    (``glossary/tenant.yaml``). Messages go to logs and CI output, where an
-    absolute path says nothing a maintainer needs and describes the machine."""
+    """``file`` as a message shows it: a relative path as given; else relative
+    to the repository when it is in it (``prompts/rules/01-no-slang.yaml``),
+    else its folder and name (``glossary/tenant.yaml``). Messages go to logs
+    and CI output, where an absolute path says nothing a maintainer needs and
+    describes the machine."""
     path = Path(file)
+    if not path.is_absolute():
+        return path.as_posix()
     try:
         return path.resolve().relative_to(REPO_ROOT).as_posix()
     except ValueError:
@@ -91,11 +126,13 @@ def load_models(file: Path, model: type[Model]) -> list[Model]:
 
 def validated(model: type[Model], data: Any, file: Path | str, at: str = "") -> Model:
     """``data`` (found at key path ``at`` of ``file``) validated as ``model``;
-    the deepest of pydantic's errors becomes a DataFileError."""
+    the deepest of pydantic's errors becomes a DataFileError, an unknown key
+    first among equals: a misspelt key is the line to fix, not the key it
+    leaves missing."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = max(exc.errors(), key=lambda e: len(e["loc"]))
+        err = max(exc.errors(), key=lambda e: (len(e["loc"]), e["type"] == "extra_forbidden"))
         key = _joined(at, key_path(tuple(err["loc"]), data))
         raise DataFileError(file, key or "(file)", _problem(err, model)) from None
 
