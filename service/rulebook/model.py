@@ -114,7 +114,7 @@ class Rule:
     bad: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
-    file: str = ""
+    file: str = ""  # the rule file as a data error names it (service.datafile.shown_path)
     # check-time memo of this rule (``alternation_for``'s literal index and narrowed alternations)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
 

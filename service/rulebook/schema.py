@@ -3,10 +3,10 @@
 Rule files (``prompts/rules/*.yaml``) and glossaries (``prompts/glossary/*.yaml``)
 are read into these models first, so every shape error (an unknown key, a
 missing title, a boolean where YAML read ``no``) is caught in one place and
-reported as a ``DataFileError`` naming the file and the key path
-(``patterns.en[3].re``) by ``service.datafile``. What a model cannot know (does a regex compile, is a
-language one of the rule's, does the detector have the data it needs) is
-checked by ``compile``, with the same error shape.
+reported by ``service.datafile`` as a ``DataFileError`` naming the file and
+the key path (``patterns.en[3].re``). What a model cannot know (does a regex
+compile, is a language one of the rule's, does the detector have the data it
+needs) is checked by ``compile``, with the same error.
 """
 
 from __future__ import annotations
