@@ -31,14 +31,16 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 import snowballstemmer
 import stopwordsiso
+from pydantic import Field, StrictBool, StrictStr
 
+from service.datafile import DataDoc, DataFileError, Text
 from service.textnorm import CJK_CLASS, strip_accents
 
-__all__ = ["ContentLexicon", "Token", "load_content_lexicon"]
+__all__ = ["ContentDoc", "ContentLexicon", "Token", "load_content_lexicon"]
 
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CJK = re.compile(f"[{CJK_CLASS}]+")
@@ -198,13 +200,22 @@ class ContentLexicon:
         return mask
 
 
-def _str_list(doc: dict[str, Any], key: str, file: Path, error: Callable[[Path, str, str], Exception]) -> list[str]:
-    raw = doc.get(key, [])
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
-        raise error(file, key, "expected a list of non-empty strings")
-    return raw
+class ContentDoc(DataDoc):
+    """The content keys of ``prompts/guard/<lang>.yaml`` (the guard's lexicon model extends it)."""
+
+    # added to stopwords-iso's list for the language
+    content_stopwords: list[Text] = Field(default_factory=list)
+    # words stopwords-iso lists that carry meaning here ("refund", "never")
+    content_keep: list[Text] = Field(default_factory=list)
+    # regexes of etiquette phrases that are never new content
+    scaffolding: list[Text] = Field(default_factory=list)
+    # rule id -> regexes of phrases a rewrite may add when the draft breaks that rule
+    rule_scaffolding: dict[str, list[Text]] = Field(default_factory=dict)
+    segmenter: Literal["jieba", "bigram"] = "jieba"
+    stemmer: StrictStr | None = None
+    elision: StrictBool = False
+    # words a positive reframe adds: "available", "window", "option"
+    framing: list[Text] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=8)
@@ -212,49 +223,36 @@ def _iso_stopwords(language: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in stopwordsiso.stopwords(language))
 
 
-def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_boundaries: bool,
-                         error: Callable[[Path, str, str], Exception]) -> ContentLexicon:
-    """The content keys of one ``prompts/guard/<lang>.yaml`` document:
-    ``content_stopwords`` (added to stopwords-iso's list for the language),
-    ``content_keep`` (words stopwords-iso lists that carry meaning here, such
-    as "refund" or "never"), ``scaffolding`` (regexes of etiquette phrases
-    that are never new content) and ``framing`` (words a positive reframe
-    adds: "available", "window", "option")."""
-    keep = {w.casefold() for w in _str_list(doc, "content_keep", file, error)}
-    stop = (_iso_stopwords(language) | {w.casefold() for w in _str_list(doc, "content_stopwords", file, error)}) - keep
+def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_boundaries: bool) -> ContentLexicon:
+    """The compiled content keys of one ``prompts/guard/<lang>.yaml`` (``ContentDoc``)."""
+    keep = {w.casefold() for w in doc.content_keep}
+    stop = (_iso_stopwords(language) | {w.casefold() for w in doc.content_stopwords}) - keep
     stop |= {strip_accents(w) for w in stop} - keep
-    scaffolding = _str_list(doc, "scaffolding", file, error)
-    for i, item in enumerate(scaffolding):
+    for i, item in enumerate(doc.scaffolding):
         try:
             re.compile(item)
         except re.error as exc:
-            raise error(file, f"scaffolding[{i}]", f"invalid regex: {exc}") from exc
-    body = "|".join(f"(?:{x})" for x in scaffolding) or r"(?!x)x"
+            raise DataFileError(file, f"scaffolding[{i}]", f"invalid regex: {exc}") from exc
+    body = "|".join(f"(?:{x})" for x in doc.scaffolding) or r"(?!x)x"
     scaffold_re = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
     rule_scaffolding = {}
-    raw_rules = doc.get("rule_scaffolding") or {}
-    if not isinstance(raw_rules, dict):
-        raise error(file, "rule_scaffolding", "expected a mapping of rule id to a list of regexes")
-    for rule_id, items in raw_rules.items():
-        phrases = _str_list(raw_rules, rule_id, file, error)
+    for rule_id, phrases in doc.rule_scaffolding.items():
         try:
             body = "|".join(f"(?:{x})" for x in phrases) or r"(?!x)x"
             rule_scaffolding[str(rule_id)] = re.compile(
                 rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
         except re.error as exc:
-            raise error(file, f"rule_scaffolding.{rule_id}", f"invalid regex: {exc}") from exc
-    segmenter = doc.get("segmenter", "jieba")
-    if segmenter not in ("jieba", "bigram"):
-        raise error(file, "segmenter", "must be 'jieba' or 'bigram'")
-    stemmer_name = _STEMMERS.get(language) or doc.get("stemmer")
+            raise DataFileError(file, f"rule_scaffolding.{rule_id}", f"invalid regex: {exc}") from exc
+    segmenter = doc.segmenter
+    stemmer_name = _STEMMERS.get(language) or doc.stemmer
     lex = ContentLexicon(language=language, word_boundaries=word_boundaries, stopwords=frozenset(stop),
                          scaffolding=scaffold_re, segmenter=segmenter, framing=frozenset(),
-                         rule_scaffolding=rule_scaffolding, elision=bool(doc.get("elision", False)))
+                         rule_scaffolding=rule_scaffolding, elision=doc.elision)
     if word_boundaries and stemmer_name:
         try:
             stemmer = snowballstemmer.stemmer(stemmer_name)
         except KeyError as exc:
-            raise error(file, "stemmer", f"unknown Snowball stemmer {stemmer_name!r}") from exc
+            raise DataFileError(file, "stemmer", f"unknown Snowball stemmer {stemmer_name!r}") from exc
         lock = threading.Lock()   # a Snowball stemmer object keeps state between calls
 
         @lru_cache(maxsize=65536)
@@ -265,7 +263,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
     if not word_boundaries and segmenter == "jieba":
         _jieba()   # its dictionary loads in about a second: at start-up, not in a request
     lex.framing = frozenset(lex._stem(w.casefold()) if word_boundaries else w
-                            for w in _str_list(doc, "framing", file, error))
+                            for w in doc.framing)
     return lex
 
 

@@ -34,16 +34,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count
 from operator import attrgetter, itemgetter, ne
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-import yaml
+from pydantic import Field
 from rapidfuzz.distance import Hamming, Indel, MatchingBlock
 
+from service.datafile import DataDoc, DataFileError, Text, load_model
 from service.domain import Edit, Span, Violation
 from service.textnorm import CJK, CJK_CLASS
 
@@ -79,11 +80,18 @@ _FOLDS_ACROSS_KINDS = "\u0345"
 GLUE_WORD_CHARS = 3
 
 
-class EditsDataError(Exception):
-    """prompts/edits.yaml is missing or malformed; names the file and key."""
+class InsertionDoc(DataDoc):
+    """One rule of ``prompts/edits.yaml``: added text matching its cues names it."""
 
-    def __init__(self, file: Path | str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: key '{key}': {problem}")
+    cues: list[Text] = Field(min_length=1)
+    at: Literal["start", "end", "anywhere"]
+    when: Literal["always", "violation"]
+
+
+class EditsDoc(DataDoc):
+    """``prompts/edits.yaml``: rule id -> the added text that names that rule."""
+
+    insertions: dict[str, InsertionDoc]
 
 
 @dataclass(frozen=True)
@@ -547,31 +555,15 @@ def _cues_by_language(insertions: Sequence[_Insertion],
 
 
 def _load(file: Path, rulebook: "Rulebook") -> tuple[_Insertion, ...]:
-    try:
-        doc = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise EditsDataError(file, "(file)", f"cannot read: {exc}") from exc
-    items = doc.get("insertions") if isinstance(doc, dict) else None
-    if not isinstance(items, Mapping):
-        raise EditsDataError(file, "insertions", "expected a mapping of rule id -> {cues, at, when}")
     out = []
-    for rule_id, spec in items.items():
+    for rule_id, spec in load_model(file, EditsDoc).insertions.items():
         key = f"insertions.{rule_id}"
         rule = rulebook.rules.get(rule_id)
         if rule is None:
-            raise EditsDataError(file, key, "not a rule id of the rulebook")
-        if not isinstance(spec, Mapping):
-            raise EditsDataError(file, key, "expected a mapping {cues, at, when}")
-        cues = spec.get("cues")
-        if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
-            raise EditsDataError(file, f"{key}.cues", "expected a non-empty list of cue names")
+            raise DataFileError(file, key, "not a rule id of the rulebook")
         known = {name for lang in rule.languages for name in rule.cues.get(lang, {})}
-        missing = [c for c in cues if c not in known]
+        missing = [c for c in spec.cues if c not in known]
         if missing:
-            raise EditsDataError(file, f"{key}.cues", f"the rule has no cue {missing[0]!r}")
-        if spec.get("at") not in ("start", "end", "anywhere"):
-            raise EditsDataError(file, f"{key}.at", "expected start, end or anywhere")
-        if spec.get("when") not in ("always", "violation"):
-            raise EditsDataError(file, f"{key}.when", "expected always or violation")
-        out.append(_Insertion(rule_id, tuple(cues), spec["at"], spec["when"] == "always"))
+            raise DataFileError(file, f"{key}.cues", f"the rule has no cue {missing[0]!r}")
+        out.append(_Insertion(rule_id, tuple(spec.cues), spec.at, spec.when == "always"))
     return tuple(out)

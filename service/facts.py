@@ -24,11 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from service.content import ContentLexicon, load_content_lexicon
+from service.datafile import DataFileError, load_model
 from service.textnorm import fold, strip_accents
 from service.domain import Fact, Span
+from service.guard_schema import CompoundNumbersDoc, LexiconDoc
 from service.regex_guard import first_char_guarded
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
@@ -59,15 +59,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NUMBER_WORD = re.compile(r"[^\W\d_]+")
 _CJK_RUN = re.compile(f"[{CJK_DIGITS}]+")
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
-
-
-class GuardDataError(Exception):
-    """A guard lexicon file is missing, malformed, or has an invalid key."""
-
-    def __init__(self, file: Path | str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: key '{key}': {problem}")
-        self.file = str(file)
-        self.key = key
 
 
 # Durations compare in one base unit per scale, so "2 weeks" = "14 days",
@@ -536,56 +527,24 @@ class Lexicon:
 
 # -- loading ---------------------------------------------------------------
 
-def _get(doc: dict[str, Any], key: str, typ: type, file: Path, default: Any = ...) -> Any:
-    if key not in doc:
-        if default is ...:
-            raise GuardDataError(file, key, "missing")
-        return default
-    val = doc[key]
-    if val is None:
-        val = typ()
-    if not isinstance(val, typ):
-        raise GuardDataError(file, key, f"expected {typ.__name__}, got {type(val).__name__}")
-    return val
+def _lower_keys(words: dict[str, Any]) -> dict[str, Any]:
+    """Words are matched on lower-cased text, so their keys are lower-cased once here."""
+    return {k.lower(): v for k, v in words.items()}
 
 
-def _str_map(doc: dict[str, Any], key: str, file: Path, vtype: type, default: Any = ...) -> dict[str, Any]:
-    raw = _get(doc, key, dict, file, default)
-    out: dict[str, Any] = {}
-    for k, v in raw.items():
-        if not isinstance(k, str) or not k or not isinstance(v, vtype) or isinstance(v, bool):
-            raise GuardDataError(file, f"{key}.{k}", f"expected a non-empty text key with a {vtype.__name__} value")
-        out[k.lower()] = v
-    return out
-
-
-def _str_list(doc: dict[str, Any], key: str, file: Path, default: Any = ...) -> list[str]:
-    raw = _get(doc, key, list, file, default)
-    for i, v in enumerate(raw):
-        if not isinstance(v, str) or not v:
-            raise GuardDataError(file, f"{key}[{i}]", "expected a non-empty string")
-    return raw
-
-
-def _compound_numbers(doc: dict[str, Any], file: Path) -> dict[str, int]:
+def _compound_numbers(spec: CompoundNumbersDoc | None) -> dict[str, int]:
     """Number words made of a ten and a unit ("thirty-five", "trentacinque",
     "treinta y cinco"), from ``compound_numbers: {tens, units, joiners,
     elide_before}``: the tens' last vowel is dropped before the listed units
     ("ventuno", "trentotto")."""
-    spec = _get(doc, "compound_numbers", dict, file, {})
-    if not spec:
+    if spec is None:
         return {}
-    tens = _str_map(spec, "tens", file, int)
-    units = _str_map(spec, "units", file, int)
-    joiners = spec.get("joiners", [""])
-    if not isinstance(joiners, list) or not all(isinstance(j, str) for j in joiners):
-        raise GuardDataError(file, "compound_numbers.joiners", "expected a list of strings ('' joins directly)")
-    elide = set(_str_list(spec, "elide_before", file, []))
+    elide = set(spec.elide_before)
     out = {}
-    for ten, tv in tens.items():
-        for unit, uv in units.items():
+    for ten, tv in _lower_keys(spec.tens).items():
+        for unit, uv in _lower_keys(spec.units).items():
             stem = ten[:-1] if unit in elide else ten
-            for joiner in joiners:
+            for joiner in spec.joiners:
                 out[(stem if joiner == "" else ten) + joiner + unit] = tv + uv
     return out
 
@@ -600,7 +559,7 @@ def _regex_alt(items: list[str], file: Path, key: str, wb: bool) -> str:
         try:
             re.compile(item)
         except re.error as exc:
-            raise GuardDataError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
+            raise DataFileError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
     body = "|".join(f"(?:{x})" for x in items) or r"(?!x)x"
     return _bounded(body, wb)
 
@@ -613,58 +572,37 @@ def _compile(pattern: str, file: Path, key: str) -> re.Pattern[str]:
     try:
         return re.compile(first_char_guarded(pattern, re.IGNORECASE), re.IGNORECASE)
     except re.error as exc:
-        raise GuardDataError(file, key, f"invalid regex: {exc}") from exc
+        raise DataFileError(file, key, f"invalid regex: {exc}") from exc
 
 
 def load_lexicon(file: Path) -> Lexicon:
     """Read, validate and compile one ``<lang>.yaml`` guard file."""
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise GuardDataError(file, "(file)", f"cannot read: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise GuardDataError(file, "(file)", f"invalid YAML: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise GuardDataError(file, "(file)", "top level must be a mapping")
-    lang = _get(doc, "language", str, file)
+    doc = load_model(file, LexiconDoc)
+    lang = doc.language
     if lang != file.stem:
-        raise GuardDataError(file, "language", f"'{lang}' does not match the file name")
-    wb = _get(doc, "word_boundaries", bool, file)
-    dec = _get(doc, "decimal_separator", str, file)
-    if dec not in (".", ","):
-        raise GuardDataError(file, "decimal_separator", "must be '.' or ','")
-    number_words = _with_unaccented({**_compound_numbers(doc, file), **_str_map(doc, "number_words", file, int)})
-    weekdays = _with_unaccented(_str_map(doc, "weekdays", file, int))
-    relative_days = _with_unaccented(_str_map(doc, "relative_days", file, int, {}))
-    months = _with_unaccented(_str_map(doc, "months", file, int))
-    for k, v in months.items():
-        if not 1 <= v <= 12:
-            raise GuardDataError(file, f"months.{k}", "month must be 1..12")
-    currencies = _with_unaccented(_str_map(doc, "currencies", file, str))
-    units = _with_unaccented(_str_map(doc, "duration_units", file, str))
-    am_pm = _str_map(doc, "am_pm", file, str, {})
-    time_prefixes = _str_map(doc, "time_prefixes", file, str, {})
-    day_parts = _with_unaccented(_str_map(doc, "day_parts", file, str, {}))
-    for phrase, half in day_parts.items():
-        if half not in ("am", "pm"):
-            raise GuardDataError(file, f"day_parts.{phrase}", "must be 'am' or 'pm'")
+        raise DataFileError(file, "language", f"'{lang}' does not match the file name")
+    wb = doc.word_boundaries
+    dec = doc.decimal_separator
+    number_words = _with_unaccented({**_compound_numbers(doc.compound_numbers), **_lower_keys(doc.number_words)})
+    weekdays = _with_unaccented(_lower_keys(doc.weekdays))
+    relative_days = _with_unaccented(_lower_keys(doc.relative_days))
+    months = _with_unaccented(_lower_keys(doc.months))
+    currencies = _with_unaccented(_lower_keys(doc.currencies))
+    units = _with_unaccented(_lower_keys(doc.duration_units))
+    am_pm = _lower_keys(doc.am_pm)
+    time_prefixes = _lower_keys(doc.time_prefixes)
+    day_parts = _with_unaccented(_lower_keys(doc.day_parts))
     # "6 in the afternoon", "2 and 6 in the afternoon": a day part marks a
     # digit time as am/pm does
     am_pm = {**am_pm, **day_parts}
-    clock_words = _with_unaccented(_str_map(doc, "clock_words", file, str, {}))
-    for phrase, clock in clock_words.items():
-        if not re.fullmatch(r"\d\d:\d\d", clock):
-            raise GuardDataError(file, f"clock_words.{phrase}", "must be a 24-hour time, HH:MM")
-    duration_phrases = _with_unaccented(_str_map(doc, "duration_phrases", file, int, {}))
-    half_after = _str_list(doc, "half_after", file, [])
+    clock_words = _with_unaccented(_lower_keys(doc.clock_words))
+    duration_phrases = _with_unaccented(_lower_keys(doc.duration_phrases))
+    half_after = doc.half_after
     # "y cuarto", "meno un quarto": minutes said in words after the hour
-    minute_phrases = {**{h: 30 for h in half_after}, **_str_map(doc, "minute_phrases", file, int, {})}
-    for phrase, minutes in minute_phrases.items():
-        if not -59 <= minutes <= 59:
-            raise GuardDataError(file, f"minute_phrases.{phrase}", "must be minutes from -59 to 59")
-    minute_joiner = _str_list(doc, "minute_joiners", file, [])   # "las once y (treinta y cinco)"
-    cjk = _get(doc, "cjk_numerals", bool, file, False)
-    hour_markers = _str_list(doc, "time_hour_markers", file, [])
+    minute_phrases = {**{h: 30 for h in half_after}, **_lower_keys(doc.minute_phrases)}
+    minute_joiner = doc.minute_joiners   # "las once y (treinta y cinco)"
+    cjk = doc.cjk_numerals
+    hour_markers = doc.time_hour_markers
 
     B = (lambda s: _bounded(s, True)) if wb else (lambda s: s)
     nb = rf"(?<![{_ASCII_WORD}])"   # ASCII-only boundaries work next to CJK text
@@ -680,29 +618,27 @@ def load_lexicon(file: Path) -> Lexicon:
     half_suffix = rf"(?:\s+(?:{_alt(half_after)})(?!\w))?" if half_after else ""
     numh = rf"(?:{numx}){half_suffix}"
     months_alt = B(_alt(months))
-    conn = _str_list(doc, "date_connectors", file, [])
+    conn = doc.date_connectors
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
     ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
     symbols = [c for c in currencies if not c[0].isalnum()]
     words = [c for c in currencies if c[0].isalnum()]
     cur = f"{_alt(symbols)}|{B(_alt(words))}"
-    pct_words = _str_list(doc, "percent_words", file)
-    pct_pre = _str_list(doc, "percent_prefixes", file, [])
+    pct_words = doc.percent_words
+    pct_pre = doc.percent_prefixes
     pct_after = (f"{_alt([w for w in pct_words if not w[0].isalnum()])}"
                  f"|{B(_alt([w for w in pct_words if w[0].isalnum()]))}")
     # "trentanove euro e novanta centesimi" = 39.90 EUR
-    sub_doc = _get(doc, "currency_subunits", dict, file, {})
-    sub_words = _str_list(sub_doc, "words", file, []) if sub_doc else []
-    sub_joiners = _str_list(sub_doc, "joiners", file, []) if sub_doc else []
+    sub_words, sub_joiners = doc.currency_subunits.words, doc.currency_subunits.joiners
     subunit_tail = (rf"(?:\s+(?:{_alt(sub_joiners)})\s+(?P<sub>{numx})\s?{B(_alt(sub_words))})?"
                     if sub_words and sub_joiners else "")
     # "千分之一" = 0.1%: a prefix that names a fraction other than hundredths
-    fraction_prefixes = _str_map(doc, "fraction_prefixes", file, int, {})
+    fraction_prefixes = _lower_keys(doc.fraction_prefixes)
     pct_pre = [*pct_pre, *fraction_prefixes]
     ampm = am_pm
-    cues = _str_list(doc, "time_cues", file, [])
+    cues = doc.time_cues
     range_re = r"(?:\s*(?:-|–|~|至|到)\s*|\s+(?:to|or|and|a|o|y|e|al)\s+)"
-    sfx = _str_list(doc, "time_suffixes", file, [])
+    sfx = doc.time_suffixes
 
     raw_patterns: dict[str, str] = {
         "url": rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、]+|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"“”。，]*)?{na}",
@@ -740,7 +676,7 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_spelled_part"] = (
             rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>').replace('mw>', 'mw2>')}"
             rf"\s+(?P<dp>{dp_alt})(?!\w)")
-    fraction_words = _with_unaccented(_str_map(doc, "fraction_words", file, float, {}))
+    fraction_words = _with_unaccented(_lower_keys(doc.fraction_words))
     if fraction_words:
         raw_patterns["fraction_word"] = B(_alt(fraction_words))
     if clock_words:
@@ -750,7 +686,7 @@ def load_lexicon(file: Path) -> Lexicon:
     if ampm:
         raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
     ap_alt = _alt(ampm) if ampm else r"(?!x)x"
-    hour_sfx = _alt(_str_list(doc, "time_suffixes", file, [])) or r"(?!x)x"
+    hour_sfx = _alt(sfx) or r"(?!x)x"
     raw_patterns["time_range"] = (
         rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|\s(?:to|and|a|al|alle|e|y)\s)\s?(?P<h2>\d{{1,2}})"
         rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%]|[:.]\d)")
@@ -777,27 +713,24 @@ def load_lexicon(file: Path) -> Lexicon:
                                     rf"(?P<d>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号]")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
-    raw_patterns["absolute"] = _regex_alt(_str_list(doc, "absolute_phrases", file, []), file, "absolute_phrases", wb)
+    raw_patterns["absolute"] = _regex_alt(doc.absolute_phrases, file, "absolute_phrases", wb)
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
-        raw_patterns[key] = _regex_alt(_str_list(doc, key, file), file, key, wb)
+        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb)
     # "check if the cable is plugged in": an indirect question, not a condition
-    raw_patterns["not_conditions"] = _regex_alt(_str_list(doc, "not_conditions", file, []), file, "not_conditions", wb)
-    raw_initials = doc.get("weekday_initials") or {}
-    if not isinstance(raw_initials, dict):
-        raise GuardDataError(file, "weekday_initials", "expected a mapping of capital letter to day")
-    initials = {str(k): v for k, v in raw_initials.items()}   # case kept: "L", not "l"
-    for letter, day in initials.items():
-        if len(letter) != 1 or not letter.isupper() or not isinstance(day, int) or not 1 <= day <= 7:
-            raise GuardDataError(file, f"weekday_initials.{letter}", "must map one capital letter to a day 1-7")
+    raw_patterns["not_conditions"] = _regex_alt(doc.not_conditions, file, "not_conditions", wb)
+    initials = dict(doc.weekday_initials)   # case kept: "L", not "l"
+    for letter in initials:
+        if len(letter) != 1 or not letter.isupper():
+            raise DataFileError(file, f"weekday_initials.{letter}", "must map one capital letter to a day 1-7")
     # "L-V", "M-F": a range of weekday initials (capitals only, both ends)
     raw_patterns["weekday_initials"] = (
         rf"(?-i:(?<![\w-])(?P<a>[{''.join(initials)}])\s?[-–]\s?(?P<b>[{''.join(initials)}])(?![\w-]))"
         if initials else r"(?!x)x")
     for key in ("identifier_cues", "limits"):
-        raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
-    channels = _with_unaccented(_str_map(doc, "channels", file, str, {}))
-    measure_units = _with_unaccented(_str_map(doc, "measure_units", file, str, {}))
+        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb)
+    channels = _with_unaccented(_lower_keys(doc.channels))
+    measure_units = _with_unaccented(_lower_keys(doc.measure_units))
     # "2,5 kg", "due chili e mezzo", "two and a half kilos": spelled numbers
     # take only unit words of three letters or more ("one g" is no measure).
     word_units = [u for u in measure_units if len(u) >= 3 and u.isalpha()]
@@ -811,35 +744,24 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
                 "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "instructions",
                 "alternatives", "requirements", "condition_before", "offers"):
-        raw_patterns[key] = _regex_alt(_str_list(doc, key, file, []), file, key, wb)
+        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
-    raw_patterns["clause_breaks"] = _regex_alt(_str_list(doc, "clause_breaks", file), file, "clause_breaks", wb)
-    raw_patterns["conjunctions"] = _regex_alt(_str_list(doc, "conjunctions", file, []), file, "conjunctions", wb)
-    before = _str_list(doc, "deadline_before", file)
-    after = _str_list(doc, "deadline_after", file)
-    fillers = _str_list(doc, "deadline_fillers", file, [])
+    raw_patterns["clause_breaks"] = _regex_alt(doc.clause_breaks, file, "clause_breaks", wb)
+    raw_patterns["conjunctions"] = _regex_alt(doc.conjunctions, file, "conjunctions", wb)
+    before = doc.deadline_before
+    after = doc.deadline_after
+    fillers = doc.deadline_fillers
     filler = rf"(?:\s+(?:{_alt(fillers)})){{0,2}}" if fillers else ""
     raw_patterns["deadline_before"] = (rf"(?:{B(_alt(before))}){filler}\s*$" if before else r"(?!x)x")
     raw_patterns["deadline_after"] = (rf"^\s*(?:{_alt(after)})" if after else r"(?!x)x")
 
     patterns = {k: _compile(v, file, k) for k, v in raw_patterns.items()}
-    commit_doc = _get(doc, "commitments", dict, file)
-    if not commit_doc:
-        raise GuardDataError(file, "commitments", "must list at least one category")
-    commitments = {}
-    for cat, items in commit_doc.items():
-        if not isinstance(items, list) or not items:
-            raise GuardDataError(file, f"commitments.{cat}", "expected a non-empty list of regexes")
-        commitments[str(cat)] = _compile(_regex_alt(_str_list(commit_doc, cat, file), file, f"commitments.{cat}", wb),
-                                         file, f"commitments.{cat}")
-    conditions = {}
-    for group, items in _get(doc, "conditions", dict, file, {}).items():
-        conditions[str(group)] = _compile(_regex_alt(_str_list(doc["conditions"], group, file), file,
-                                                     f"conditions.{group}", wb), file, f"conditions.{group}")
+    commitments = {cat: _compile(_regex_alt(items, file, f"commitments.{cat}", wb), file, f"commitments.{cat}")
+                   for cat, items in doc.commitments.items()}
+    conditions = {group: _compile(_regex_alt(items, file, f"conditions.{group}", wb), file, f"conditions.{group}")
+                  for group, items in doc.conditions.items()}
     quote_patterns = []
-    for i, pair in enumerate(_str_list(doc, "quotes", file)):
-        if len(pair) != 2:
-            raise GuardDataError(file, f"quotes[{i}]", "expected two characters: opening and closing")
+    for i, pair in enumerate(doc.quotes):
         o, c = (re.escape(x) for x in pair)
         quote_patterns.append(_compile(rf"{o}([^{o}{c}\n]{{1,80}}){c}", file, f"quotes[{i}]"))
     return Lexicon(
@@ -849,16 +771,15 @@ def load_lexicon(file: Path) -> Lexicon:
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),
         fraction_prefixes=fraction_prefixes, fraction_words=fraction_words,
         duration_phrases=duration_phrases, weekday_initials=initials,
-        chat_digits=frozenset(_str_list(doc, "chat_digits", file, [])),
-        numbered_nouns=frozenset(w.lower() for w in [*_str_list(doc, "numbered_nouns", file, []),
-                                                     *_str_list(doc, "identifier_cues", file, [])]),
-        name_stopwords=frozenset(_str_list(doc, "name_stopwords", file, [])),
-        not_facts=frozenset(x.casefold() for x in _str_list(doc, "not_facts", file, [])),
-        topic_stopwords=frozenset(x.casefold() for x in _str_list(doc, "topic_stopwords", file, [])),
+        chat_digits=frozenset(doc.chat_digits),
+        numbered_nouns=frozenset(w.lower() for w in [*doc.numbered_nouns, *doc.identifier_cues]),
+        name_stopwords=frozenset(doc.name_stopwords),
+        not_facts=frozenset(x.casefold() for x in doc.not_facts),
+        topic_stopwords=frozenset(x.casefold() for x in doc.topic_stopwords),
         word_boundaries=wb, patterns=patterns, commitments=commitments, quote_patterns=quote_patterns,
         channels=channels, conditions=conditions, measure_units=measure_units,
-        date_order=_get(doc, "date_order", str, file, "dmy"),
-        content=load_content_lexicon(doc, file, lang, wb, GuardDataError),
+        date_order=doc.date_order,
+        content=load_content_lexicon(doc, file, lang, wb),
     )
 
 
@@ -866,7 +787,7 @@ def load_lexicons(data_dir: Path) -> dict[str, Lexicon]:
     """Every ``*.yaml`` in ``data_dir``, keyed by language code."""
     files = sorted(f for f in Path(data_dir).glob("*.yaml") if not f.name.startswith("_"))
     if not files:
-        raise GuardDataError(data_dir, "(directory)", "no <lang>.yaml guard files found")
+        raise DataFileError(data_dir, "(directory)", "no <lang>.yaml guard files found")
     return {f.stem: load_lexicon(f) for f in files}
 
 

@@ -21,13 +21,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-import yaml
-
+from service.datafile import DataFileError, load_model
 from service.domain import Fact, Message, Role, Violation
 from service.facts import fold
+from service.fallback_schema import LanguageDoc
 from service.fallback_sentences import (
     Escalation,
-    FallbackDataError,
     OneWord,
     Policy,
     Rephrase,
@@ -50,7 +49,6 @@ from service.textnorm import CJK
 DEFAULT_FALLBACK_DIR = Path(__file__).resolve().parent.parent / "prompts" / "fallback"
 
 _TEXTUAL = frozenset({"name", "quoted"})
-_GREETING_KEYS = ("agent_brand", "agent", "brand", "plain")
 _ONE_BY_ONE = 8
 _SENTENCE_EDITS = 6
 
@@ -81,69 +79,47 @@ class _LangData:
 
 
 def _load(file: Path) -> _LangData:
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FallbackDataError(file, "(file)", f"cannot read: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise FallbackDataError(file, "(file)", "top level must be a mapping")
+    doc = load_model(file, LanguageDoc)
+    if doc.language != file.stem:
+        raise DataFileError(file, "language", f"{doc.language!r} does not match the file name")
+    wb = file.stem != "zh" and doc.joiner != ""
 
-    def text(key: str, allow_empty: bool = False) -> str:
-        v = doc.get(key)
-        if not isinstance(v, str) or (not v and not allow_empty):
-            raise FallbackDataError(file, key, "expected a non-empty string")
-        return v
-
-    def regex_list(key: str, flags: int = re.IGNORECASE, bounded: bool = True) -> re.Pattern[str]:
-        items = doc.get(key)
-        if not isinstance(items, list) or not items or not all(isinstance(x, str) and x for x in items):
-            raise FallbackDataError(file, key, "expected a non-empty list of strings")
+    def regex_list(key: str, items: Sequence[str], bounded: bool = True) -> re.Pattern[str]:
         body = "|".join(f"(?:{x})" for x in items)
         if bounded and wb:
             body = rf"(?<!\w)(?:{body})(?!\w)"
         try:
-            return re.compile(body, flags)
+            return re.compile(body, re.IGNORECASE)
         except re.error as exc:
-            raise FallbackDataError(file, key, f"invalid regex: {exc}") from exc
+            raise DataFileError(file, key, f"invalid regex: {exc}") from exc
 
-    if doc.get("language") != file.stem:
-        raise FallbackDataError(file, "language", "missing or does not match the file name")
-    wb = file.stem != "zh" and text("joiner", allow_empty=True) != ""
-    greeting = doc.get("greeting")
-    if not isinstance(greeting, dict):
-        raise FallbackDataError(file, "greeting", "expected a mapping of templates")
-    for k in _GREETING_KEYS:
-        if not isinstance(greeting.get(k), str) or not greeting[k]:
-            raise FallbackDataError(file, f"greeting.{k}", "expected a non-empty template")
-    instead = doc.get("instead") or {}
-    if not isinstance(instead, dict) or not all(isinstance(k, str) and isinstance(v, str) and v
-                                                 for k, v in instead.items()):
-        raise FallbackDataError(file, "instead", "expected a mapping of rule id to a non-empty text")
     cues = []
-    for i, x in enumerate(doc.get("name_cues") or []):
+    for i, x in enumerate(doc.name_cues):
         try:
             rx = re.compile(x)
         except re.error as exc:
-            raise FallbackDataError(file, f"name_cues[{i}]", f"invalid regex: {exc}") from exc
+            raise DataFileError(file, f"name_cues[{i}]", f"invalid regex: {exc}") from exc
         if rx.groups != 1:
-            raise FallbackDataError(file, f"name_cues[{i}]", "needs exactly one group: the name")
+            raise DataFileError(file, f"name_cues[{i}]", "needs exactly one group: the name")
         cues.append(rx)
     return _LangData(
-        greeting={k: greeting[k] for k in _GREETING_KEYS},
-        name_in_greeting=text("name_in_greeting"), closing_question=text("closing_question"),
-        name_in_closing=text("name_in_closing"), empathy=text("empathy"),
-        instead=dict(instead),
-        sentence_end=text("sentence_end"), joiner=text("joiner", allow_empty=True),
-        greeting_re=regex_list("greeting_cues"), thanks_re=regex_list("thanks_cues"),
-        upset_re=regex_list("upset_cues", bounded=False), apology_re=regex_list("apology_cues", bounded=False),
-        closing_re=regex_list("closing_cues", bounded=False), name_cues=tuple(cues),
-        rephrase=load_rephrase(file, doc.get("rephrase")),
-        split=load_rephrase(file, doc.get("split"), "split"),
-        one_word=load_one_word(file, doc.get("one_word")),
-        question_re=regex_list("question_cues", bounded=False) if doc.get("question_cues") else None,
+        greeting=doc.greeting.model_dump(),
+        name_in_greeting=doc.name_in_greeting, closing_question=doc.closing_question,
+        name_in_closing=doc.name_in_closing, empathy=doc.empathy,
+        instead=dict(doc.instead),
+        sentence_end=doc.sentence_end, joiner=doc.joiner,
+        greeting_re=regex_list("greeting_cues", doc.greeting_cues),
+        thanks_re=regex_list("thanks_cues", doc.thanks_cues),
+        upset_re=regex_list("upset_cues", doc.upset_cues, bounded=False),
+        apology_re=regex_list("apology_cues", doc.apology_cues, bounded=False),
+        closing_re=regex_list("closing_cues", doc.closing_cues, bounded=False), name_cues=tuple(cues),
+        rephrase=load_rephrase(file, doc.rephrase),
+        split=load_rephrase(file, doc.split, "split"),
+        one_word=load_one_word(doc.one_word),
+        question_re=regex_list("question_cues", doc.question_cues, bounded=False) if doc.question_cues else None,
         word_boundaries=wb,
-        address=load_rephrase(file, doc.get("address"), "address"),
-        escalation=load_escalation(file, doc.get("escalation")),
+        address=load_rephrase(file, doc.address, "address"),
+        escalation=load_escalation(file, doc.escalation),
     )
 
 
@@ -172,11 +148,11 @@ class FallbackRewriter:
         """
         files = sorted(f for f in Path(data_dir).glob("*.yaml") if not f.name.startswith("_"))
         if not files:
-            raise FallbackDataError(data_dir, "(directory)", "no <lang>.yaml fallback files found")
+            raise DataFileError(data_dir, "(directory)", "no <lang>.yaml fallback files found")
         self._data = {f.stem: _load(f) for f in files}
         self._policy: Policy = load_policy(Path(data_dir))
         if "en" not in self._data:
-            raise FallbackDataError(data_dir, "en", "the English data (en.yaml) is required as the default")
+            raise DataFileError(data_dir, "en", "the English data (en.yaml) is required as the default")
         sibling = Path(data_dir).parent / "guard"
         self._guard = guard or (Guard(sibling) if sibling.is_dir() else Guard())
         if rules is None:

@@ -16,7 +16,7 @@ sentences, all of it data:
   Mr. Okafor."; else after a leading "Sure," or at the end of the first sentence);
 - ``escalation``: what the rewrite does when the customer asked for a
   supervisor or a person and the draft doesn't hand them over (see
-  ``EscalationDoc``).
+  ``fallback_schema.EscalationDoc``).
 
 Every edit made here is checked by the guard like any other: the caller keeps
 only those that leave the rewrite honest.
@@ -27,72 +27,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Callable, Sequence
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from service.datafile import DataFileError, load_model
 from service.domain import Violation
-from service.rulebook.model import CATALOGUE
+from service.fallback_schema import EscalationDoc, OneWordDoc, PolicyDoc, RephraseDoc
 
 POLICY_FILE = "_policy.yaml"
-
-
-class FallbackDataError(Exception):
-    """A fallback data file is missing or malformed; names the file and key."""
-
-    def __init__(self, file: Path | str, key: str, problem: str) -> None:
-        super().__init__(f"{file}: key '{key}': {problem}")
-        self.file = str(file)
-        self.key = key
-
-
-class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _known(ids: list[str]) -> list[str]:
-    unknown = [i for i in ids if i not in CATALOGUE]
-    if unknown:
-        raise ValueError(f"not rule ids of the catalogue: {', '.join(unknown)}")
-    return ids
-
-
-class PolicyDoc(_Doc):
-    """``_policy.yaml``: which rulebook findings drive the fallback's sentence work."""
-
-    # A sentence flagged by one of these, holding no fact, goes.
-    drop_sentence_when: list[str] = Field(min_length=1)
-    # The greeting only when the rulebook says this is the opening and it lacks one.
-    greet_when: list[str] = Field(min_length=1)
-    # The empathy lead when the rulebook asks for it (besides the language's upset cues).
-    empathy_when: list[str] = Field(min_length=1)
-    # A sentence flagged by one of these (too long) is split at the language's
-    # clause breaks (``split``), down to the rule's own sentence limit.
-    split_sentence_when: list[str] = Field(default_factory=list)
-    # A reply the rulebook finds to be one bare word ("ok", "no", "嗯") is said
-    # as the language's full sentence of the same meaning (``one_word``).
-    expand_word_when: list[str] = Field(default_factory=list)
-    # The customer's name, when known, goes into a reply the rulebook finds
-    # should use it (the language's ``address`` data says where).
-    address_by_name_when: list[str] = Field(default_factory=list)
-    # The customer asked for a supervisor or a person and the draft doesn't
-    # hand them over: the language's ``escalation`` data.
-    escalation_when: list[str] = Field(default_factory=list)
-
-    @field_validator("drop_sentence_when", "greet_when", "empathy_when", "split_sentence_when",
-                     "expand_word_when", "address_by_name_when", "escalation_when")
-    @classmethod
-    def _in_catalogue(cls, value: list[str]) -> list[str]:
-        return _known(value)
-
-
-class OneWordDoc(_Doc):
-    words: list[str] = Field(min_length=1)
-    to: str = Field(min_length=1)
-    # "question": only when the customer's last message asks something (a bare
-    # "yes"/"no" answers it); "message": when there is a customer message at all.
-    after: str = Field(pattern="^(question|message)$")
 
 
 @dataclass(frozen=True)
@@ -105,30 +46,10 @@ class OneWord:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-_D = TypeVar("_D", bound=BaseModel)
-
-
-def _validated_list(file: Path, items: Any, list_key: str, model: type[_D], shape: str) -> list[tuple[int, _D]]:
-    """The items of a list key, each validated by ``model``; an error names
-    the file and the item's key (``rephrase[3].re``)."""
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise FallbackDataError(file, list_key, f"expected a list of {shape}")
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append((i, model.model_validate(item)))
-        except ValidationError as exc:
-            key, msg = _where(exc)
-            raise FallbackDataError(file, f"{list_key}[{i}].{key}", msg) from None
-    return out
-
-
-def load_one_word(file: Path, items: Any) -> tuple[OneWord, ...]:
+def load_one_word(docs: Sequence[OneWordDoc]) -> tuple[OneWord, ...]:
     """The ``one_word`` list of a language file: bare words -> the full sentence."""
     return tuple(OneWord(frozenset(w.casefold() for w in doc.words), doc.to, doc.after == "question")
-                 for _, doc in _validated_list(file, items, "one_word", OneWordDoc, "{words, to, after}"))
+                 for doc in docs)
 
 
 def one_word_sentence(text: str, groups: Sequence[OneWord], asked: bool, answered: bool) -> str | None:
@@ -140,43 +61,6 @@ def one_word_sentence(text: str, groups: Sequence[OneWord], asked: bool, answere
         if core in g.words and (asked if g.after_question else answered):
             return g.to
     return None
-
-
-class RephraseDoc(_Doc):
-    re: str = Field(min_length=1)
-    to: str
-
-
-class EscalationDoc(_Doc):
-    """``escalation`` of a language file: the customer asked for a supervisor
-    or a person, and the rulebook finds the draft doesn't hand them over.
-
-    Offering the hand-over as a question is not a promise (the guard reads it
-    as scaffolding, and the rulebook's own honest rewrites offer it), but it
-    must never contradict a draft that says the hand-over can't happen: the
-    guard doesn't read such an offer as flipping that refusal in every
-    language, so ``refuses`` decides here, before the guard is asked.
-    """
-
-    # Words by which a draft says the hand-over can't happen ("can't",
-    # "not possible", "busy", "only through this chat"). Such a draft is never
-    # offered one: its refusal is said as the limit (``reframe``) and what the
-    # agent can do follows (``help_here``).
-    refuses: list[str] = Field(min_length=1)
-    # The offer, a question, added to a draft that doesn't refuse.
-    offer: str = Field(min_length=1)
-    # Words that only talk the customer out of it ("there's no need for a
-    # manager", "it's pointless"): they go when the offer is made.
-    dismiss: list[str] = Field(default_factory=list)
-    # A curt refusal of the hand-over said as the limit ("I can't transfer
-    # you" -> "a transfer isn't available here"); a draft that offers another
-    # way (a call back from the manager) is then an honoured request.
-    reframe: list[RephraseDoc] = Field(default_factory=list)
-    # What the agent can do instead, after a refusal: help here...
-    help_here: str = Field(min_length=1)
-    # ...unless the rewrite hands the request on another way ("my manager
-    # will call you back", "I'm passing this to our phone team").
-    hands_over: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -206,36 +90,22 @@ class Rephrase:
     template: str
 
 
-def _where(exc: ValidationError) -> tuple[str, str]:
-    err = max(exc.errors(), key=lambda e: len(e["loc"]))
-    key = ".".join(str(p) for p in err["loc"]) or "(file)"
-    return key, err["msg"]
-
-
 def load_policy(directory: Path) -> Policy:
-    file = Path(directory) / POLICY_FILE
-    try:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FallbackDataError(file, "(file)", f"cannot read: {exc}") from exc
-    try:
-        p = PolicyDoc.model_validate(doc)
-    except ValidationError as exc:
-        raise FallbackDataError(file, *_where(exc)) from None
+    p = load_model(Path(directory) / POLICY_FILE, PolicyDoc)
     return Policy(frozenset(p.drop_sentence_when), frozenset(p.greet_when), frozenset(p.empathy_when),
                   frozenset(p.split_sentence_when), frozenset(p.expand_word_when),
                   frozenset(p.address_by_name_when), frozenset(p.escalation_when))
 
 
-def load_rephrase(file: Path, items: Any, list_key: str = "rephrase") -> tuple[Rephrase, ...]:
+def load_rephrase(file: Path, docs: Sequence[RephraseDoc], list_key: str = "rephrase") -> tuple[Rephrase, ...]:
     """The ``rephrase`` (or ``split``, ``address``) list of a language file,
     compiled (case-insensitive). Every ``address`` template must place the
     name (``{name}``)."""
     out = []
-    for i, doc in _validated_list(file, items, list_key, RephraseDoc, "{re, to}"):
+    for i, doc in enumerate(docs):
         out.append(_compiled(file, f"{list_key}[{i}]", doc))
         if list_key == "address" and "{name}" not in doc.to:
-            raise FallbackDataError(file, f"{list_key}[{i}].to", "an address template must hold {name}")
+            raise DataFileError(file, f"{list_key}[{i}].to", "an address template must hold {name}")
     return tuple(out)
 
 
@@ -247,25 +117,20 @@ def _compiled(file: Path, key: str, doc: RephraseDoc) -> Rephrase:
             if int(ref) > rx.groups:
                 raise re.error(f"template refers to group {ref}, the regex has {rx.groups}")
     except re.error as exc:
-        raise FallbackDataError(file, key, f"invalid regex or template: {exc}") from exc
+        raise DataFileError(file, key, f"invalid regex or template: {exc}") from exc
     return Rephrase(rx, doc.to)
 
 
-def load_escalation(file: Path, item: Any) -> Escalation | None:
-    """The ``escalation`` block of a language file (None when the language has none)."""
-    if item is None:
+def load_escalation(file: Path, doc: EscalationDoc | None) -> Escalation | None:
+    """The ``escalation`` block of a language file, compiled (None when the language has none)."""
+    if doc is None:
         return None
-    try:
-        doc = EscalationDoc.model_validate(item)
-    except ValidationError as exc:
-        key, msg = _where(exc)
-        raise FallbackDataError(file, f"escalation.{key}", msg) from None
 
     def pattern(key: str, items: list[str]) -> re.Pattern[str]:
         try:
             return re.compile("|".join(f"(?:{x})" for x in items), re.IGNORECASE)
         except re.error as exc:
-            raise FallbackDataError(file, f"escalation.{key}", f"invalid regex: {exc}") from exc
+            raise DataFileError(file, f"escalation.{key}", f"invalid regex: {exc}") from exc
 
     return Escalation(
         refuses=pattern("refuses", doc.refuses), offer=doc.offer,

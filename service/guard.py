@@ -46,12 +46,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Sequence
 
-import yaml
-
 from service import content
 from service.commitments import commitments_of, is_zero_amount, new_commitments
 from service.sanitize import INVISIBLE, strip_invisible
+from service.datafile import DataFileError, load_model
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
+from service.guard_schema import GuardPolicyDoc
 from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence
 from service.textnorm import CJK_CLASS, lower_same_length, strip_accents
 from service.refusals import flipped_refusals
@@ -59,7 +59,6 @@ from service.facts import (
     DEFAULT_GUARD_DIR,
     CJK_DIGITS,
     KIND_LABELS,
-    GuardDataError,
     Lexicon,
     cjk_number,
     fold,
@@ -67,7 +66,7 @@ from service.facts import (
     pick,
 )
 
-__all__ = ["Guard", "GuardDataError", "GuardPolicy"]
+__all__ = ["Guard", "GuardPolicy"]
 
 # Kinds compared leniently as text: a name or quoted title is kept when it
 # still appears anywhere in the candidate, quotes or capitals aside.
@@ -103,18 +102,8 @@ class GuardPolicy:
 
     @classmethod
     def load(cls, file: Path) -> "GuardPolicy":
-        try:
-            doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise GuardDataError(file, "(file)", f"cannot read: {exc}") from exc
-        out = {}
-        for key in ("words_may_go", "sentences_may_go", "facts_may_go", "facts_in_span_may_go", "must_not_add",
-                    "conversation_grounds_content"):
-            val = doc.get(key, [])
-            if not isinstance(val, list) or not all(isinstance(x, str) and x for x in val):
-                raise GuardDataError(file, key, "expected a list of rule ids")
-            out[key] = frozenset(val)
-        return cls(**out)
+        doc = load_model(file, GuardPolicyDoc)
+        return cls(**{key: frozenset(ids) for key, ids in doc})
 
 
 # How much of the conversation the guard reads: the newest messages, up to
@@ -261,7 +250,7 @@ class Guard:
         self._lexicons = load_lexicons(Path(data_dir))
         self._policy = GuardPolicy.load(Path(data_dir) / "_policy.yaml")
         if "en" not in self._lexicons:
-            raise GuardDataError(data_dir, "en", "the English lexicon (en.yaml) is required as the default")
+            raise DataFileError(data_dir, "en", "the English lexicon (en.yaml) is required as the default")
         # The facts of the last few drafts: verify() and kept_facts() read the
         # same draft within one request, so it is extracted once.
         self._draft_facts: dict[tuple[str, int], list[Fact]] = {}

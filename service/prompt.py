@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-import yaml
-
+from service.datafile import DataDoc, Text, load_model
 from service.domain import Message, Role, Tone, Violation
 from service.errors import MalformedOutput
 from service.sanitize import hide_blobs, strip_invisible
@@ -36,6 +35,15 @@ _ECHO_WORDS = 6
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = [w.casefold() for w in _WORD.findall(text)]
     return {tuple(words[i:i + _ECHO_WORDS]) for i in range(len(words) - _ECHO_WORDS + 1)}
+
+
+class TonesDoc(DataDoc):
+    """``templates/tones.yaml``: what each Tone of the API asks the model for (one key per Tone)."""
+
+    unspecified: Text
+    friendly: Text
+    formal: Text
+    mirror: Text
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,8 @@ class PromptBuilder:
         self._instructions = set().union(*(
             _shingles(line) for t in (self._system, self._user, self._feedback)
             for line in _VARIABLE.sub("\n", t.template).splitlines()))
-        tones = yaml.safe_load((templates_dir / "tones.yaml").read_text(encoding="utf-8"))
-        self._tones = {Tone(key): str(value) for key, value in tones.items()}
+        tones = load_model(templates_dir / "tones.yaml", TonesDoc)
+        self._tones = {Tone(key): text for key, text in tones}
 
     def build(self, *, draft: str, conversation: Sequence[Message], violations: Sequence[Violation],
               rules: Sequence[PromptRule], language: str, tone: Tone, customer_name: str = "",

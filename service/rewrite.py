@@ -38,7 +38,8 @@ from service.errors import DeadlineTooShort, ModelError, ModelTimeout, Overloade
 from service.edits import EditExplainer
 from service.egress import EgressCheck
 from service.fallback import FallbackRewriter
-from service.guard import Guard, GuardDataError
+from service.datafile import DataFileError
+from service.guard import Guard
 from service.llm import CallReport, ModelClient
 from service.logs import text_for_log
 from service.metrics import REWRITE_STAGES, Metrics
@@ -120,8 +121,8 @@ class RewritePipeline:
         self._explainer = explainer or EditExplainer(rulebook)
         unknown = sorted(guard.policy.rule_ids - set(rulebook.rules))
         if unknown:
-            raise GuardDataError("prompts/guard/_policy.yaml", "(rule ids)",
-                                 f"not in the rulebook: {', '.join(unknown)}")
+            raise DataFileError("prompts/guard/_policy.yaml", "(rule ids)",
+                                f"not in the rulebook: {', '.join(unknown)}")
         self._stage_histograms = {stage: metrics.rewrite_stage.labels(stage) for stage in REWRITE_STAGES}
         # The model waits of the Rewrites in flight, so a shutdown can end them early.
         self._windows: set[asyncio.Timeout] = set()

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.datafile import DataFileError
 from service.domain import Edit, Message, Role, Severity, Span, Violation
-from service.edits import (_FOLDS_ACROSS_KINDS, EditExplainer, EditsDataError, apply_edits, diff_edits,
+from service.edits import (_FOLDS_ACROSS_KINDS, DEFAULT_EDITS_FILE, EditExplainer, apply_edits, diff_edits,
                            invariant_problems, overlaps, tokenize)
 from service.rulebook import load_rulebook
 from tests.shared_data import DATA, eval_cases_path
@@ -145,11 +146,30 @@ def test_case_changes_between_and_inside_phrases() -> None:
 def test_the_data_file_is_checked(tmp_path) -> None:
     bad = tmp_path / "edits.yaml"
     bad.write_text("insertions:\n  no-such-rule: {cues: [greeting], at: start, when: always}\n")
-    with pytest.raises(EditsDataError, match="no-such-rule"):
+    with pytest.raises(DataFileError, match=r"/edits\.yaml: insertions\.no-such-rule: not a rule id"):
         EditExplainer(BOOK, bad)
     bad.write_text("insertions:\n  greet-properly: {cues: [nope], at: start, when: always}\n")
-    with pytest.raises(EditsDataError, match="nope"):
+    with pytest.raises(DataFileError, match=r"/edits\.yaml: insertions\.greet-properly\.cues: the rule has no cue 'nope'"):
         EditExplainer(BOOK, bad)
+
+
+@pytest.mark.parametrize("old,new,problem", [
+    # an unquoted on in a list of cue names is a YAML boolean, not the word
+    ("cues: [greeting]", "cues: [on]", "insertions.greet-properly.cues[0]: expected a string, YAML read a boolean"),
+    ("cues: [greeting]", "cues: greeting", "insertions.greet-properly.cues: expected a list"),
+    ("    at: start\n", "", "insertions.greet-properly.at: missing"),
+    ("at: start", "at: beginning", "insertions.greet-properly.at: 'beginning': Input should be"),
+    ("insertions:", "insertionz:", "insertionz: unknown key"),
+])
+def test_edits_data_errors_name_file_and_key(tmp_path, old: str, new: str, problem: str) -> None:
+    bad = tmp_path / "prompts" / "edits.yaml"
+    bad.parent.mkdir()
+    text = DEFAULT_EDITS_FILE.read_text(encoding="utf-8")
+    assert old in text
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        EditExplainer(BOOK, bad)
+    assert str(err.value).startswith(f"prompts/edits.yaml: {problem}"), str(err.value)
 
 
 def _reference_pairs() -> list[tuple[dict, str]]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from service.datafile import DataFileError
 from service.domain import Message, Role, Severity, Span, Violation
-from service.fallback import DEFAULT_FALLBACK_DIR, FallbackDataError, FallbackRewriter
+from service.fallback import DEFAULT_FALLBACK_DIR, FallbackRewriter
 from service.guard import Guard
 from service.rulebook import load_rulebook
 
@@ -336,8 +337,33 @@ def test_bad_fallback_data_fails_naming_file_and_key(tmp_path: Path) -> None:
     shutil.copytree(DEFAULT_FALLBACK_DIR, d)
     f = d / "es.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("closing_question:", "closing_questionx:"), encoding="utf-8")
-    with pytest.raises(FallbackDataError, match=r"es\.yaml.*'closing_question'"):
+    with pytest.raises(DataFileError, match=r"^fallback/es\.yaml: closing_questionx: unknown key \(allowed: .*closing_question"):
         FallbackRewriter(d)
+
+
+@pytest.mark.parametrize("file,old,new,problem", [
+    # an unquoted yes in a word list is a YAML boolean, not the word
+    ("en.yaml", "{words: [ok, okay,", "{words: [yes, okay,", "one_word[2].words[0]: expected a string, YAML read a boolean"),
+    ("en.yaml", "empathy: \"I'm sorry about the trouble.\"", "empathy: [\"I'm sorry.\"]", "empathy: expected a string"),
+    ("en.yaml", "sentence_end: \".\"\n", "", "sentence_end: missing"),
+    ("en.yaml", "  plain: \"Hi{name}, thanks for reaching out.\"\n", "", "greeting.plain: missing"),
+    ("en.yaml", "question_cues: ['\\?']", "question_cues: ['(']", "question_cues: invalid regex"),
+    ("_policy.yaml", "greet_when: [greet-properly]", "greet_when: [greet-properly, no]",
+     "greet_when[1]: expected a string, YAML read a boolean"),
+    ("_policy.yaml", "greet_when: [greet-properly]", "greet_when: [greet-nicely]",
+     "greet_when: not rule ids of the catalogue: greet-nicely"),
+    ("_policy.yaml", "greet_when: [greet-properly]\n", "", "greet_when: missing"),
+])
+def test_fallback_data_errors_name_file_and_key(tmp_path: Path, file: str, old: str, new: str, problem: str) -> None:
+    d = tmp_path / "fallback"
+    shutil.copytree(DEFAULT_FALLBACK_DIR, d)
+    f = d / file
+    text = f.read_text(encoding="utf-8")
+    assert old in text
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        FallbackRewriter(d)
+    assert str(err.value).startswith(f"fallback/{file}: {problem}"), str(err.value)
 
 
 def test_an_empty_suggestion_deletes_only_what_is_safe_to_delete(fb: FallbackRewriter) -> None:
@@ -551,8 +577,8 @@ def test_an_offer_the_guard_rejects_goes_and_the_draft_keeps_its_own_words(monke
 
 
 @pytest.mark.parametrize("key,text,match", [
-    ("\naddress:", "\naddress:\n  - {re: 'x', to: 'no name here'}\naddress_unused:", r"en\.yaml.*'address\[0\]\.to'"),
-    ("  offer:", "  offerx:", r"en\.yaml.*'escalation\.offer'"),
+    ("\naddress:\n", "\naddress:\n  - {re: 'x', to: 'no name here'}\n", r"en\.yaml: address\[0\]\.to: an address template"),
+    ("  offer:", "  offerx:", r"en\.yaml: escalation\.offerx: unknown key"),
 ])
 def test_bad_address_or_escalation_data_fails_naming_file_and_key(tmp_path: Path, key: str, text: str,
                                                                  match: str) -> None:
@@ -560,7 +586,7 @@ def test_bad_address_or_escalation_data_fails_naming_file_and_key(tmp_path: Path
     shutil.copytree(DEFAULT_FALLBACK_DIR, d)
     f = d / "en.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace(key, text, 1), encoding="utf-8")
-    with pytest.raises(FallbackDataError, match=match):
+    with pytest.raises(DataFileError, match=match):
         FallbackRewriter(d)
 
 

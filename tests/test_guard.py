@@ -10,7 +10,8 @@ import yaml
 
 from service.domain import FindingKind, Message, Role
 from service.facts import DEFAULT_GUARD_DIR
-from service.guard import Guard, GuardDataError
+from service.datafile import DataFileError
+from service.guard import Guard
 from service.rulebook import load_rulebook
 
 DROPPED, NEW = FindingKind.DROPPED_FACT, FindingKind.NEW_FACT
@@ -251,14 +252,38 @@ def _copy_data(tmp_path: Path) -> Path:
     ("decimal_separator: \".\"", "decimal_separator: \"x\"", "decimal_separator"),
     ("language: en", "language: fr", "language"),
     ("months: {", "months: {smarch: 13, ", "months.smarch"),
+    # an unquoted Yes in a word list is a YAML boolean, not the word
+    ("name_stopwords: [I, ", "name_stopwords: [Yes, ", "name_stopwords[0]: expected a string, YAML read a boolean"),
+    ("number_words: {twice: 2,", "number_words: {twice: two,", "number_words.twice: expected an integer"),
+    ("word_boundaries: true", "word_boundaries: [true]", "word_boundaries"),
+    ("quotes: ['\"\"',", "quotes: ['\"',", "quotes[0]"),
+    ("hedges: [", "hedgez: [", "hedgez: unknown key"),
+    ("quotes: ['\"\"', \"“”\", \"«»\", \"‘’\"]", "quotes: \"«»\"", "quotes: expected a list"),
 ])
 def test_bad_data_fails_naming_file_and_key(tmp_path: Path, needle: str, replacement: str, key: str) -> None:
     d = _copy_data(tmp_path)
     f = d / "en.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace(needle, replacement, 1), encoding="utf-8")
-    with pytest.raises(GuardDataError) as err:
+    text = f.read_text(encoding="utf-8")
+    assert needle in text
+    f.write_text(text.replace(needle, replacement, 1), encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
         Guard(d)
-    assert "en.yaml" in str(err.value) and key in str(err.value)
+    assert str(err.value).startswith(f"guard/en.yaml: {key}"), str(err.value)
+
+
+@pytest.mark.parametrize("needle,replacement,key", [
+    ("words_may_go: [no-slang,", "words_may_go: [no, no-slang,", "words_may_go[0]: expected a string"),
+    ("\nwords_may_go:", "\nword_may_go:", "word_may_go: unknown key"),
+])
+def test_bad_policy_fails_naming_file_and_key(tmp_path: Path, needle: str, replacement: str, key: str) -> None:
+    d = _copy_data(tmp_path)
+    f = d / "_policy.yaml"
+    text = f.read_text(encoding="utf-8")
+    assert needle in text
+    f.write_text(text.replace(needle, replacement, 1), encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        Guard(d)
+    assert str(err.value).startswith(f"guard/_policy.yaml: {key}"), str(err.value)
 
 
 def test_missing_key_is_named(tmp_path: Path) -> None:
@@ -267,7 +292,7 @@ def test_missing_key_is_named(tmp_path: Path) -> None:
     doc = yaml.safe_load(f.read_text(encoding="utf-8"))
     del doc["refusals"]
     f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(GuardDataError, match=r"zh\.yaml.*'refusals'"):
+    with pytest.raises(DataFileError, match=r"guard/zh\.yaml: refusals: missing"):
         Guard(d)
 
 

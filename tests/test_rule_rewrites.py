@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from service.datafile import DataFileError
 from service.guard import Guard
-from service.rulebook import CATALOGUE, DEFAULT_PROMPTS, RewritePair, RulebookError, load_rulebook
+from service.rulebook import CATALOGUE, DEFAULT_PROMPTS, RewritePair, load_rulebook
 from tests.shared_data import seeds_dir
 
 BOOK = load_rulebook()
@@ -158,9 +159,9 @@ def test_malformed_rewrites_name_file_and_key(prompts_copy: Path, how: str, key:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     _break(data["rewrites"], how)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(RulebookError) as err:
+    with pytest.raises(DataFileError) as err:
         load_rulebook(prompts_copy)
-    assert "07-no-sarcasm.yaml" in str(err.value) and f"key '{key}'" in str(err.value)
+    assert "07-no-sarcasm.yaml" in str(err.value) and f": {key}: " in str(err.value)
 
 
 def test_rewrites_must_be_a_mapping(prompts_copy: Path) -> None:
@@ -168,7 +169,7 @@ def test_rewrites_must_be_a_mapping(prompts_copy: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["rewrites"] = [{"bad": "Hurry!", "good": "Take your time."}]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(RulebookError, match=r"21-no-pressure\.yaml: key 'rewrites'"):
+    with pytest.raises(DataFileError, match=r"21-no-pressure\.yaml: rewrites"):
         load_rulebook(prompts_copy)
 
 

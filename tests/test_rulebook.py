@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from service.datafile import DataFileError
 from service.domain import Message, Role, Severity
-from service.rulebook import CATALOGUE, DEFAULT_PROMPTS, RulebookError, load_rulebook
+from service.rulebook import CATALOGUE, DEFAULT_PROMPTS, load_rulebook
 
 BOOK = load_rulebook()
 
@@ -105,7 +106,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 ])
 def test_loader_names_file_and_key(prompts_copy, file, old, new, key):
     _edit(prompts_copy / "rules" / file, old, new)
-    with pytest.raises(RulebookError) as err:
+    with pytest.raises(DataFileError) as err:
         load_rulebook(prompts_copy)
     assert file in str(err.value) and key in str(err.value)
 
@@ -116,24 +117,59 @@ def test_loader_missing_message(prompts_copy):
     start = text.index("message:")
     end = text.index("severity:")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    with pytest.raises(RulebookError, match=r"20-no-personal-opinion\.yaml: key 'message': missing"):
+    with pytest.raises(DataFileError, match=r"20-no-personal-opinion\.yaml: message: missing"):
         load_rulebook(prompts_copy)
 
 
 def test_loader_missing_rule_and_duplicate(prompts_copy):
     (prompts_copy / "rules" / "24-mirror-customer.yaml").unlink()
-    with pytest.raises(RulebookError, match="mirror-customer"):
+    with pytest.raises(DataFileError, match="mirror-customer"):
         load_rulebook(prompts_copy)
     shutil.copy(DEFAULT_PROMPTS / "rules" / "24-mirror-customer.yaml", prompts_copy / "rules" / "24-mirror-customer.yaml")
     shutil.copy(DEFAULT_PROMPTS / "rules" / "24-mirror-customer.yaml", prompts_copy / "rules" / "25-copy.yaml")
-    with pytest.raises(RulebookError, match="25-copy.yaml: key 'id'"):
+    with pytest.raises(DataFileError, match="25-copy.yaml: id"):
         load_rulebook(prompts_copy)
 
 
 def test_bad_glossary_file_named(tmp_path):
     extra = tmp_path / "tenant.yaml"
     extra.write_text("language: en\nterms:\n  SFTP: ''\n", encoding="utf-8")
-    with pytest.raises(RulebookError, match=r"tenant\.yaml: key 'terms\.SFTP'"):
+    with pytest.raises(DataFileError, match=r"tenant\.yaml: terms\.SFTP"):
+        load_rulebook(glossary_paths=[extra])
+
+
+@pytest.mark.parametrize("file,old,new,key,problem", [
+    # an unquoted ON in a word list is a YAML boolean, not the word
+    ("02-no-shouting.yaml", "acronyms: [FAQ, FAQS,", "acronyms: [FAQ, ON,", "params.acronyms[1]",
+     "expected a string, YAML read a boolean"),
+    ("02-no-shouting.yaml", 'en: ["NO", "NOT",', 'en: [NO, "NOT",', "params.emphasis_words.en[0]",
+     "expected a string, YAML read a boolean"),
+    ("02-no-shouting.yaml", "min_single_word: 5", "min_single_word: five", "params.min_single_word",
+     "expected an integer"),
+    ("02-no-shouting.yaml", "min_single_word: 5", "min_single_word: yes", "params.min_single_word",
+     "expected an integer, YAML read a boolean"),
+    ("02-no-shouting.yaml", "min_single_word: 5", "min_singel_word: 5", "params.min_singel_word", "unknown key"),
+    ("14-keep-it-short.yaml", "  max_chars: 600\n", "", "params.max_chars", "missing"),
+])
+def test_rule_params_are_typed(prompts_copy, file, old, new, key, problem):
+    _edit(prompts_copy / "rules" / file, old, new)
+    with pytest.raises(DataFileError) as err:
+        load_rulebook(prompts_copy)
+    assert str(err.value).startswith(f"rules/{file}: {key}: {problem}"), str(err.value)
+
+
+def test_a_data_error_names_the_file_without_this_machines_path(prompts_copy):
+    _edit(prompts_copy / "rules" / "07-no-sarcasm.yaml", "fix: model", "fix: sometimes")
+    with pytest.raises(DataFileError) as err:
+        load_rulebook(prompts_copy)
+    assert err.value.file == "rules/07-no-sarcasm.yaml" and err.value.key == "fix"
+    assert str(prompts_copy) not in str(err.value)
+
+
+def test_glossary_word_that_yaml_reads_as_a_boolean_is_named(tmp_path):
+    extra = tmp_path / "tenant.yaml"
+    extra.write_text("language: en\nterms:\n  SFTP: yes\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"tenant\.yaml: terms\.SFTP: .*YAML read a boolean"):
         load_rulebook(glossary_paths=[extra])
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.eval_rulebook_corpus import Result, evaluate, load
+from tests.eval_rulebook_corpus import Result, evaluate, held_out, load, report
 
 # Measured at this commit (issue 15), recall per language / precision per language:
 #   test:  en 0.89 it 0.83 es 0.77 zh 0.78 / en 1.00 it 1.00 es 0.97 zh 1.00, 0 of 32 clean flagged
@@ -59,3 +59,26 @@ def test_the_corpus_is_what_the_issue_asked_for():
     for lang in ("en", "it", "es", "zh"):
         mine = [c for c in cases if c["lang"] == lang]
         assert len(mine) >= 60 and sum(c["clean"] for c in mine) >= 0.2 * len(mine)
+
+
+def _flagged_result() -> Result:
+    res = Result(clean_drafts=2)
+    res.clean_flags.append(("case-secret-id", ["no-slang"]))
+    res.misses.append(("case-secret-id", "the secret draft text", [], ["no-slang"]))
+    return res
+
+
+@pytest.mark.parametrize("split", ["test", "test2", "tests/data/rulebook/test2.jsonl"])
+def test_a_held_out_half_prints_counts_never_ids_or_drafts(split: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert held_out(split)
+    report(_flagged_result(), misses=True, counts_only=held_out(split))
+    out = capsys.readouterr().out
+    assert "clean drafts flagged: 1 of 2" in out and "drafts where flagged != expected: 1" in out
+    assert "secret" not in out
+
+
+def test_a_dev_half_lists_the_flagged_drafts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert not held_out("dev2")
+    report(_flagged_result(), misses=True, counts_only=held_out("dev2"))
+    out = capsys.readouterr().out
+    assert "case-secret-id" in out and "the secret draft text" in out

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from service.domain import Message, Role, Span, Violation
-from service.rulebook.model import Rule, RulebookError
+from service.datafile import DataFileError
+from service.rulebook.model import Rule
 from service.textnorm import lower_text
 
 if TYPE_CHECKING:
@@ -39,15 +40,15 @@ class Detector:
             kind, _, name = need.partition(":")
             if kind == "params":
                 if name not in rule.params:
-                    raise RulebookError(f"{path}: key 'params.{name}': missing (detector {rule.detector!r} needs it)")
+                    raise DataFileError(path, f"params.{name}", f"missing (detector {rule.detector!r} needs it)")
                 continue
             for lang in rule.languages:
                 if kind == "cues" and name not in rule.cues.get(lang, {}):
-                    raise RulebookError(f"{path}: key 'cues.{lang}.{name}': missing (detector {rule.detector!r} needs it)")
+                    raise DataFileError(path, f"cues.{lang}.{name}", f"missing (detector {rule.detector!r} needs it)")
                 if kind == "terms" and lang not in rule.terms:
-                    raise RulebookError(f"{path}: key 'terms.{lang}': missing (detector {rule.detector!r} needs it)")
+                    raise DataFileError(path, f"terms.{lang}", f"missing (detector {rule.detector!r} needs it)")
                 if kind == "patterns" and lang not in rule.patterns and lang not in rule.terms:
-                    raise RulebookError(f"{path}: key 'patterns.{lang}': missing (detector {rule.detector!r} needs it)")
+                    raise DataFileError(path, f"patterns.{lang}", f"missing (detector {rule.detector!r} needs it)")
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ The rules are data (YAML under ``prompts/rules/``, glossaries under
 ``prompts/glossary/``) so a deployment can add a term, a glossary or a language
 without a code change. The package is layered, imports pointing one way:
 
-- ``model``: the compiled rule data and ``RulebookError`` (imports nothing of ours
-  but ``service.domain``);
+- ``model``: the compiled rule data (imports nothing of ours but
+  ``service.domain``); bad data is a ``service.datafile.DataFileError``;
 - ``schema``: the YAML shapes as pydantic models;
 - ``compile``: documents to compiled rules (regexes, tries, alternations);
 - ``service.checks``: the detectors, which read ``model`` and ``compile``;
@@ -28,7 +28,6 @@ from service.rulebook.model import (
     PatternEntry,
     RewritePair,
     Rule,
-    RulebookError,
     TermList,
 )
 from service.textnorm import lower_text
@@ -47,7 +46,7 @@ _LAZY = {
 
 __all__ = [
     "BASE_LANGUAGE_ORDER", "CATALOGUE", "DEFAULT_PROMPTS", "Example", "PatternEntry", "REPO_ROOT",
-    "RewritePair", "Rule", "Rulebook", "RulebookError", "TermList", "find_terms", "load_glossary",
+    "RewritePair", "Rule", "Rulebook", "TermList", "find_terms", "load_glossary",
     "load_rulebook", "lower_pattern", "lower_text", "term_ok", "term_regex",
 ]
 

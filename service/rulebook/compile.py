@@ -17,9 +17,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
+from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
 from service.regex_guard import first_char_guarded, required_literals, unguarded
-from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList, fail
+from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
 
@@ -150,25 +151,25 @@ def _compile(path: Path, key: str, pattern: str, flags: int = re.IGNORECASE) -> 
     try:
         return re.compile(pattern, flags)
     except re.error as exc:
-        raise fail(path, key, f"pattern {pattern!r} does not compile: {exc}") from exc
+        raise DataFileError(path, key, f"pattern {pattern!r} does not compile: {exc}") from exc
 
 
 def _check_languages(path: Path, key: str, value: Mapping[str, Any], languages: Sequence[str]) -> None:
     for lang in value:
         if lang not in languages:
-            raise fail(path, f"{key}.{lang}", f"language not in this rule's languages {list(languages)}")
+            raise DataFileError(path, f"{key}.{lang}", f"language not in this rule's languages {list(languages)}")
 
 
 def _conversation(path: Path, key: str, items: Sequence[Mapping[str, str]]) -> tuple[Message, ...]:
     conv = []
     for j, msg in enumerate(items):
         if len(msg) != 1:
-            raise fail(path, f"{key}[{j}]", "a message is {customer: text} or {agent: text}")
+            raise DataFileError(path, f"{key}[{j}]", "a message is {customer: text} or {agent: text}")
         (role, text), = msg.items()
         try:
             conv.append(Message(Role(role), text))
         except ValueError:
-            raise fail(path, f"{key}[{j}]", f"unknown role {role!r}") from None
+            raise DataFileError(path, f"{key}[{j}]", f"unknown role {role!r}") from None
     return tuple(conv)
 
 
@@ -220,7 +221,7 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
                 alternation = re.compile(first_char_guarded("|".join(
                     f"(?P<_p{i}>{lower_pattern(entries[i].regex.pattern)})" for i in folded)))
             except re.error as exc:
-                raise fail(path, f"patterns.{lang}", f"patterns do not combine: {exc}") from exc
+                raise DataFileError(path, f"patterns.{lang}", f"patterns do not combine: {exc}") from exc
         combined[lang] = (alternation, tuple(i for i in range(len(entries)) if i not in folded))
         lowered = [(i, lower_pattern(entries[i].regex.pattern)) for i in folded]
         needs[lang] = tuple((i, p, required_literals(p)) for i, p in lowered)
@@ -228,12 +229,12 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
 
 
 def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) -> Rule:
-    """The compiled ``Rule`` of a validated document; RulebookError names the file and key."""
+    """The compiled ``Rule`` of a validated document; DataFileError names the file and key."""
     languages = tuple(doc.languages)
     for key in ("patterns", "exceptions", "terms", "cues", "examples", "rewrites"):
         _check_languages(path, key, getattr(doc, key), languages)
     if doc.detector not in detectors:
-        raise fail(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
+        raise DataFileError(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
 
     patterns, combined, needs = _patterns(path, doc)
 
@@ -255,7 +256,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         for name, raw in groups.items():
             items = [raw] if isinstance(raw, str) else raw
             if not items:
-                raise fail(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
+                raise DataFileError(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
             for i, item in enumerate(items):
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
             compiled[name] = re.compile(first_char_guarded("|".join(f"(?:{p})" for p in items), re.IGNORECASE),
@@ -267,17 +268,17 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     for lang, ex in doc.examples.items():
         for i, good_item in enumerate(ex.good):
             if isinstance(good_item, ExampleDoc) and (good_item.excerpt is not None or good_item.suggestion is not None):
-                raise fail(path, f"examples.{lang}.good[{i}]", "a good example has no finding to pin")
+                raise DataFileError(path, f"examples.{lang}.good[{i}]", "a good example has no finding to pin")
     rewrites = {lang: _rewrites(path, f"rewrites.{lang}", items) for lang, items in doc.rewrites.items()}
 
     rule = Rule(
         id=doc.id, title=doc.title.strip(), message=" ".join(doc.message.split()),
         severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
-        fix=doc.fix, params=MappingProxyType(dict(doc.params)), patterns=MappingProxyType(patterns),
+        fix=doc.fix, params=MappingProxyType(doc.params.given()), patterns=MappingProxyType(patterns),
         combined=MappingProxyType(combined), needs=MappingProxyType(needs),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
         cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
-        rewrites=MappingProxyType(rewrites), file=str(path),
+        rewrites=MappingProxyType(rewrites), file=shown_path(path),
     )
     detectors[doc.detector].validate(rule, path)
     return rule

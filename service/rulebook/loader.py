@@ -34,35 +34,21 @@ A glossary file is ``{language: xx, terms: {technical term: plain words}}``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
-
-import yaml
+from typing import Sequence
 
 from service.checks import DETECTORS
+from service.datafile import REPO_ROOT, DataFileError, load_models
 from service.rulebook.compile import compile_rule
 from service.rulebook.engine import Rulebook
-from service.rulebook.model import CATALOGUE, Rule, RulebookError, fail
-from service.rulebook.schema import GlossaryDoc, RuleDoc, parse
+from service.rulebook.model import CATALOGUE, Rule
+from service.rulebook.schema import GlossaryDoc, RuleDoc
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_PROMPTS = REPO_ROOT / "prompts"
-
-
-def read_yaml(path: Path) -> list[Any]:
-    """The documents of one YAML file; unreadable or invalid YAML is a RulebookError."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return [d for d in yaml.safe_load_all(fh) if d is not None]
-    except yaml.YAMLError as exc:
-        raise RulebookError(f"{path}: key '<document>': not valid YAML: {exc}") from exc
-    except OSError as exc:
-        raise RulebookError(f"{path}: key '<file>': cannot read: {exc}") from exc
 
 
 def load_glossary(path: Path, into: dict[str, dict[str, str]]) -> None:
     """Merge one glossary file ({language: xx, terms: {term: plain words}}) into ``into``."""
-    for doc in read_yaml(path):
-        glossary = parse(GlossaryDoc, doc, path)
+    for glossary in load_models(path, GlossaryDoc):
         into.setdefault(glossary.language, {}).update({t.strip(): p.strip() for t, p in glossary.terms.items()})
 
 
@@ -70,18 +56,17 @@ def load_rules(rules_dir: Path) -> dict[str, Rule]:
     """Every rule under ``rules_dir``, by id, in catalogue order; each catalogue id exactly once."""
     rule_files = sorted(rules_dir.glob("*.yaml"))
     if not rule_files:
-        raise RulebookError(f"{rules_dir}: key '<file>': no rule files (*.yaml)")
+        raise DataFileError(rules_dir, "(directory)", "no rule files (*.yaml)")
     found: dict[str, Rule] = {}
     for path in rule_files:
-        for doc in read_yaml(path):
-            for item in doc if isinstance(doc, list) else [doc]:
-                rule = compile_rule(path, parse(RuleDoc, item, path), DETECTORS)
-                if rule.id in found:
-                    raise fail(path, "id", f"{rule.id!r} is already defined in {found[rule.id].file}")
-                found[rule.id] = rule
+        for doc in load_models(path, RuleDoc):
+            rule = compile_rule(path, doc, DETECTORS)
+            if rule.id in found:
+                raise DataFileError(path, "id", f"{rule.id!r} is already defined in {found[rule.id].file}")
+            found[rule.id] = rule
     missing = [rid for rid in CATALOGUE if rid not in found]
     if missing:
-        raise RulebookError(f"{rules_dir}: key 'id': no rule data for {', '.join(missing)}")
+        raise DataFileError(rules_dir, "id", f"no rule data for {', '.join(missing)}")
     return {rid: found[rid] for rid in CATALOGUE}
 
 
@@ -89,7 +74,7 @@ def load_rulebook(rules_dir: Path = DEFAULT_PROMPTS, glossary_paths: Sequence[Pa
     """Load and validate ``rules_dir``/rules/*.yaml and ``rules_dir``/glossary/*.yaml.
 
     ``glossary_paths`` extend or override the built-in glossary (a deployment's
-    own terms, without a code change). Raises RulebookError naming the file and key.
+    own terms, without a code change). Raises DataFileError naming the file and key.
     """
     rules_dir = Path(rules_dir)
     rules = load_rules(rules_dir / "rules")

@@ -1,4 +1,4 @@
-"""The compiled rule data every detector reads, and the one error type for bad data.
+"""The compiled rule data every detector reads.
 
 This module sits at the bottom of the rulebook: the detectors in
 ``service/checks`` import it, and it imports nothing from them, so the data
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from service.domain import Message, Severity
@@ -35,15 +34,6 @@ BASE_LANGUAGE_ORDER = ("en", "it", "es", "zh")
 #   "ma'am" without a known name, a question the customer already answered);
 # - model: only a rewrite can fix it (tone, framing, missing empathy).
 Fix = Literal["replace", "delete", "model"]
-
-
-class RulebookError(Exception):
-    """Invalid rule or glossary data; the message names the file and the key."""
-
-
-def fail(path: Path | str, key: str, why: str) -> RulebookError:
-    """The one shape of a data error: ``<file>: key '<key>': <why>``."""
-    return RulebookError(f"{path}: key '{key}': {why}")
 
 
 @dataclass(frozen=True)
@@ -124,7 +114,7 @@ class Rule:
     bad: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
-    file: str = ""
+    file: str = ""  # the rule file as a data error names it (service.datafile.shown_path)
     # check-time memo of this rule (``alternation_for``'s literal index and narrowed alternations)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
 

@@ -3,22 +3,22 @@
 Rule files (``prompts/rules/*.yaml``) and glossaries (``prompts/glossary/*.yaml``)
 are read into these models first, so every shape error (an unknown key, a
 missing title, a boolean where YAML read ``no``) is caught in one place and
-reported as a ``RulebookError`` naming the file and the key path
-(``patterns.en[3].re``). What a model cannot know (does a regex compile, is a
-language one of the rule's, does the detector have the data it needs) is
-checked by ``compile``, with the same error shape.
+reported by ``service.datafile`` as a ``DataFileError`` naming the file and
+the key path (``patterns.en[3].re``). What a model cannot know (does a regex
+compile, is a language one of the rule's, does the detector have the data it
+needs) is checked by ``compile``, with the same error.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, StringConstraints
+from pydantic import field_validator
 
 from service.domain import Severity
-from service.rulebook.model import CATALOGUE, Fix, fail, RulebookError
+from service.rulebook.model import CATALOGUE, Fix
 
 SOURCE_RE = re.compile(r'^\d{3}_[0-9a-f]{16}\.txt, (?:rule \d+|item \d+|"[^"]+")$')
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
@@ -63,6 +63,46 @@ class RewriteDoc(_Doc):
     customer_name: str = ""
 
 
+class ParamsDoc(_Doc):
+    """A rule's ``params``: the settings its detector reads, each typed.
+
+    Strict types, so an unquoted ``NO`` or ``on`` in a word list (a YAML
+    boolean) or a bare number where a word belongs fails at load instead of
+    silently never matching; an unknown name (a typo) fails too.
+    """
+
+    # lexical detectors
+    exempt_if_customer_used: StrictBool = False
+    expand_for_other_rules: StrictBool = False
+    min_single_word: StrictInt | None = None
+    acronyms: list[StrictStr] | None = None
+    emphasis_words: dict[Lang, list[StrictStr]] | None = None
+    familiar_acronyms: list[StrictStr] | None = None
+    sent_keyword_before: StrictStr | None = None
+    # address and dialogue detectors
+    head_chars: StrictInt | None = None
+    same_title: dict[Lang, list[list[StrictStr]]] | None = None
+    min_words: StrictInt | None = None
+    min_chars: StrictInt | None = None
+    label_stopwords: dict[Lang, list[StrictStr]] | None = None
+    sample_chars: StrictInt | None = None
+    min_cjk_chars: StrictInt | None = None
+    min_confidence: StrictFloat | None = None
+    min_stiff: StrictInt | None = None
+    # the length detector
+    max_sentence_words: StrictInt | None = None
+    max_sentence_cjk_chars: StrictInt | None = None
+    max_chars: StrictInt | None = None
+    max_chars_cjk: StrictInt | None = None
+    max_sentences: StrictInt | None = None
+    # the one-word detector: a Chinese reply this short and nothing else is one word
+    max_cjk_chars: StrictInt | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The params the file sets, so a detector's own default applies to the rest."""
+        return self.model_dump(exclude_unset=True)
+
+
 class RuleDoc(_Doc):
     id: str
     title: NonEmpty
@@ -72,7 +112,7 @@ class RuleDoc(_Doc):
     languages: list[Lang] = Field(min_length=1)
     detector: NonEmpty
     fix: Fix
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: ParamsDoc = Field(default_factory=ParamsDoc)
     patterns: dict[str, list[Union[NonEmpty, PatternDoc]]] = Field(default_factory=dict)
     exceptions: dict[str, list[NonEmpty]] = Field(default_factory=dict)
     terms: dict[str, Union[dict[str, str | None], list[str]]] = Field(default_factory=dict)
@@ -80,6 +120,14 @@ class RuleDoc(_Doc):
     examples: dict[str, ExamplesDoc] = Field(default_factory=dict)
     rewrites: dict[str, list[RewriteDoc]] = Field(default_factory=dict)
     notes: Any = None
+
+    @field_validator("id", "title", "message", "severity", "sources", "languages", "detector", mode="before")
+    @classmethod
+    def _given(cls, value: Any) -> Any:
+        """An empty required key (``title:``, ``title: ''``) reads as missing, as an absent one does."""
+        if value in (None, "", []):
+            raise ValueError("missing")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -92,58 +140,3 @@ class RuleDoc(_Doc):
 class GlossaryDoc(_Doc):
     language: Lang
     terms: dict[NonEmpty, NonEmpty] = Field(min_length=1)
-
-
-_HINTS = {
-    "missing": "missing",
-    "extra_forbidden": "unknown key",
-    "enum": "not one of suggestion, warning, error",
-}
-
-
-def key_path(loc: tuple[Any, ...], data: Any) -> str:
-    """``("patterns", "en", 3, "re")`` -> ``patterns.en[3].re``, following the
-    data so pydantic's union tags ("list[str]", "PatternDoc") are left out."""
-    out = ""
-    node = data
-    for i, part in enumerate(loc):
-        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out += f"[{part}]"
-            node = node[part]
-        elif isinstance(node, dict) and part in node:
-            out += ("." if out else "") + str(part)
-            node = node[part]
-        elif isinstance(node, dict) and i == len(loc) - 1 and part != "[key]":
-            out += ("." if out else "") + str(part)  # a missing key
-    return out or "<document>"
-
-
-def parse(model: type[_Doc], data: Any, path: Path | str) -> Any:
-    """``model`` validated from ``data``, or the deepest error as a RulebookError."""
-    if not isinstance(data, dict):
-        raise fail(path, "<document>", f"must be a mapping ({model.__name__})")
-    if model is RuleDoc:
-        for key in ("id", "title", "message", "severity", "sources", "languages", "detector"):
-            if data.get(key) in (None, "", []):
-                raise fail(path, key, "missing")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = max(exc.errors(), key=lambda e: len(e["loc"]))
-        key = key_path(tuple(err["loc"]), data)
-        why = _HINTS.get(err["type"], err["msg"])
-        if err["type"] == "extra_forbidden":
-            allowed = ", ".join(sorted(f for f in _fields_at(model, err["loc"])))
-            why = f"unknown key (allowed: {allowed})" if allowed else why
-        if isinstance(err.get("input"), bool):
-            why = "YAML read a boolean: quote words such as yes/no/on/off"
-        elif err["type"] == "enum":
-            why = f"{err.get('input')!r} is {why}"
-        raise RulebookError(f"{path}: key '{key}': {why}") from None
-
-
-def _fields_at(model: type[_Doc], loc: tuple[Any, ...]) -> list[str]:
-    """The allowed keys of the model an unknown key was found in (for the message)."""
-    if len(loc) == 1:
-        return list(model.model_fields)
-    return []

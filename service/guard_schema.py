@@ -1,0 +1,142 @@
+"""The shape of the guard's data files, as typed pydantic models.
+
+``prompts/guard/<lang>.yaml`` (a language's lexicon: number words, dates,
+currencies, the regex lists the honesty checks read) and
+``prompts/guard/_policy.yaml`` (what the rules let a rewrite remove) are read
+through ``service.datafile.load_model`` into these models, so a wrong type, a
+missing or misspelt key, or an unquoted ``no`` in a word list fails at load
+with the file and the key. What a model cannot know (does a regex compile,
+does the file's language match its name) ``service.facts`` checks while
+compiling, with the same error.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictInt, StrictStr, StringConstraints
+
+from service.content import ContentDoc
+from service.datafile import DataDoc, Text
+
+Words = list[Text]
+# word or phrase -> a number (a weekday 1-7, a month, a number word's value)
+Numbers = dict[Text, StrictInt]
+# word or phrase -> its canonical text (a currency code, a duration unit)
+Names = dict[Text, Text]
+
+
+class CompoundNumbersDoc(DataDoc):
+    """Number words made of a ten and a unit ("thirty-five", "trentacinque")."""
+
+    tens: Numbers
+    units: Numbers
+    # what joins them: "-", " y ", "" (directly)
+    joiners: list[StrictStr] = Field(default_factory=lambda: [""])
+    # units before which a ten drops its last vowel ("ventuno", "trentotto")
+    elide_before: Words = Field(default_factory=list)
+
+
+class CurrencySubunitsDoc(DataDoc):
+    """How a currency's hundredths are said: "39 euros y 90 céntimos"."""
+
+    words: Words = Field(default_factory=list)     # "céntimos", "cents"
+    joiners: Words = Field(default_factory=list)   # "y", "con", "and"
+
+
+class LexiconDoc(ContentDoc):
+    """One language's guard lexicon, ``prompts/guard/<lang>.yaml``."""
+
+    language: Text
+    word_boundaries: StrictBool
+    decimal_separator: Literal[".", ","]
+    date_order: Text = "dmy"
+    cjk_numerals: StrictBool = False
+    compound_numbers: CompoundNumbersDoc | None = None
+    number_words: Numbers
+    weekdays: Numbers
+    relative_days: Numbers = Field(default_factory=dict)
+    months: dict[Text, Annotated[StrictInt, Field(ge=1, le=12)]]
+    currencies: Names
+    duration_units: Names
+    am_pm: Names = Field(default_factory=dict)
+    time_prefixes: Names = Field(default_factory=dict)
+    day_parts: dict[Text, Literal["am", "pm"]] = Field(default_factory=dict)
+    clock_words: dict[Text, Annotated[str, StringConstraints(strict=True, pattern=r"^\d\d:\d\d$")]] = Field(
+        default_factory=dict)
+    duration_phrases: Numbers = Field(default_factory=dict)
+    half_after: Words = Field(default_factory=list)
+    # 0.5 said as a word ("half", "metà", 一半)
+    fraction_words: dict[Text, Annotated[float, Field(gt=0, lt=1)]] = Field(default_factory=dict)
+    # a rate said as a fraction other than hundredths: prefix -> denominator ("千分之": 1000)
+    fraction_prefixes: dict[Text, Annotated[StrictInt, Field(gt=1)]] = Field(default_factory=dict)
+    currency_subunits: CurrencySubunitsDoc = Field(default_factory=CurrencySubunitsDoc)
+    minute_phrases: dict[Text, Annotated[StrictInt, Field(ge=-59, le=59)]] = Field(default_factory=dict)
+    minute_joiners: Words = Field(default_factory=list)
+    time_hour_markers: Words = Field(default_factory=list)
+    date_connectors: Words = Field(default_factory=list)
+    percent_words: Words
+    percent_prefixes: Words = Field(default_factory=list)
+    time_cues: Words = Field(default_factory=list)
+    time_suffixes: Words = Field(default_factory=list)
+    # "L-V", "M-F": one capital letter -> a weekday 1-7 (the letter is checked when compiled)
+    weekday_initials: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
+    channels: Names = Field(default_factory=dict)
+    measure_units: Names = Field(default_factory=dict)
+    # quote pairs: two characters, opening and closing
+    quotes: list[Annotated[str, StringConstraints(strict=True, min_length=2, max_length=2)]]
+    chat_digits: Words = Field(default_factory=list)
+    numbered_nouns: Words = Field(default_factory=list)
+    name_stopwords: Words = Field(default_factory=list)
+    not_facts: Words = Field(default_factory=list)
+    topic_stopwords: Words = Field(default_factory=list)
+    # category -> regexes of a commitment ("refund": "we will refund")
+    commitments: dict[str, Annotated[Words, Field(min_length=1)]] = Field(min_length=1)
+    conditions: dict[str, Words] = Field(default_factory=dict)
+    deadline_before: Words
+    deadline_after: Words
+    deadline_fillers: Words = Field(default_factory=list)
+    # regex lists every language must have
+    negations: Words
+    post_negations: Words
+    refusals: Words
+    preserving: Words
+    affirmations: Words
+    hedges: Words
+    not_negations: Words
+    clause_breaks: Words
+    # words that join the parts of a condition ("and", "e", "y", 和)
+    conjunctions: Words = Field(default_factory=list)
+    # regex lists a language may leave out
+    absolute_phrases: Words = Field(default_factory=list)
+    not_conditions: Words = Field(default_factory=list)
+    identifier_cues: Words = Field(default_factory=list)
+    limits: Words = Field(default_factory=list)
+    lapsed: Words = Field(default_factory=list)
+    causes: Words = Field(default_factory=list)
+    consequences: Words = Field(default_factory=list)
+    delivery_verbs: Words = Field(default_factory=list)
+    attempts: Words = Field(default_factory=list)
+    causes_before: Words = Field(default_factory=list)
+    help_words: Words = Field(default_factory=list)
+    speculation: Words = Field(default_factory=list)
+    purpose: Words = Field(default_factory=list)
+    empathy: Words = Field(default_factory=list)
+    prohibitions: Words = Field(default_factory=list)
+    personal_promises: Words = Field(default_factory=list)
+    instructions: Words = Field(default_factory=list)
+    alternatives: Words = Field(default_factory=list)
+    requirements: Words = Field(default_factory=list)
+    condition_before: Words = Field(default_factory=list)
+    offers: Words = Field(default_factory=list)
+
+
+class GuardPolicyDoc(DataDoc):
+    """``prompts/guard/_policy.yaml``: rule ids whose fixes may remove or must not add text."""
+
+    words_may_go: Words = Field(default_factory=list)
+    sentences_may_go: Words = Field(default_factory=list)
+    facts_may_go: Words = Field(default_factory=list)
+    facts_in_span_may_go: Words = Field(default_factory=list)
+    must_not_add: Words = Field(default_factory=list)
+    conversation_grounds_content: Words = Field(default_factory=list)
