@@ -184,8 +184,11 @@ class Lexicon:
         t = token.strip().lower()
         for half in self.half_after:
             if t.endswith(" " + half):
-                whole = Decimal(self.value(t[:-len(half) - 1]).replace(",", "."))
-                return format((whole + Decimal("0.5")).normalize(), "f")
+                whole = self.value(t[:-len(half) - 1])
+                try:
+                    return format((Decimal(whole) + Decimal("0.5")).normalize(), "f")
+                except InvalidOperation:
+                    return whole
         if len(t) > 1 and t[-1] == "k" and t[0].isdigit() and self.word_boundaries:
             return format((Decimal(self._digits_value(t[:-1])) * 1000).normalize(), "f")
         if t and t[-1] in _CJK_MULTIPLIERS and t[0].isdigit():
