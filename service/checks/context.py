@@ -92,6 +92,17 @@ class Context:
     def lower(self) -> str:
         return lower_text(self.text)
 
+    def literals(self, lower: str) -> frozenset[str] | None:
+        """The language's required literals found in ``lower`` (the lower-cased
+        draft or its expansion), once per check for every rule's
+        ``alternation_for``; None when the language has no scan."""
+        cache = self.__dict__.setdefault("_literals", {})
+        found = cache.get(lower)
+        if found is None:
+            scan = self.book.literal_scans.get(self.language)
+            found = cache[lower] = scan.present(lower) if scan is not None else None
+        return found
+
     # ---- conversation facts
     @cached_property
     def customer_messages(self) -> tuple[str, ...]:

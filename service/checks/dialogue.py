@@ -206,7 +206,7 @@ def _stiff(rule: Rule, ctx: Context) -> bool:
     """The reply reads like a formal letter ("we hereby inform you", "con la presente",
     "敬请知悉"): at least ``params.min_stiff`` different formulae of the language's
     ``patterns``, and the customer wrote no such formula themselves."""
-    alternation = rule.alternation_for(ctx.language, ctx.lower)
+    alternation = rule.alternation_for(ctx.language, ctx.lower, ctx.literals(ctx.lower))
     if alternation is None:
         return False
     found = {m.lastgroup for m in alternation.finditer(ctx.lower)}

@@ -15,6 +15,7 @@ from service.checks.context import Context
 from service.domain import Message, Violation
 from service.language import LanguageDetector
 from service.rulebook.compile import any_language, term_regex
+from service.rulebook.literals import LiteralScan
 from service.rulebook.model import BASE_LANGUAGE_ORDER, Rule, TermList
 
 
@@ -64,6 +65,12 @@ class Rulebook:
             r for r in self.rules.values() if r.params.get("expand_for_other_rules")
         )
         self._order = {rid: i for i, rid in enumerate(self.rules)}
+        # Per language, the required literals of every rule's alternation, found in one pass per text.
+        self.literal_scans: Mapping[str, LiteralScan] = MappingProxyType({
+            lang: LiteralScan(lit for rule in self.rules.values() for _, _, need in rule.needs.get(lang, ())
+                              for lit in need or ())
+            for lang in self.languages
+        })
         # Each cue across all of a rule's languages in one regex: a customer may
         # write in another language than the reply, and one search beats four.
         self.any_language_cues: Mapping[str, Mapping[str, tuple[re.Pattern[str], bool]]] = MappingProxyType({
