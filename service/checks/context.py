@@ -92,16 +92,24 @@ class Context:
     def lower(self) -> str:
         return lower_text(self.text)
 
-    def literals(self, lower: str) -> frozenset[str] | None:
+    def literals(self, lower: str, windows: tuple[tuple[int, int], ...] = ()) -> frozenset[str] | None:
         """The language's required literals found in ``lower`` (the lower-cased
         draft or its expansion), once per check for every rule's
-        ``alternation_for``; None when the language has no scan."""
+        ``alternation_for``; None when the language has no scan.
+
+        With ``windows``, those inside the windows only: enough for patterns
+        run on just the windows, since a required literal is part of the match."""
         cache = self.__dict__.setdefault("_literals", {})
-        found = cache.get(lower)
-        if found is None:
+        key = (lower, windows)
+        if key not in cache:
             scan = self.book.literal_scans.get(self.language)
-            found = cache[lower] = scan.present(lower) if scan is not None else None
-        return found
+            if scan is None:
+                cache[key] = None
+            elif windows:
+                cache[key] = frozenset().union(*(scan.present(lower[ws:we]) for ws, we in windows))
+            else:
+                cache[key] = scan.present(lower)
+        return cache[key]
 
     # ---- conversation facts
     @cached_property

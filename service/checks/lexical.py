@@ -97,7 +97,7 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     entries = rule.patterns.get(lang, ())
     if entries:
         one_by_one = rule.combined[lang][1]
-        alternation = rule.alternation_for(lang, lower, ctx.literals(lower))
+        alternation = rule.alternation_for(lang, lower, ctx.literals(lower, windows))
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
