@@ -121,7 +121,9 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     return out
 
 
-_WORD = re.compile(r"\w+")
+# The words of a draft that may be in capitals: any without a lower-case ASCII
+# letter (most words have one, and the shouting loop then skips them in C).
+_MAYBE_CAPS = re.compile(r"(?<!\w)[^\Wa-z]+(?!\w)")
 # A capitalised Latin token of 2-6 letters standing alone: not part of a code
 # ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
 # touch it ("线路SNR余量").
@@ -225,15 +227,16 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
     # a keyword the customer is told to send ("invii SALDO al 40916": no-jargon's
     # sent_keyword_before) is what they type, not a shout
     keyword = ctx.book.prepared.get("no-jargon", {}).get("_keyword")
-    for m in _WORD.finditer(text):
+    for m in _MAYBE_CAPS.finditer(text):
         w = m.group()
         # every letter upper-case: CJK letters have no case, so "下载PDF发票" is no shout
         caps = w.isupper() and all(ch.isupper() for ch in w)
         if caps and keyword is not None and keyword.match(text, m.end()):
             caps = False
         if caps and run:
+            # a word in the gap (the loop skips those with a lower-case ASCII letter) ends the run
             gap = text[run[-1].end():m.start()]
-            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;\u3002\uff01\uff1f\uff1a\uff1b" for ch in gap):
+            if len(gap) > 3 or any(ch.isalnum() or ch in "_\n.!?:;\u3002\uff01\uff1f\uff1a\uff1b" for ch in gap):
                 flush()
         if caps:
             run.append(m)
