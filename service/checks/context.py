@@ -187,7 +187,8 @@ class Context:
                         found.append((m.start(), m.end(), match_case(m.group(), plain)))
             for entry in rule.patterns.get(self.language, ()):
                 if entry.suggestion:
-                    found.extend((m.start(), m.end(), entry.suggestion) for m in entry.regex.finditer(self.text)
+                    scanner = self.book.scanners[entry.regex]
+                    found.extend((m.start(), m.end(), entry.suggestion) for m in scanner.finditer(self.text)
                                  if m.end() > m.start())
         pieces: list[str] = []
         segments: list[tuple[int, int, int, int]] = []  # expanded start/end, original start/end

@@ -103,7 +103,8 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
                            for m in alternation.finditer(lower, ws, we) if m.lastgroup)
         for i in one_by_one:
-            matches.extend((i, m) for ws, we in spans for m in entries[i].regex.finditer(text, ws, we))
+            scanner = ctx.book.scanners[entries[i].regex]
+            matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
             if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
