@@ -178,9 +178,17 @@ def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str],
     if found and keyword is not None:
         found = [m for m in found if not keyword.match(text, m.end())]
     if found:
-        used = {m.group() for m in _CAPS_TOKEN.finditer(ctx.customer_blob.upper())}
-        found = [m for m in found if m.group() not in used]
+        blob = ctx.customer_blob.upper()
+        found = [m for m in found if not _stands_in(blob, m.group())]
     return found
+
+
+def _stands_in(text: str, token: str) -> bool:
+    """Whether ``_CAPS_TOKEN`` finds ``token`` in ``text``. Its matches are runs of
+    capitals with no letter, digit or code character on either side, so they
+    are exactly the places ``token`` stands so: no need to collect every
+    capitalised word of the customer's messages for the few tokens asked about."""
+    return token in text and re.search(rf"(?<![A-Za-z0-9_\-/]){re.escape(token)}(?![A-Za-z0-9_\-/])", text) is not None
 
 
 _BANGS = re.compile("!{2,}|\uff01{2,}")
