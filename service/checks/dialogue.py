@@ -55,8 +55,7 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
     """The names the customer gave their identifiers: "codice cliente 4410923" ->
     "codice cliente", "手机号 138****5521" -> "手机号" (``params.label_stopwords``
     drop "my", "il", "是" around them)."""
-    stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
-    cjk_stop = [w for w in sorted(stop, key=len, reverse=True) if w and is_cjk(w[0])]  # longest first
+    stop, cjk_stop = ctx.book.prepared[rule.id]
     out = []
     for msg in ctx.customer_messages:
         for start, value in _values(msg):
@@ -86,6 +85,12 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
             if words and words[-1] not in stop and len("".join(words)) >= 5:
                 out.append(" ".join(words))
     return out
+
+
+def prepare_labels(rule: Rule) -> tuple[set[str], tuple[str, ...]]:
+    """``_given_labels``' stopwords, and the CJK ones longest first, built once at load."""
+    stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
+    return stop, tuple(w for w in sorted(stop, key=len, reverse=True) if w and is_cjk(w[0]))
 
 
 def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
@@ -252,6 +257,7 @@ DETECTORS = {
         run_dont_ask_twice,
         ("cues:ask", "cues:ask_order", "cues:ask_email", "cues:ask_phone", "cues:ask_name",
          "cues:given_order", "cues:given_phone"),
+        prepare_labels,
     ),
     "escalation": Detector(run_escalation, ("cues:request", "cues:refusal", "cues:transfer")),
     "empathy": Detector(run_empathy, ("cues:upset", "cues:empathy")),
