@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -77,11 +78,15 @@ class Validator:
         if len(messages) > limit:
             raise InvalidArgument(field, f"{len(messages)} messages is over the limit of {limit}")
         out = []
+        chars = self._s.max_message_chars
         for i, m in enumerate(messages):
-            if m.role not in _ROLES:
+            role = _ROLES.get(m.role)
+            if role is None:
                 raise InvalidArgument(f"{field}[{i}].role", f"unknown Role value {m.role}")
-            self.text(f"{field}[{i}].text", m.text, required=False, limit=self._s.max_message_chars)
-            out.append(Message(_ROLES[m.role], m.text))
+            text = m.text
+            if len(text) > chars:  # the field name is built only for the error
+                self.text(f"{field}[{i}].text", text, required=False, limit=chars)
+            out.append(Message(role, text))
         return tuple(out)
 
     def name(self, field: str, value: str) -> str:
@@ -157,10 +162,13 @@ class ReplyRewriterServicer(pb2_grpc.ReplyRewriterServicer):
                                                  conversation, customer_name, language)
         except (InvalidArgument, Overloaded, DeadlineExpired) as exc:
             await _abort(context, exc)
+        for rule_id, count in Counter(v.rule_id for v in violations).items():
+            self._metrics.draft_violations.labels(rule_id).inc(count)
+        response = pb2.CheckResponse(language=language)
+        add = response.violations.add  # built in place: no message copied into the response
         for violation in violations:
-            self._metrics.draft_violations.labels(violation.rule_id).inc()
-        replacement = self._rulebook.replacement
-        return pb2.CheckResponse(violations=[violation_pb(x, replacement) for x in violations], language=language)
+            add(**_violation_fields(violation, self._rulebook.replacement))
+        return response
 
     async def Verify(self, request: pb2.VerifyRequest, context: grpc.aio.ServicerContext) -> pb2.VerifyResponse:
         try:
@@ -253,12 +261,16 @@ def violation_pb(v: Violation, replacement: Callable[[Violation], str | None] | 
     """``replacement`` (``Rulebook.replacement``) tells "delete the excerpt"
     from "no replacement", which ``suggestion`` alone can't: the suggestion is
     then also given as an Edit, in the same shape as a Rewrite's edits."""
-    out = pb2.Violation(rule_id=v.rule_id, severity=v.severity.value, message=v.message,
-                        span=span_pb(v.span), excerpt=v.excerpt, suggestion=v.suggestion)
+    return pb2.Violation(**_violation_fields(v, replacement))
+
+
+def _violation_fields(v: Violation, replacement: Callable[[Violation], str | None] | None) -> dict[str, Any]:
+    """The fields of ``violation_pb``, for building a Violation in place (``repeated.add``)."""
+    span = span_pb(v.span)
     text = replacement(v) if replacement is not None else (v.suggestion or None)
-    if text is not None:
-        out.edit.CopyFrom(edit_pb(Edit(v.span, text, (v.rule_id,))))
-    return out
+    return {"rule_id": v.rule_id, "severity": v.severity.value, "message": v.message, "span": span,
+            "excerpt": v.excerpt, "suggestion": v.suggestion,
+            "edit": None if text is None else pb2.Edit(span=span, text=text, rule_ids=[v.rule_id])}
 
 
 def finding_pb(f: Finding) -> pb2.Finding:

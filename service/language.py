@@ -9,6 +9,7 @@ once (model construction is the expensive part) and reused for every call.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Sequence
 
 from lingua import IsoCode639_1, LanguageDetectorBuilder
@@ -62,7 +63,7 @@ class LanguageDetector:
     def confidence(self, text: str) -> tuple[str | None, float]:
         """The most likely base tag and its confidence (0..1), or (None, 0.0)."""
         text = _NOT_LANGUAGE.sub(" ", _SURROGATES.sub("", text))
-        if sum(1 for ch in text if ch.isalpha()) < MIN_LETTERS:
+        if len(list(islice((ch for ch in text if ch.isalpha()), MIN_LETTERS))) < MIN_LETTERS:  # stops at the 3rd
             return None, 0.0
         if self._detector is None:
             return self._single, 1.0

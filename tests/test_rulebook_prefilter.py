@@ -10,6 +10,7 @@ import pytest
 
 from service.regex_guard import required_literals
 from service.rulebook import load_rulebook
+from service.rulebook.literals import LiteralScan
 from service.textnorm import lower_text
 from tests.eval_rulebook_corpus import load
 
@@ -53,3 +54,22 @@ def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> No
     if literals is not None:
         for m in re.finditer(pattern, "the delay was because i promise 不能买公司 so that's on you"):
             assert any(lit in m.group() for lit in literals)
+
+
+@pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])
+def test_literal_scan_finds_what_in_finds(lang: str) -> None:
+    """``LiteralScan.present`` is the one-pass answer to ``lit in text`` for every literal."""
+    scan = BOOK.literal_scans[lang]
+    literals = {lit for rule in BOOK.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()}
+    texts = _texts(lang) + ["pls, k? 不能不能公司 nonono", "", "x"]
+    for text in texts:
+        for variant in (text, lower_text(text)):
+            assert scan.present(variant) == {lit for lit in literals if lit in variant}, variant
+
+
+def test_literal_scan_prefixes_and_buckets() -> None:
+    scan = LiteralScan(["ab", "abc", "abcd", "b", "不能", "不能买", "公司", "x y"])
+    assert scan.present("zabcz") == {"ab", "abc", "b"}
+    assert scan.present("abcd 不能买") == {"ab", "abc", "abcd", "b", "不能", "不能买"}
+    assert scan.present("x y 公") == {"x y"}
+    assert scan.present("") == frozenset()

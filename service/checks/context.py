@@ -93,6 +93,25 @@ class Context:
     def lower(self) -> str:
         return lower_text(self.text)
 
+    def literals(self, lower: str, windows: tuple[tuple[int, int], ...] = ()) -> frozenset[str] | None:
+        """The language's required literals found in ``lower`` (the lower-cased
+        draft or its expansion), once per check for every rule's
+        ``alternation_for``; None when the language has no scan.
+
+        With ``windows``, those inside the windows only: enough for patterns
+        run on just the windows, since a required literal is part of the match."""
+        cache = self.__dict__.setdefault("_literals", {})
+        key = (lower, windows)
+        if key not in cache:
+            scan = self.book.literal_scans.get(self.language)
+            if scan is None:
+                cache[key] = None
+            elif windows:
+                cache[key] = frozenset().union(*(scan.present(lower[ws:we]) for ws, we in windows))
+            else:
+                cache[key] = scan.present(lower)
+        return cache[key]
+
     # ---- conversation facts
     @cached_property
     def customer_messages(self) -> tuple[str, ...]:
@@ -169,7 +188,8 @@ class Context:
                         found.append((m.start(), m.end(), match_case(m.group(), plain)))
             for entry in rule.patterns.get(self.language, ()):
                 if entry.suggestion:
-                    found.extend((m.start(), m.end(), entry.suggestion) for m in entry.regex.finditer(self.text)
+                    scanner = self.book.scanners[entry.regex]
+                    found.extend((m.start(), m.end(), entry.suggestion) for m in scanner.finditer(self.text)
                                  if m.end() > m.start())
         pieces: list[str] = []
         segments: list[tuple[int, int, int, int]] = []  # expanded start/end, original start/end

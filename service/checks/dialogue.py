@@ -14,8 +14,8 @@ _DIGITS = re.compile(r"\d{3,}|@")
 
 
 def _fact_given(rule: Rule, ctx: Context, kind: str) -> bool:
-    if kind == "email":
-        return EMAIL.search(ctx.customer_blob) is not None
+    if kind == "email":  # no "@", no address: skip the regex, slow on long words
+        return "@" in ctx.customer_blob and EMAIL.search(ctx.customer_blob) is not None
     if kind == "name":
         return bool(ctx.name)
     return ctx.any_language_cue(rule, f"given_{kind}", ctx.customer_messages) is not None
@@ -55,7 +55,7 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
     """The names the customer gave their identifiers: "codice cliente 4410923" ->
     "codice cliente", "手机号 138****5521" -> "手机号" (``params.label_stopwords``
     drop "my", "il", "是" around them)."""
-    stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
+    stop, cjk_stop = ctx.book.prepared[rule.id]
     out = []
     for msg in ctx.customer_messages:
         for start, value in _values(msg):
@@ -68,12 +68,12 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
                     if not is_cjk(ch):
                         break
                     run = ch + run
-                for w in sorted(stop, key=len, reverse=True):
-                    if w and is_cjk(w[0]) and run.endswith(w):
+                for w in cjk_stop:
+                    if run.endswith(w):
                         run = run[: -len(w)]
                 run = run[-4:]
-                for w in sorted(stop, key=len, reverse=True):
-                    if w and is_cjk(w[0]) and run.startswith(w):
+                for w in cjk_stop:
+                    if run.startswith(w):
                         run = run[len(w):]
                 if len(run) >= 2:
                     out.append(run)
@@ -87,6 +87,12 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
     return out
 
 
+def prepare_labels(rule: Rule) -> tuple[set[str], tuple[str, ...]]:
+    """``_given_labels``' stopwords, and the CJK ones longest first, built once at load."""
+    stop = {str(w).lower() for words in (rule.params.get("label_stopwords") or {}).values() for w in words}
+    return stop, tuple(w for w in sorted(stop, key=len, reverse=True) if w and is_cjk(w[0]))
+
+
 def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     """A question in the draft asks for an order number, email, phone or name the customer already gave."""
     if not ctx.customer_messages and not ctx.customer_name:
@@ -95,7 +101,7 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     ask = rule.cue(lang, "ask")
     out = []
     given: dict[str, bool] = {}
-    labels: list[str] | None = None
+    labels: list[str | re.Pattern[str]] | None = None  # CJK labels as they are, the others as word regexes
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
         if not (sentence.rstrip().endswith(("?", "\uff1f")) or (ask is not None and ask.search(sentence))):
@@ -103,9 +109,10 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
         if _DIGITS.search(sentence):
             continue  # quotes the fact back to confirm it, which is fine
         if labels is None:
-            labels = _given_labels(rule, ctx)
+            labels = [label if is_cjk(label[0]) else re.compile(rf"\b{re.escape(label)}\b")
+                      for label in _given_labels(rule, ctx)]
         low = sentence.lower()
-        if any(label in low if is_cjk(label[0]) else re.search(rf"\b{re.escape(label)}\b", low) for label in labels):
+        if any(label in low if isinstance(label, str) else label.search(low) for label in labels):
             out.append(ctx.violation(rule, s, e))
             continue
         for kind in KINDS:
@@ -206,7 +213,7 @@ def _stiff(rule: Rule, ctx: Context) -> bool:
     """The reply reads like a formal letter ("we hereby inform you", "con la presente",
     "敬请知悉"): at least ``params.min_stiff`` different formulae of the language's
     ``patterns``, and the customer wrote no such formula themselves."""
-    alternation = rule.alternation_for(ctx.language, ctx.lower)
+    alternation = rule.alternation_for(ctx.language, ctx.lower, ctx.literals(ctx.lower))
     if alternation is None:
         return False
     found = {m.lastgroup for m in alternation.finditer(ctx.lower)}
@@ -250,6 +257,7 @@ DETECTORS = {
         run_dont_ask_twice,
         ("cues:ask", "cues:ask_order", "cues:ask_email", "cues:ask_phone", "cues:ask_name",
          "cues:given_order", "cues:given_phone"),
+        prepare_labels,
     ),
     "escalation": Detector(run_escalation, ("cues:request", "cues:refusal", "cues:transfer")),
     "empathy": Detector(run_empathy, ("cues:upset", "cues:empathy")),

@@ -97,13 +97,14 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     entries = rule.patterns.get(lang, ())
     if entries:
         one_by_one = rule.combined[lang][1]
-        alternation = rule.alternation_for(lang, lower)
+        alternation = rule.alternation_for(lang, lower, ctx.literals(lower, windows))
         matches: list[tuple[int, re.Match[str]]] = []
         if alternation is not None:
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
                            for m in alternation.finditer(lower, ws, we) if m.lastgroup)
         for i in one_by_one:
-            matches.extend((i, m) for ws, we in spans for m in entries[i].regex.finditer(text, ws, we))
+            scanner = ctx.book.scanners[entries[i].regex]
+            matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
             if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
@@ -121,7 +122,9 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     return out
 
 
-_WORD = re.compile(r"\w+")
+# The words of a draft that may be in capitals: any without a lower-case ASCII
+# letter (most words have one, and the shouting loop then skips them in C).
+_MAYBE_CAPS = re.compile(r"(?<!\w)[^\Wa-z]+(?!\w)")
 # A capitalised Latin token of 2-6 letters standing alone: not part of a code
 # ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
 # touch it ("线路SNR余量").
@@ -175,9 +178,17 @@ def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str],
     if found and keyword is not None:
         found = [m for m in found if not keyword.match(text, m.end())]
     if found:
-        used = {m.group() for m in _CAPS_TOKEN.finditer(ctx.customer_blob.upper())}
-        found = [m for m in found if m.group() not in used]
+        blob = ctx.customer_blob.upper()
+        found = [m for m in found if not _stands_in(blob, m.group())]
     return found
+
+
+def _stands_in(text: str, token: str) -> bool:
+    """Whether ``_CAPS_TOKEN`` finds ``token`` in ``text``. Its matches are runs of
+    capitals with no letter, digit or code character on either side, so they
+    are exactly the places ``token`` stands so: no need to collect every
+    capitalised word of the customer's messages for the few tokens asked about."""
+    return token in text and re.search(rf"(?<![A-Za-z0-9_\-/]){re.escape(token)}(?![A-Za-z0-9_\-/])", text) is not None
 
 
 _BANGS = re.compile("!{2,}|\uff01{2,}")
@@ -225,15 +236,16 @@ def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
     # a keyword the customer is told to send ("invii SALDO al 40916": no-jargon's
     # sent_keyword_before) is what they type, not a shout
     keyword = ctx.book.prepared.get("no-jargon", {}).get("_keyword")
-    for m in _WORD.finditer(text):
+    for m in _MAYBE_CAPS.finditer(text):
         w = m.group()
         # every letter upper-case: CJK letters have no case, so "下载PDF发票" is no shout
         caps = w.isupper() and all(ch.isupper() for ch in w)
         if caps and keyword is not None and keyword.match(text, m.end()):
             caps = False
         if caps and run:
+            # a word in the gap (the loop skips those with a lower-case ASCII letter) ends the run
             gap = text[run[-1].end():m.start()]
-            if len(gap) > 3 or any(ch.isalnum() or ch in "\n.!?:;\u3002\uff01\uff1f\uff1a\uff1b" for ch in gap):
+            if len(gap) > 3 or any(ch.isalnum() or ch in "_\n.!?:;\u3002\uff01\uff1f\uff1a\uff1b" for ch in gap):
                 flush()
         if caps:
             run.append(m)

@@ -259,8 +259,12 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
                 raise DataFileError(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
             for i, item in enumerate(items):
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
-            compiled[name] = re.compile(first_char_guarded("|".join(f"(?:{p})" for p in items), re.IGNORECASE),
-                                        re.IGNORECASE)
+            # An item that opens with lookbehinds ("(?<!hey)(?<!hi)...[!?]{2,}") gets its
+            # own guard, so they are tried only where it can start (not the others: re
+            # skips an alternative that opens with a literal faster than a guard).
+            guarded = "|".join(f"(?:{first_char_guarded(p, re.IGNORECASE) if p.startswith('(?<') else p})"
+                               for p in items)
+            compiled[name] = re.compile(first_char_guarded(guarded, re.IGNORECASE), re.IGNORECASE)
         cues[lang] = MappingProxyType(compiled)
 
     bad = {lang: _examples(path, f"examples.{lang}.bad", ex.bad) for lang, ex in doc.examples.items()}

@@ -14,7 +14,9 @@ from service.checks import DETECTORS
 from service.checks.context import Context
 from service.domain import Message, Violation
 from service.language import LanguageDetector
+from service.regex_guard import first_char_guarded
 from service.rulebook.compile import any_language, term_regex
+from service.rulebook.literals import LiteralScan
 from service.rulebook.model import BASE_LANGUAGE_ORDER, Rule, TermList
 
 
@@ -64,6 +66,22 @@ class Rulebook:
             r for r in self.rules.values() if r.params.get("expand_for_other_rules")
         )
         self._order = {rid: i for i, rid in enumerate(self.rules)}
+        # The patterns run one by one (the case-sensitive ones, and the abbreviations
+        # ``expanded`` writes out), each behind a guard on its first characters: the
+        # same matches, far fewer tries.
+        one_by_one = [rule.patterns[lang][i] for rule in self.rules.values()
+                      for lang, (_, indexes) in rule.combined.items() for i in indexes]
+        one_by_one += [e for rule in self.expanders for entries in rule.patterns.values() for e in entries
+                       if e.suggestion]
+        self.scanners: Mapping[re.Pattern[str], re.Pattern[str]] = MappingProxyType({
+            e.regex: re.compile(first_char_guarded(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
+        })
+        # Per language, the required literals of every rule's alternation, found in one pass per text.
+        self.literal_scans: Mapping[str, LiteralScan] = MappingProxyType({
+            lang: LiteralScan(lit for rule in self.rules.values() for _, _, need in rule.needs.get(lang, ())
+                              for lit in need or ())
+            for lang in self.languages
+        })
         # Each cue across all of a rule's languages in one regex: a customer may
         # write in another language than the reply, and one search beats four.
         self.any_language_cues: Mapping[str, Mapping[str, tuple[re.Pattern[str], bool]]] = MappingProxyType({

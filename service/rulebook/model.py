@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import AbstractSet, Any, Literal, Mapping
 
 from service.domain import Message, Severity
 from service.regex_guard import first_char_guarded
@@ -128,11 +128,15 @@ class Rule:
     def cue(self, language: str, name: str) -> re.Pattern[str] | None:
         return self.cues.get(language, {}).get(name)
 
-    def alternation_for(self, language: str, lower: str) -> re.Pattern[str] | None:
+    def alternation_for(self, language: str, lower: str,
+                        present: AbstractSet[str] | None = None) -> re.Pattern[str] | None:
         """``combined[language]``'s alternation narrowed to the patterns whose
         required literals occur in ``lower`` (the others cannot match there):
         None when none can. Same matches as the whole alternation, a fraction
-        of the scan. Narrowed alternations are compiled once and kept."""
+        of the scan. Narrowed alternations are compiled once and kept.
+
+        ``present``, when given, is the set of the language's literals found in
+        ``lower`` (``LiteralScan``: one pass shared by every rule of a check)."""
         alternation = self.combined.get(language, (None, ()))[0]
         if alternation is None:
             return None
@@ -143,7 +147,8 @@ class Rule:
         if index is None:
             index = self.memo[language] = _literal_index(needs)
         always, by_literal = index
-        found = {i for lit, idxs in by_literal if lit in lower for i in idxs}
+        haystack: AbstractSet[str] | str = lower if present is None else present
+        found = {i for lit, idxs in by_literal if lit in haystack for i in idxs}
         keep = tuple(sorted(found.union(always)))
         if not keep:
             return None
