@@ -109,10 +109,41 @@ def strip_accents(text: str) -> str:
 
 def _alt(words: Iterable[str]) -> str:
     """Literal alternation, longest first so "business days" beats "days";
-    an empty list matches nothing (not the empty string)."""
+    an empty list matches nothing (not the empty string).
+
+    Written as a trie ("one|once" -> "on(?:ce|e)"): re tries every branch of
+    a flat list at every word, and the number words alone are hundreds. The
+    matches are the flat list's: the words that fit at a position are
+    prefixes of one another, and the trie too tries the longest first. Where
+    two branches of a node are one letter ignoring case, it can't tell which
+    is longer, so the flat list is kept."""
     if not words:
         return r"(?!x)x"
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    trie = _trie(root)
+    return trie if trie is not None else "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _trie(node: dict[str, Any]) -> str | None:
+    """One trie node as a regex; None when two of its branches match the same letter."""
+    chars = [ch for ch in node if ch]
+    if any(re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(chars) for b in chars[i + 1:]):
+        return None
+    branches = []
+    for ch in chars:
+        rest = _trie(node[ch])
+        if rest is None:
+            return None
+        branches.append(re.escape(ch) + rest)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 _CHAT_DIGIT_CONTEXT = re.compile(r"[\d.,$€£%]")   # a digit or currency right before: part of a number
