@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Sequence
 import snowballstemmer
 import stopwordsiso
 
+from service.regex_guard import first_char_guarded
 from service.textnorm import CJK_CLASS
 
 __all__ = ["ContentLexicon", "Token", "load_content_lexicon"]
@@ -203,6 +204,12 @@ def _str_list(doc: dict[str, Any], key: str, file: Path, error: Callable[[Path, 
     return raw
 
 
+def _compile(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive phrase list behind its first-character guard
+    (``service/regex_guard.py``): scanned at every position of both texts."""
+    return re.compile(first_char_guarded(pattern, re.IGNORECASE), re.IGNORECASE)
+
+
 @lru_cache(maxsize=8)
 def _iso_stopwords(language: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in stopwordsiso.stopwords(language))
@@ -225,7 +232,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
         except re.error as exc:
             raise error(file, f"scaffolding[{i}]", f"invalid regex: {exc}") from exc
     body = "|".join(f"(?:{x})" for x in scaffolding) or r"(?!x)x"
-    scaffold_re = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
+    scaffold_re = _compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body)
     rule_scaffolding = {}
     raw_rules = doc.get("rule_scaffolding") or {}
     if not isinstance(raw_rules, dict):
@@ -234,8 +241,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
         phrases = _str_list(raw_rules, rule_id, file, error)
         try:
             body = "|".join(f"(?:{x})" for x in phrases) or r"(?!x)x"
-            rule_scaffolding[str(rule_id)] = re.compile(
-                rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
+            rule_scaffolding[str(rule_id)] = _compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body)
         except re.error as exc:
             raise error(file, f"rule_scaffolding.{rule_id}", f"invalid regex: {exc}") from exc
     segmenter = doc.get("segmenter", "jieba")
