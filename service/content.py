@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Sequence
 import snowballstemmer
 import stopwordsiso
 
-from service.regex_guard import first_char_guarded
+from service.regex_guard import first_char_guarded, phrase_alternation
 from service.textnorm import CJK_CLASS
 
 __all__ = ["ContentLexicon", "Token", "load_content_lexicon"]
@@ -231,7 +231,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
             re.compile(item)
         except re.error as exc:
             raise error(file, f"scaffolding[{i}]", f"invalid regex: {exc}") from exc
-    body = "|".join(f"(?:{x})" for x in scaffolding) or r"(?!x)x"
+    body = phrase_alternation(scaffolding) if scaffolding else r"(?!x)x"
     scaffold_re = _compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body)
     rule_scaffolding = {}
     raw_rules = doc.get("rule_scaffolding") or {}
@@ -240,7 +240,7 @@ def load_content_lexicon(doc: dict[str, Any], file: Path, language: str, word_bo
     for rule_id, items in raw_rules.items():
         phrases = _str_list(raw_rules, rule_id, file, error)
         try:
-            body = "|".join(f"(?:{x})" for x in phrases) or r"(?!x)x"
+            body = phrase_alternation(phrases) if phrases else r"(?!x)x"
             rule_scaffolding[str(rule_id)] = _compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body)
         except re.error as exc:
             raise error(file, f"rule_scaffolding.{rule_id}", f"invalid regex: {exc}") from exc

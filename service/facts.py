@@ -30,7 +30,7 @@ import yaml
 from service.content import ContentLexicon, load_content_lexicon
 from service.textnorm import fold
 from service.domain import Fact, Span
-from service.regex_guard import first_char_guarded
+from service.regex_guard import first_char_guarded, phrase_alternation
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
 
@@ -640,7 +640,7 @@ def _regex_alt(items: list[str], file: Path, key: str, wb: bool) -> str:
             re.compile(item)
         except re.error as exc:
             raise GuardDataError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
-    body = "|".join(f"(?:{x})" for x in items) or r"(?!x)x"
+    body = phrase_alternation(items) if items else r"(?!x)x"
     return _bounded(body, wb)
 
 

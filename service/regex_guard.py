@@ -14,7 +14,7 @@ negated set, a scoped ASCII/LOCALE flag), the pattern is returned unchanged.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 try:  # re's own parser
     from re import _constants as _sc, _parser as _sp  # type: ignore[attr-defined]
@@ -201,3 +201,96 @@ def required_literals(pattern: str) -> _Need:
     if need is None or not all(need) or len(need) > 64:
         return None
     return need
+
+
+# --------------------------------------------------------------------------- phrase tries
+#
+# A lexicon list ("we can", "we can't", "we'll", ...) compiled as a flat
+# alternation enters every phrase at every word; ``phrase_alternation`` merges
+# the phrases' leading literal letters into a trie ("we (?:can(?:...))"), so
+# only the phrases that start as the text does are tried.
+
+_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+_QUANTIFIERS = frozenset("*+?{")
+
+
+def _top_level_bar(item: str) -> bool:
+    """Whether ``item`` is an alternation at its top level ("ab|cd")."""
+    depth, i = 0, 0
+    while i < len(item):
+        ch = item[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":   # a set: to its closing bracket ("[]]" and "[^]]" hold one)
+            i += 2 if item[i + 1:i + 2] == "^" else 1
+            i += 1 if item[i:i + 1] == "]" else 0
+            while i < len(item) and item[i] != "]":
+                i += 2 if item[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+def _literal_head(item: str, flags: int) -> tuple[str, str]:
+    """``item`` as (the plain characters it starts with, the regex after them),
+    checked against re's own parse; ("", item) when that can't be told."""
+    k = 0
+    while k < len(item) and item[k] not in _SPECIAL:
+        k += 1
+    if k < len(item) and item[k] in _QUANTIFIERS:
+        k -= 1   # "refunds?": the "s" is optional
+    if k <= 0 or _sp is None or _top_level_bar(item):
+        return "", item
+    try:
+        parsed = list(_sp.parse(item, flags))
+    except re.error:
+        return "", item
+    if len(parsed) < k or any(op is not _sc.LITERAL or av != ord(ch) for (op, av), ch in zip(parsed, item[:k])):
+        return "", item
+    return item[:k], item[k:]
+
+
+def phrase_alternation(items: Sequence[str]) -> str:
+    """The regexes ``items``, in order, as one case-insensitive alternation
+    (to be compiled with re.IGNORECASE) with their leading letters merged.
+
+    It matches as ``(?:a)|(?:b)|...`` does. Two phrases can both match at a
+    position only if one's letters run on where the other's stop; such pairs
+    keep their order (a phrase whose letters stop there is tried where it
+    stood in the list), and only phrases that part on different letters
+    (which exclude each other) are regrouped."""
+    return _phrase_node([_literal_head(x, re.IGNORECASE) for x in items], 0)
+
+
+def _phrase_node(items: list[tuple[str, str]], depth: int) -> str:
+    alts: list[str] = []
+    run: list[tuple[str, str]] = []   # consecutive phrases with letters left at ``depth``
+
+    def flush() -> None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for head, rest in run:
+            ch = head[depth]
+            # letters that are one ignoring case ("I", "i") go down one branch
+            key = next((k for k in groups if re.fullmatch(re.escape(k), ch, re.IGNORECASE)), ch)
+            groups.setdefault(key, []).append((head, rest))
+        for key, group in groups.items():
+            if len(group) == 1:
+                head, rest = group[0]
+                alts.append(re.escape(head[depth:]) + f"(?:{rest})")
+            else:
+                alts.append(re.escape(key) + _phrase_node(group, depth + 1))
+        run.clear()
+
+    for head, rest in items:
+        if len(head) == depth:
+            flush()
+            alts.append(f"(?:{rest})")
+        else:
+            run.append((head, rest))
+    flush()
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
