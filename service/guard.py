@@ -52,7 +52,7 @@ from service import content
 from service.commitments import commitments_of, is_zero_amount, new_commitments
 from service.sanitize import INVISIBLE, strip_invisible
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
-from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence
+from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence, union
 from service.textnorm import CJK_CLASS, lower_same_length
 from service.refusals import flipped_refusals
 from service.facts import (
@@ -483,17 +483,16 @@ class Guard:
             draft_text = d.low + "\n" + excused.vocabulary_extra
         d_vocab = cl.vocabulary(d_vocab_tokens, draft_text)
         c_vocab = cl.vocabulary(cl.tokens(c.low, c_skip), c.low)
-        d_judged = bytearray(a | b | e | n for a, b, e, n in zip(
-            d_skip, excused.words, cl.scaffolding_mask(d.low), polarity_mask(d, lex)))
+        d_judged = union(d_skip, excused.words, cl.scaffolding_mask(d.low), polarity_mask(d, lex))
         broken = [v.rule_id for v in violations]
         # Empathy words ("in bocca al lupo", "wishing you") are etiquette,
         # like the scaffolding: never content of their own.
         feeling = bytearray(len(c.low))
         for m in lex.patterns["empathy"].finditer(c.folded):
             feeling[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        c_etiquette = cl.scaffolding_mask(c.low, broken)
-        c_judged = bytearray(a | b | n | e for a, b, n, e in zip(
-            c_skip, c_etiquette, polarity_mask(c, lex), feeling))
+        scaffold = cl.scaffolding_mask(c.low)
+        c_etiquette = union(scaffold, cl.rule_scaffolding_mask(c.low, broken))
+        c_judged = union(c_skip, c_etiquette, polarity_mask(c, lex), feeling)
         cand_keys = {f.key for f in c.facts}
         draft_keys = {f.key for f in d.facts}
         refusal = lex.patterns["refusals"]
@@ -526,7 +525,6 @@ class Guard:
             terms = {m.group(0) for m in borrowed.finditer(d.text, clause.start, clause.end)
                      if not d_skip[m.start()]}
             return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
-        scaffold = cl.scaffolding_mask(c.low)
         heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
 
         def acknowledged(clause: content.Clause, t: content.Token) -> bool:
@@ -541,7 +539,7 @@ class Guard:
                                   acknowledged, reframe=negative(d.folded, lex))
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
-        c_reason_skip = bytearray(a | b for a, b in zip(c_skip, c_etiquette))
+        c_reason_skip = union(c_skip, c_etiquette)
         out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
