@@ -88,7 +88,7 @@ class ContentLexicon:
     elision: bool = False
     # rule id -> phrases a rewrite may add when the draft breaks that rule
     rule_scaffolding: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    _cache: dict[str, tuple[Token, ...]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, tuple[tuple[Token, ...], frozenset[int]]] = field(default_factory=dict, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stem: Callable[[str], str] = field(default=lambda w: w, repr=False)
 
@@ -99,16 +99,22 @@ class ContentLexicon:
         scaffolding, text the rules asked to remove). The words of a text are
         computed once (a request asks for them several times with different
         masks) and filtered here."""
-        words = self._words(low)
+        words = self._read(low)[0]
         if not skip:
             return list(words)
         return [t for t in words if not any(skip[t.start:t.end])]
 
-    def _words(self, low: str) -> tuple[Token, ...]:
+    def cuts(self, low: str) -> frozenset[int]:
+        """Where the segmenter cuts a text written without spaces (the ends
+        of every word it finds), from the same pass as the text's words."""
+        return self._read(low)[1]
+
+    def _read(self, low: str) -> tuple[tuple[Token, ...], frozenset[int]]:
         cached = self._cache.get(low)
         if cached is not None:
             return cached
         out: list[Token] = []
+        cuts: set[int] = set()
         if self.word_boundaries:
             for m in _LATIN_WORD.finditer(low):
                 w, start = m.group(0), m.start()
@@ -122,10 +128,11 @@ class ContentLexicon:
             for run in _CJK.finditer(low):
                 base = run.start()
                 for word, start, end in self._segment(run.group(0)):
+                    cuts.update((base + start, base + end))
                     if len(word) < 2 or word in self.stopwords:
                         continue
                     out.append(Token(word, base + start, base + end))
-        result = tuple(out)
+        result = tuple(out), frozenset(cuts)
         with self._cache_lock:
             if len(self._cache) >= _WORD_CACHE:
                 self._cache.pop(next(iter(self._cache)))

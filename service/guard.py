@@ -741,13 +741,7 @@ def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:
     ends on the word segmenter's boundaries (always true with spaces)."""
     if lex.word_boundaries:
         return True
-    cuts: set[int] | None = t.memo.get("word_cuts")
-    if cuts is None:   # the whole text segmented once, not each marker's clause again
-        cuts = set()
-        for run in _CJK_RUN.finditer(t.low):
-            for _, start, end in lex.content._segment(run.group(0)):
-                cuts.update((run.start() + start, run.start() + end))
-        t.memo["word_cuts"] = cuts
+    cuts = lex.content.cuts(t.low)   # the segmentation its content words come from
     # Each end is on a cut, or is not a Chinese character at all.
     return (m.start() in cuts or not _CJK_RUN.match(t.low, m.start())) and \
         (m.end() in cuts or not _CJK_RUN.match(t.low, m.end() - 1))
