@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -30,7 +30,7 @@ import yaml
 from service.content import ContentLexicon, load_content_lexicon
 from service.textnorm import fold
 from service.domain import Fact, Span
-from service.regex_guard import first_char_guarded, phrase_alternation
+from service.regex_guard import first_char_guarded, needs_digit, phrase_alternation
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
 
@@ -59,6 +59,8 @@ _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NUMBER_WORD = re.compile(r"[^\W\d_]+")
 _CJK_RUN = re.compile(f"[{CJK_DIGITS}]+")
+_DIGIT = re.compile(r"\d")
+_NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
@@ -286,6 +288,13 @@ class Lexicon:
         return "" if n is None else str(n)
 
     # -- extraction --------------------------------------------------------
+    @cached_property
+    def _digitless_patterns(self) -> dict[str, re.Pattern[str]]:
+        """``patterns`` for a text without a digit (most chat messages): the
+        ones that need a digit are swapped for one that scans such a text in
+        re's C loop and never matches."""
+        return {k: _NEVER if needs_digit(rx.pattern, rx.flags) else rx for k, rx in self.patterns.items()}
+
     def mask_not_negations(self, segment: str) -> str:
         """Blank out phrases that look negative but say yes ("no problem", "没问题")."""
         rx = self.patterns["not_negations"]
@@ -315,7 +324,7 @@ class Lexicon:
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 folded = folded[:m.start()] + "\x00" * (m.end() - m.start()) + folded[m.end():]
 
-        p = self.patterns
+        p = self.patterns if _DIGIT.search(folded) or _DIGIT.search(text) else self._digitless_patterns
         for m in p["email"].finditer(folded):
             claim("email", "email:" + m.group(0).lower(), m.start(), m.end())
         for m in p["url"].finditer(folded):

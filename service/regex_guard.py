@@ -294,3 +294,46 @@ def _phrase_node(items: list[tuple[str, str]], depth: int) -> str:
             run.append((head, rest))
     flush()
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+# --------------------------------------------------------------------------- digits
+#
+# Most conversation messages have no digit, and most fact patterns (dates,
+# times, phones, codes, numbers) can't match without one.
+
+_DIGITS = frozenset("0123456789")
+
+
+def needs_digit(pattern: str, flags: int = 0) -> bool:
+    """Whether ``pattern`` can match only in a text that holds a decimal
+    digit (``\\d``): in the match, or where a lookaround it requires looks."""
+    if _sp is None:
+        return False
+    try:
+        return _digit_seq(list(_sp.parse(pattern, flags)))
+    except re.error:
+        return False
+
+
+def _digit_seq(items: Iterable[tuple[Any, Any]]) -> bool:
+    return any(_digit_item(op, av) for op, av in items)
+
+
+def _digit_item(op: Any, av: Any) -> bool:
+    if op is _sc.LITERAL:
+        return chr(av) in _DIGITS
+    if op is _sc.IN:
+        return all((o is _sc.LITERAL and chr(a) in _DIGITS)
+                   or (o is _sc.RANGE and chr(a[0]) in _DIGITS and chr(a[1]) in _DIGITS)
+                   or (o is _sc.CATEGORY and a is _sc.CATEGORY_DIGIT) for o, a in av)
+    if op is _sc.SUBPATTERN:
+        return _digit_seq(av[3])
+    if op is _sc.BRANCH:
+        return all(_digit_seq(alt) for alt in av[1])
+    if op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT or op is _sc.POSSESSIVE_REPEAT:
+        return av[0] >= 1 and _digit_seq(av[2])
+    if op is _sc.ASSERT:   # a lookahead or lookbehind that must hold
+        return _digit_seq(av[1])
+    if op is _sc.ATOMIC_GROUP:
+        return _digit_seq(av)
+    return False
