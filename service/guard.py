@@ -410,7 +410,8 @@ class Guard:
         # Where each condition ends: at the next condition marker of its
         # clause ("only with annual billing | and once we've verified"), so
         # keeping the second doesn't count for the first.
-        mark_spans = {m.span() for rx in lex.conditions.values() for m in rx.finditer(d.folded)}
+        draft_marks = {group: list(rx.finditer(d.folded)) for group, rx in lex.conditions.items()}
+        mark_spans = {m.span() for found in draft_marks.values() for m in found}
         marks = sorted({a for a, _ in mark_spans})
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
@@ -418,8 +419,8 @@ class Guard:
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
         for group, rx in lex.conditions.items():
-            cand_marks = list(rx.finditer(c.folded))
-            for m in rx.finditer(d.folded):
+            cand_marked: bool | None = None   # read only for a condition the draft states
+            for m in draft_marks[group]:
                 if not _whole_word(d, m, lex):
                     continue  # "前" inside "前端" (front end) is no "before"
                 if any(a <= m.start() and m.end() <= b for a, b in asks):
@@ -449,7 +450,9 @@ class Guard:
                 # refunded; shipping is not": a restriction may be kept by contrast.
                 # A time limit is said in many ways ("after 30 days" -> "past
                 # the 30 days", "晚于"): its words (or its time, a fact) must stay.
-                marked = bool(cand_marks) or group == "time_limit" or (
+                if cand_marked is None:
+                    cand_marked = rx.search(c.folded) is not None
+                marked = cand_marked or group == "time_limit" or (
                     group == "restriction" and _contrasted(c, about, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
