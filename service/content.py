@@ -329,6 +329,15 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
     return out
 
 
+def _matcher(lex: ContentLexicon, vocabulary: set[str], text: str) -> Callable[[str], bool]:
+    """``lex.matches`` against one vocabulary for many words: with spaces, the
+    five-letter heads of its long stems are collected once, not scanned per word."""
+    if not lex.word_boundaries:
+        return lambda key: lex.matches(key, vocabulary, text)
+    heads = {v[:5] for v in vocabulary if len(v) >= 5}
+    return lambda key: key in vocabulary or (len(key) >= 5 and key[:5] in heads)
+
+
 def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabulary: set[str], draft_low: str,
             cand_clauses: Sequence[Clause], cand_vocabulary: set[str], cand_low: str,
             technical: Callable[[Clause], int] = lambda cl: 0,
@@ -344,10 +353,12 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     A word is ``acknowledged`` when an empathy or thanks phrase of the same
     clause echoes the customer's own words ("sorry about the surprise on
     your bill")."""
+    in_cand = _matcher(lex, cand_vocabulary, cand_low)
+    in_draft = _matcher(lex, draft_vocabulary, draft_low)
     dropped = []
     explained = 0
     for cl in draft_clauses:
-        carried = any(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
+        carried = any(in_cand(t.key) for t in cl.tokens)
         terms = technical(cl)
         explained += terms   # each jargon term may take a clause of plain words to explain
         if terms and not carried:
@@ -357,7 +368,7 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
         least = 1 if cl.warning or cl.instruction else limits.dropped_min_words - (1 if cl.sentence else 0)
         if cl.anchored or len({t.key for t in cl.tokens}) < least:
             continue
-        kept = sum(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
+        kept = sum(in_cand(t.key) for t in cl.tokens)
         # Nothing left, or one word of five or more: the clause is gone
         # ("the April invoice has the same error" is not kept by "corrected").
         n_keys = len({t.key for t in cl.tokens})
@@ -374,8 +385,7 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
             continue  # a draft's "no" said positively around the same fact ("no, only up to 8 kg" ->
             # "pets may travel in the cabin up to 8 kg"): its words are new by design
         words = [t for t in cl.tokens if t.key not in lex.framing]
-        unexplained = [t for t in words if not lex.matches(t.key, draft_vocabulary, draft_low)
-                       and not acknowledged(cl, t)]
+        unexplained = [t for t in words if not in_draft(t.key) and not acknowledged(cl, t)]
         distinct = {t.key for t in unexplained}
         if len(distinct) < limits.new_min_words + (1 if cl.anchored else 0):
             continue
