@@ -214,8 +214,10 @@ _SPECIAL = frozenset("\\.^$*+?{}[]|()")
 _QUANTIFIERS = frozenset("*+?{")
 
 
-def _top_level_bar(item: str) -> bool:
-    """Whether ``item`` is an alternation at its top level ("ab|cd")."""
+def _structure(item: str) -> list[tuple[int, str, int]]:
+    """The unescaped parentheses and bars of ``item`` outside sets, each with
+    its position and the group depth it stands at."""
+    out = []
     depth, i = 0, 0
     while i < len(item):
         ch = item[i]
@@ -227,13 +229,58 @@ def _top_level_bar(item: str) -> bool:
             while i < len(item) and item[i] != "]":
                 i += 2 if item[i] == "\\" else 1
         elif ch == "(":
+            out.append((i, ch, depth))
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == "|" and depth == 0:
-            return True
+            out.append((i, ch, depth))
+        elif ch == "|":
+            out.append((i, ch, depth))
         i += 1
-    return False
+    return out
+
+
+def _top_level_bar(item: str) -> bool:
+    """Whether ``item`` is an alternation at its top level ("ab|cd")."""
+    return any(ch == "|" and depth == 0 for _, ch, depth in _structure(item))
+
+
+_SPREAD = 64   # alternatives one phrase may be spread into
+
+
+def _distribute(item: str) -> list[str]:
+    """"(?:hi|hello) there" as ["hi there", "hello there"], "(?:please )?call"
+    as ["please call", "call"]: the same matches tried in the same order (a
+    greedy "?" tries its group first), and each alternative's letters can
+    join the trie. An alternative that opens with a group is spread again."""
+    if not item.startswith("(?:") or _sp is None or _top_level_bar(item):
+        return [item]
+    marks = _structure(item)
+    end = next((i for i, ch, depth in marks if ch == ")" and depth == 0), -1)
+    after = item[end + 1:end + 3]
+    optional = after[:1] == "?" and after[1:2] not in ("?", "+")
+    if end < 0 or after[:1] in ("*", "+", "{") or (after[:1] == "?" and not optional):
+        return [item]
+    cuts = [3, *(i + 1 for i, ch, depth in marks if ch == "|" and depth == 1 and i < end), end + 1]
+    alts = [item[a:b - 1] for a, b in zip(cuts, cuts[1:])] + ([""] if optional else [])
+    rest = item[end + (2 if optional else 1):]
+    try:   # each alternative written before the rest reads as it did in its group
+        if not all(_same_parse(f"(?:{x}){rest}", x + rest) for x in alts):
+            return [item]
+    except re.error:
+        return [item]
+    out: list[str] = []
+    for x in alts:
+        out += _distribute(x + rest)
+        if len(out) > _SPREAD:
+            return [item]
+    return out
+
+
+def _same_parse(a: str, b: str) -> bool:
+    """Whether re parses two patterns to the same tree (its groups without a
+    name or flags are inlined, so "(?:ab)c" is "abc")."""
+    return repr(list(_sp.parse(a, re.IGNORECASE))) == repr(list(_sp.parse(b, re.IGNORECASE)))
 
 
 def _literal_head(item: str, flags: int) -> tuple[str, str]:
@@ -264,7 +311,7 @@ def phrase_alternation(items: Sequence[str]) -> str:
     keep their order (a phrase whose letters stop there is tried where it
     stood in the list), and only phrases that part on different letters
     (which exclude each other) are regrouped."""
-    return _phrase_node([_literal_head(x, re.IGNORECASE) for x in items], 0)
+    return _phrase_node([_literal_head(y, re.IGNORECASE) for x in items for y in _distribute(x)], 0)
 
 
 def _phrase_node(items: list[tuple[str, str]], depth: int) -> str:
