@@ -36,9 +36,19 @@ class Commitment:
 def commitments_of(t: Text) -> list[Commitment]:
     """A text's commitments, found once per text (three checks read them)."""
     if "commitments" not in t.memo:
-        t.memo["commitments"] = find_commitments(t, t.lex)
+        named: set[str] = set()
+        t.memo["commitments"] = find_commitments(t, t.lex, named)
+        t.memo["named"] = named
     found: list[Commitment] = t.memo["commitments"]
     return found
+
+
+def named_categories(t: Text) -> set[str]:
+    """The categories a text names at all, even to refuse them ("no refunds
+    after 30 days"): noted while its commitments are found, not scanned again."""
+    commitments_of(t)
+    named: set[str] = t.memo["named"]
+    return named
 
 
 # -- commitments -------------------------------------------------------
@@ -71,7 +81,7 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     used: dict[str, set[tuple[int, int]]] = {}
     draft_times = {f.key for f in d.facts if f.kind in TIME_KINDS}
     # Categories the draft names, even to refuse them ("no refunds after 30 days")
-    named = {cat for cat, rx in lex.commitments.items() if rx.search(d.folded)}
+    named = named_categories(d)
     out = []
     reported: set[str] = set()
     for k in commitments_of(c):
@@ -136,12 +146,15 @@ def is_zero_amount(key: str) -> bool:
     return key.startswith("amt:") and key.rsplit(":", 1)[-1] in ("0", "0.0", "0.00")
 
 
-def find_commitments(t: Text, lex: Lexicon) -> list[Commitment]:
-    """Non-negated commitments in a text, with deadlines keyed by their time fact."""
+def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> list[Commitment]:
+    """Non-negated commitments in a text, with deadlines keyed by their time
+    fact; ``named`` collects the categories mentioned at all, negated or not."""
     p = lex.patterns
     out: list[Commitment] = []
     for cat, rx in lex.commitments.items():
         for m in rx.finditer(t.folded):
+            if named is not None:
+                named.add(cat)
             a, b = t.clause(m.start())
             if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])

@@ -38,6 +38,7 @@ import stopwordsiso
 from pydantic import Field, StrictBool, StrictStr
 
 from service.datafile import DataDoc, DataFileError, Text
+from service.regex_guard import first_char_guarded, phrase_alternation
 from service.textnorm import CJK_CLASS, strip_accents
 
 __all__ = ["ContentDoc", "ContentLexicon", "Token", "load_content_lexicon"]
@@ -89,7 +90,7 @@ class ContentLexicon:
     elision: bool = False
     # rule id -> phrases a rewrite may add when the draft breaks that rule
     rule_scaffolding: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    _cache: dict[str, tuple[Token, ...]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, tuple[tuple[Token, ...], frozenset[int]]] = field(default_factory=dict, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stem: Callable[[str], str] = field(default=lambda w: w, repr=False)
 
@@ -100,16 +101,22 @@ class ContentLexicon:
         scaffolding, text the rules asked to remove). The words of a text are
         computed once (a request asks for them several times with different
         masks) and filtered here."""
-        words = self._words(low)
+        words = self._read(low)[0]
         if not skip:
             return list(words)
         return [t for t in words if not any(skip[t.start:t.end])]
 
-    def _words(self, low: str) -> tuple[Token, ...]:
+    def cuts(self, low: str) -> frozenset[int]:
+        """Where the segmenter cuts a text written without spaces (the ends
+        of every word it finds), from the same pass as the text's words."""
+        return self._read(low)[1]
+
+    def _read(self, low: str) -> tuple[tuple[Token, ...], frozenset[int]]:
         cached = self._cache.get(low)
         if cached is not None:
             return cached
         out: list[Token] = []
+        cuts: set[int] = set()
         if self.word_boundaries:
             for m in _LATIN_WORD.finditer(low):
                 w, start = m.group(0), m.start()
@@ -127,10 +134,11 @@ class ContentLexicon:
             for run in _CJK.finditer(low):
                 base = run.start()
                 for word, start, end in self._segment(run.group(0)):
+                    cuts.update((base + start, base + end))
                     if len(word) < 2 or word in self.stopwords:
                         continue
                     out.append(Token(word, base + start, base + end))
-        result = tuple(out)
+        result = tuple(out), frozenset(cuts)
         with self._cache_lock:
             if len(self._cache) >= _WORD_CACHE:
                 self._cache.pop(next(iter(self._cache)))
@@ -218,6 +226,12 @@ class ContentDoc(DataDoc):
     framing: list[Text] = Field(default_factory=list)
 
 
+def _compile(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive phrase list behind its first-character guard
+    (``service/regex_guard.py``): scanned at every position of both texts."""
+    return re.compile(first_char_guarded(pattern, re.IGNORECASE), re.IGNORECASE)
+
+
 @lru_cache(maxsize=8)
 def _iso_stopwords(language: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in stopwordsiso.stopwords(language))
@@ -233,14 +247,13 @@ def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_bounda
             re.compile(item)
         except re.error as exc:
             raise DataFileError(file, f"scaffolding[{i}]", f"invalid regex: {exc}") from exc
-    body = "|".join(f"(?:{x})" for x in doc.scaffolding) or r"(?!x)x"
-    scaffold_re = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
+    body = phrase_alternation(doc.scaffolding) if doc.scaffolding else r"(?!x)x"
+    scaffold_re = _compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body)
     rule_scaffolding = {}
     for rule_id, phrases in doc.rule_scaffolding.items():
         try:
-            body = "|".join(f"(?:{x})" for x in phrases) or r"(?!x)x"
-            rule_scaffolding[str(rule_id)] = re.compile(
-                rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body, re.IGNORECASE)
+            body = phrase_alternation(phrases) if phrases else r"(?!x)x"
+            rule_scaffolding[str(rule_id)] = _compile(rf"(?<!\w)(?:{body})(?!\w)" if word_boundaries else body)
         except re.error as exc:
             raise DataFileError(file, f"rule_scaffolding.{rule_id}", f"invalid regex: {exc}") from exc
     segmenter = doc.segmenter
@@ -319,6 +332,15 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
     return out
 
 
+def _matcher(lex: ContentLexicon, vocabulary: set[str], text: str) -> Callable[[str], bool]:
+    """``lex.matches`` against one vocabulary for many words: with spaces, the
+    five-letter heads of its long stems are collected once, not scanned per word."""
+    if not lex.word_boundaries:
+        return lambda key: lex.matches(key, vocabulary, text)
+    heads = {v[:5] for v in vocabulary if len(v) >= 5}
+    return lambda key: key in vocabulary or (len(key) >= 5 and key[:5] in heads)
+
+
 def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabulary: set[str], draft_low: str,
             cand_clauses: Sequence[Clause], cand_vocabulary: set[str], cand_low: str,
             technical: Callable[[Clause], int] = lambda cl: 0,
@@ -334,10 +356,12 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     A word is ``acknowledged`` when an empathy or thanks phrase of the same
     clause echoes the customer's own words ("sorry about the surprise on
     your bill")."""
+    in_cand = _matcher(lex, cand_vocabulary, cand_low)
+    in_draft = _matcher(lex, draft_vocabulary, draft_low)
     dropped = []
     explained = 0
     for cl in draft_clauses:
-        carried = any(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
+        carried = any(in_cand(t.key) for t in cl.tokens)
         terms = technical(cl)
         explained += terms   # each jargon term may take a clause of plain words to explain
         if terms and not carried:
@@ -347,7 +371,7 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
         least = 1 if cl.warning or cl.instruction else limits.dropped_min_words - (1 if cl.sentence else 0)
         if cl.anchored or len({t.key for t in cl.tokens}) < least:
             continue
-        kept = sum(lex.matches(t.key, cand_vocabulary, cand_low) for t in cl.tokens)
+        kept = sum(in_cand(t.key) for t in cl.tokens)
         # Nothing left, or one word of five or more: the clause is gone
         # ("the April invoice has the same error" is not kept by "corrected").
         n_keys = len({t.key for t in cl.tokens})
@@ -364,8 +388,7 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
             continue  # a draft's "no" said positively around the same fact ("no, only up to 8 kg" ->
             # "pets may travel in the cabin up to 8 kg"): its words are new by design
         words = [t for t in cl.tokens if t.key not in lex.framing]
-        unexplained = [t for t in words if not lex.matches(t.key, draft_vocabulary, draft_low)
-                       and not acknowledged(cl, t)]
+        unexplained = [t for t in words if not in_draft(t.key) and not acknowledged(cl, t)]
         distinct = {t.key for t in unexplained}
         if len(distinct) < limits.new_min_words + (1 if cl.anchored else 0):
             continue

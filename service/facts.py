@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -29,7 +29,7 @@ from service.datafile import DataFileError, load_model
 from service.textnorm import fold, strip_accents
 from service.domain import Fact, Span
 from service.guard_schema import CompoundNumbersDoc, LexiconDoc
-from service.regex_guard import first_char_guarded
+from service.regex_guard import first_char_guarded, needs_digit, phrase_alternation
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
 
@@ -58,6 +58,8 @@ _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NUMBER_WORD = re.compile(r"[^\W\d_]+")
 _CJK_RUN = re.compile(f"[{CJK_DIGITS}]+")
+_DIGIT = re.compile(r"\d")
+_NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
@@ -92,10 +94,41 @@ def duration_key(a: str, b: str | None, unit: str) -> str:
 
 def _alt(words: Iterable[str]) -> str:
     """Literal alternation, longest first so "business days" beats "days";
-    an empty list matches nothing (not the empty string)."""
+    an empty list matches nothing (not the empty string).
+
+    Written as a trie ("one|once" -> "on(?:ce|e)"): re tries every branch of
+    a flat list at every word, and the number words alone are hundreds. The
+    matches are the flat list's: the words that fit at a position are
+    prefixes of one another, and the trie too tries the longest first. Where
+    two branches of a node are one letter ignoring case, it can't tell which
+    is longer, so the flat list is kept."""
     if not words:
         return r"(?!x)x"
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    trie = _trie(root)
+    return trie if trie is not None else "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _trie(node: dict[str, Any]) -> str | None:
+    """One trie node as a regex; None when two of its branches match the same letter."""
+    chars = [ch for ch in node if ch]
+    if any(re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(chars) for b in chars[i + 1:]):
+        return None
+    branches = []
+    for ch in chars:
+        rest = _trie(node[ch])
+        if rest is None:
+            return None
+        branches.append(re.escape(ch) + rest)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 _CHAT_DIGIT_CONTEXT = re.compile(r"[\d.,$€£%]")   # a digit or currency right before: part of a number
@@ -241,6 +274,13 @@ class Lexicon:
         return "" if n is None else str(n)
 
     # -- extraction --------------------------------------------------------
+    @cached_property
+    def _digitless_patterns(self) -> dict[str, re.Pattern[str]]:
+        """``patterns`` for a text without a digit (most chat messages): the
+        ones that need a digit are swapped for one that scans such a text in
+        re's C loop and never matches."""
+        return {k: _NEVER if needs_digit(rx.pattern, rx.flags) else rx for k, rx in self.patterns.items()}
+
     def mask_not_negations(self, segment: str) -> str:
         """Blank out phrases that look negative but say yes ("no problem", "没问题")."""
         rx = self.patterns["not_negations"]
@@ -270,7 +310,7 @@ class Lexicon:
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 folded = folded[:m.start()] + "\x00" * (m.end() - m.start()) + folded[m.end():]
 
-        p = self.patterns
+        p = self.patterns if _DIGIT.search(folded) or _DIGIT.search(text) else self._digitless_patterns
         for m in p["email"].finditer(folded):
             claim("email", "email:" + m.group(0).lower(), m.start(), m.end())
         for m in p["url"].finditer(folded):
@@ -563,7 +603,7 @@ def _regex_alt(items: list[str], file: Path, key: str, wb: bool) -> str:
             re.compile(item)
         except re.error as exc:
             raise DataFileError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
-    body = "|".join(f"(?:{x})" for x in items) or r"(?!x)x"
+    body = phrase_alternation(items) if items else r"(?!x)x"
     return _bounded(body, wb)
 
 

@@ -52,7 +52,7 @@ from service.sanitize import INVISIBLE, strip_invisible
 from service.datafile import DataFileError, load_model
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.guard_schema import GuardPolicyDoc
-from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence
+from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence, union
 from service.textnorm import CJK_CLASS, lower_same_length, strip_accents
 from service.refusals import flipped_refusals
 from service.facts import (
@@ -398,7 +398,8 @@ class Guard:
         # Where each condition ends: at the next condition marker of its
         # clause ("only with annual billing | and once we've verified"), so
         # keeping the second doesn't count for the first.
-        mark_spans = {m.span() for rx in lex.conditions.values() for m in rx.finditer(d.folded)}
+        draft_marks = {group: list(rx.finditer(d.folded)) for group, rx in lex.conditions.items()}
+        mark_spans = {m.span() for found in draft_marks.values() for m in found}
         marks = sorted({a for a, _ in mark_spans})
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
@@ -406,8 +407,8 @@ class Guard:
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
         for group, rx in lex.conditions.items():
-            cand_marks = list(rx.finditer(c.folded))
-            for m in rx.finditer(d.folded):
+            cand_marked: bool | None = None   # read only for a condition the draft states
+            for m in draft_marks[group]:
                 if not _whole_word(d, m, lex):
                     continue  # "前" inside "前端" (front end) is no "before"
                 if any(a <= m.start() and m.end() <= b for a, b in asks):
@@ -437,7 +438,9 @@ class Guard:
                 # refunded; shipping is not": a restriction may be kept by contrast.
                 # A time limit is said in many ways ("after 30 days" -> "past
                 # the 30 days", "晚于"): its words (or its time, a fact) must stay.
-                marked = bool(cand_marks) or group == "time_limit" or (
+                if cand_marked is None:
+                    cand_marked = rx.search(c.folded) is not None
+                marked = cand_marked or group == "time_limit" or (
                     group == "restriction" and _contrasted(c, about, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
@@ -473,17 +476,16 @@ class Guard:
             draft_text = d.low + "\n" + excused.vocabulary_extra
         d_vocab = cl.vocabulary(d_vocab_tokens, draft_text)
         c_vocab = cl.vocabulary(cl.tokens(c.low, c_skip), c.low)
-        d_judged = bytearray(a | b | e | n for a, b, e, n in zip(
-            d_skip, excused.words, cl.scaffolding_mask(d.low), polarity_mask(d, lex)))
+        d_judged = union(d_skip, excused.words, cl.scaffolding_mask(d.low), polarity_mask(d, lex))
         broken = [v.rule_id for v in violations]
         # Empathy words ("in bocca al lupo", "wishing you") are etiquette,
         # like the scaffolding: never content of their own.
         feeling = bytearray(len(c.low))
         for m in lex.patterns["empathy"].finditer(c.folded):
             feeling[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        c_etiquette = cl.scaffolding_mask(c.low, broken)
-        c_judged = bytearray(a | b | n | e for a, b, n, e in zip(
-            c_skip, c_etiquette, polarity_mask(c, lex), feeling))
+        scaffold = cl.scaffolding_mask(c.low)
+        c_etiquette = union(scaffold, cl.rule_scaffolding_mask(c.low, broken))
+        c_judged = union(c_skip, c_etiquette, polarity_mask(c, lex), feeling)
         cand_keys = {f.key for f in c.facts}
         draft_keys = {f.key for f in d.facts}
         refusal = lex.patterns["refusals"]
@@ -516,7 +518,6 @@ class Guard:
             terms = {m.group(0) for m in borrowed.finditer(d.text, clause.start, clause.end)
                      if not d_skip[m.start()]}
             return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
-        scaffold = cl.scaffolding_mask(c.low)
         heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
 
         def acknowledged(clause: content.Clause, t: content.Token) -> bool:
@@ -531,7 +532,7 @@ class Guard:
                                   acknowledged, reframe=negative(d.folded, lex))
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
-        c_reason_skip = bytearray(a | b for a, b in zip(c_skip, c_etiquette))
+        c_reason_skip = union(c_skip, c_etiquette)
         out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
@@ -733,13 +734,7 @@ def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:
     ends on the word segmenter's boundaries (always true with spaces)."""
     if lex.word_boundaries:
         return True
-    cuts: set[int] | None = t.memo.get("word_cuts")
-    if cuts is None:   # the whole text segmented once, not each marker's clause again
-        cuts = set()
-        for run in _CJK_RUN.finditer(t.low):
-            for _, start, end in lex.content._segment(run.group(0)):
-                cuts.update((run.start() + start, run.start() + end))
-        t.memo["word_cuts"] = cuts
+    cuts = lex.content.cuts(t.low)   # the segmentation its content words come from
     # Each end is on a cut, or is not a Chinese character at all.
     return (m.start() in cuts or not _CJK_RUN.match(t.low, m.start())) and \
         (m.end() in cuts or not _CJK_RUN.match(t.low, m.end() - 1))

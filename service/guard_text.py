@@ -16,7 +16,7 @@ from service.domain import Fact
 from service.facts import Lexicon
 from service.textnorm import CJK_CLASS, fold, lower_same_length
 
-__all__ = ["Text", "fact_mask", "lower_same_length", "negative", "polarity_mask", "sentence", "topics"]
+__all__ = ["Text", "fact_mask", "lower_same_length", "negative", "polarity_mask", "sentence", "topics", "union"]
 
 _CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -96,6 +96,15 @@ def fact_mask(t: Text) -> bytearray:
     for f in t.facts:
         mask[f.span.start:f.span.end] = b"\x01" * (f.span.end - f.span.start)
     return mask
+
+def union(*masks: bytearray) -> bytearray:
+    """Characters marked in any of ``masks`` (as long as the shortest): one
+    integer OR instead of a Python step per character."""
+    n = min(map(len, masks))
+    value = 0
+    for mask in masks:
+        value |= int.from_bytes(mask[:n], "little")
+    return bytearray(value.to_bytes(n, "little"))
 
 def polarity_mask(t: Text, lex: Lexicon) -> bytearray:
     """Negation and refusal words ("无法", "unable"): they are the refusal

@@ -14,7 +14,7 @@ negated set, a scoped ASCII/LOCALE flag), the pattern is returned unchanged.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 try:  # re's own parser
     from re import _constants as _sc, _parser as _sp  # type: ignore[attr-defined]
@@ -201,3 +201,186 @@ def required_literals(pattern: str) -> _Need:
     if need is None or not all(need) or len(need) > 64:
         return None
     return need
+
+
+# --------------------------------------------------------------------------- phrase tries
+#
+# A lexicon list ("we can", "we can't", "we'll", ...) compiled as a flat
+# alternation enters every phrase at every word; ``phrase_alternation`` merges
+# the phrases' leading literal letters into a trie ("we (?:can(?:...))"), so
+# only the phrases that start as the text does are tried.
+
+_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+_QUANTIFIERS = frozenset("*+?{")
+
+
+def _structure(item: str) -> list[tuple[int, str, int]]:
+    """The unescaped parentheses and bars of ``item`` outside sets, each with
+    its position and the group depth it stands at."""
+    out = []
+    depth, i = 0, 0
+    while i < len(item):
+        ch = item[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":   # a set: to its closing bracket ("[]]" and "[^]]" hold one)
+            i += 2 if item[i + 1:i + 2] == "^" else 1
+            i += 1 if item[i:i + 1] == "]" else 0
+            while i < len(item) and item[i] != "]":
+                i += 2 if item[i] == "\\" else 1
+        elif ch == "(":
+            out.append((i, ch, depth))
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            out.append((i, ch, depth))
+        elif ch == "|":
+            out.append((i, ch, depth))
+        i += 1
+    return out
+
+
+def _top_level_bar(item: str) -> bool:
+    """Whether ``item`` is an alternation at its top level ("ab|cd")."""
+    return any(ch == "|" and depth == 0 for _, ch, depth in _structure(item))
+
+
+_SPREAD = 64   # alternatives one phrase may be spread into
+
+
+def _distribute(item: str) -> list[str]:
+    """"(?:hi|hello) there" as ["hi there", "hello there"], "(?:please )?call"
+    as ["please call", "call"]: the same matches tried in the same order (a
+    greedy "?" tries its group first), and each alternative's letters can
+    join the trie. An alternative that opens with a group is spread again."""
+    if not item.startswith("(?:") or _sp is None or _top_level_bar(item):
+        return [item]
+    marks = _structure(item)
+    end = next((i for i, ch, depth in marks if ch == ")" and depth == 0), -1)
+    after = item[end + 1:end + 3]
+    optional = after[:1] == "?" and after[1:2] not in ("?", "+")
+    if end < 0 or after[:1] in ("*", "+", "{") or (after[:1] == "?" and not optional):
+        return [item]
+    cuts = [3, *(i + 1 for i, ch, depth in marks if ch == "|" and depth == 1 and i < end), end + 1]
+    alts = [item[a:b - 1] for a, b in zip(cuts, cuts[1:])] + ([""] if optional else [])
+    rest = item[end + (2 if optional else 1):]
+    try:   # each alternative written before the rest reads as it did in its group
+        if not all(_same_parse(f"(?:{x}){rest}", x + rest) for x in alts):
+            return [item]
+    except re.error:
+        return [item]
+    out: list[str] = []
+    for x in alts:
+        out += _distribute(x + rest)
+        if len(out) > _SPREAD:
+            return [item]
+    return out
+
+
+def _same_parse(a: str, b: str) -> bool:
+    """Whether re parses two patterns to the same tree (its groups without a
+    name or flags are inlined, so "(?:ab)c" is "abc")."""
+    return repr(list(_sp.parse(a, re.IGNORECASE))) == repr(list(_sp.parse(b, re.IGNORECASE)))
+
+
+def _literal_head(item: str, flags: int) -> tuple[str, str]:
+    """``item`` as (the plain characters it starts with, the regex after them),
+    checked against re's own parse; ("", item) when that can't be told."""
+    k = 0
+    while k < len(item) and item[k] not in _SPECIAL:
+        k += 1
+    if k < len(item) and item[k] in _QUANTIFIERS:
+        k -= 1   # "refunds?": the "s" is optional
+    if k <= 0 or _sp is None or _top_level_bar(item):
+        return "", item
+    try:
+        parsed = list(_sp.parse(item, flags))
+    except re.error:
+        return "", item
+    if len(parsed) < k or any(op is not _sc.LITERAL or av != ord(ch) for (op, av), ch in zip(parsed, item[:k])):
+        return "", item
+    return item[:k], item[k:]
+
+
+def phrase_alternation(items: Sequence[str]) -> str:
+    """The regexes ``items``, in order, as one case-insensitive alternation
+    (to be compiled with re.IGNORECASE) with their leading letters merged.
+
+    It matches as ``(?:a)|(?:b)|...`` does. Two phrases can both match at a
+    position only if one's letters run on where the other's stop; such pairs
+    keep their order (a phrase whose letters stop there is tried where it
+    stood in the list), and only phrases that part on different letters
+    (which exclude each other) are regrouped."""
+    return _phrase_node([_literal_head(y, re.IGNORECASE) for x in items for y in _distribute(x)], 0)
+
+
+def _phrase_node(items: list[tuple[str, str]], depth: int) -> str:
+    alts: list[str] = []
+    run: list[tuple[str, str]] = []   # consecutive phrases with letters left at ``depth``
+
+    def flush() -> None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for head, rest in run:
+            ch = head[depth]
+            # letters that are one ignoring case ("I", "i") go down one branch
+            key = next((k for k in groups if re.fullmatch(re.escape(k), ch, re.IGNORECASE)), ch)
+            groups.setdefault(key, []).append((head, rest))
+        for key, group in groups.items():
+            if len(group) == 1:
+                head, rest = group[0]
+                alts.append(re.escape(head[depth:]) + f"(?:{rest})")
+            else:
+                alts.append(re.escape(key) + _phrase_node(group, depth + 1))
+        run.clear()
+
+    for head, rest in items:
+        if len(head) == depth:
+            flush()
+            alts.append(f"(?:{rest})")
+        else:
+            run.append((head, rest))
+    flush()
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+# --------------------------------------------------------------------------- digits
+#
+# Most conversation messages have no digit, and most fact patterns (dates,
+# times, phones, codes, numbers) can't match without one.
+
+_DIGITS = frozenset("0123456789")
+
+
+def needs_digit(pattern: str, flags: int = 0) -> bool:
+    """Whether ``pattern`` can match only in a text that holds a decimal
+    digit (``\\d``): in the match, or where a lookaround it requires looks."""
+    if _sp is None:
+        return False
+    try:
+        return _digit_seq(list(_sp.parse(pattern, flags)))
+    except re.error:
+        return False
+
+
+def _digit_seq(items: Iterable[tuple[Any, Any]]) -> bool:
+    return any(_digit_item(op, av) for op, av in items)
+
+
+def _digit_item(op: Any, av: Any) -> bool:
+    if op is _sc.LITERAL:
+        return chr(av) in _DIGITS
+    if op is _sc.IN:
+        return all((o is _sc.LITERAL and chr(a) in _DIGITS)
+                   or (o is _sc.RANGE and chr(a[0]) in _DIGITS and chr(a[1]) in _DIGITS)
+                   or (o is _sc.CATEGORY and a is _sc.CATEGORY_DIGIT) for o, a in av)
+    if op is _sc.SUBPATTERN:
+        return _digit_seq(av[3])
+    if op is _sc.BRANCH:
+        return all(_digit_seq(alt) for alt in av[1])
+    if op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT or op is _sc.POSSESSIVE_REPEAT:
+        return av[0] >= 1 and _digit_seq(av[2])
+    if op is _sc.ASSERT:   # a lookahead or lookbehind that must hold
+        return _digit_seq(av[1])
+    if op is _sc.ATOMIC_GROUP:
+        return _digit_seq(av)
+    return False
