@@ -275,7 +275,7 @@ def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_bounda
         lex._stem = stem
     if not word_boundaries and segmenter == "jieba":
         _jieba()   # its dictionary loads in about a second: at start-up, not in a request
-    lex.framing = frozenset(lex._stem(w.casefold()) if word_boundaries else w
+    lex.framing = frozenset(lex._stem(strip_accents(w.casefold())) if word_boundaries else w
                             for w in doc.framing)
     return lex
 

@@ -56,8 +56,6 @@ _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_NUMBER_WORD = re.compile(r"[^\W\d_]+")
-_CJK_RUN = re.compile(f"[{CJK_DIGITS}]+")
 _DIGIT = re.compile(r"\d")
 _NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
@@ -90,6 +88,14 @@ def duration_key(a: str, b: str | None, unit: str) -> str:
         except InvalidOperation:
             return v
     return f"dur:{scaled(a)}" + (f"-{scaled(b)}" if b else "") + f":{base}"
+
+
+def _plus(value: str, more: Decimal | None) -> str:
+    """``value`` + ``more`` in canonical form; ``value`` as it is when either isn't a number."""
+    try:
+        return value if more is None else format((Decimal(value) + more).normalize(), "f")
+    except InvalidOperation:
+        return value
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -188,6 +194,8 @@ class Lexicon:
     # ("dos y medio por ciento", "due chili e mezzo")
     half_after: tuple[str, ...]
     fraction_prefixes: dict[str, int]
+    # "a", "un": number words that are also articles ("a hundred" is not 1)
+    articles: frozenset[str]
     # "half", "metà", "一半": 0.5 said as a word ("half of the order total")
     fraction_words: dict[str, float]
     weekday_initials: dict[str, int]
@@ -214,7 +222,7 @@ class Lexicon:
     # -- numbers -----------------------------------------------------------
     def value(self, token: str) -> str:
         """Canonical string of a number token (digits, number word or CJK)."""
-        t = token.strip().lower()
+        t = " ".join(token.lower().split())
         for half in self.half_after:
             if t.endswith(" " + half):
                 whole = self.value(t[:-len(half) - 1])
@@ -266,12 +274,12 @@ class Lexicon:
         m = _NUMBER.search(text)
         if m:
             return self.value(m.group(0))
-        for w in _NUMBER_WORD.finditer(text.lower()):
-            if w.group(0) in self.number_words:
-                return str(self.number_words[w.group(0)])
-        m = _CJK_RUN.search(text)
-        n = cjk_number(m.group(0)) if m else None
-        return "" if n is None else str(n)
+        # Number words longest first ("thirty-five", "treinta y cinco"); an
+        # article ("a hundred") is no number of its own.
+        for w in self.patterns["number_token"].finditer(text.lower()):
+            if w.group(0) not in self.articles:
+                return self.value(w.group(0))
+        return ""
 
     # -- extraction --------------------------------------------------------
     @cached_property
@@ -384,19 +392,20 @@ class Lexicon:
             cur = self.currencies[(g["c1"] or g["c2"] or g["c3"]).lower()]
             value = self.value(g['n1'] or g['n2'] or g['n3'])
             if g.get("sub"):
-                value = format((Decimal(value) + Decimal(self.value(g["sub"])) / 100).normalize(), "f")
+                cents = self.value(g["sub"])
+                value = _plus(value, Decimal(cents) / 100 if cents.isdigit() else None)
             claim("amount", f"amt:{cur}:{value}", m.start(), m.end())
         for m in p["measure"].finditer(folded):
             g = m.groupdict()
             unit = self.measure_units[(g["u"] or g["uw"]).lower()]
             value = self.value(g["n"] or g["nw"])
-            if g.get("half") and value.isdigit():
-                value += ".5"
+            if g.get("half"):
+                value = _plus(value, Decimal("0.5"))
             claim("measure", f"meas:{value}:{unit}", m.start(), m.end())
         for m in p["percent"].finditer(folded):
             g = m.groupdict()
             value = self.value(g["n1"] or g["n2"])
-            per = self.fraction_prefixes.get(g.get("pre") or "")
+            per = self.fraction_prefixes.get((g.get("pre") or "").lower())
             if per and value.replace(".", "", 1).isdigit():
                 value = format((Decimal(value) * 100 / per).normalize(), "f")
             claim("percentage", f"pct:{value}", m.start(), m.end())
@@ -699,7 +708,7 @@ def load_lexicon(file: Path) -> Lexicon:
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
         "percent": rf"(?P<n1>{numh})\s?(?:{pct_after})" + (rf"|(?P<pre>{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
         # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
-        "duration": (rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
+        "duration": (rf"(?P<a>{numh})(?:{range_re}(?P<b>{numh}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?"
                      if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})"),
         "weekday": B(_alt(weekdays)),
@@ -719,9 +728,10 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["time_spelled_part"] = (
             rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>').replace('mw>', 'mw2>')}"
             rf"\s+(?P<dp>{dp_alt})(?!\w)")
-    fraction_words = _with_unaccented(_lower_keys(doc.fraction_words))
+    fraction_words = _lower_keys(doc.fraction_words)
     if fraction_words:
         raw_patterns["fraction_word"] = B(_alt(fraction_words))
+    raw_patterns["number_token"] = numx
     if clock_words:
         raw_patterns["clock_word"] = B(_alt(clock_words))
     if duration_phrases:
@@ -781,7 +791,7 @@ def load_lexicon(file: Path) -> Lexicon:
                        if numw and word_units and wb else "")
     unit_end = r"(?![^\W\d_])" if wb else r"(?![A-Za-z])"
     half_tail = rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?" if half_after else ""
-    raw_patterns["measure"] = (rf"(?:(?P<n>{num})\s?(?P<u>{_alt(measure_units)}){spelled_measure}){unit_end}{half_tail}"
+    raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})\s?(?P<u>{_alt(measure_units)}){spelled_measure}){unit_end}{half_tail}"
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
@@ -811,6 +821,7 @@ def load_lexicon(file: Path) -> Lexicon:
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
+        articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),
         fraction_prefixes=fraction_prefixes, fraction_words=fraction_words,
         duration_phrases=duration_phrases, weekday_initials=initials,

@@ -66,6 +66,8 @@ class LexiconDoc(ContentDoc):
         default_factory=dict)
     duration_phrases: Numbers = Field(default_factory=dict)
     half_after: Words = Field(default_factory=list)
+    # number words that are also articles: "a hundred" is not 1
+    articles: Words = Field(default_factory=list)
     # 0.5 said as a word ("half", "metà", 一半)
     fraction_words: dict[Text, Annotated[float, Field(gt=0, lt=1)]] = Field(default_factory=dict)
     # a rate said as a fraction other than hundredths: prefix -> denominator ("千分之": 1000)

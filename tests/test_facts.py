@@ -280,3 +280,38 @@ def test_content_words_compare_without_accents(lang, typed, accented):
     from service.facts import _default_lexicons, pick
     cl = pick(_default_lexicons(), lang).content
     assert [t.key for t in cl.tokens(typed)] == [t.key for t in cl.tokens(accented)] != []
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("en", "It is 2\nand a half euros and 5 cents.", "amt:EUR:2.55"),   # any whitespace before the half
+    ("en", "Fee: 2\tand a half percent.", "pct:2.5"),
+    ("en", "two and a half hours", "dur:150:min"),                      # one fact, no stray "half"
+    ("en", "2 and a half kilos", "meas:2.5:kg"),
+])
+def test_halves_read_whole_whatever_the_spacing(lang, text, key):
+    from service.facts import extract_facts
+    assert [f.key for f in extract_facts(text, lang)] == [key]
+
+
+def test_the_leading_number_reads_compound_number_words_and_skips_articles():
+    from service.facts import _default_lexicons, pick
+    en, es = pick(_default_lexicons(), "en"), pick(_default_lexicons(), "es")
+    assert (en.leading_number("thirty-five days"), es.leading_number("treinta y cinco días")) == ("35", "35")
+    assert en.leading_number("a month") == ""
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "The limit is 1 per order.", "The limit is a hundred euros per order."),
+    ("en", "Only if you return it within 30.", "Only if you return it within thirty-five days."),
+])
+def test_a_different_spelled_number_is_not_the_drafts_bare_number(lang, draft, cand):
+    from service.domain import FindingKind
+    from service.guard import Guard
+    assert FindingKind.NEW_FACT in {f.kind for f in Guard().verify(draft, cand, [], lang)}
+
+
+def test_half_is_a_fact_only_as_a_share():
+    from service.guard import Guard
+    assert Guard().verify("Cut it in half and send a photo.", "Please cut it in half and send us a photo.", [], "en") == []
+    from service.facts import extract_facts
+    assert [f.key for f in extract_facts("la meta del viaggio", "it")] == []
