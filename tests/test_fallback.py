@@ -608,3 +608,16 @@ def test_words_that_talk_a_hand_over_down_cost_no_guard_call_each(monkeypatch: p
     out = run(fb, draft, [("honor-escalation", draft, "")], [("customer", "Get me a manager.")])
     assert "no need" not in out and out.endswith("Would you like me to transfer you to a supervisor?")
     assert len(calls) <= 3
+
+
+@pytest.mark.parametrize("lang,draft", [
+    ("zh", "我们也不知道为什么会这样。"),
+    ("zh", "他不知道为什么没发货。"),
+    ("zh", "我们自己看说明书也没找到原因。"),
+    ("en", "You had no idea, I know."),
+])
+def test_i_dont_know_rephrasing_touches_only_the_agents_own_clause(fb: FallbackRewriter, lang, draft) -> None:
+    book = load_rulebook()
+    conv = [Message(Role.CUSTOMER, "?")]
+    out, _ = fb.rewrite_checked(draft, book.check(draft, conv, "", lang), conv, language=lang)
+    assert draft.rstrip("。.") in out
