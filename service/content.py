@@ -43,6 +43,8 @@ from service.textnorm import CJK_CLASS, strip_accents
 
 __all__ = ["ContentDoc", "ContentLexicon", "Token", "load_content_lexicon"]
 
+# Two long stems with the same first letters are one word ("confirm"/"confirmation").
+_HEAD = 5
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CJK = re.compile(f"[{CJK_CLASS}]+")
 _STEMMERS = {"en": "english", "it": "italian", "es": "spanish"}
@@ -184,12 +186,20 @@ class ContentLexicon:
         if key in vocabulary:
             return True
         if self.word_boundaries:
-            return len(key) >= 5 and any(len(v) >= 5 and v[:5] == key[:5] for v in vocabulary)
+            return len(key) >= _HEAD and any(len(v) >= _HEAD and v[:_HEAD] == key[:_HEAD] for v in vocabulary)
         if key in text:
             return True
         if strict:  # the word, or a two-character piece of it
             return any(key[i:i + 2] in text for i in range(len(key) - 1))
         return any(ch in vocabulary for ch in key)
+
+    def matcher(self, vocabulary: set[str], text: str) -> Callable[[str], bool]:
+        """``matches`` against one vocabulary for many words: with spaces, the
+        heads of its long stems are collected once, not scanned per word."""
+        if not self.word_boundaries:
+            return lambda key: self.matches(key, vocabulary, text)
+        heads = {v[:_HEAD] for v in vocabulary if len(v) >= _HEAD}
+        return lambda key: key in vocabulary or (len(key) >= _HEAD and key[:_HEAD] in heads)
 
     def scaffolding_mask(self, low: str, rules: Iterable[str] = ()) -> bytearray:
         """Characters inside etiquette phrases, and inside the phrases the
@@ -332,15 +342,6 @@ def clauses_with_tokens(bounds: Sequence[tuple[int, int]], tokens: Sequence[Toke
     return out
 
 
-def _matcher(lex: ContentLexicon, vocabulary: set[str], text: str) -> Callable[[str], bool]:
-    """``lex.matches`` against one vocabulary for many words: with spaces, the
-    five-letter heads of its long stems are collected once, not scanned per word."""
-    if not lex.word_boundaries:
-        return lambda key: lex.matches(key, vocabulary, text)
-    heads = {v[:5] for v in vocabulary if len(v) >= 5}
-    return lambda key: key in vocabulary or (len(key) >= 5 and key[:5] in heads)
-
-
 def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabulary: set[str], draft_low: str,
             cand_clauses: Sequence[Clause], cand_vocabulary: set[str], cand_low: str,
             technical: Callable[[Clause], int] = lambda cl: 0,
@@ -356,8 +357,8 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     A word is ``acknowledged`` when an empathy or thanks phrase of the same
     clause echoes the customer's own words ("sorry about the surprise on
     your bill")."""
-    in_cand = _matcher(lex, cand_vocabulary, cand_low)
-    in_draft = _matcher(lex, draft_vocabulary, draft_low)
+    in_cand = lex.matcher(cand_vocabulary, cand_low)
+    in_draft = lex.matcher(draft_vocabulary, draft_low)
     dropped = []
     explained = 0
     for cl in draft_clauses:

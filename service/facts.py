@@ -29,7 +29,7 @@ from service.datafile import DataFileError, load_model
 from service.textnorm import fold, strip_accents
 from service.domain import Fact, Span
 from service.guard_schema import CompoundNumbersDoc, LexiconDoc
-from service.regex_guard import first_char_guarded, needs_digit, phrase_alternation
+from service.regex_guard import case_blind_trie, first_char_guarded, needs_digit, phrase_alternation
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
 
@@ -110,31 +110,8 @@ def _alt(words: Iterable[str]) -> str:
     is longer, so the flat list is kept."""
     if not words:
         return r"(?!x)x"
-    root: dict[str, Any] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    trie = _trie(root)
-    return trie if trie is not None else "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _trie(node: dict[str, Any]) -> str | None:
-    """One trie node as a regex; None when two of its branches match the same letter."""
-    chars = [ch for ch in node if ch]
-    if any(re.fullmatch(re.escape(a), b, re.IGNORECASE) for i, a in enumerate(chars) for b in chars[i + 1:]):
-        return None
-    branches = []
-    for ch in chars:
-        rest = _trie(node[ch])
-        if rest is None:
-            return None
-        branches.append(re.escape(ch) + rest)
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+    body = case_blind_trie(words)
+    return body if body is not None else "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 _CHAT_DIGIT_CONTEXT = re.compile(r"[\d.,$€£%]")   # a digit or currency right before: part of a number
@@ -225,11 +202,7 @@ class Lexicon:
         t = " ".join(token.lower().split())
         for half in self.half_after:
             if t.endswith(" " + half):
-                whole = self.value(t[:-len(half) - 1])
-                try:
-                    return format((Decimal(whole) + Decimal("0.5")).normalize(), "f")
-                except InvalidOperation:
-                    return whole
+                return _plus(self.value(t[:-len(half) - 1]), Decimal("0.5"))
         if len(t) > 1 and t[-1] == "k" and t[0].isdigit() and self.word_boundaries:
             return format((Decimal(self._digits_value(t[:-1])) * 1000).normalize(), "f")
         if t and t[-1] in _CJK_MULTIPLIERS and t[0].isdigit():
@@ -416,7 +389,7 @@ class Lexicon:
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
             value = self.value(a)
-            if m.group("half") and not b and value.isdigit():
+            if m.groupdict().get("half") and not b and value.isdigit():
                 value = str(int(value)) + ".5"
             claim("duration", duration_key(value, self.value(b) if b else None, unit), m.start(), m.end())
         if "fraction_word" in p:   # "half of the total" = "0.5 of the total"
@@ -669,6 +642,8 @@ def load_lexicon(file: Path) -> Lexicon:
     # A number with "and a half" after it is one value: "uno y medio por ciento" = 1.5%
     half_suffix = rf"(?:\s+(?:{_alt(half_after)})(?!\w))?" if half_after else ""
     numh = rf"(?:{numx}){half_suffix}"
+    # ...or after the unit: "due ore e mezza", "due chili e mezzo"
+    half_tail = rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?" if half_after else ""
     months_alt = B(_alt(months))
     conn = doc.date_connectors
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
@@ -709,7 +684,7 @@ def load_lexicon(file: Path) -> Lexicon:
         "percent": rf"(?P<n1>{numh})\s?(?:{pct_after})" + (rf"|(?P<pre>{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
         # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
         "duration": (rf"(?P<a>{numh})(?:{range_re}(?P<b>{numh}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
-                     rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?"
+                     + half_tail
                      if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})"),
         "weekday": B(_alt(weekdays)),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
@@ -790,7 +765,6 @@ def load_lexicon(file: Path) -> Lexicon:
     spelled_measure = (rf"|(?P<nw>{B(numw)}{half_suffix})\s(?P<uw>{_alt(word_units)})"
                        if numw and word_units and wb else "")
     unit_end = r"(?![^\W\d_])" if wb else r"(?![A-Za-z])"
-    half_tail = rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?" if half_after else ""
     raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})\s?(?P<u>{_alt(measure_units)}){spelled_measure}){unit_end}{half_tail}"
                                if measure_units
                                else r"(?!x)x")

@@ -62,8 +62,6 @@ class OneWordDoc(DataDoc):
     after: str = Field(pattern="^(question|message)$")
 
 
-
-
 class RephraseDoc(DataDoc):
     re: Text
     to: StrictStr

@@ -392,7 +392,7 @@ class Guard:
         about the same thing (one of the words after the marker is still in
         the candidate), else a DROPPED_FACT naming the condition."""
         out: list[Finding] = []
-        cand_vocab = lex.content.vocabulary(lex.content.tokens(c.low), c.low)
+        in_cand = lex.content.matcher(lex.content.vocabulary(lex.content.tokens(c.low), c.low), c.low)
         d_words = lex.content.tokens(d.low)
         cand_facts = {g.key for g in c.facts}
         # Where each condition ends: at the next condition marker of its
@@ -406,6 +406,11 @@ class Guard:
         # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
+
+        def fact_kept(f: Fact) -> bool:
+            return bool(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
+                                                                       or _spelled(f.key[2:], c, lex)))
+                        or _clock_of_hours(f) & cand_facts)
         for group, rx in lex.conditions.items():
             cand_marked: bool | None = None   # read only for a condition the draft states
             for m in draft_marks[group]:
@@ -428,9 +433,9 @@ class Guard:
                             not_before[ma:mb] = b"\x01" * (mb - ma)
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
-                about = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
-                         and not excused.words[t.start]
-                         and not (before and not_before is not None and not_before[t.start])][:5]
+                words = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
+                         and not excused.words[t.start]]
+                about = [t for t in words if not (before and not_before is not None and not_before[t.start])][:5]
                 about_facts = [f for f in d.facts if lo <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:
                     continue  # nothing to keep beyond the facts, which are checked as facts
@@ -444,14 +449,10 @@ class Guard:
                     group == "restriction" and _contrasted(c, about, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
-                kept_words = sum(lex.content.matches(t.key, cand_vocab, c.low) for t in about)
+                kept_words = sum(in_cand(t.key) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
-                def fact_kept(f: Fact) -> bool:
-                    return bool(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
-                                                                               or _spelled(f.key[2:], c, lex)))
-                                or _clock_of_hours(f) & cand_facts)
-                if not _conjunct_lost(d, c, lex, excused, lo, b, cand_vocab, fact_kept) and (
+                if not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
                         any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))):
                     continue
                 start, end = min(lo, m.start()), max(b, m.end())
@@ -795,25 +796,22 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
     return False
 
 
-def _conjunct_lost(d: Text, c: Text, lex: Lexicon, excused: "_Excused", lo: int, hi: int,
-                   cand_vocab: set[str], fact_kept: Callable[[Fact], bool]) -> bool:
+def _conjunct_lost(d: Text, lex: Lexicon, lo: int, hi: int, words: Sequence[content.Token],
+                   in_cand: Callable[[str], bool], fact_kept: Callable[[Fact], bool]) -> bool:
     """Whether a condition of several parts ("only if there was violence and
     you report it within 48h") lost one part: every part joined by "and"
     must keep a word or a fact, since keeping the others states a looser
-    condition."""
+    condition. ``words`` are the condition's content words."""
     cuts = [lo, *(m.end() for m in lex.patterns["conjunctions"].finditer(d.folded, lo, hi)), hi]
     if len(cuts) < 3:
         return False
-    words = [t for t in lex.content.tokens(d.low) if lo <= t.start < hi and t.key not in lex.content.framing
-             and not excused.words[t.start]]
     for a, b in zip(cuts, cuts[1:]):
         part_words = [t for t in words if a <= t.start < b]
         part_facts = [f for f in d.facts if a <= f.span.start < b and f.kind != "channel"]
         # a part of one word ("the keys are returned") may be said in other
         # words ("the keys are back"); two or more, one of them must stay
         judged = part_facts or len({t.key for t in part_words}) >= 2
-        if judged and not any(fact_kept(f) for f in part_facts) and not any(
-                lex.content.matches(t.key, cand_vocab, c.low) for t in part_words):
+        if judged and not any(fact_kept(f) for f in part_facts) and not any(in_cand(t.key) for t in part_words):
             return True
     return False
 

@@ -384,3 +384,43 @@ def _digit_item(op: Any, av: Any) -> bool:
     if op is _sc.ATOMIC_GROUP:
         return _digit_seq(av)
     return False
+
+
+def trie(words: Iterable[str]) -> str:
+    """A regex for a set of literals as a trie ("pls|plz" -> "pl[sz]"), so the
+    engine does not try every alternative at every position; longer matches win."""
+    return _render(_trie_of(words), ignorecase=False) or ""   # only a case-blind trie can fail
+
+
+def case_blind_trie(words: Iterable[str]) -> str | None:
+    """``trie`` for a pattern compiled with IGNORECASE; None where two branches
+    of a node are one letter ignoring case ("s" and "S"), since the trie then
+    can't tell which continuation is the longer one."""
+    return _render(_trie_of(words), ignorecase=True)
+
+
+def _trie_of(words: Iterable[str]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return root
+
+
+def _render(node: dict[str, Any], ignorecase: bool) -> str | None:
+    chars = sorted(ch for ch in node if ch)
+    if ignorecase and any(re.fullmatch(re.escape(a), b, re.IGNORECASE)
+                          for i, a in enumerate(chars) for b in chars[i + 1:]):
+        return None
+    branches = []
+    for ch in chars:
+        rest = _render(node[ch], ignorecase)
+        if rest is None:
+            return None
+        branches.append(re.escape(ch) + rest)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body

@@ -19,34 +19,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
-from service.regex_guard import first_char_guarded, required_literals, unguarded
+from service.regex_guard import first_char_guarded, required_literals, trie, unguarded
 from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
 
 if TYPE_CHECKING:
     from service.checks.context import Detector
-
-
-def trie(words: Iterable[str]) -> str:
-    """A regex for a set of literals as a trie ("pls|plz" -> "pl[sz]"), so the engine
-    does not try every alternative at every position; longer matches win."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def render(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return render(root)
 
 
 # Characters that make a Latin term part of something bigger: an email, a URL, a code, a word.

@@ -25,8 +25,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from service.regex_guard import first_char_guarded
-from service.rulebook.compile import trie
+from service.regex_guard import first_char_guarded, trie
 from service.textnorm import is_cjk
 
 
