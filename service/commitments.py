@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.domain import Finding, FindingKind, Span
-from service.facts import TIME_KINDS, Lexicon
+from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments"]
@@ -60,7 +60,8 @@ def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     # 30 days", "check-in from 14:00"); a promised fix or delivery at that
     # time is its own commitment (fix_or_delivery_time).
     made = {k.category for k in commitments_of(d)} | {
-        "deadline:" + f.key for f in d.facts if f.kind in TIME_KINDS}
+        "deadline:" + key for f in d.facts if f.kind in TIME_KINDS or equivalent_keys(f)
+        for key in (f.key, *equivalent_keys(f))}
     if any(is_zero_amount(f.key) for f in d.facts):
         made.add("free")   # "costs 0 EUR" is said "is free"
     # The draft already ties a time to a delivery or a refund ("the order

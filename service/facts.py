@@ -90,6 +90,24 @@ def duration_key(a: str, b: str | None, unit: str) -> str:
     return f"dur:{scaled(a)}" + (f"-{scaled(b)}" if b else "") + f":{base}"
 
 
+DAY_KEY = duration_key("1", None, "day")
+
+
+def equivalent_keys(f: Fact) -> frozenset[str]:
+    """Other keys the same fact may be written as, each of which must be
+    there for the fact to count as said: a range's two ends ("from one to
+    three months" = "min 1 month, max 3"), and "24h" both as "always open"
+    and as a day ("se anula en 24h" = "en 24 horas")."""
+    if f.kind == "duration":
+        head, _, unit = f.key.rpartition(":")
+        ends = head[len("dur:"):].split("-")
+        if len(ends) == 2:
+            return frozenset(f"dur:{e}:{unit}" for e in ends)
+    if f.key == "chan:always_open" and "24" in f.text:
+        return frozenset({DAY_KEY})
+    return frozenset()
+
+
 def _plus(value: str, more: Decimal | None) -> str:
     """``value`` + ``more`` in canonical form; ``value`` as it is when either isn't a number."""
     try:
@@ -325,16 +343,24 @@ class Lexicon:
         for m in p["date_named"].finditer(folded):
             g = m.groupdict()
             mo = self.months[(g["mo1"] or g["mo2"]).lower()]
-            d = int(g["d1"] or g["d2"])
             y = g["y1"] or g["y2"]
-            if 1 <= d <= 31:
-                claim("date", f"date:{y + '-' if y else ''}{mo}-{d}", m.start(), m.end())
+            ends = [(m.start(), m.end(), g["d1"] or g["d2"])]
+            if g["d0"]:   # "1 al 10 settembre": the first day, then the rest
+                ends = [(m.start("d0"), m.end("d0"), g["d0"]), (m.start("d1"), m.end(), g["d1"])]
+            elif g["d3"]:   # "June 1-10": the month and first day, then the last day
+                ends = [(m.start(), m.end("d2"), g["d2"]), (m.start("d3"), m.end(), g["d3"])]
+            if all(1 <= int(day) <= 31 for _, _, day in ends):
+                for start, end, day in ends:
+                    claim("date", f"date:{y + '-' if y else ''}{mo}-{int(day)}", start, end)
         if "date_cjk" in p:
             for m in p["date_cjk"].finditer(folded):
                 year = m.group("y")
-                cmo, cday = self.value(m.group("m")), self.value(m.group("d"))
-                claim("date", f"date:{self.value(year) + '-' if year else ''}{cmo}-{cday}",
-                      m.start(), m.end())
+                prefix = f"date:{self.value(year) + '-' if year else ''}{self.value(m.group('m'))}-"
+                if m.group("d2"):
+                    claim("date", prefix + self.value(m.group("d")), m.start(), m.start("sep"))
+                    claim("date", prefix + self.value(m.group("d2")), m.start("d2"), m.end())
+                else:
+                    claim("date", prefix + self.value(m.group("d")), m.start(), m.end())
             # "2027年3月", "2027年", "3月": a year and/or a month, not durations.
             for m in p["date_cjk_partial"].finditer(folded):
                 year, month = m.group("y"), m.group("m") or m.group("m2")
@@ -648,6 +674,7 @@ def load_lexicon(file: Path) -> Lexicon:
     conn = doc.date_connectors
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
     ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
+    day_article = rf"(?:(?:{_alt(doc.day_articles)})\s*)?" if doc.day_articles else ""
     symbols = [c for c in currencies if not c[0].isalnum()]
     words = [c for c in currencies if c[0].isalnum()]
     cur = f"{_alt(symbols)}|{B(_alt(words))}"
@@ -674,8 +701,11 @@ def load_lexicon(file: Path) -> Lexicon:
         "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",
         "date_ymd_slash": rf"{nb}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}}){na}",
         "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
-        "date_named": (rf"{nb}(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
-                       rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}(?:,?\s+(?P<y2>\d{{4}}))?"),
+        # A range of days shares one month: "dal 1° al 10 settembre", "June 1-10".
+        "date_named": (rf"{nb}(?:(?P<d0>\d{{1,2}}){ordinal}{range_re}{day_article})?(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})"
+                       rf"(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
+                       rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}"
+                       rf"(?:{range_re}{day_article}(?P<d3>\d{{1,2}}){ordinal}{na})?(?:,?\s+(?P<y2>\d{{4}}))?"),
         "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{na})"
                        if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}"),
         # A number word takes only a currency word after it: "a $75 fee" is no "a $".
@@ -685,7 +715,8 @@ def load_lexicon(file: Path) -> Lexicon:
         # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
         "duration": (rf"(?P<a>{numh})(?:{range_re}(?P<b>{numh}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      + half_tail
-                     if wb else rf"(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})"),
+                     # "前一天", "第3天": the day before, day 3; a point in time, not a stretch
+                     if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})"),
         "weekday": B(_alt(weekdays)),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
@@ -738,7 +769,10 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月)?"
                                             rf"|(?<![{CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月")
         raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月"
-                                    rf"(?P<d>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号]")
+                                    rf"(?P<d>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号]?"
+                                    # "9月1日至10日", "9月1-10日": the last day shares the month
+                                    rf"(?:(?P<sep>\s*(?:-|–|~|至|到)\s*)(?P<d2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号])?"
+                                    rf"(?(d2)|(?<=[日号]))")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
     raw_patterns["absolute"] = _regex_alt(doc.absolute_phrases, file, "absolute_phrases", wb)

@@ -61,6 +61,7 @@ from service.facts import (
     KIND_LABELS,
     Lexicon,
     cjk_number,
+    equivalent_keys,
     fold,
     load_lexicons,
     pick,
@@ -318,13 +319,14 @@ class Guard:
         lex = d._lex
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
+        cand_said = cand_keys | {k for g in c.facts for k in equivalent_keys(g)}
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
         seen: set[str] = set()
         for f in d.facts:
             if f.key in seen:
                 continue
             seen.add(f.key)
-            if f.key in cand_keys:
+            if f.key in cand_said or (equivalent_keys(f) and equivalent_keys(f) <= cand_said):
                 continue
             if f.kind in _TEXTUAL and _contains(c.low, _inner(f)):
                 continue
@@ -342,8 +344,6 @@ class Guard:
                 continue  # "departs 0745" -> "at 7:45 am", "8.30" -> "8:30"
             if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
                 continue  # "costs 0 EUR" -> "is free"
-            if f.key == "chan:always_open" and "24" in f.text and any(g.key == _DAY_KEY for g in c.facts):
-                continue  # "18€/24h" -> "per 24 hours"
             if _clock_of_hours(f) and any(g.key in _clock_of_hours(f) for g in c.facts):
                 continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
             out.append(Finding(
@@ -352,16 +352,17 @@ class Guard:
                 f"(draft characters {f.span.start}-{f.span.end}).",
                 f.span))
         draft_keys = {f.key for f in d.facts}
+        draft_said = draft_keys | {k for g in d.facts for k in equivalent_keys(g)}
         seen = set()
         for f in c.facts:
-            if f.kind == "name" or f.key in draft_keys or f.key in seen or f.key in context.keys:
+            if f.kind == "name" or f.key in draft_said or f.key in seen or f.key in context.keys:
                 continue
+            if equivalent_keys(f) and equivalent_keys(f) <= draft_said:
+                continue  # "min 1 month, max 3" said "one to three months"; "18€/24h" said "per 24 hours"
             if f.kind in _UNIT_KINDS and "n:" + lex.leading_number(f.text) in draft_keys:
                 continue  # the draft's bare "30", now "30 days"
             if f.kind == "time" and f.key.endswith(":00") and _hours(f) & draft_keys:
                 continue  # "open 8-8", now "8 AM to 8 PM"; "fascia 8-12", now "tra le otto e mezzogiorno"
-            if f.kind == "duration" and f.key == _DAY_KEY and any(g.key == "chan:always_open" for g in d.facts):
-                continue  # "18€/24h" said "per 24 hours"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
                 continue
             if f.kind == "time" and any(f.key in _clock_of_hours(g) for g in d.facts):
@@ -683,9 +684,6 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False
-
-
-_DAY_KEY = "dur:1440:min"
 
 
 def _hours(f: Fact) -> frozenset[str]:

@@ -77,6 +77,8 @@ class LexiconDoc(ContentDoc):
     minute_joiners: Words = Field(default_factory=list)
     time_hour_markers: Words = Field(default_factory=list)
     date_connectors: Words = Field(default_factory=list)
+    # before the second day of a range: "tra il 1° e il 10 settembre"
+    day_articles: Words = Field(default_factory=list)
     percent_words: Words
     percent_prefixes: Words = Field(default_factory=list)
     time_cues: Words = Field(default_factory=list)

@@ -609,3 +609,43 @@ def test_a_condition_that_loses_one_of_its_parts_is_dropped(guard, lang, draft, 
 ])
 def test_a_condition_that_keeps_every_part_passes(guard, lang, draft, cand):
     assert DROPPED not in kinds(guard, draft, cand, lang)
+
+
+# -- a fact said in another shape ---------------------------------------------
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # a range of days sharing one month
+    ("en", "The sale runs 6/1-6/10.", "The sale runs from June 1 to 10."),
+    ("it", "Le letture vanno inviate dal 1/9 al 10/9.", "Le letture vanno inviate tra il 1° e il 10 settembre."),
+    ("es", "El plazo es del 1/9 al 10/9.", "El plazo va del 1 al 10 de septiembre."),
+    ("zh", "活动时间是9/1到9/10。", "活动时间是9月1日至10日。"),
+    # two limits said as one range
+    ("en", "Freezes: min 1 month, max 3 months.", "Freezes can last from one to three months."),
+    ("it", "Minimo 2 giorni, massimo 5 giorni.", "Serve da 2 a 5 giorni."),
+    ("es", "Mínimo 2 días y máximo 5 días.", "Tarda de dos a cinco días."),
+    ("zh", "最少2天，最多5天。", "需要2到5天。"),
+    # "24h" is also a day
+    ("es", "El cobro doble se anula solo en 24h.", "El cobro duplicado se anulará automáticamente en 24 horas."),
+    ("it", "Il rimborso arriva in 24h.", "Il rimborso arriverà entro 24 ore."),
+    # "前一天" is the day before, not a stretch of one day; "提前48h" is still 48 hours
+    ("zh", "检查前一晚10点以后禁食，提前48h预约。", "检查前一天晚上10点以后禁食，需要提前两天预约。"),
+])
+def test_a_fact_in_another_shape_passes(guard, lang, draft, cand):
+    assert not {DROPPED, NEW, PROMISE} & kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "The sale runs 6/1-6/10.", "The sale runs from June 1 to 12."),
+    ("it", "Le letture vanno inviate dal 1/9 al 10/9.", "Le letture vanno inviate tra il 1° e il 12 settembre."),
+    ("es", "El plazo es del 1/9 al 10/9.", "El plazo va del 1 al 10 de octubre."),
+    ("zh", "活动时间是9/1到9/10。", "活动时间是9月1日至12日。"),
+    # a range keeps both ends, not one
+    ("en", "Freezes: min 1 month, max 3 months.", "Freezes can last up to three months."),
+    ("en", "Freezes last 1 to 3 months.", "Freezes last three months."),
+    ("en", "Freezes last 3 months.", "Freezes last one to three months."),
+    ("zh", "最少2天，最多5天。", "需要2到7天。"),
+    ("es", "El cobro doble se anula solo en 24h.", "El cobro duplicado se anulará en 48 horas."),
+    ("zh", "第3天发货。", "第5天发货。"),
+])
+def test_a_changed_fact_in_another_shape_fails(guard, lang, draft, cand):
+    assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
