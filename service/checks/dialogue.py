@@ -159,24 +159,25 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
 
 
 def run_empathy(rule: Rule, ctx: Context) -> list[Violation]:
-    """The customer's latest turn is upset and nothing since acknowledged it: not
-    an agent message in between (one that only said "let me check" leaves it
-    unanswered), nor the draft. A later calm turn ("got it, thanks!") ends it."""
+    """The customer was upset and nothing since acknowledged it: not an agent
+    message in between (one that only said "let me check" leaves it
+    unanswered), nor the draft. Every customer turn since the agent last
+    acknowledged a feeling counts ("I've waited an hour" -> "Lo miro" ->
+    "¿Y bien?" is still unanswered). A later calm turn ("got it, thanks!")
+    ends it."""
     if not ctx.customer_messages or not ctx.text.strip():
         return []
-    # the agent messages after the customer's latest turn, then that turn (read backwards)
-    after: list[str] = []
-    turn: list[str] = []
+    unanswered: list[str] = []   # customer messages since the last acknowledgement, newest first
     for m in reversed(ctx.conversation):
-        if m.role is Role.AGENT:
-            if turn:
+        if m.role is Role.AGENT and ctx.any_language_cue(rule, "empathy", (m.text,)) is not None:
+            break
+        if m.role is Role.CUSTOMER:
+            # "got it, thanks!" after an upset turn: the customer has moved on
+            if unanswered and ctx.any_language_cue(rule, "calm", unanswered[-1:]) is not None \
+                    and ctx.any_language_cue(rule, "upset", unanswered[-1:]) is None:
                 break
-            after.append(m.text)
-        elif m.role is Role.CUSTOMER:
-            turn.append(m.text)
-    if ctx.any_language_cue(rule, "upset", turn) is None:
-        return []
-    if after and ctx.any_language_cue(rule, "empathy", after) is not None:
+            unanswered.append(m.text)
+    if ctx.any_language_cue(rule, "upset", unanswered) is None:
         return []
     empathy = rule.cue(ctx.language, "empathy")
     if empathy is not None and empathy.search(ctx.text):
