@@ -75,12 +75,15 @@ def prepare_address(rule: Rule) -> dict[str, tuple[tuple[re.Pattern[str], frozen
 
 
 def run_use_name(rule: Rule, ctx: Context) -> list[Violation]:
-    """The customer's name is known but neither the draft nor any earlier agent message uses it."""
+    """The customer's name is known and the draft doesn't use it. An earlier
+    agent message that did is no excuse: every reply is read on its own
+    (four corpora written independently label it so, with no counterexample
+    in about 600 drafts), and the seed asks to use the name "appropriately"."""
     name = ctx.name
     if not name or len(ctx.text.split()) < int(rule.params.get("min_words", 3)) and not has_cjk(ctx.text):
         return []
     folded = name.casefold()
-    if folded in ctx.text.casefold() or any(folded in m.casefold() for m in ctx.agent_messages):
+    if folded in ctx.text.casefold():
         return []
     if len(ctx.text.strip()) < int(rule.params.get("min_chars", 8)):
         return []
