@@ -491,3 +491,25 @@ def test_i_dont_know_with_a_next_step_is_fine(text, lang):
 def test_pressure_negated_is_fine():
     assert not only("no-pressure", "You don't have to decide now, the offer runs all month.")
     assert only("no-pressure", "Decide now or the price goes up.")
+
+
+@pytest.mark.parametrize("lang,text,slip,fixed", [
+    ("es", "Su pedido tendra retraso.", "tendra", "tendrá"),
+    ("es", "Lo revisamos el proximo dia.", "proximo", "próximo"),
+    ("es", "Ya pasó un ano desde la compra.", "ano", "año"),
+    ("it", "Il tecnico verra domani.", "verra", "verrà"),
+    ("it", "La città non e cambiata, ma la fedelta si.", "fedelta", "fedeltà"),
+])
+def test_a_dropped_accent_is_a_spelling_slip(lang, text, slip, fixed):
+    found = [v for v in only("correct-spelling", text, lang=lang) if v.excerpt == slip]
+    assert found and found[0].suggestion == fixed
+
+
+@pytest.mark.parametrize("lang,text,conv", [
+    ("es", "Si, esta en camino.", ()),                       # "si"/"sí", "esta"/"está": both words
+    ("es", "Lanzo la orden ahora.", ()),                     # "lanzo"/"lanzó": two forms of a verb
+    ("es", "Hola Jose, ya está.", ()),                       # a name inside a sentence
+    ("it", "Parlo con il reparto e la richiamo.", ()),       # "parlo"/"parlò", "e"/"è"
+])
+def test_a_word_that_may_be_right_is_no_slip(lang, text, conv):
+    assert not only("correct-spelling", text, [C(c) for c in conv], lang=lang)

@@ -8,7 +8,7 @@ that lacks it fails at start-up with the file and key named.
 
 from __future__ import annotations
 
-from service.checks import address, dialogue, form, lexical
+from service.checks import address, dialogue, form, lexical, spelling
 from service.checks.context import Detector
 
 DETECTORS: dict[str, Detector] = {
@@ -16,6 +16,7 @@ DETECTORS: dict[str, Detector] = {
     **address.DETECTORS,
     **dialogue.DETECTORS,
     **form.DETECTORS,
+    **spelling.DETECTORS,
 }
 
 __all__ = ["DETECTORS", "Detector"]

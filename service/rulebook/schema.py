@@ -89,6 +89,10 @@ class ParamsDoc(_Doc):
     min_cjk_chars: StrictInt | None = None
     min_confidence: StrictFloat | None = None
     min_stiff: StrictInt | None = None
+    # the spelling detector
+    accent_languages: list[Lang] | None = None
+    accent_min_gain: StrictFloat | None = None
+    accent_ambiguous_finals: list[StrictStr] | None = None
     # the length detector
     max_sentence_words: StrictInt | None = None
     max_sentence_cjk_chars: StrictInt | None = None

@@ -1,0 +1,88 @@
+"""Spelling: the rule's list of common misspellings, plus dropped accents.
+
+Agents typing fast in Spanish and Italian leave accents out ("tendra",
+"perche", "fedelta", "ano" for "año"). No list of such words can be complete,
+so the accent check reads word frequencies instead: a word written without
+accents is a slip when the same letters with accents are a word that is much
+more common in the language ("tendrá" is 30 times as frequent as "tendra").
+Where both spellings are common words ("si"/"sí", "esta"/"está", "e"/"è")
+the check stays silent: it can't know which one was meant.
+
+Frequencies come from ``wordfreq`` (a well-kept multi-source word-frequency
+list with its data inside the package, no network). At load, each language's
+list is turned into one map from the accent-less spelling to the accented
+word, so a check is one dictionary lookup per word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from service.checks.context import Context, Detector, at_sentence_start, match_case
+from service.checks.lexical import run_terms
+from service.domain import Violation
+from service.rulebook.model import Rule
+from service.textnorm import strip_accents
+
+# A word of ASCII letters only: one that already carries an accent was typed with care.
+_PLAIN_WORD = re.compile(r"(?<![\w'’])[A-Za-z]{2,}(?![\w'’])")
+
+
+@lru_cache(maxsize=8)
+def accent_slips(language: str, min_gain: float, ambiguous_finals: str = "") -> dict[str, str]:
+    """accent-less spelling -> the accented word, where the accented word is
+    ``min_gain`` Zipf points (log10 of the frequency) more common than the
+    accent-less letters are as a word of their own.
+
+    A word whose only accent is a final one of ``ambiguous_finals`` is left
+    out: "lanzo"/"lanzó", "parlo"/"parlò" are two forms of one verb (I
+    launch, he launched), each right in its place."""
+    import wordfreq
+
+    freqs = wordfreq.get_frequency_dict(language, "small")
+    ratio = 10 ** min_gain
+    best: dict[str, tuple[float, str]] = {}
+    for word, freq in freqs.items():
+        plain = strip_accents(word)
+        if plain == word or not plain.isascii() or not plain.isalpha():
+            continue
+        if word[-1] in ambiguous_finals and word[:-1] == plain[:-1]:
+            continue
+        if freq >= ratio * freqs.get(plain, 0.0) and freq > best.get(plain, (0.0, ""))[0]:
+            best[plain] = (freq, word)
+    return {plain: word for plain, (_, word) in best.items()}
+
+
+def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
+    """The rule's term list, then words whose accents were left out.
+
+    A capitalised word inside a sentence is a name ("Hola Jose"): not flagged."""
+    out = run_terms(rule, ctx)
+    languages = rule.params.get("accent_languages") or ()
+    if ctx.language not in languages:
+        return out
+    slips = ctx.book.prepared[rule.id].get(ctx.language, {})
+    taken = [(v.span.start, v.span.end) for v in out]
+    for m in _PLAIN_WORD.finditer(ctx.text):
+        word = m.group()
+        fixed = slips.get(word.lower())
+        if fixed is None or any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        if word[0].isupper() and not at_sentence_start(ctx.text, m.start()):
+            continue
+        out.append(ctx.violation(rule, m.start(), m.end(), match_case(word, fixed)))
+    return out
+
+
+def prepare_spelling(rule: Rule) -> dict[str, dict[str, str]]:
+    """Each language's accent map, built at start-up (a list takes ~0.1 s to read)."""
+    gain = float(rule.params.get("accent_min_gain", 1.0))
+    finals = "".join(rule.params.get("accent_ambiguous_finals") or ())
+    return {lang: accent_slips(lang, gain, finals) for lang in rule.params.get("accent_languages") or ()}
+
+
+DETECTORS: dict[str, Detector] = {
+    "spelling": Detector(run_spelling, ("patterns", "params:accent_languages", "params:accent_min_gain"),
+                         prepare_spelling),
+}
