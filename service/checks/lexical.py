@@ -26,6 +26,16 @@ def _suggest(ctx: Context, start: int, end: int, replacement: str | None) -> tup
     return start, end, match_case(ctx.text[start:end], replacement)
 
 
+_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATED_PAIRS = re.compile(r"(..)\1{2,}")
+
+
+def _squeezed(term: str) -> str:
+    """A term with repeats cut to two: the customer's "哈哈哈" or "jajajaja"
+    is the same laughter as the draft's "哈哈" or "jaja"."""
+    return _REPEATED_PAIRS.sub(r"\1\1", _REPEATS.sub(r"\1\1", term))
+
+
 def _word_end(text: str, end: int) -> int:
     """``end`` moved to the end of the word it falls inside ("oferta|s" -> "ofertas|").
 
@@ -88,8 +98,8 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             word = m.group()
             if rule.params.get("exempt_if_customer_used"):
                 if used is None:  # scan the customer's messages only when the draft has a term
-                    used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
-                if word.lower() in used:
+                    used = {_squeezed(u.group().lower()) for u in find_terms(terms.regex, ctx.customer_blob)}
+                if _squeezed(word.lower()) in used:
                     continue
             if overlaps(excepted, m.start(), m.end()):
                 continue

@@ -224,9 +224,18 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         exceptions[lang] = (re.compile(first_char_guarded("|".join(f"(?:{lower_pattern(p)})" for p in items)))
                             if items else None)
 
+    tables: dict[str, dict[str, str | None]] = {
+        lang: {t: None for t in mapping} if isinstance(mapping, list) else dict(mapping)
+        for lang, mapping in doc.terms.items()}
+    # "Pls 重启一下": a Chinese draft's Latin words are read against the English
+    # list too, flagged without the English replacement (it would not fit the sentence).
+    for lang, source in (doc.params.borrow_terms or {}).items():
+        if source not in tables:
+            raise DataFileError(path, f"params.borrow_terms.{lang}", f"no term list for {source!r} to borrow")
+        own = {t.lower() for t in tables.setdefault(lang, {})}
+        tables[lang].update({t: None for t in tables[source] if t.lower() not in own})
     terms: dict[str, TermList] = {}
-    for lang, mapping in doc.terms.items():
-        table = {t: None for t in mapping} if isinstance(mapping, list) else dict(mapping)
+    for lang, table in tables.items():
         terms[lang] = TermList(term_regex(table), MappingProxyType({t.lower(): r for t, r in table.items()}))
 
     cues: dict[str, Mapping[str, re.Pattern[str]]] = {}

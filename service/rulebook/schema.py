@@ -89,6 +89,8 @@ class ParamsDoc(_Doc):
     min_cjk_chars: StrictInt | None = None
     min_confidence: StrictFloat | None = None
     min_stiff: StrictInt | None = None
+    # a language whose drafts are also read against another language's term list
+    borrow_terms: dict[Lang, Lang] | None = None
     # the spelling detector
     accent_languages: list[Lang] | None = None
     accent_min_gain: StrictFloat | None = None
