@@ -111,7 +111,10 @@ def test_i_dont_know_is_said_as_where_things_stand(fb: FallbackRewriter, lang, d
     conv = [Message(Role.CUSTOMER, customer)]
     out, honest = fb.rewrite_checked(draft, book.check(draft, conv, "", lang), conv, language=lang)
     assert (out, honest) == (expected, True)
-    assert "communicate-status" not in {v.rule_id for v in book.check(out, conv, "", lang)}
+    # the rephrased "I don't know" is no longer a status problem; a bare "等等吧"
+    # the draft itself had still is one (the fallback can't say what is happening)
+    assert [v.excerpt for v in book.check(out, conv, "", lang)
+            if v.rule_id == "communicate-status" and v.excerpt not in draft] == []
 
 
 def test_shouting_becomes_sentence_case(fb: FallbackRewriter) -> None:
