@@ -93,6 +93,11 @@ def duration_key(a: str, b: str | None, unit: str) -> str:
 DAY_KEY = duration_key("1", None, "day")
 
 
+# An address names its channel: a phone number is the phone, an email address
+# the email, a link the website ("call +44 20 7946 0958" -> "call us on ...").
+_CHANNEL_OF_KIND = {"phone": "chan:phone", "email": "chan:email", "url": "chan:website"}
+
+
 def equivalent_keys(f: Fact) -> frozenset[str]:
     """Other keys the same fact may be written as, each of which must be
     there for the fact to count as said: a range's two ends ("from one to
@@ -106,6 +111,12 @@ def equivalent_keys(f: Fact) -> frozenset[str]:
     if f.key == "chan:always_open" and "24" in f.text:
         return frozenset({DAY_KEY})
     return frozenset()
+
+
+def implied_channel(f: Fact) -> str | None:
+    """The channel an address names, one way only: a draft's phone number
+    grounds the rewrite's "call us", but "call us" doesn't keep the number."""
+    return _CHANNEL_OF_KIND.get(f.kind)
 
 
 def _plus(value: str, more: Decimal | None) -> str:

@@ -63,6 +63,7 @@ from service.facts import (
     cjk_number,
     equivalent_keys,
     fold,
+    implied_channel,
     load_lexicons,
     pick,
 )
@@ -352,7 +353,8 @@ class Guard:
                 f"(draft characters {f.span.start}-{f.span.end}).",
                 f.span))
         draft_keys = {f.key for f in d.facts}
-        draft_said = draft_keys | {k for g in d.facts for k in equivalent_keys(g)}
+        draft_said = draft_keys | {k for g in d.facts for k in equivalent_keys(g)} | {
+            k for g in d.facts if (k := implied_channel(g))}
         seen = set()
         for f in c.facts:
             if f.kind == "name" or f.key in draft_said or f.key in seen or f.key in context.keys:
@@ -377,7 +379,8 @@ class Guard:
             # A channel is changed (email -> SMS, card -> store credit) only
             # where the draft names one; "the card payment was declined" for
             # "the POS declined it" explains, it doesn't redirect.
-            if f.kind == "channel" and (not any(g.kind == "channel" for g in d.facts) or _negated(c, f, lex)):
+            # An address names its channel too ("write to help@acme.com" -> "call us").
+            if f.kind == "channel" and (not any(k.startswith("chan:") for k in draft_said) or _negated(c, f, lex)):
                 continue
             out.append(Finding(
                 FindingKind.NEW_FACT,

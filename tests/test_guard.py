@@ -649,3 +649,29 @@ def test_a_fact_in_another_shape_passes(guard, lang, draft, cand):
 ])
 def test_a_changed_fact_in_another_shape_fails(guard, lang, draft, cand):
     assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
+
+
+# -- an address names its channel; round-the-clock said in full ----------------
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Yes call +44 20 7946 0958, we're 24/7.",
+     "Yes, you can call us on +44 20 7946 0958; the line is open 24 hours a day, 7 days a week."),
+    ("it", "Chiami lo 02 1234 5678, siamo attivi 24/7.",
+     "Può telefonarci allo 02 1234 5678: siamo attivi 24 ore su 24, 7 giorni su 7."),
+    ("es", "Llame al 91 123 45 67, atendemos 24/7.",
+     "Puede llamarnos al 91 123 45 67: atendemos las 24 horas del día, los 7 días de la semana."),
+    ("zh", "请拨打400-123-4567，24小时在线。", "您可以致电400-123-4567，我们7x24小时在线。"),
+    ("en", "Write to help@acme.com or check the app.", "You can email us at help@acme.com or check the app."),
+])
+def test_an_address_grounds_its_channel(guard, lang, draft, cand):
+    assert not {DROPPED, NEW} & kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Write to help@acme.com.", "Call us or write to help@acme.com."),          # another channel
+    ("es", "Envíe el formulario a bajas@fibranet.es.", "Envíe el formulario por correo electrónico."),  # the address is gone
+    ("en", "We're open 7 days a week.", "We're open 24/7."),                           # every day is not round the clock
+    ("it", "Siamo aperti 24/7.", "Siamo aperti 7 giorni su 7, dalle 9 alle 18."),
+])
+def test_a_channel_is_not_an_address_and_every_day_is_not_24_7(guard, lang, draft, cand):
+    assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
