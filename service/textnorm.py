@@ -61,16 +61,28 @@ def lower_same_length(s: str) -> str:
 lower_text = lower_same_length
 
 
+class _FoldTable(dict[int, str]):
+    """Code point -> its fold, for ``str.translate``: each character is
+    normalised the first time a text holds it, then looked up in C."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch)
+        folded = self[code] = n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch
+        return folded
+
+
+_FOLDS = _FoldTable()
+
+
 def fold(text: str) -> str:
     """NFKC per code point, keeping length (so spans stay valid).
 
     Text already in NFKC (nearly every chat message; checked in C) has no
     code point that folds to another single one, so it is returned as is.
+    The rest (most Chinese text: its full-width commas) is folded a
+    character at a time through a table: half the time of a Python loop.
     """
     if text.isascii() or (unicodedata.is_normalized("NFKC", text) and "\uff0c" not in text):
         return text
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch)
-    return "".join(out)
+    return text.translate(_FOLDS)

@@ -164,6 +164,20 @@ def test_fold_equals_per_code_point_nfkc_on_mixed_text() -> None:
         assert fold(text) == _fold_slow(text) and len(fold(text)) == len(text)
 
 
+def test_fold_through_its_table_is_exact_for_every_code_point() -> None:
+    """The slow path folds through a per-character table: every code point,
+    in texts that take that path (a full-width comma in each), folds as
+    the definition says."""
+    import sys
+
+    from service.facts import fold
+
+    points = [chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF]
+    for i in range(0, len(points), 4096):
+        text = "，" + "".join(points[i:i + 4096])
+        assert fold(text) == _fold_slow(text), i
+
+
 def test_chinese_time_range_keeps_each_ends_minutes():
     """"晚上8点到9点半" ends at 21:30, not 21:00; "上午9-12点" ends at noon."""
     from service.facts import extract_facts
