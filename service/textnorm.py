@@ -63,13 +63,20 @@ lower_text = lower_same_length
 
 class _FoldTable(dict[int, str]):
     """Code point -> its fold, for ``str.translate``: each character is
-    normalised the first time a text holds it, then looked up in C."""
+    normalised the first time a text holds it, then looked up in C. The
+    table stops growing at ``_FOLD_TABLE_MAX`` entries, so hostile input
+    that walks the whole of Unicode can't grow it without bound."""
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         n = unicodedata.normalize("NFKC", ch)
-        folded = self[code] = n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch
+        folded = n if len(n) == 1 and ch not in _KEEP_UNFOLDED else ch
+        if len(self) < _FOLD_TABLE_MAX:
+            self[code] = folded
         return folded
+
+
+_FOLD_TABLE_MAX = 1 << 16
 
 
 _FOLDS = _FoldTable()
