@@ -675,3 +675,12 @@ def test_an_address_grounds_its_channel(guard, lang, draft, cand):
 ])
 def test_a_channel_is_not_an_address_and_every_day_is_not_24_7(guard, lang, draft, cand):
     assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
+
+
+def test_an_invented_detail_made_of_words_the_stop_list_held_is_new(guard):
+    """stopwords-iso's English list holds content words ("system", "number",
+    "information"); the guard keeps them as content, so an invented reason
+    made of them is judged like any other."""
+    assert FindingKind.NEW_CONTENT in kinds(
+        guard, "The pool is closed until Monday.",
+        "The pool is closed until Monday while the filtration system is being replaced.")
