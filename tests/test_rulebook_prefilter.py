@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from service.regex_guard import required_literals
+from service.regex_guard import required_literal_sets, required_literals
 from service.rulebook import load_rulebook
 from service.rulebook.literals import LiteralScan
 from service.textnorm import lower_text
@@ -54,6 +54,19 @@ def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> No
     if literals is not None:
         for m in re.finditer(pattern, "the delay was because i promise 不能买公司 so that's on you"):
             assert any(lit in m.group() for lit in literals)
+
+
+@pytest.mark.parametrize("pattern,sets", [
+    (r"\b(?:try|check) (?:our |the )?(?:faq|manual)\b", (("check", "try"), (" ",), ("faq", "manual"))),
+    (r"\bthe delay (?:was|is) (?:because|due to)\b", (("the delay ",), ("is", "was"), (" ",), ("because", "due to"))),
+    (r"(?:please )?call(?: us)?", (("call",),)),
+    (r"(?i)\bfaq", ()),  # the case of the text is not the pattern's
+    (r"(?:a|b)?c*", ()),
+])
+def test_required_literal_sets(pattern: str, sets: tuple[tuple[str, ...], ...]) -> None:
+    assert required_literal_sets(pattern) == sets
+    for m in re.finditer(pattern, "try our faq; the delay is due to a call, please call us"):
+        assert all(any(lit in m.group() for lit in need) for need in sets)
 
 
 @pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])

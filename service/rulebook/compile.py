@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
-from service.regex_guard import first_char_guarded, required_literals, trie, unguarded
+from service.regex_guard import first_char_guarded, required_literal_sets, required_literals, trie, unguarded
 from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
@@ -172,14 +172,16 @@ def _rewrites(path: Path, key: str, items: Sequence[RewriteDoc]) -> tuple[Rewrit
 
 
 _Needs = dict[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]]
+_MoreNeeds = dict[str, Mapping[int, tuple[tuple[str, ...], ...]]]
 
 
 def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, ...]],
                                                   dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]],
-                                                  _Needs]:
+                                                  _Needs, _MoreNeeds]:
     patterns: dict[str, tuple[PatternEntry, ...]] = {}
     combined: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
     needs: _Needs = {}
+    more_needs: _MoreNeeds = {}
     for lang, items in doc.patterns.items():
         entries = []
         for i, raw in enumerate(items):
@@ -204,7 +206,13 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
         combined[lang] = (alternation, tuple(i for i in range(len(entries)) if i not in folded))
         lowered = [(i, lower_pattern(entries[i].regex.pattern)) for i in folded]
         needs[lang] = tuple((i, p, required_literals(p)) for i, p in lowered)
-    return patterns, combined, needs
+        more = {}
+        for i, p, need in needs[lang]:
+            others = tuple(s for s in required_literal_sets(p) if s != need)
+            if others:
+                more[i] = others
+        more_needs[lang] = MappingProxyType(more)
+    return patterns, combined, needs, more_needs
 
 
 def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) -> Rule:
@@ -215,7 +223,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     if doc.detector not in detectors:
         raise DataFileError(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
 
-    patterns, combined, needs = _patterns(path, doc)
+    patterns, combined, needs, more_needs = _patterns(path, doc)
 
     exceptions: dict[str, re.Pattern[str] | None] = {}
     for lang, items in doc.exceptions.items():
@@ -258,7 +266,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         id=doc.id, title=doc.title.strip(), message=" ".join(doc.message.split()),
         severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
         fix=doc.fix, params=MappingProxyType(doc.params.given()), patterns=MappingProxyType(patterns),
-        combined=MappingProxyType(combined), needs=MappingProxyType(needs),
+        combined=MappingProxyType(combined), needs=MappingProxyType(needs), more_needs=MappingProxyType(more_needs),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
         cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
         rewrites=MappingProxyType(rewrites), file=shown_path(path),

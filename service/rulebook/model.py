@@ -108,6 +108,10 @@ class Rule:
     # which every match holds (None: always run). ``candidates`` uses them to
     # leave out patterns that cannot match the text before scanning it.
     needs: Mapping[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]] = field(default_factory=dict)
+    # Per language, by index: the other literal sets each match of the pattern
+    # holds one of ("check the faq": "check" and "faq"), tested with ``in``
+    # only for the patterns ``needs`` lets through.
+    more_needs: Mapping[str, Mapping[int, tuple[tuple[str, ...], ...]]] = field(default_factory=dict)
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
@@ -136,7 +140,9 @@ class Rule:
         of the scan. Narrowed alternations are compiled once and kept.
 
         ``present``, when given, is the set of the language's literals found in
-        ``lower`` (``LiteralScan``: one pass shared by every rule of a check)."""
+        ``lower`` (``LiteralScan``: one pass shared by every rule of a check).
+        A pattern that passes must also find a literal of each of its
+        ``more_needs`` sets in ``lower``."""
         alternation = self.combined.get(language, (None, ()))[0]
         if alternation is None:
             return None
@@ -149,7 +155,11 @@ class Rule:
         always, by_literal = index
         haystack: AbstractSet[str] | str = lower if present is None else present
         found = {i for lit, idxs in by_literal if lit in haystack for i in idxs}
-        keep = tuple(sorted(found.union(always)))
+        found.update(always)
+        more = self.more_needs.get(language)
+        if more:
+            found = {i for i in found if all(any(lit in lower for lit in need) for need in more.get(i, ()))}
+        keep = tuple(sorted(found))
         if not keep:
             return None
         if len(keep) == len(needs):
