@@ -74,6 +74,8 @@ def test_literal_scan_finds_what_in_finds(lang: str) -> None:
     """``LiteralScan.present`` is the one-pass answer to ``lit in text`` for every literal."""
     scan = BOOK.literal_scans[lang]
     literals = {lit for rule in BOOK.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()}
+    literals |= {lit for rule in BOOK.rules.values() for sets in rule.more_needs.get(lang, {}).values()
+                 for need in sets for lit in need}
     texts = _texts(lang) + ["pls, k? 不能不能公司 nonono", "", "x"]
     for text in texts:
         for variant in (text, lower_text(text)):

@@ -172,7 +172,7 @@ def _rewrites(path: Path, key: str, items: Sequence[RewriteDoc]) -> tuple[Rewrit
 
 
 _Needs = dict[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]]
-_MoreNeeds = dict[str, Mapping[int, tuple[tuple[str, ...], ...]]]
+_MoreNeeds = dict[str, Mapping[int, tuple[frozenset[str], ...]]]
 
 
 def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, ...]],
@@ -206,13 +206,25 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
         combined[lang] = (alternation, tuple(i for i in range(len(entries)) if i not in folded))
         lowered = [(i, lower_pattern(entries[i].regex.pattern)) for i in folded]
         needs[lang] = tuple((i, p, required_literals(p)) for i, p in lowered)
-        more = {}
-        for i, p, need in needs[lang]:
-            others = tuple(s for s in required_literal_sets(p) if s != need)
-            if others:
-                more[i] = others
-        more_needs[lang] = MappingProxyType(more)
+        more_needs[lang] = MappingProxyType({i: more for i, p, need in needs[lang] if (more := _more_needs(p, need))})
     return patterns, combined, needs, more_needs
+
+
+# The literal scan that answers ``more_needs`` for a check costs per literal it
+# looks for, and short literals ("it", "to") are in nearly every draft: a
+# pattern keeps its few most selective other sets, of long literals, as
+# measured on the 500-character drafts of bench/rules.py.
+_MORE_NEEDS_PER_PATTERN = 2
+_MORE_NEEDS_MAX_LITERALS = 16
+_MORE_NEEDS_MIN_CHARS = 3
+
+
+def _more_needs(pattern: str, need: tuple[str, ...] | None) -> tuple[frozenset[str], ...]:
+    """The literal sets of ``pattern`` besides ``need`` worth testing before a scan."""
+    sets = [s for s in required_literal_sets(pattern) if s != need
+            and len(s) <= _MORE_NEEDS_MAX_LITERALS and min(map(len, s)) >= _MORE_NEEDS_MIN_CHARS]
+    sets.sort(key=lambda s: (-min(map(len, s)), len(s)))
+    return tuple(frozenset(s) for s in sets[:_MORE_NEEDS_PER_PATTERN])
 
 
 def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) -> Rule:
