@@ -80,17 +80,13 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
-        used: set[str] | None = None
         found = ctx.terms_found(rule) if exp is None else [
             m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
             if m.end() > m.start() and term_ok(text, m.start(), m.end())]
         for m in found:
             word = m.group()
-            if rule.params.get("exempt_if_customer_used"):
-                if used is None:  # scan the customer's messages only when the draft has a term
-                    used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
-                if word.lower() in used:
-                    continue
+            if rule.params.get("exempt_if_customer_used") and ctx.customer_used(terms.regex, word):
+                continue
             if overlaps(excepted, m.start(), m.end()):
                 continue
             add(m.start(), m.end(), terms.replacement(word))
@@ -267,11 +263,8 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
         return out
-    used: set[str] | None = None
     for m in find_terms(terms.regex, ctx.text):
-        if used is None:  # scan the customer's messages only when the draft has a term
-            used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
-        if m.group().lower() in used:
+        if ctx.customer_used(terms.regex, m.group()):
             continue
         plain = terms.replacement(m.group()) or ""
         if at_sentence_start(ctx.text, m.start()):
