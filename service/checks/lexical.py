@@ -118,13 +118,20 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     return out
 
 
+# The scanners below open with the character class of their first character
+# and check what stands before it with a two-character lookbehind
+# ("(?<!\w.)" after the first character is "(?<!\w)" before it): re then skips
+# in C to the positions where that class matches, where an opening lookbehind
+# made it try the pattern at every position. Same matches.
+#
 # The words of a draft that may be in capitals: any without a lower-case ASCII
 # letter (most words have one, and the shouting loop then skips them in C).
-_MAYBE_CAPS = re.compile(r"(?<!\w)[^\Wa-z]+(?!\w)")
+# As "(?<!\w)[^\Wa-z]+(?!\w)".
+_MAYBE_CAPS = re.compile(r"[^\Wa-z](?<!\w.)[^\Wa-z]*(?!\w)")
 # A capitalised Latin token of 2-6 letters standing alone: not part of a code
 # ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
-# touch it ("线路SNR余量").
-_CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])")
+# touch it ("线路SNR余量"). As "(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])".
+_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/].)[A-Z]{1,5}(?![A-Za-z0-9_\-/])")
 _VOWELS = frozenset("AEIOUY")
 # Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
 # "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
@@ -187,7 +194,8 @@ def _stands_in(text: str, token: str) -> bool:
     return token in text and re.search(rf"(?<![A-Za-z0-9_\-/]){re.escape(token)}(?![A-Za-z0-9_\-/])", text) is not None
 
 
-_BANGS = re.compile("!{2,}|\uff01{2,}")
+# Repeated "!" or "！" ("!{2,}|！{2,}"), each branch opening with its literal so re skips to them.
+_BANGS = re.compile("!!+|\uff01\uff01+")
 
 
 def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
