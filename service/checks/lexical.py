@@ -77,7 +77,14 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
         out.append(ctx.violation(rule, s, e, sugg))
 
     exc = rule.exceptions.get(lang)
-    excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
+    excepted: list[tuple[int, int]] | None = None
+
+    def is_excepted(start: int, end: int) -> bool:
+        nonlocal excepted
+        if excepted is None:  # read once something matches, which most rules' scans don't
+            excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
+        return overlaps(excepted, start, end)
+
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
         found = ctx.terms_found(rule) if exp is None else [
@@ -87,7 +94,7 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             word = m.group()
             if rule.params.get("exempt_if_customer_used") and ctx.customer_used(terms.regex, word):
                 continue
-            if overlaps(excepted, m.start(), m.end()):
+            if is_excepted(m.start(), m.end()):
                 continue
             add(m.start(), m.end(), terms.replacement(word))
     entries = rule.patterns.get(lang, ())
@@ -103,7 +110,7 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
-            if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
+            if m.end() == m.start() or is_excepted(m.start(), m.end()):
                 continue
             if i not in allowed:  # the customer's side is read only once the draft matches
                 entry = entries[i]
