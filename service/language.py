@@ -15,6 +15,7 @@ from typing import Sequence
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
 from service.domain import Message, Role
+from service.regex_guard import first_char_guarded
 
 # BCP-47: a 2-3 letter primary language subtag (or 4-8 for registered
 # languages), then subtags of 1-8 alphanumerics separated by "-" (or "_",
@@ -24,6 +25,10 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 # Emails, URLs and numbers are in no language, but lingua reads "example.it"
 # or "luca.bianchi" as words; strip them before detecting.
 _NOT_LANGUAGE = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\d[\d.,:/-]*")
+# The same for a text without "@", which can hold no email: the email branch
+# runs to the end of every unspaced stretch from each of its characters, which
+# in Chinese (no spaces) cost more than lingua itself.
+_NOT_LANGUAGE_NO_EMAIL = re.compile(first_char_guarded(r"(?:https?://|www\.)\S+|\d[\d.,:/-]*"))
 
 # Below this many letters lingua guesses; "k" or "ok" says nothing about a language.
 MIN_LETTERS = 3
@@ -62,7 +67,8 @@ class LanguageDetector:
 
     def confidence(self, text: str) -> tuple[str | None, float]:
         """The most likely base tag and its confidence (0..1), or (None, 0.0)."""
-        text = _NOT_LANGUAGE.sub(" ", _SURROGATES.sub("", text))
+        text = _SURROGATES.sub("", text)
+        text = (_NOT_LANGUAGE if "@" in text else _NOT_LANGUAGE_NO_EMAIL).sub(" ", text)
         if len(list(islice((ch for ch in text if ch.isalpha()), MIN_LETTERS))) < MIN_LETTERS:  # stops at the 3rd
             return None, 0.0
         if self._detector is None:

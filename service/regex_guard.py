@@ -203,6 +203,57 @@ def required_literals(pattern: str) -> _Need:
     return need
 
 
+def _needs_of_seq(items: Iterable[tuple[Any, Any]]) -> list[tuple[str, ...]]:
+    """Every requirement of a sequence, not only the most selective: each
+    literal run, each alternation, each group or repeat that must occur."""
+    out: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in items:
+        if op is _sc.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            out.append((run,))
+            run = ""
+        if op is _sc.SUBPATTERN:
+            _group, add_flags, del_flags, p = av
+            if not (add_flags | del_flags) & _sc.SRE_FLAG_IGNORECASE:
+                out.extend(_needs_of_seq(p))
+        elif op is _sc.BRANCH:
+            need = _need_of_seq([(op, av)])
+            if need is not None:
+                out.append(need)
+        elif (op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT) and av[0] >= 1:
+            out.extend(_needs_of_seq(av[2]))
+    if run:
+        out.append((run,))
+    return out
+
+
+def required_literal_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """All the sets of literals of ``pattern`` (compiled without flags) such
+    that every match holds one literal of each set; () when none can be told.
+
+    ``required_literals`` gives the most selective set, enough for one pass
+    over the text for every rule. A pattern that passes it often fails another
+    set ("check the faq" needs "check" and "faq"): testing the others, only
+    for the patterns left, leaves out more patterns before any scan."""
+    if _sp is None:
+        return ()
+    try:
+        parsed = _sp.parse(pattern, 0)
+    except re.error:
+        return ()
+    if parsed.state.flags & (_sc.SRE_FLAG_IGNORECASE | _sc.SRE_FLAG_LOCALE):
+        return ()
+    out: list[tuple[str, ...]] = []
+    for need in _needs_of_seq(list(parsed)):
+        need = tuple(sorted(set(need)))
+        if all(need) and len(need) <= 64 and need not in out:
+            out.append(need)
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- phrase tries
 #
 # A lexicon list ("we can", "we can't", "we'll", ...) compiled as a flat

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from service.regex_guard import required_literals
+from service.regex_guard import required_literal_sets, required_literals
 from service.rulebook import load_rulebook
 from service.rulebook.literals import LiteralScan
 from service.textnorm import lower_text
@@ -56,11 +56,26 @@ def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> No
             assert any(lit in m.group() for lit in literals)
 
 
+@pytest.mark.parametrize("pattern,sets", [
+    (r"\b(?:try|check) (?:our |the )?(?:faq|manual)\b", (("check", "try"), (" ",), ("faq", "manual"))),
+    (r"\bthe delay (?:was|is) (?:because|due to)\b", (("the delay ",), ("is", "was"), (" ",), ("because", "due to"))),
+    (r"(?:please )?call(?: us)?", (("call",),)),
+    (r"(?i)\bfaq", ()),  # the case of the text is not the pattern's
+    (r"(?:a|b)?c*", ()),
+])
+def test_required_literal_sets(pattern: str, sets: tuple[tuple[str, ...], ...]) -> None:
+    assert required_literal_sets(pattern) == sets
+    for m in re.finditer(pattern, "try our faq; the delay is due to a call, please call us"):
+        assert all(any(lit in m.group() for lit in need) for need in sets)
+
+
 @pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])
 def test_literal_scan_finds_what_in_finds(lang: str) -> None:
     """``LiteralScan.present`` is the one-pass answer to ``lit in text`` for every literal."""
     scan = BOOK.literal_scans[lang]
     literals = {lit for rule in BOOK.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()}
+    literals |= {lit for rule in BOOK.rules.values() for sets in rule.more_needs.get(lang, {}).values()
+                 for need in sets for lit in need}
     texts = _texts(lang) + ["pls, k? 不能不能公司 nonono", "", "x"]
     for text in texts:
         for variant in (text, lower_text(text)):

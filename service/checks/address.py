@@ -23,13 +23,14 @@ def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
     if terms is None or terms.regex is None:
         return []
     text = ctx.text
-    used: set[str] | None = None
+    titles: set[str] | None = None
     out = []
     for m in find_terms(terms.regex, text):
-        if used is None:  # scan the customer's messages only when the draft has such a word
-            used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
-            used |= _titles_used(rule, ctx)
-        if m.group().lower() in used:
+        if ctx.customer_used(terms.regex, m.group()):
+            continue
+        if titles is None:  # read the customer's titles only when the draft has such a word
+            titles = _titles_used(rule, ctx)
+        if m.group().lower() in titles:
             continue
         name = ctx.name
         start, end = m.start(), m.end()

@@ -126,6 +126,32 @@ class Context:
         return "\n".join(self.customer_messages)
 
     @cached_property
+    def customer_blob_lower(self) -> str:
+        return self.customer_blob.lower()
+
+    def customer_used(self, regex: re.Pattern[str], word: str) -> bool:
+        """Whether the customer wrote ``word`` (in any case) as a term of the term
+        regex ``regex`` (``find_terms``): a term the customer used first is theirs
+        to use.
+
+        Their messages are scanned only when ``word`` lower-cased is in their
+        lower-cased text, once per regex. ``str.lower`` maps each character on
+        its own (but a Greek capital sigma), so a term of theirs that lower-cases
+        to ``word`` leaves it in that text: without it, the answer is no.
+        Repeats count once: their "哈哈哈" or "jajajaja" is the draft's "哈哈" or
+        "jaja" (``squeezed``, whose result a longer repeat still contains)."""
+        low = squeezed(word.lower())
+        if low not in self.customer_blob_lower and "\u03a3" not in self.customer_blob:
+            return False
+        from service.rulebook.compile import find_terms
+
+        cache = self.__dict__.setdefault("_customer_terms", {})
+        used = cache.get(regex)
+        if used is None:
+            used = cache[regex] = {squeezed(u.group().lower()) for u in find_terms(regex, self.customer_blob)}
+        return low in used
+
+    @cached_property
     def trailing_customer(self) -> tuple[str, ...]:
         """Customer messages since the last agent message: what the draft answers."""
         out: list[str] = []
@@ -255,6 +281,15 @@ class Context:
         if self.name and any(v.rule_id == "neutral-address" and v.suggestion == self.name for v in found):
             found = [v for v in found if v.rule_id != "use-name"]
         return found
+
+
+_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATED_PAIRS = re.compile(r"(..)\1{2,}")
+
+
+def squeezed(term: str) -> str:
+    """A term with repeats cut to two: "哈哈哈" -> "哈哈", "jajajaja" -> "jaja"."""
+    return _REPEATED_PAIRS.sub(r"\1\1", _REPEATS.sub(r"\1\1", term))
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

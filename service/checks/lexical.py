@@ -26,16 +26,6 @@ def _suggest(ctx: Context, start: int, end: int, replacement: str | None) -> tup
     return start, end, match_case(ctx.text[start:end], replacement)
 
 
-_REPEATS = re.compile(r"(.)\1{2,}")
-_REPEATED_PAIRS = re.compile(r"(..)\1{2,}")
-
-
-def _squeezed(term: str) -> str:
-    """A term with repeats cut to two: the customer's "哈哈哈" or "jajajaja"
-    is the same laughter as the draft's "哈哈" or "jaja"."""
-    return _REPEATED_PAIRS.sub(r"\1\1", _REPEATS.sub(r"\1\1", term))
-
-
 def _word_end(text: str, end: int) -> int:
     """``end`` moved to the end of the word it falls inside ("oferta|s" -> "ofertas|").
 
@@ -87,21 +77,24 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
         out.append(ctx.violation(rule, s, e, sugg))
 
     exc = rule.exceptions.get(lang)
-    excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
+    excepted: list[tuple[int, int]] | None = None
+
+    def is_excepted(start: int, end: int) -> bool:
+        nonlocal excepted
+        if excepted is None:  # read once something matches, which most rules' scans don't
+            excepted = [m.span() for m in exc.finditer(lower)] if exc is not None else []
+        return overlaps(excepted, start, end)
+
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
-        used: set[str] | None = None
         found = ctx.terms_found(rule) if exp is None else [
             m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
             if m.end() > m.start() and term_ok(text, m.start(), m.end())]
         for m in found:
             word = m.group()
-            if rule.params.get("exempt_if_customer_used"):
-                if used is None:  # scan the customer's messages only when the draft has a term
-                    used = {_squeezed(u.group().lower()) for u in find_terms(terms.regex, ctx.customer_blob)}
-                if _squeezed(word.lower()) in used:
-                    continue
-            if overlaps(excepted, m.start(), m.end()):
+            if rule.params.get("exempt_if_customer_used") and ctx.customer_used(terms.regex, word):
+                continue
+            if is_excepted(m.start(), m.end()):
                 continue
             add(m.start(), m.end(), terms.replacement(word))
     entries = rule.patterns.get(lang, ())
@@ -117,7 +110,7 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
-            if m.end() == m.start() or overlaps(excepted, m.start(), m.end()):
+            if m.end() == m.start() or is_excepted(m.start(), m.end()):
                 continue
             if i not in allowed:  # the customer's side is read only once the draft matches
                 entry = entries[i]
@@ -132,13 +125,20 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     return out
 
 
+# The scanners below open with the character class of their first character
+# and check what stands before it with a two-character lookbehind
+# ("(?<!\w.)" after the first character is "(?<!\w)" before it): re then skips
+# in C to the positions where that class matches, where an opening lookbehind
+# made it try the pattern at every position. Same matches.
+#
 # The words of a draft that may be in capitals: any without a lower-case ASCII
 # letter (most words have one, and the shouting loop then skips them in C).
-_MAYBE_CAPS = re.compile(r"(?<!\w)[^\Wa-z]+(?!\w)")
+# As "(?<!\w)[^\Wa-z]+(?!\w)".
+_MAYBE_CAPS = re.compile(r"[^\Wa-z](?<!\w.)[^\Wa-z]*(?!\w)")
 # A capitalised Latin token of 2-6 letters standing alone: not part of a code
 # ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
-# touch it ("线路SNR余量").
-_CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])")
+# touch it ("线路SNR余量"). As "(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])".
+_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/].)[A-Z]{1,5}(?![A-Za-z0-9_\-/])")
 _VOWELS = frozenset("AEIOUY")
 # Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
 # "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
@@ -201,7 +201,8 @@ def _stands_in(text: str, token: str) -> bool:
     return token in text and re.search(rf"(?<![A-Za-z0-9_\-/]){re.escape(token)}(?![A-Za-z0-9_\-/])", text) is not None
 
 
-_BANGS = re.compile("!{2,}|\uff01{2,}")
+# Repeated "!" or "！" ("!{2,}|！{2,}"), each branch opening with its literal so re skips to them.
+_BANGS = re.compile("!!+|\uff01\uff01+")
 
 
 def run_shouting(rule: Rule, ctx: Context) -> list[Violation]:
@@ -277,11 +278,8 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
         return out
-    used: set[str] | None = None
     for m in find_terms(terms.regex, ctx.text):
-        if used is None:  # scan the customer's messages only when the draft has a term
-            used = {u.group().lower() for u in find_terms(terms.regex, ctx.customer_blob)}
-        if m.group().lower() in used:
+        if ctx.customer_used(terms.regex, m.group()):
             continue
         plain = terms.replacement(m.group()) or ""
         if at_sentence_start(ctx.text, m.start()):

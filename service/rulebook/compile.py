@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
-from service.regex_guard import first_char_guarded, required_literals, trie, unguarded
+from service.regex_guard import first_char_guarded, required_literal_sets, required_literals, trie, unguarded
 from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
@@ -172,14 +172,16 @@ def _rewrites(path: Path, key: str, items: Sequence[RewriteDoc]) -> tuple[Rewrit
 
 
 _Needs = dict[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]]
+_MoreNeeds = dict[str, Mapping[int, tuple[frozenset[str], ...]]]
 
 
 def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, ...]],
                                                   dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]],
-                                                  _Needs]:
+                                                  _Needs, _MoreNeeds]:
     patterns: dict[str, tuple[PatternEntry, ...]] = {}
     combined: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
     needs: _Needs = {}
+    more_needs: _MoreNeeds = {}
     for lang, items in doc.patterns.items():
         entries = []
         for i, raw in enumerate(items):
@@ -204,7 +206,25 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
         combined[lang] = (alternation, tuple(i for i in range(len(entries)) if i not in folded))
         lowered = [(i, lower_pattern(entries[i].regex.pattern)) for i in folded]
         needs[lang] = tuple((i, p, required_literals(p)) for i, p in lowered)
-    return patterns, combined, needs
+        more_needs[lang] = MappingProxyType({i: more for i, p, need in needs[lang] if (more := _more_needs(p, need))})
+    return patterns, combined, needs, more_needs
+
+
+# The literal scan that answers ``more_needs`` for a check costs per literal it
+# looks for, and short literals ("it", "to") are in nearly every draft: a
+# pattern keeps its few most selective other sets, of long literals, as
+# measured on the 500-character drafts of bench/rules.py.
+_MORE_NEEDS_PER_PATTERN = 2
+_MORE_NEEDS_MAX_LITERALS = 16
+_MORE_NEEDS_MIN_CHARS = 3
+
+
+def _more_needs(pattern: str, need: tuple[str, ...] | None) -> tuple[frozenset[str], ...]:
+    """The literal sets of ``pattern`` besides ``need`` worth testing before a scan."""
+    sets = [s for s in required_literal_sets(pattern) if s != need
+            and len(s) <= _MORE_NEEDS_MAX_LITERALS and min(map(len, s)) >= _MORE_NEEDS_MIN_CHARS]
+    sets.sort(key=lambda s: (-min(map(len, s)), len(s)))
+    return tuple(frozenset(s) for s in sets[:_MORE_NEEDS_PER_PATTERN])
 
 
 def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) -> Rule:
@@ -215,7 +235,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     if doc.detector not in detectors:
         raise DataFileError(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
 
-    patterns, combined, needs = _patterns(path, doc)
+    patterns, combined, needs, more_needs = _patterns(path, doc)
 
     exceptions: dict[str, re.Pattern[str] | None] = {}
     for lang, items in doc.exceptions.items():
@@ -267,7 +287,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         id=doc.id, title=doc.title.strip(), message=" ".join(doc.message.split()),
         severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
         fix=doc.fix, params=MappingProxyType(doc.params.given()), patterns=MappingProxyType(patterns),
-        combined=MappingProxyType(combined), needs=MappingProxyType(needs),
+        combined=MappingProxyType(combined), needs=MappingProxyType(needs), more_needs=MappingProxyType(more_needs),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
         cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
         rewrites=MappingProxyType(rewrites), file=shown_path(path),

@@ -76,10 +76,13 @@ class Rulebook:
         self.scanners: Mapping[re.Pattern[str], re.Pattern[str]] = MappingProxyType({
             e.regex: re.compile(first_char_guarded(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
         })
-        # Per language, the required literals of every rule's alternation, found in one pass per text.
+        # Per language, the required literals of every rule's alternation (both
+        # ``needs`` and ``more_needs``), found in one pass per text.
         self.literal_scans: Mapping[str, LiteralScan] = MappingProxyType({
-            lang: LiteralScan(lit for rule in self.rules.values() for _, _, need in rule.needs.get(lang, ())
-                              for lit in need or ())
+            lang: LiteralScan(
+                [lit for rule in self.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()]
+                + [lit for rule in self.rules.values() for sets in rule.more_needs.get(lang, {}).values()
+                   for need in sets for lit in need])
             for lang in self.languages
         })
         # Each cue across all of a rule's languages in one regex: a customer may

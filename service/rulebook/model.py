@@ -108,6 +108,10 @@ class Rule:
     # which every match holds (None: always run). ``candidates`` uses them to
     # leave out patterns that cannot match the text before scanning it.
     needs: Mapping[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]] = field(default_factory=dict)
+    # Per language, by index: the other literal sets each match of the pattern
+    # holds one of ("check the faq": "check" and "faq"), tested only for the
+    # patterns ``needs`` lets through; ``LiteralScan`` looks for them too.
+    more_needs: Mapping[str, Mapping[int, tuple[frozenset[str], ...]]] = field(default_factory=dict)
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
@@ -136,7 +140,9 @@ class Rule:
         of the scan. Narrowed alternations are compiled once and kept.
 
         ``present``, when given, is the set of the language's literals found in
-        ``lower`` (``LiteralScan``: one pass shared by every rule of a check)."""
+        ``lower`` (``LiteralScan``: one pass shared by every rule of a check).
+        A pattern that passes must also find a literal of each of its
+        ``more_needs`` sets (in ``present``, which holds them, else in ``lower``)."""
         alternation = self.combined.get(language, (None, ()))[0]
         if alternation is None:
             return None
@@ -146,10 +152,20 @@ class Rule:
         index = self.memo.get(language)
         if index is None:
             index = self.memo[language] = _literal_index(needs)
-        always, by_literal = index
-        haystack: AbstractSet[str] | str = lower if present is None else present
-        found = {i for lit, idxs in by_literal if lit in haystack for i in idxs}
-        keep = tuple(sorted(found.union(always)))
+        always, by_literal, literals = index
+        if present is None:
+            found = {i for lit, idxs in by_literal.items() if lit in lower for i in idxs}
+        else:  # the few literals of the text that are this rule's, met in C
+            found = {i for lit in literals.intersection(present) for i in by_literal[lit]}
+        found.update(always)
+        more = self.more_needs.get(language)
+        if more:
+            if present is None:
+                has = lower.__contains__
+                found = {i for i in found if all(any(map(has, need)) for need in more.get(i, ()))}
+            else:
+                found = {i for i in found if not any(map(present.isdisjoint, more.get(i, ())))}
+        keep = tuple(sorted(found))
         if not keep:
             return None
         if len(keep) == len(needs):
@@ -166,14 +182,15 @@ class Rule:
 
 
 def _literal_index(needs: tuple[tuple[int, str, tuple[str, ...] | None], ...]
-                   ) -> tuple[frozenset[int], tuple[tuple[str, tuple[int, ...]], ...]]:
-    """The patterns that always run, and each required literal with the patterns it admits."""
+                   ) -> tuple[frozenset[int], Mapping[str, tuple[int, ...]], frozenset[str]]:
+    """The patterns that always run, each required literal with the patterns
+    it admits, and those literals as a set (to meet a check's found literals)."""
     always = frozenset(i for i, _, need in needs if need is None)
     by: dict[str, list[int]] = {}
     for i, _, need in needs:
         for lit in need or ():
             by.setdefault(lit, []).append(i)
-    return always, tuple((lit, tuple(idxs)) for lit, idxs in by.items())
+    return always, {lit: tuple(idxs) for lit, idxs in by.items()}, frozenset(by)
 
 
 
