@@ -513,3 +513,12 @@ def test_a_dropped_accent_is_a_spelling_slip(lang, text, slip, fixed):
 ])
 def test_a_word_that_may_be_right_is_no_slip(lang, text, conv):
     assert not only("correct-spelling", text, [C(c) for c in conv], lang=lang)
+
+
+@pytest.mark.parametrize("lang,text,conv", [
+    ("it", "Non è possibile parlare con un supervisore.", "Sono molto arrabbiato, voglio un supervisore."),
+    ("en", "It's not possible to speak to a manager.", "I want to speak to your manager."),
+])
+def test_a_refused_hand_over_is_honor_escalations_finding_alone(lang, text, conv):
+    found = {v.rule_id for v in BOOK.check(text, [C(conv)], "", lang)}
+    assert "honor-escalation" in found and "positive-framing" not in found

@@ -2,7 +2,7 @@
 
 The floors are the measured numbers less a small margin (tests/eval_rulebook_corpus.py
 prints them), so a rule change that loses recall or precision fails here. The
-held-out halves (test, test2) are for measuring, never for reading: a failure
+held-out halves (test, test2, test3) are for measuring, never for reading: a failure
 here names only the language and the figure. Raise the floors as the rules
 improve; the issue's target is 0.95 recall and precision in every language,
 with no flag on a clean draft.
@@ -15,19 +15,23 @@ import pytest
 from tests.eval_rulebook_corpus import Result, evaluate, held_out, load, report
 
 # Measured at this commit (issue 15), recall per language / precision per language:
-#   test:  en 0.89 it 0.83 es 0.77 zh 0.78 / en 1.00 it 1.00 es 0.97 zh 1.00, 0 of 32 clean flagged
-#   test2: en 0.71 it 0.79 es 0.58 zh 0.67 / en 0.95 it 1.00 es 0.94 zh 1.00, 1 of 24 clean flagged
+#   test:  en 0.89 it 0.85 es 0.82 zh 0.80 / en 1.00 it 0.97 es 0.97 zh 0.97, 0 of 32 clean flagged
+#   test2: en 0.79 it 0.83 es 0.77 zh 0.78 / en 0.96 it 0.95 es 0.95 zh 1.00, 1 of 24 clean flagged
+#   test3: en 0.66 it 0.72 es 0.54 zh 0.52 / en 0.94 it 0.92 es 0.79 zh 0.84, 4 of 24 clean flagged
 #   dev:   en 0.97 it 0.97 es 0.97 zh 1.00 / en 1.00 it 1.00 es 0.97 zh 1.00, 0 of 32
 #   dev2:  en 0.95 it 1.00 es 1.00 zh 1.00 / en 1.00 it 1.00 es 1.00 zh 0.96, 0 of 21
+#   dev3:  en 0.88 it 0.85 es 0.79 zh 0.89 / en 1.00 it 0.96 es 0.94 zh 0.98, 2 of 24
 RECALL_FLOOR = {
-    "test": {"en": 0.87, "it": 0.81, "es": 0.75, "zh": 0.76},
-    "test2": {"en": 0.69, "it": 0.77, "es": 0.56, "zh": 0.65},
+    "test": {"en": 0.87, "it": 0.83, "es": 0.80, "zh": 0.78},
+    "test2": {"en": 0.77, "it": 0.81, "es": 0.75, "zh": 0.76},
+    "test3": {"en": 0.64, "it": 0.70, "es": 0.52, "zh": 0.50},
     "dev": {"en": 0.95, "it": 0.95, "es": 0.95, "zh": 0.97},
     "dev2": {"en": 0.93, "it": 0.97, "es": 0.97, "zh": 0.97},
+    "dev3": {"en": 0.86, "it": 0.83, "es": 0.77, "zh": 0.87},
 }
-PRECISION_FLOOR = {"test": 0.95, "test2": 0.92, "dev": 0.95, "dev2": 0.94}
+PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92}
 # Clean drafts a half may have flagged at most (the target is none).
-CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "dev": 0, "dev2": 0}
+CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2}
 
 _RESULTS: dict[str, Result] = {}
 

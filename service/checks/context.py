@@ -277,9 +277,16 @@ class Context:
         return self.violation(rule, s, e)
 
     def finish(self, found: list[Violation]) -> list[Violation]:
-        """Cross-rule tidying: a gendered word replaced by the name already uses the name."""
+        """Cross-rule tidying: a gendered word replaced by the name already uses
+        the name; and a refused hand-over ("Non è possibile parlare con un
+        supervisore") is honor-escalation's finding, not also a flat refusal
+        for positive-framing (the shared eval labels cite only the first)."""
         if self.name and any(v.rule_id == "neutral-address" and v.suggestion == self.name for v in found):
             found = [v for v in found if v.rule_id != "use-name"]
+        refused = [v.span for v in found if v.rule_id == "honor-escalation"]
+        if refused:
+            found = [v for v in found if not (v.rule_id == "positive-framing" and any(
+                r.start <= v.span.start and v.span.end <= r.end for r in refused))]
         return found
 
 
