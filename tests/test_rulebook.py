@@ -522,3 +522,8 @@ def test_a_word_that_may_be_right_is_no_slip(lang, text, conv):
 def test_a_refused_hand_over_is_honor_escalations_finding_alone(lang, text, conv):
     found = {v.rule_id for v in BOOK.check(text, [C(conv)], "", lang)}
     assert "honor-escalation" in found and "positive-framing" not in found
+
+
+def test_a_capitalised_word_with_an_accent_is_no_acronym():
+    """"GIÀ" in a shouted Italian sentence is one word, not the acronym "GI"."""
+    assert not only("no-jargon", "NO, L'ORDINE È GIÀ PARTITO.", lang="it")

@@ -14,7 +14,7 @@ from tests.eval_rulebook_corpus import load
 
 PLAIN = {
     "_MAYBE_CAPS": r"(?<!\w)[^\Wa-z]+(?!\w)",
-    "_CAPS_TOKEN": r"(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])",
+    "_CAPS_TOKEN": r"(?<![A-Za-z0-9_\-/\u00C0-\u024F])[A-Z]{2,6}(?![A-Za-z0-9_\-/\u00C0-\u024F])",
     "_BANGS": "!{2,}|\uff01{2,}",
 }
 _ALPHABET = ["A", "B", "Z", "a", "z", "1", "_", "-", "/", " ", "\n", "!", "\uff01", "É", "é", "中", ".", "ß", "İ", "²"]

@@ -136,9 +136,10 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
 # As "(?<!\w)[^\Wa-z]+(?!\w)".
 _MAYBE_CAPS = re.compile(r"[^\Wa-z](?<!\w.)[^\Wa-z]*(?!\w)")
 # A capitalised Latin token of 2-6 letters standing alone: not part of a code
-# ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word. CJK may
-# touch it ("线路SNR余量"). As "(?<![A-Za-z0-9_\-/])[A-Z]{2,6}(?![A-Za-z0-9_\-/])".
-_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/].)[A-Z]{1,5}(?![A-Za-z0-9_\-/])")
+# ("INV-4471", "X200-B", "a/B") and not inside a longer Latin word, accented
+# letters included ("GIÀ" is no acronym "GI"). CJK may
+# touch it ("线路SNR余量"). As "(?<![A-Za-z0-9_\-/\u00C0-\u024F])[A-Z]{2,6}(?![A-Za-z0-9_\-/\u00C0-\u024F])".
+_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/\u00C0-\u024F].)[A-Z]{1,5}(?![A-Za-z0-9_\-/\u00C0-\u024F])")
 _VOWELS = frozenset("AEIOUY")
 # Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
 # "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
@@ -198,7 +199,7 @@ def _stands_in(text: str, token: str) -> bool:
     capitals with no letter, digit or code character on either side, so they
     are exactly the places ``token`` stands so: no need to collect every
     capitalised word of the customer's messages for the few tokens asked about."""
-    return token in text and re.search(rf"(?<![A-Za-z0-9_\-/]){re.escape(token)}(?![A-Za-z0-9_\-/])", text) is not None
+    return token in text and re.search(rf"(?<![A-Za-z0-9_\-/\u00C0-\u024F]){re.escape(token)}(?![A-Za-z0-9_\-/\u00C0-\u024F])", text) is not None
 
 
 # Repeated "!" or "！" ("!{2,}|！{2,}"), each branch opening with its literal so re skips to them.
