@@ -152,37 +152,23 @@ def _better(a: _Need, b: _Need) -> _Need:
 
 
 def _need_of_seq(items: Iterable[tuple[Any, Any]]) -> _Need:
+    """The most selective of a sequence's requirements (``_needs_of_seq``)."""
     best: _Need = None
-    run = ""
-    for op, av in items:
-        if op is _sc.LITERAL:
-            run += chr(av)
-            continue
-        if run:
-            best = _better(best, (run,))
-            run = ""
-        if op is _sc.SUBPATTERN:
-            _group, add_flags, del_flags, p = av
-            if (add_flags | del_flags) & _sc.SRE_FLAG_IGNORECASE:
-                continue  # the case of its literals is not the text's
-            best = _better(best, _need_of_seq(p))
-        elif op is _sc.BRANCH:
-            alts: list[str] = []
-            for alt in av[1]:
-                r = _need_of_seq(alt)
-                if r is None:
-                    alts = []
-                    break
-                alts.extend(r)
-            if alts:
-                best = _better(best, tuple(sorted(set(alts))))
-        elif op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT:
-            lo, _hi, p = av
-            if lo >= 1:
-                best = _better(best, _need_of_seq(p))
-    if run:
-        best = _better(best, (run,))
+    for need in _needs_of_seq(items):
+        best = _better(best, need)
     return best
+
+
+def _need_of_branch(alternatives: Iterable[Any]) -> _Need:
+    """An alternation needs one literal of any of its alternatives' needs;
+    nothing can be told when one alternative needs nothing."""
+    alts: list[str] = []
+    for alt in alternatives:
+        r = _need_of_seq(alt)
+        if r is None:
+            return None
+        alts.extend(r)
+    return tuple(sorted(set(alts))) if alts else None
 
 
 def required_literals(pattern: str) -> _Need:
@@ -220,7 +206,7 @@ def _needs_of_seq(items: Iterable[tuple[Any, Any]]) -> list[tuple[str, ...]]:
             if not (add_flags | del_flags) & _sc.SRE_FLAG_IGNORECASE:
                 out.extend(_needs_of_seq(p))
         elif op is _sc.BRANCH:
-            need = _need_of_seq([(op, av)])
+            need = _need_of_branch(av[1])
             if need is not None:
                 out.append(need)
         elif (op is _sc.MAX_REPEAT or op is _sc.MIN_REPEAT) and av[0] >= 1:
