@@ -67,9 +67,9 @@ def test_edits_link_the_violations_they_overlap() -> None:
     draft = "omg idk why that happened, pls w8"
     found = BOOK.check(draft, (), "", "en")
     edits = explain(draft, "I don't know why that happened, please wait.", found)
-    # "idk" with no next step is also communicate-status (issue #15), and the edit names both.
+    # "idk" with no next step and a bare "pls w8" are also communicate-status (issue #15); each edit names both.
     assert shown(draft, edits) == [("omg idk", "I don't know", ("no-slang", "communicate-status")),
-                                   ("pls w8", "please wait.", ("no-slang",))]
+                                   ("pls w8", "please wait.", ("no-slang", "communicate-status"))]
 
 
 def test_greeting_empathy_and_closing_are_insertions_with_their_rules() -> None:
