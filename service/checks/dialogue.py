@@ -161,23 +161,27 @@ def run_escalation(rule: Rule, ctx: Context) -> list[Violation]:
 def run_empathy(rule: Rule, ctx: Context) -> list[Violation]:
     """The customer was upset and nothing since acknowledged it: not an agent
     message in between (one that only said "let me check" leaves it
-    unanswered), nor the draft. Every customer turn since the agent last
-    acknowledged a feeling counts ("I've waited an hour" -> "Lo miro" ->
-    "¿Y bien?" is still unanswered). A later calm turn ("got it, thanks!")
-    ends it."""
+    unanswered), nor the draft. The customer's turns since the agent last
+    acknowledged a feeling count, newest first and at most
+    ``params.lookback_turns`` of them ("I've waited an hour" -> "Lo miro" ->
+    "¿Y bien?" is still unanswered). A calm turn ("got it, thanks!") ends the
+    look back: the customer has moved on."""
     if not ctx.customer_messages or not ctx.text.strip():
         return []
-    unanswered: list[str] = []   # customer messages since the last acknowledgement, newest first
+    turns = int(rule.params.get("lookback_turns", 3))
     for m in reversed(ctx.conversation):
-        if m.role is Role.AGENT and ctx.any_language_cue(rule, "empathy", (m.text,)) is not None:
+        if m.role is Role.AGENT:
+            if ctx.any_language_cue(rule, "empathy", (m.text,)) is not None:
+                return []
+            continue
+        if m.role is not Role.CUSTOMER:
+            continue
+        if ctx.any_language_cue(rule, "upset", (m.text,)) is not None:
             break
-        if m.role is Role.CUSTOMER:
-            # "got it, thanks!" after an upset turn: the customer has moved on
-            if unanswered and ctx.any_language_cue(rule, "calm", unanswered[-1:]) is not None \
-                    and ctx.any_language_cue(rule, "upset", unanswered[-1:]) is None:
-                break
-            unanswered.append(m.text)
-    if ctx.any_language_cue(rule, "upset", unanswered) is None:
+        turns -= 1
+        if turns <= 0 or ctx.any_language_cue(rule, "calm", (m.text,)) is not None:
+            return []
+    else:
         return []
     empathy = rule.cue(ctx.language, "empathy")
     if empathy is not None and empathy.search(ctx.text):

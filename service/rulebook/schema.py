@@ -89,6 +89,7 @@ class ParamsDoc(_Doc):
     min_cjk_chars: StrictInt | None = None
     min_confidence: StrictFloat | None = None
     min_stiff: StrictInt | None = None
+    lookback_turns: StrictInt | None = None
     # a language whose drafts are also read against another language's term list
     borrow_terms: dict[Lang, Lang] | None = None
     # the spelling detector
