@@ -170,7 +170,8 @@ class Context:
         rule = self.book.rules.get("use-name")
         if rule is None:
             return ""
-        found, _ = self.book.any_language_cues[rule.id].get("name_given", (None, False))
+        cue = self.book.any_language_cues[rule.id].get("name_given")
+        found = cue.folded if cue is not None else None
         if found is None:
             return ""
         blob = self.customer_blob
@@ -261,9 +262,8 @@ class Context:
         found = self.book.any_language_cues[rule.id].get(name)
         if found is None:
             return None
-        cue, lowered = found
         for text in texts:
-            m = cue.search(lower_text(text) if lowered else text)
+            m = found.search(text, lower_text(text))
             if m:
                 return m
         return None

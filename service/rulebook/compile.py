@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
-from service.regex_guard import first_char_guarded, required_literal_sets, required_literals, trie, unguarded
-from service.rulebook.model import Example, PatternEntry, RewritePair, Rule, TermList
+from service.regex_guard import first_char_guarded, required_literal_sets, required_literals, trie
+from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
 
@@ -109,18 +109,31 @@ def lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-def any_language(rule: Rule, name: str) -> tuple[re.Pattern[str], bool]:
-    """Cue ``name`` of every language of ``rule`` in one regex, and whether it
-    runs on lower-cased text (no IGNORECASE: much faster) or needs the original."""
-    parts = []
+def any_language(rule: Rule, name: str) -> AnyLanguageCue:
+    """Cue ``name`` of every language of ``rule`` in one regex on the
+    lower-cased text (no IGNORECASE: much faster), plus one on the text as
+    written for the items that must see case ("(?-i:ANCORA)"): one such item
+    no longer sends the whole cue down the slower IGNORECASE path."""
+    folded: list[str] = []
+    exact: list[str] = []
     for lang in rule.languages:
-        cue = rule.cues.get(lang, {}).get(name)
-        if cue is not None:
+        for item in rule.cue_items.get(lang, {}).get(name, ()):
             # group names are per language so the languages can share one pattern
-            parts.append(unguarded(cue.pattern).replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_"))
-    if any("(?-i" in p for p in parts):
-        return re.compile(first_char_guarded("|".join(f"(?:{p})" for p in parts), re.IGNORECASE), re.IGNORECASE), False
-    return re.compile(first_char_guarded("|".join(f"(?:{lower_pattern(p)})" for p in parts))), True
+            item = item.replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_")
+            (exact if "(?-i" in item else folded).append(item)
+    return AnyLanguageCue(
+        re.compile(_cue_alternation([lower_pattern(p) for p in folded], 0)) if folded else None,
+        re.compile(_cue_alternation(exact, re.IGNORECASE), re.IGNORECASE) if exact else None,
+    )
+
+
+def _cue_alternation(items: Sequence[str], flags: int) -> str:
+    """``items`` as one guarded alternation. An item that opens with
+    lookbehinds ("(?<!hey)(?<!hi)...[!?]{2,}") gets its own guard, so it is
+    tried only where it can start (not the others: re skips an alternative
+    that opens with a literal faster than a guard)."""
+    guarded = "|".join(f"(?:{first_char_guarded(p, flags) if p.startswith('(?<') else p})" for p in items)
+    return first_char_guarded(guarded, flags)
 
 
 # --------------------------------------------------------------------------- rule documents
@@ -259,6 +272,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         terms[lang] = TermList(term_regex(table), MappingProxyType({t.lower(): r for t, r in table.items()}))
 
     cues: dict[str, Mapping[str, re.Pattern[str]]] = {}
+    cue_items: dict[str, Mapping[str, tuple[str, ...]]] = {}
     for lang, groups in doc.cues.items():
         compiled = {}
         for name, raw in groups.items():
@@ -267,13 +281,10 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
                 raise DataFileError(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
             for i, item in enumerate(items):
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
-            # An item that opens with lookbehinds ("(?<!hey)(?<!hi)...[!?]{2,}") gets its
-            # own guard, so they are tried only where it can start (not the others: re
-            # skips an alternative that opens with a literal faster than a guard).
-            guarded = "|".join(f"(?:{first_char_guarded(p, re.IGNORECASE) if p.startswith('(?<') else p})"
-                               for p in items)
-            compiled[name] = re.compile(first_char_guarded(guarded, re.IGNORECASE), re.IGNORECASE)
+            compiled[name] = re.compile(_cue_alternation(items, re.IGNORECASE), re.IGNORECASE)
         cues[lang] = MappingProxyType(compiled)
+        cue_items[lang] = MappingProxyType({name: tuple([raw] if isinstance(raw, str) else raw)
+                                            for name, raw in groups.items()})
 
     bad = {lang: _examples(path, f"examples.{lang}.bad", ex.bad) for lang, ex in doc.examples.items()}
     good = {lang: _examples(path, f"examples.{lang}.good", ex.good) for lang, ex in doc.examples.items()}
@@ -289,7 +300,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         fix=doc.fix, params=MappingProxyType(doc.params.given()), patterns=MappingProxyType(patterns),
         combined=MappingProxyType(combined), needs=MappingProxyType(needs), more_needs=MappingProxyType(more_needs),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
-        cues=MappingProxyType(cues), bad=MappingProxyType(bad), good=MappingProxyType(good),
+        cues=MappingProxyType(cues), cue_items=MappingProxyType(cue_items), bad=MappingProxyType(bad), good=MappingProxyType(good),
         rewrites=MappingProxyType(rewrites), file=shown_path(path),
     )
     detectors[doc.detector].validate(rule, path)

@@ -17,7 +17,7 @@ from service.language import LanguageDetector
 from service.regex_guard import first_char_guarded
 from service.rulebook.compile import any_language, term_regex
 from service.rulebook.literals import LiteralScan
-from service.rulebook.model import BASE_LANGUAGE_ORDER, Rule, TermList
+from service.rulebook.model import BASE_LANGUAGE_ORDER, AnyLanguageCue, Rule, TermList
 
 
 # Support agents writing it/es/zh borrow the English technical terms as they are
@@ -87,7 +87,7 @@ class Rulebook:
         })
         # Each cue across all of a rule's languages in one regex: a customer may
         # write in another language than the reply, and one search beats four.
-        self.any_language_cues: Mapping[str, Mapping[str, tuple[re.Pattern[str], bool]]] = MappingProxyType({
+        self.any_language_cues: Mapping[str, Mapping[str, AnyLanguageCue]] = MappingProxyType({
             rid: MappingProxyType({
                 name: any_language(rule, name)
                 for name in {n for lang in rule.languages for n in rule.cues.get(lang, {})}

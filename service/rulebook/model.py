@@ -88,6 +88,22 @@ class RewritePair:
 
 
 @dataclass(frozen=True)
+class AnyLanguageCue:
+    """One cue of a rule across all its languages (a customer may write in
+    another language than the reply): ``folded`` runs on ``lower_text`` of a
+    text, ``exact`` (the items that must see case) on the text as written."""
+    folded: re.Pattern[str] | None
+    exact: re.Pattern[str] | None
+
+    def search(self, text: str, lower: str) -> re.Match[str] | None:
+        """A match in ``text`` (``lower`` is ``lower_text(text)``), or None."""
+        found = self.folded.search(lower) if self.folded is not None else None
+        if found is None and self.exact is not None:
+            found = self.exact.search(text)
+        return found
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     title: str
@@ -115,6 +131,7 @@ class Rule:
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
+    cue_items: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)  # as written
     bad: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
