@@ -31,7 +31,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Sequence
+from typing import Annotated, Any, Callable, Iterable, Literal, Sequence
 
 import snowballstemmer
 import stopwordsiso
@@ -92,6 +92,9 @@ class ContentLexicon:
     elision: bool = False
     # rule id -> phrases a rewrite may add when the draft breaks that rule
     rule_scaffolding: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # lower-case words borrowed from another language ("pending", "backlog" in
+    # an Italian draft): jargon the rules ask to say in the reader's words
+    borrowed: frozenset[str] = frozenset()
     _cache: dict[str, tuple[tuple[Token, ...], frozenset[int]]] = field(default_factory=dict, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stem: Callable[[str], str] = field(default=lambda w: w, repr=False)
@@ -218,6 +221,15 @@ class ContentLexicon:
         return mask
 
 
+class BorrowedDoc(DataDoc):
+    """Words of ``language`` at least ``min_zipf`` common there and ``min_gain``
+    Zipf points more common there than in the draft's own language."""
+
+    language: Text
+    min_zipf: Annotated[float, Field(ge=0, le=8)]
+    min_gain: Annotated[float, Field(gt=0, le=8)]
+
+
 class ContentDoc(DataDoc):
     """The content keys of ``prompts/guard/<lang>.yaml`` (the guard's lexicon model extends it)."""
 
@@ -234,6 +246,8 @@ class ContentDoc(DataDoc):
     elision: StrictBool = False
     # words a positive reframe adds: "available", "window", "option"
     framing: list[Text] = Field(default_factory=list)
+    # where the language's borrowed jargon comes from (see ``borrowed_words``)
+    borrowed_from: BorrowedDoc | None = None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -245,6 +259,23 @@ def _compile(pattern: str) -> re.Pattern[str]:
 @lru_cache(maxsize=8)
 def _iso_stopwords(language: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in stopwordsiso.stopwords(language))
+
+
+@lru_cache(maxsize=8)
+def borrowed_words(language: str, source: str, min_zipf: float, min_gain: float) -> frozenset[str]:
+    """Words of ``source`` a ``language`` text uses as borrowed jargon: common
+    in ``source`` (Zipf ``min_zipf`` or more: log10 of the frequency per
+    billion words) and ``min_gain`` Zipf points rarer in ``language``
+    ("pending": 4.0 in English, 1.7 in Italian; "test" and "online", common
+    in both, are words of Italian too). Frequencies from ``wordfreq``, the
+    list ``service/checks/spelling.py`` reads."""
+    import wordfreq
+
+    theirs = wordfreq.get_frequency_dict(source, "small")
+    ours = wordfreq.get_frequency_dict(language, "small")
+    least, ratio = 10 ** (min_zipf - 9), 10 ** min_gain
+    return frozenset(w for w, f in theirs.items()
+                     if f >= least and w.isascii() and w.isalpha() and f >= ratio * ours.get(w, 0.0))
 
 
 def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_boundaries: bool) -> ContentLexicon:
@@ -270,7 +301,10 @@ def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_bounda
     stemmer_name = _STEMMERS.get(language) or doc.stemmer
     lex = ContentLexicon(language=language, word_boundaries=word_boundaries, stopwords=frozenset(stop),
                          scaffolding=scaffold_re, segmenter=segmenter, framing=frozenset(),
-                         rule_scaffolding=rule_scaffolding, elision=doc.elision)
+                         rule_scaffolding=rule_scaffolding, elision=doc.elision,
+                         borrowed=frozenset() if doc.borrowed_from is None else borrowed_words(
+                             language, doc.borrowed_from.language, doc.borrowed_from.min_zipf,
+                             doc.borrowed_from.min_gain) - stop)
     if word_boundaries and stemmer_name:
         try:
             stemmer = snowballstemmer.stemmer(stemmer_name)

@@ -522,6 +522,9 @@ class Guard:
             technical, violations the rules ask to reword)."""
             terms = {m.group(0) for m in borrowed.finditer(d.text, clause.start, clause.end)
                      if not d_skip[m.start()]}
+            if lex.content.borrowed:   # written in lower case: "Light" in "tariffa Light" is a name
+                terms |= {w for m in _BORROWED_WORD.finditer(d.text, clause.start, clause.end)
+                          if (w := m.group(0)) in lex.content.borrowed}
             return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
         heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
 
@@ -598,6 +601,8 @@ class Guard:
 _TECHNICAL = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,}[a-z]?s?|[a-z]+[A-Z][A-Za-z]*|[A-Za-z]+_[A-Za-z_]+)(?![A-Za-z0-9_-])")
 # In a language written without Latin letters, any Latin word is a borrowed term ("bug", "App").
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# A lower-case word of ASCII letters, as a borrowed English word is written.
+_BORROWED_WORD = re.compile(r"(?<![\w'’@/.-])[a-z]{3,}(?![\w'’@/-])")
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})

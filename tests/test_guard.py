@@ -684,3 +684,30 @@ def test_an_invented_detail_made_of_words_the_stop_list_held_is_new(guard):
     assert FindingKind.NEW_CONTENT in kinds(
         guard, "The pool is closed until Monday.",
         "The pool is closed until Monday while the filtration system is being replaced.")
+
+
+# -- borrowed jargon ----------------------------------------------------------
+# An English word in an Italian or Spanish draft ("pending", "backlog") is
+# jargon like an acronym: a rewrite may say it in plain words none of which
+# the draft has.
+
+@pytest.mark.parametrize("lang, draft, cand", [
+    ("it", "La richiesta è in pending nel backlog del team, nn serve fare altro.",
+     "La sua richiesta è in attesa nell'elenco delle attività da svolgere della squadra: non deve fare altro."),
+    ("es", "Tu pedido está en hold por el fraud check, se libera solo en 24h.",
+     "Tu pedido está retenido mientras hacemos una revisión de seguridad antipiratería; se libera solo en 24 horas."),
+])
+def test_borrowed_english_may_be_said_in_plain_words(guard, lang, draft, cand):
+    assert kinds(guard, draft, cand, lang) == set()
+
+
+@pytest.mark.parametrize("lang, draft, cand", [
+    # a capitalised English word is a name (a tariff), not jargon: it explains
+    # no new clause, so the offer to look into it is still invented
+    ("it", "Il rimborso nn è previsto con la tariffa Light.",
+     "Con la tariffa Light il rimborso di norma non è previsto, ma sento il reparto competente e vediamo cosa si può fare."),
+    ("es", "Con la tarifa Smart no se puede pedir el reembolso.",
+     "Con la tarifa Smart el reembolso no está incluido, pero consulto con el equipo técnico una solución especial para usted."),
+])
+def test_capitalised_english_word_is_a_name_not_jargon(guard, lang, draft, cand):
+    assert kinds(guard, draft, cand, lang)
