@@ -157,6 +157,8 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             if named is not None:
                 named.add(cat)
             a, b = t.clause(m.start())
+            # "没出险的话打9折": a "no" inside the condition before 的话 is not the offer's
+            a = max([a, *(x.end() for x in p["condition_before"].finditer(t.folded, a, m.start()))])
             if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])

@@ -726,8 +726,9 @@ def load_lexicon(file: Path) -> Lexicon:
         # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
         "duration": (rf"(?P<a>{numh})(?:{range_re}(?P<b>{numh}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      + half_tail
-                     # "前一天", "第3天": the day before, day 3; a point in time, not a stretch
-                     if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})"),
+                     # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
+                     # in time, not a stretch; "一年级" is first grade
+                     if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
         "weekday": B(_alt(weekdays)),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",

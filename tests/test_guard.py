@@ -629,6 +629,9 @@ def test_a_condition_that_keeps_every_part_passes(guard, lang, draft, cand):
     ("it", "Il rimborso arriva in 24h.", "Il rimborso arriverà entro 24 ore."),
     # "前一天" is the day before, not a stretch of one day; "提前48h" is still 48 hours
     ("zh", "检查前一晚10点以后禁食，提前48h预约。", "检查前一天晚上10点以后禁食，需要提前两天预约。"),
+    # "下一年" is next year and "一年级" first grade: no stretch of a year
+    ("zh", "今年没出险的话明年保费打9折。", "如果今年没有出险，下一年的保费可以打9折。"),
+    ("zh", "报名要满6周岁。", "小学一年级报名需要满6周岁。"),
 ])
 def test_a_fact_in_another_shape_passes(guard, lang, draft, cand):
     assert not {DROPPED, NEW, PROMISE} & kinds(guard, draft, cand, lang)
@@ -646,6 +649,7 @@ def test_a_fact_in_another_shape_passes(guard, lang, draft, cand):
     ("zh", "最少2天，最多5天。", "需要2到7天。"),
     ("es", "El cobro doble se anula solo en 24h.", "El cobro duplicado se anulará en 48 horas."),
     ("zh", "第3天发货。", "第5天发货。"),
+    ("zh", "会员有效期一年。", "会员有效期两年。"),
 ])
 def test_a_changed_fact_in_another_shape_fails(guard, lang, draft, cand):
     assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
@@ -711,3 +715,13 @@ def test_borrowed_english_may_be_said_in_plain_words(guard, lang, draft, cand):
 ])
 def test_capitalised_english_word_is_a_name_not_jargon(guard, lang, draft, cand):
     assert kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a "no" inside the condition before 的话 does not negate the offer after it
+    ("zh", "今年没出险的话明年保费打9折。", "如果今年没有出险，下一年的保费可以打9折。", True),
+    ("zh", "明年保费不打折。", "下一年的保费可以打9折。", False),
+    ("zh", "出险的话明年保费不打折。", "出险的话明年保费也可以打9折。", False),
+])
+def test_negation_inside_a_condition_is_not_the_offers(guard, lang, draft, cand, honest):
+    assert (PROMISE not in kinds(guard, draft, cand, lang)) == honest
