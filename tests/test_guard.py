@@ -725,3 +725,37 @@ def test_capitalised_english_word_is_a_name_not_jargon(guard, lang, draft, cand)
 ])
 def test_negation_inside_a_condition_is_not_the_offers(guard, lang, draft, cand, honest):
     assert (PROMISE not in kinds(guard, draft, cand, lang)) == honest
+
+
+# -- empathy and closing frames --------------------------------------------
+# An empathy frame ("I can imagine how frustrating", "immagino quanto sia
+# brutto", "一定很着急") or a closing ("如有其他问题欢迎随时联系我们") adds
+# no content; the customer's own words inside it are acknowledged. Words
+# that neither the draft nor the customer said are still new.
+
+@pytest.mark.parametrize("lang,conv,draft,cand", [
+    ("en", "The app crashed and I lost my saved drafts!", "Drafts sync every 5 min, reinstall and log in.",
+     "I can imagine how frustrating it is to lose your saved drafts. Drafts sync every 5 minutes, so please reinstall the app and log in."),
+    ("it", "Ho perso tutti i progressi del gioco!", "Se avevi collegato Google i progressi sono salvati, entra con lo stesso account.",
+     "Immagino quanto sia brutto perdere i progressi del gioco! Se avevi collegato Google i progressi sono salvati: entra con lo stesso account."),
+    ("es", "Tuve un accidente y estoy muy agobiada.", "Rellene el parte amistoso y súbalo en 7 días.",
+     "Es normal sentirse agobiada en una situación así. Rellene el parte amistoso y súbalo en un plazo de 7 días."),
+    ("zh", "杯子收到就是碎的！", "拍照上传到售后页面，审核通过后补发。",
+     "收到碎的杯子一定很失望。请拍照上传到售后页面，审核通过后会为您补发。如有其他问题欢迎随时联系我们。"),
+])
+def test_empathy_and_closing_frames_pass(guard, lang, conv, draft, cand):
+    assert kinds(guard, draft, cand, lang, customer(conv)) == set()
+
+
+@pytest.mark.parametrize("lang,conv,draft,cand", [
+    ("en", "The app crashed!", "Drafts sync every 5 min, reinstall and log in.",
+     "I can imagine how frustrating it is after last night's failed server migration. Drafts sync every 5 minutes, so please reinstall the app and log in."),
+    ("it", "Il gioco non si apre!", "Se avevi collegato Google i progressi sono salvati, entra con lo stesso account.",
+     "Immagino quanto sia brutto, soprattutto dopo il guasto ai nostri server di stanotte. Se avevi collegato Google i progressi sono salvati: entra con lo stesso account."),
+    ("es", "Tuve un accidente.", "Rellene el parte amistoso y súbalo en 7 días.",
+     "Es normal sentirse agobiada; además el seguro cubrirá la grúa y el coche de sustitución. Rellene el parte amistoso y súbalo en un plazo de 7 días."),
+    ("zh", "杯子收到就是碎的！", "拍照上传到售后页面，审核通过后补发。",
+     "一定很失望，这批货是仓库工人搬运时摔坏的。请拍照上传到售后页面，审核通过后会为您补发。如有其他问题欢迎随时联系我们。"),
+])
+def test_invented_content_inside_empathy_still_fails(guard, lang, conv, draft, cand):
+    assert kinds(guard, draft, cand, lang, customer(conv))
