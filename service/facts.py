@@ -47,12 +47,15 @@ KIND_LABELS = {
 
 _ASCII_WORD = r"A-Za-z0-9_"
 CJK_DIGITS = "零〇一二两三四五六七八九十百千万"
+_MIDNIGHT_NUMERALS = frozenset({"零", "〇"})   # "零点" means midnight, never "a bit"
 _CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CJK_MULTIPLIERS = {"万": 10000, "亿": 100000000}  # "2万" = 20000
-_VERSION = re.compile(r"(?<![A-Za-z0-9])[vV](\d+(?:\.\d+)+)(?![\d.])")
-_DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?![\w.,])")
+# "v4.2", and "2.3.1" when its groups are not thousands ("1.245.600" is a number)
+_VERSION = re.compile(r"(?<![A-Za-z0-9.,])(?:[vV](\d+(?:\.\d+)+)|(\d+(?:\.\d+){2,}))(?![\d]|[.,]\d)")
+# "40x30x20", "2x2in": a sentence's full stop or a unit may follow
+_DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?!\d|[.,]\d)")
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -184,6 +187,7 @@ class Lexicon:
     decimal: str
     number_words: dict[str, int]
     weekdays: dict[str, int]
+    day_words: dict[str, int]   # a day of the month said as a word: "primo gennaio"
     relative_days: dict[str, int]
     months: dict[str, int]
     currencies: dict[str, str]
@@ -360,9 +364,10 @@ class Lexicon:
                 ends = [(m.start("d0"), m.end("d0"), g["d0"]), (m.start("d1"), m.end(), g["d1"])]
             elif g["d3"]:   # "June 1-10": the month and first day, then the last day
                 ends = [(m.start(), m.end("d2"), g["d2"]), (m.start("d3"), m.end(), g["d3"])]
-            if all(1 <= int(day) <= 31 for _, _, day in ends):
-                for start, end, day in ends:
-                    claim("date", f"date:{y + '-' if y else ''}{mo}-{int(day)}", start, end)
+            days = [(start, end, self.day_words.get(day.lower()) or int(day)) for start, end, day in ends]
+            if all(1 <= day <= 31 for _, _, day in days):
+                for start, end, day in days:
+                    claim("date", f"date:{y + '-' if y else ''}{mo}-{day}", start, end)
         if "date_cjk" in p:
             for m in p["date_cjk"].finditer(folded):
                 year = m.group("y")
@@ -422,6 +427,12 @@ class Lexicon:
         if "half_hour" in p:   # "半小时" is 30 minutes
             for m in p["half_hour"].finditer(folded):
                 claim("duration", duration_key("0.5", None, "hour"), m.start(), m.end())
+        for m in p["duration_compound"].finditer(folded):   # "3h 30m" is 210 minutes
+            try:
+                total = Decimal(self.value(m.group("a"))) * 60 + Decimal(self.value(m.group("b")))
+            except InvalidOperation:
+                continue
+            claim("duration", duration_key(format(total.normalize(), "f"), None, "minute"), m.start(), m.end())
         for m in p["duration"].finditer(folded):
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
@@ -443,7 +454,8 @@ class Lexicon:
                 claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}",
                       m.start(), m.end())
         for m in _VERSION.finditer(folded):   # "v4.2" is the version 4.2
-            claim("number", "n:" + m.group(1), m.start(), m.end())
+            if m.group(1) or any(len(g) != 3 for g in m.group(2).split(".")[1:]):
+                claim("number", "n:" + (m.group(1) or m.group(2)), m.start(), m.end())
         for m in _DIMENSIONS.finditer(folded):   # "40x30x20" is three numbers, not a code
             for n in re.finditer(r"\d+(?:[.,]\d+)?", m.group(0)):
                 claim("number", "n:" + self.value(n.group(0)), m.start() + n.start(), m.start() + n.end())
@@ -530,8 +542,9 @@ class Lexicon:
         h = int(self.value(h_raw)) if self.value(h_raw).isdigit() else None
         if h is None:
             return
-        if not h_raw[0].isdigit() and not g.get("pre") and not g.get("m") and not g.get("half"):
-            return  # "一点" is "a bit", "第一时间" "at once": a bare CJK numeral is no time
+        if not h_raw[0].isdigit() and not g.get("pre") and not g.get("m") and not g.get("half") \
+                and h_raw not in _MIDNIGHT_NUMERALS:
+            return  # "一点" is "a bit", "第一时间" "at once": a bare CJK numeral is no time ("零点" is)
         mins = 30 if g.get("half") else int(self.value(g["m"])) if g.get("m") else 0
         if g.get("q"):   # "十一点一刻" is 11:15, "三刻" 45
             mins = 15 * int(self.value(g["q"]))
@@ -648,6 +661,7 @@ def load_lexicon(file: Path) -> Lexicon:
     number_words = _with_unaccented({**_compound_numbers(doc.compound_numbers), **_lower_keys(doc.number_words)})
     weekdays = _with_unaccented(_lower_keys(doc.weekdays))
     relative_days = _with_unaccented(_lower_keys(doc.relative_days))
+    day_words = _lower_keys(doc.day_words)
     months = _with_unaccented(_lower_keys(doc.months))
     currencies = _with_unaccented(_lower_keys(doc.currencies))
     units = _with_unaccented(_lower_keys(doc.duration_units))
@@ -682,6 +696,7 @@ def load_lexicon(file: Path) -> Lexicon:
     # ...or after the unit: "due ore e mezza", "due chili e mezzo"
     half_tail = rf"(?:\s+(?P<half>{_alt(half_after)})(?!\w))?" if half_after else ""
     months_alt = B(_alt(months))
+    day = rf"(?:\d{{1,2}}|{B(_alt(day_words))})" if day_words else r"\d{1,2}"
     conn = doc.date_connectors
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
     ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
@@ -705,6 +720,8 @@ def load_lexicon(file: Path) -> Lexicon:
     range_re = r"(?:\s*(?:-|–|~|至|到)\s*|\s+(?:to|or|and|a|o|y|e|al)\s+)"
     sfx = doc.time_suffixes
 
+    hour_units = [w for w, u in units.items() if u == "hour"]
+    minute_units = [w for w, u in units.items() if u == "minute"] + list(doc.compound_minute_units)
     raw_patterns: dict[str, str] = {
         "url": rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、]+|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"“”。，]*)?{na}",
         "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
@@ -713,9 +730,9 @@ def load_lexicon(file: Path) -> Lexicon:
         "date_ymd_slash": rf"{nb}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}}){na}",
         "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
         # A range of days shares one month: "dal 1° al 10 settembre", "June 1-10".
-        "date_named": (rf"{nb}(?:(?P<d0>\d{{1,2}}){ordinal}{range_re}{day_article})?(?P<d1>\d{{1,2}}){ordinal}{conn_re}(?P<mo1>{months_alt})"
+        "date_named": (rf"{nb}(?:(?P<d0>\d{{1,2}}){ordinal}{range_re}{day_article})?(?P<d1>{day}){ordinal}{conn_re}(?P<mo1>{months_alt})"
                        rf"(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
-                       rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){ordinal}{na}"
+                       rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>{day}){ordinal}{na}"
                        rf"(?:{range_re}{day_article}(?P<d3>\d{{1,2}}){ordinal}{na})?(?:,?\s+(?P<y2>\d{{4}}))?"),
         "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{na})"
                        if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}"),
@@ -729,6 +746,9 @@ def load_lexicon(file: Path) -> Lexicon:
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
                      # in time, not a stretch; "一年级" is first grade
                      if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
+        "duration_compound": (
+            rf"(?P<a>{num})\s?(?P<u1>{_alt(hour_units)})(?:\s*,?\s*(?:{_alt(doc.duration_joiners) if doc.duration_joiners else '(?!x)x'})\s*|\s?)"
+            rf"(?P<b>{num})\s?(?P<u2>{_alt(minute_units)}){na if wb else ''}") if hour_units and minute_units else "(?!x)x",
         "weekday": B(_alt(weekdays)),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
@@ -839,7 +859,7 @@ def load_lexicon(file: Path) -> Lexicon:
         quote_patterns.append(_compile(rf"{o}([^{o}{c}\n]{{1,80}}){c}", file, f"quotes[{i}]"))
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
-        relative_days=relative_days, months=months, currencies=currencies, duration_units=units,
+        relative_days=relative_days, day_words=day_words, months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),

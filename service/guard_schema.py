@@ -55,6 +55,8 @@ class LexiconDoc(ContentDoc):
     compound_numbers: CompoundNumbersDoc | None = None
     number_words: Numbers
     weekdays: Numbers
+    # a day of the month said as a word before the month ("primo gennaio")
+    day_words: dict[Text, Annotated[StrictInt, Field(ge=1, le=31)]] = Field(default_factory=dict)
     relative_days: Numbers = Field(default_factory=dict)
     months: dict[Text, Annotated[StrictInt, Field(ge=1, le=12)]]
     currencies: Names
@@ -65,6 +67,9 @@ class LexiconDoc(ContentDoc):
     clock_words: dict[Text, Annotated[str, StringConstraints(strict=True, pattern=r"^\d\d:\d\d$")]] = Field(
         default_factory=dict)
     duration_phrases: Numbers = Field(default_factory=dict)
+    # hours and minutes said as one duration: "3h 30m", "2 ore e 30 minuti", "1小时零5分钟"
+    duration_joiners: Words = Field(default_factory=list)      # "and", "e", "y", "零"
+    compound_minute_units: Words = Field(default_factory=list)  # minute units only there: the "m" of "3h 30m"
     half_after: Words = Field(default_factory=list)
     # number words that are also articles: "a hundred" is not 1
     articles: Words = Field(default_factory=list)

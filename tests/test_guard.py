@@ -759,3 +759,40 @@ def test_empathy_and_closing_frames_pass(guard, lang, conv, draft, cand):
 ])
 def test_invented_content_inside_empathy_still_fails(guard, lang, conv, draft, cand):
     assert kinds(guard, draft, cand, lang, customer(conv))
+
+
+# -- numbers in other shapes -----------------------------------------------
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # hours and minutes are one duration
+    ("en", "Crossing ~ 3h 30m.", "The crossing takes about three and a half hours."),
+    ("it", "Il viaggio dura 2 ore e 30 minuti.", "Il viaggio dura due ore e mezza."),
+    ("es", "El trayecto dura 1h y 30 min.", "El trayecto dura una hora y media."),
+    ("zh", "全程3小时30分钟。", "全程三个半小时。"),
+    # sizes and versions, whatever follows them
+    ("es", "Equipaje de mano max 10kg, 55x40x20.", "El equipaje de mano puede pesar 10 kg y medir 55 × 40 × 20 cm."),
+    ("en", "Bring 2 photos 2x2in.", "Please bring two photos, 2 x 2 inches."),
+    ("zh", "客户端v2.3.1以上才有。", "请把客户端更新到2.3.1或更高的版本。"),
+    # a day said as a word; midnight in characters; a unit in characters
+    ("it", "Rinnovo auto il 01/01/2027.", "Il piano si rinnova automaticamente il primo gennaio 2027."),
+    ("es", "Se renueva el 01/01/2027.", "Se renueva el primero de enero de 2027."),
+    ("zh", "12/12 0点开始。", "12月12日零点开始。"),
+    ("zh", "超过20000mAh的充电宝不能带。", "容量超过20000毫安时的充电宝不能携带。"),
+])
+def test_a_number_in_another_shape_passes(guard, lang, draft, cand):
+    assert not {DROPPED, NEW} & kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Crossing ~ 3h 30m.", "The crossing takes about three hours."),
+    ("it", "Il viaggio dura 2 ore e 30 minuti.", "Il viaggio dura due ore e quaranta minuti."),
+    ("zh", "全程3小时30分钟。", "全程三小时。"),
+    ("es", "Equipaje de mano max 10kg, 55x40x20.", "El equipaje de mano puede pesar 10 kg y medir 55 × 45 × 20 cm."),
+    ("zh", "客户端v2.3.1以上才有。", "请把客户端更新到2.3.0或更高的版本。"),
+    ("it", "Rinnovo auto il 01/01/2027.", "Il piano si rinnova automaticamente il primo febbraio 2027."),
+    ("es", "Se renueva el 02/01/2027.", "Se renueva el primero de enero de 2027."),
+    ("zh", "12/12 0点开始。", "12月12日一点开始。"),
+    ("zh", "超过20000mAh的充电宝不能带。", "容量超过30000毫安时的充电宝不能携带。"),
+])
+def test_a_changed_number_in_another_shape_fails(guard, lang, draft, cand):
+    assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
