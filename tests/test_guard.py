@@ -796,3 +796,23 @@ def test_a_number_in_another_shape_passes(guard, lang, draft, cand):
 ])
 def test_a_changed_number_in_another_shape_fails(guard, lang, draft, cand):
     assert {DROPPED, NEW} & kinds(guard, draft, cand, lang)
+
+
+# -- "no fee" is free; a refund to the original payment; round the clock ------
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "After 12 payments there's no early repayment fee.",
+     "After 12 payments, you won't be charged any early repayment fee.", True),
+    ("zh", "满12期后无违约金。", "还满12期以后提前还款不收违约金。", True),
+    ("zh", "押金500，退房时原路退。", "押金是500元，退房时会原路退回。", True),
+    ("it", "Chiami lo 800 822 056, attivo 24/7.", "Può chiamare lo 800 822 056, attivo a qualsiasi ora, tutti i giorni.", True),
+    ("es", "Llame al 900 123 456, 24/7.", "Puede llamar al 900 123 456 a cualquier hora, todos los días.", True),
+    ("en", "Call 0800 555 210, we're 24/7.", "You can call 0800 555 210 any time, day or night.", True),
+    # a fee waiver the draft names is not one it gives; a deposit kept is not refunded
+    ("en", "There's no fee waiver for late returns.", "We'll waive the late return fee.", False),
+    ("zh", "违约金不能免。", "违约金给您免了。", False),
+    ("zh", "押金500，退房时扣除。", "押金是500元，退房时会原路退回。", False),
+    ("it", "Chiami lo 800 822 056, attivo 24/7.", "Può chiamare lo 800 822 056, attivo tutti i giorni.", False),
+])
+def test_free_refund_and_always_open_in_other_words(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
