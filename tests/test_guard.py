@@ -816,3 +816,24 @@ def test_a_changed_number_in_another_shape_fails(guard, lang, draft, cand):
 ])
 def test_free_refund_and_always_open_in_other_words(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+# -- commitments said another way -----------------------------------------------
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a credit or bonus already given is compensation
+    ("en", "Outage fixed now.", "The outage is fixed. I've also applied a credit for the outage to your next bill.", False),
+    ("it", "Il guasto è risolto.", "Il guasto è risolto e le ho accreditato un bonus sul conto.", False),
+    ("es", "La avería está resuelta.", "La avería está resuelta y le he añadido un saldo de cortesía.", False),
+    # a first-person present is a future action
+    ("it", "Il tecnico la chiamerà.", "Il tecnico la chiamerà; in ogni caso la ricontatto io per verificare.", False),
+    ("es", "El técnico le llamará.", "El técnico le llamará y yo le vuelvo a escribir para confirmar.", False),
+    ("zh", "师傅会联系您。", "师傅会联系您，我也会再给您打电话确认。", False),
+    ("it", "Stiamo verificando la causa.", "Stiamo verificando la causa: il danno l'ha fatto il nostro tecnico.", False),
+    # the draft's own offer said again
+    ("it", "Se vuole la ricontatto io domani.", "Se lo desidera, la ricontatto io domani.", True),
+    ("es", "Si quiere le llamo yo mañana.", "Si lo desea, le llamo yo mañana.", True),
+    ("en", "Credit of 5 EUR applied to your account.", "I've applied a credit of 5 EUR to your account.", True),
+])
+def test_commitments_in_other_words(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
