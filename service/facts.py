@@ -214,6 +214,7 @@ class Lexicon:
     chat_digits: frozenset[str]
     numbered_nouns: frozenset[str]
     name_stopwords: frozenset[str]
+    titles: frozenset[str]   # abbreviated titles whose full stop ends no sentence: "mrs", "sra"
     not_facts: frozenset[str]
     topic_stopwords: frozenset[str]
     word_boundaries: bool
@@ -595,9 +596,17 @@ class Lexicon:
             # NUL is masked wording (a list marker "1.", "100%"): it starts an item as a line does
             while i >= 0 and folded[i] in " \t\"'“”‘’«(¡¿[\x00":
                 i -= 1
-            if i < 0 or folded[i] in ".!?:;\n…":
+            if i < 0 or folded[i] in "!?:;\n…" or folded[i] == "." and not self._after_title(folded, i):
                 continue
             claim("name", "name:" + strip_accents(w.casefold()), m.start(), m.end())
+
+    def _after_title(self, folded: str, dot: int) -> bool:
+        """Whether the full stop at ``dot`` closes a title ("Sra.", "Mrs.",
+        "dott.ssa" has none): then the next word is a name, not a sentence start."""
+        j = dot
+        while j > 0 and folded[j - 1].isalpha():
+            j -= 1
+        return folded[j:dot].lower() in self.titles and (j == 0 or not folded[j - 1].isalnum())
 
 
 # -- loading ---------------------------------------------------------------
@@ -867,7 +876,7 @@ def load_lexicon(file: Path) -> Lexicon:
         duration_phrases=duration_phrases, weekday_initials=initials,
         chat_digits=frozenset(doc.chat_digits),
         numbered_nouns=frozenset(w.lower() for w in [*doc.numbered_nouns, *doc.identifier_cues]),
-        name_stopwords=frozenset(doc.name_stopwords),
+        name_stopwords=frozenset(doc.name_stopwords), titles=frozenset(t.lower() for t in doc.titles),
         not_facts=frozenset(x.casefold() for x in doc.not_facts),
         topic_stopwords=frozenset(x.casefold() for x in doc.topic_stopwords),
         word_boundaries=wb, patterns=patterns, commitments=commitments, quote_patterns=quote_patterns,

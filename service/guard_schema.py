@@ -97,6 +97,8 @@ class LexiconDoc(ContentDoc):
     chat_digits: Words = Field(default_factory=list)
     numbered_nouns: Words = Field(default_factory=list)
     name_stopwords: Words = Field(default_factory=list)
+    # abbreviated titles written with a full stop ("Mrs.", "Sra."): the name after one is no sentence start
+    titles: Words = Field(default_factory=list)
     not_facts: Words = Field(default_factory=list)
     topic_stopwords: Words = Field(default_factory=list)
     # category -> regexes of a commitment ("refund": "we will refund")

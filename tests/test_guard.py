@@ -837,3 +837,15 @@ def test_free_refund_and_always_open_in_other_words(guard, lang, draft, cand, ho
 ])
 def test_commitments_in_other_words(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the name after an abbreviated title is a name, not a sentence start
+    ("es", "La reunión es el 3/10 con la tutora, la Sra. Campos.", "La reunión será el 3 de octubre con la tutora del grupo.", False),
+    ("en", "Your tutor, Mrs. Campbell, will call.", "Your tutor will call you.", False),
+    ("it", "La visita è con il dott. Bianchi.", "La visita sarà con il medico di turno.", False),
+    ("es", "La reunión es el 3/10 con la tutora, la Sra. Campos.", "La reunión será el 3 de octubre con la tutora, la señora Campos.", True),
+    ("en", "Your tutor, Mrs. Campbell, will call.", "Mrs Campbell, your tutor, will call you.", True),
+])
+def test_a_name_after_a_title(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
