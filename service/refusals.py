@@ -36,6 +36,9 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
         # the whole clause.
         nxt = found[k + 1].start() if k + 1 < len(found) and found[k + 1].start() < b else b
         refused = topics(d, m.start(), nxt, lex) or topics(d, a, b, lex)
+        if len(refused) < 2:
+            # "女朋友目前不能指定": what is refused may come before the "no"
+            refused |= topics(d, a, m.start(), lex)
         refusals.setdefault(frozenset(refused), m)   # same topics, same verdict
         region.update(_limit_words(d.folded[a:b], lex))
     draft_tries = bool(p["attempts"].search(d.folded))

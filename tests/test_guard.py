@@ -849,3 +849,14 @@ def test_commitments_in_other_words(guard, lang, draft, cand, honest):
 ])
 def test_a_name_after_a_title(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # what a Chinese "no" refuses may stand before it ("女朋友目前不能指定")
+    ("zh", "受益人只能指定直系亲属或法定继承人，女朋友目前不能指定，结婚后可以变更",
+     "受益人一般指定为直系亲属或法定继承人。您希望把女朋友指定为受益人，这个可以为您办理，结婚后也可以再做变更。", False),
+    ("zh", "女朋友目前不能指定为受益人，结婚后可以变更。",
+     "目前受益人只能是直系亲属或法定继承人，结婚后就可以把女朋友指定为受益人了。", True),
+])
+def test_refused_thing_before_the_no(guard, lang, draft, cand, honest):
+    assert (FLIP not in kinds(guard, draft, cand, lang)) == honest
