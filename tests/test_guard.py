@@ -860,3 +860,21 @@ def test_a_name_after_a_title(guard, lang, draft, cand, honest):
 ])
 def test_refused_thing_before_the_no(guard, lang, draft, cand, honest):
     assert (FLIP not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "A claims adjuster will contact u within 5 working days.",
+     "I'm sorry our crew's work has caused you this damage. A claims adjuster will contact you within five working days.", False),
+    ("es", "Un perito le llamará en 5 días.", "Siento que nuestro técnico haya causado el daño; un perito le llamará en 5 días.", False),
+    ("en", "No decision yet. Average review time 10-12 weeks.",
+     "No decision yet. Reviews take 10 to 12 weeks on average, so you'll have your decision by the end of next month.", False),
+    ("it", "Il tecnico ti contatterà, tempi medi 2-4 gg lavorativi.",
+     "Il tecnico ti contatterà, i tempi medi sono di 2-4 giorni lavorativi, ma ho segnalato la pratica come urgente.", False),
+    ("zh", "新驾照会用EMS寄到你申请时填的公司地址，3-5天送达", "新驾照会通过EMS寄到您的家庭住址，三到五天内送达。", False),
+    ("es", "Le enviamos la tarjeta a la dirección del trabajo.", "Le enviaremos la tarjeta a su domicilio particular.", False),
+    # the same things said again
+    ("zh", "新驾照会用EMS寄到你申请时填的公司地址，3-5天送达", "新驾照会通过EMS寄到您申请时填写的公司地址，三到五天内送达。", True),
+    ("en", "I've marked it as urgent, you'll be contacted first.", "I've marked your request as urgent, so you'll be contacted first.", True),
+])
+def test_liability_promised_outcomes_and_addresses(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
