@@ -541,7 +541,7 @@ class Guard:
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
         c_reason_skip = union(c_skip, c_etiquette)
-        out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon)
+        out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon, acknowledged)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(
@@ -559,10 +559,13 @@ class Guard:
         return out
 
     def _causes(self, d: Text, c: Text, lex: Lexicon, d_vocab: set[str], draft_text: str,
-                c_judged: bytearray, replaced: Sequence[tuple[int, int]]) -> list[Finding]:
+                c_judged: bytearray, replaced: Sequence[tuple[int, int]],
+                acknowledged: Callable[[content.Clause, content.Token], bool]) -> list[Finding]:
         """An explanation the draft does not give ("because the courier
         lost it", "因征信记录问题") is invented content even inside a clause
-        that is otherwise faithful: its words after the cue must be the draft's."""
+        that is otherwise faithful: its words after the cue must be the draft's,
+        or, in an empathy clause, the customer's own ("sorry you've been
+        without power since early this morning")."""
         out = []
         # A draft that gives a reason itself ("you entered the wrong address,
         # so...") may have it reworded: one of its words must remain.
@@ -583,7 +586,9 @@ class Guard:
                 b = m.end()
             else:
                 words = [t for t in c_words if m.end() <= t.start < b][:6]
-            unexplained = [t for t in words if not lex.content.matches(t.key, d_vocab, draft_text, strict=True)]
+            clause = content.Clause(a, b, ())
+            unexplained = [t for t in words if not lex.content.matches(t.key, d_vocab, draft_text, strict=True)
+                           and not acknowledged(clause, t)]
             if reasoned and not guess and len(unexplained) < len(words):
                 continue
             if unexplained and 2 * len(unexplained) > len(words):

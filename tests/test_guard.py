@@ -878,3 +878,18 @@ def test_refused_thing_before_the_no(guard, lang, draft, cand, honest):
 ])
 def test_liability_promised_outcomes_and_addresses(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("conv,cand,honest", [
+    # an empathy clause may echo the customer's own reason...
+    ("My power is out because of the storm last night!",
+     "I'm sorry you've been without power because of the storm last night. There's an outage in your postcode and our crews are on site.", True),
+    # ...but not one nobody gave, nor assert it as the agent's explanation
+    ("My power is out!",
+     "I'm sorry you've been without power because of the storm last night. There's an outage in your postcode and our crews are on site.", False),
+    ("My power is out because of the storm last night!",
+     "There's an outage in your postcode because of the storm last night, and our crews are on site.", False),
+])
+def test_a_reason_in_empathy_may_echo_the_customer(guard, conv, cand, honest):
+    draft = "Outage in ur postcode, crews on site."
+    assert (not kinds(guard, draft, cand, "en", customer(conv))) == honest
