@@ -893,3 +893,19 @@ def test_liability_promised_outcomes_and_addresses(guard, lang, draft, cand, hon
 def test_a_reason_in_empathy_may_echo_the_customer(guard, conv, cand, honest):
     draft = "Outage in ur postcode, crews on site."
     assert (not kinds(guard, draft, cand, "en", customer(conv))) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "mail" is email in Italian and Spanish chat
+    ("es", "Tarda 24-48h x mail.", "Tarda entre 24 y 48 horas y te llega por correo electrónico.", True),
+    ("es", "Tarda 24-48h por mail.", "Tarda entre 24 y 48 horas y te llega por SMS.", False),
+    ("it", "Te lo mando x mail.", "Te lo mando per SMS.", False),
+    ("es", "Es una suscripción premium por SMS.", "Es una suscripción de pago por mensajes de texto.", True),
+    # the other side of a spatial limit is a reframe; the refused side is a yes
+    ("it", "Nn consegniamo fuori dal comune di Firenze.", "Consegniamo all'interno del comune di Firenze.", True),
+    ("en", "We don't deliver outside the M25.", "We deliver inside the M25.", True),
+    ("it", "Nn consegniamo fuori dal comune di Firenze.", "Consegniamo anche fuori dal comune di Firenze.", False),
+    ("en", "We don't deliver outside the M25.", "We can deliver outside the M25 too.", False),
+])
+def test_channels_and_spatial_limits(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
