@@ -909,3 +909,18 @@ def test_a_reason_in_empathy_may_echo_the_customer(guard, conv, cand, honest):
 ])
 def test_channels_and_spatial_limits(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "after spotting X" explains, like "because of X": X must be the draft's
+    ("es", "Hemos tenido que reiniciar su servidor. Ya funciona.",
+     "Hemos tenido que reiniciar su servidor tras detectar un pico de tráfico inusual, y ya funciona.", False),
+    ("en", "We had to restart your server. It works now.",
+     "We had to restart your server after spotting an unusual traffic spike, and it works now.", False),
+    ("it", "Abbiamo dovuto riavviare il server. Ora funziona.",
+     "Abbiamo dovuto riavviare il server dopo aver rilevato un picco di traffico anomalo; ora funziona.", False),
+    ("es", "Reiniciamos su servidor por un pico de tráfico. Ya funciona.",
+     "Hemos reiniciado su servidor tras detectar un pico de tráfico, y ya funciona.", True),
+])
+def test_after_spotting_gives_a_reason(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
