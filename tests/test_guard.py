@@ -924,3 +924,19 @@ def test_channels_and_spatial_limits(guard, lang, draft, cand, honest):
 ])
 def test_after_spotting_gives_a_reason(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "when" before a past event dates it; before a present one it is a condition
+    ("en", "15 min late = missed appt, you were told that when you booked.",
+     "Arrivals more than 15 minutes late count as missed appointments, as set out in the booking terms.", True),
+    ("it", "Ritardo oltre 15 min = visita persa, le è stato detto quando ha prenotato.",
+     "Un ritardo di oltre 15 minuti comporta la perdita della visita, come indicato nei termini della prenotazione.", True),
+    ("es", "Más de 15 min tarde = cita perdida, se lo dijimos cuando reservó.",
+     "Llegar más de 15 minutos tarde supone perder la cita, como indican las condiciones de la reserva.", True),
+    ("en", "Returns accepted when the item is unused.", "Returns are accepted.", False),
+    ("it", "Il reso è accettato quando il prodotto è integro.", "Il reso è accettato.", False),
+    ("es", "Se acepta la devolución cuando el producto está sin usar.", "Se acepta la devolución.", False),
+])
+def test_when_before_a_past_event_is_no_condition(guard, lang, draft, cand, honest):
+    assert (DROPPED not in kinds(guard, draft, cand, lang)) == honest
