@@ -940,3 +940,15 @@ def test_after_spotting_gives_a_reason(guard, lang, draft, cand, honest):
 ])
 def test_when_before_a_past_event_is_no_condition(guard, lang, draft, cand, honest):
     assert (DROPPED not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    ("满3000包安装哈,木满的话安装费另算滴~", "订单满3000元免费安装,不满3000元的话需要另外支付安装费。", True),
+    ("新卡寄到开户网点,不寄到家,60天内要去领哈。", "请在60天内到开户网点领取新卡,新卡会寄到网点而不是您家里。", True),
+    ("是前端缓存的问题,你强刷一下Ctrl+F5再重新登录就行。", "这是浏览器里保存的旧页面数据造成的,请按Ctrl+F5强制刷新页面,然后重新登录即可。", True),
+    ("新卡寄到开户网点。", "新卡会寄到您家里。", False),
+    ("安装费另算。", "我们免费安装。", False),
+    ("强刷一下Ctrl+F5再重新登录就行。", "这是服务器故障造成的,请按Ctrl+F5强制刷新页面,然后重新登录即可。", False),
+])
+def test_zh_free_home_and_reasons(guard, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, "zh")) == honest
