@@ -373,6 +373,8 @@ class Guard:
                 continue
             if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:
                 continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
+            if f.kind != "channel" and f.key in context.said and _negated(c, f, lex):
+                continue  # "a two-week freeze isn't something we can offer": the customer's request, refused
             seen.add(f.key)
             if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
                 continue

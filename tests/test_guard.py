@@ -952,3 +952,19 @@ def test_when_before_a_past_event_is_no_condition(guard, lang, draft, cand, hone
 ])
 def test_zh_free_home_and_reasons(guard, draft, cand, honest):
     assert (not kinds(guard, draft, cand, "zh")) == honest
+
+
+@pytest.mark.parametrize("lang,conv,draft,cand,honest", [
+    # the customer's own request may be named where the rewrite refuses it
+    ("en", "Can I freeze my membership for 2 weeks?", "Min freeze is 1 month.",
+     "A 2-week freeze isn't possible, I'm afraid: the minimum is one month.", True),
+    ("it", "Posso venire domani senza appuntamento?", "Senza appuntamento nn si può. Primo posto libero il 3 dicembre.",
+     "Senza appuntamento purtroppo domani non sarebbe possibile: il primo posto libero è il 3 dicembre.", True),
+    # ...not granted
+    ("en", "Can I freeze my membership for 2 weeks?", "Min freeze is 1 month.",
+     "Yes, a 2-week freeze works; the usual minimum is one month.", False),
+    ("it", "Posso venire domani senza appuntamento?", "Senza appuntamento nn si può. Primo posto libero il 3 dicembre.",
+     "Può venire domani; il primo posto libero su appuntamento è il 3 dicembre.", False),
+])
+def test_the_customers_request_named_in_a_refusal(guard, lang, conv, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang, customer(conv))) == honest
