@@ -52,14 +52,17 @@ def named_categories(t: Text) -> set[str]:
 
 
 # -- commitments -------------------------------------------------------
-def new_commitments(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
-    """Commitments of the candidate the draft does not make (by category)."""
+def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | frozenset[str] = frozenset()
+                    ) -> list[Finding]:
+    """Commitments of the candidate the draft does not make (by category).
+    ``spelled_out``: categories the draft makes once its chat shorthand is
+    written out ("t mando" = "te mando")."""
     # A deadline on a time the draft states ("no returns after 30 days" ->
     # "returns within 30 days") restates the draft's limit; it promises nothing new.
     # A deadline on a time the draft states restates it ("refunds within
     # 30 days", "check-in from 14:00"); a promised fix or delivery at that
     # time is its own commitment (fix_or_delivery_time).
-    made = {k.category for k in commitments_of(d)} | {
+    made = {k.category for k in commitments_of(d)} | set(spelled_out) | {
         "deadline:" + key for f in d.facts if f.kind in TIME_KINDS or equivalent_keys(f)
         for key in (f.key, *equivalent_keys(f))}
     if any(is_zero_amount(f.key) for f in d.facts):

@@ -95,12 +95,13 @@ class GuardPolicy:
     facts_in_span_may_go: frozenset[str]
     must_not_add: frozenset[str]
     conversation_grounds_content: frozenset[str]
+    draft_read_with_fixes: frozenset[str]
 
     @property
     def rule_ids(self) -> frozenset[str]:
         return (self.words_may_go | self.sentences_may_go | self.facts_may_go | self.facts_in_span_may_go
                 | self.must_not_add
-                | self.conversation_grounds_content)
+                | self.conversation_grounds_content | self.draft_read_with_fixes)
 
     @classmethod
     def load(cls, file: Path) -> "GuardPolicy":
@@ -295,7 +296,7 @@ class Guard:
         excused = _Excused(d, violations, self._policy, lex, conversation)
         findings = self._facts(d, c, _ConversationFacts(conversation, lex, self._facts_of_draft), excused)
         findings += self._conditions(d, c, lex, excused)
-        findings += new_commitments(d, c, lex)
+        findings += new_commitments(d, c, lex, self._commitments_as_spelled_out(draft, violations, lex))
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += self._content(d, c, lex, excused, violations, conversation)
         return findings
@@ -391,6 +392,21 @@ class Guard:
                 f"may take only what the agent said and the customer's case identifiers).",
                 f.span))
         return out + _widened_recipients(d, c, lex)
+
+    def _commitments_as_spelled_out(self, draft: str, violations: Sequence[Violation], lex: Lexicon) -> set[str]:
+        """The commitment categories of the draft read with the literal fixes of
+        ``draft_read_with_fixes`` rules applied ("t mando el link" is "te mando
+        el link", an action the rewrite's "te envío el enlace" restates)."""
+        fixes = sorted((v.span.start, v.span.end, v.suggestion) for v in violations
+                       if v.rule_id in self._policy.draft_read_with_fixes and v.suggestion)
+        if not fixes:
+            return set()
+        parts, pos = [], 0
+        for start, end, plain in fixes:
+            if start >= pos:
+                parts += [draft[pos:start], plain]
+                pos = end
+        return {k.category for k in commitments_of(Text("".join(parts) + draft[pos:], lex))}
 
     # -- conditions --------------------------------------------------------
     def _conditions(self, d: Text, c: Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:

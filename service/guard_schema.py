@@ -151,3 +151,4 @@ class GuardPolicyDoc(DataDoc):
     facts_in_span_may_go: Words = Field(default_factory=list)
     must_not_add: Words = Field(default_factory=list)
     conversation_grounds_content: Words = Field(default_factory=list)
+    draft_read_with_fixes: Words = Field(default_factory=list)

@@ -968,3 +968,18 @@ def test_zh_free_home_and_reasons(guard, draft, cand, honest):
 ])
 def test_the_customers_request_named_in_a_refusal(guard, lang, conv, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang, customer(conv))) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a promise written in chat shorthand is one the rewrite may restate in full
+    ("es", "ok, t mando el link d devolución x mail, tienes 15 días pa usarlo.",
+     "De acuerdo, te envío el enlace de devolución por correo electrónico. Tienes 15 días para usarlo.", True),
+    ("it", "I referti si scaricano online col codice che le diamo allo sportello.",
+     "Allo sportello Le consegneremo un codice per scaricare i referti online.", True),
+    # ...not one the draft never made
+    ("es", "ok, el link d devolución está en tu cuenta.", "De acuerdo, te envío el enlace de devolución por correo electrónico.", False),
+    ("it", "I referti si scaricano online col codice dello sportello.",
+     "Allo sportello Le consegneremo un codice per scaricare i referti online.", False),
+])
+def test_a_promise_in_shorthand_or_the_present(guard, lang, draft, cand, honest):
+    assert (PROMISE not in kinds(guard, draft, cand, lang)) == honest
