@@ -455,8 +455,10 @@ class Guard:
                             not_before[ma:mb] = b"\x01" * (mb - ma)
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
+                # Jargon need not be kept in its own words ("appena il pagamento
+                # viene riconciliato il provisioning riattiva l'outbound").
                 words = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
-                         and not excused.words[t.start]]
+                         and not excused.words[t.start] and not _jargon_word(d.text[t.start:t.end], lex)]
                 about = [t for t in words if not (before and not_before is not None and not_before[t.start])][:5]
                 about_facts = [f for f in d.facts if lo <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:
@@ -626,6 +628,12 @@ _TECHNICAL = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,}[a-z]?s?|[a-z]+[A-Z][A-Z
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # A lower-case word of ASCII letters, as a borrowed English word is written.
 _BORROWED_WORD = re.compile(r"(?<![\w'’@/.-])[a-z]{3,}(?![\w'’@/-])")
+
+
+def _jargon_word(word: str, lex: Lexicon) -> bool:
+    """A word that looks technical (an acronym, camelCase) or is borrowed
+    into the draft's language ("provisioning" in Italian)."""
+    return bool(_TECHNICAL.fullmatch(word)) or (word.islower() and word in lex.content.borrowed)
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})

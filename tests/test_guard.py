@@ -983,3 +983,17 @@ def test_the_customers_request_named_in_a_refusal(guard, lang, conv, draft, cand
 ])
 def test_a_promise_in_shorthand_or_the_present(guard, lang, draft, cand, honest):
     assert (PROMISE not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # jargon in a condition need not survive in its own words
+    ("it", "Il tutor ti viene assegnato quando chiudi il placement test.",
+     "Il tutor le verrà assegnato non appena completerà il test di ingresso.", True),
+    ("es", "El reembolso sale cuando el pago pasa a settled en el sistema.",
+     "El reembolso se emitirá cuando el pago quede liquidado en el sistema.", True),
+    # the condition itself still must
+    ("it", "Il tutor ti viene assegnato quando chiudi il placement test.", "Il tutor le verrà assegnato.", False),
+    ("es", "El reembolso sale cuando el pago pasa a settled en el sistema.", "El reembolso se emitirá.", False),
+])
+def test_jargon_inside_a_condition(guard, lang, draft, cand, honest):
+    assert (DROPPED not in kinds(guard, draft, cand, lang)) == honest
