@@ -28,7 +28,8 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
     p = lex.patterns
     refusals: dict[frozenset[str], re.Match[str]] = {}
     region: set[str] = set()   # the limit words of the refusing clauses: "beyond", "after", "超过"
-    found = list(p["refusals"].finditer(d.folded))
+    # "不行的话" / "if that's not possible": a "no" inside a condition refuses nothing
+    found = [m for m in p["refusals"].finditer(d.folded) if not _conditional(d, m, lex)]
     for k, m in enumerate(found):
         a, b = d.clause(m.start())
         # What this refusal is about: its words up to the next refusal in
@@ -184,3 +185,14 @@ def _only_acknowledges(segment: str, lex: Lexicon) -> bool:
     """A clause that is nothing but "OK"/"好的"/"Sure" acknowledges; it grants nothing."""
     core = segment.strip(" \t\n,.!?;:，。！？；：、…")
     return bool(core) and bool(lex.patterns["affirmations"].fullmatch(core))
+
+
+def _conditional(t: Text, m: re.Match[str], lex: Lexicon) -> bool:
+    """Whether the "no" ``m`` is the premise of a condition: a condition marker
+    opens its clause before it ("if that's not possible", "se non è possibile")
+    or follows it as the clause's "if" ("不行的话")."""
+    a, b = t.clause(m.start())
+    marker = lex.conditions.get("condition")
+    if marker is not None and marker.search(t.folded, a, m.start()):
+        return True
+    return bool(lex.patterns["condition_before"].match(t.folded, m.end(), min(b, m.end() + 4)))

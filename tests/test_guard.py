@@ -997,3 +997,14 @@ def test_a_promise_in_shorthand_or_the_present(guard, lang, draft, cand, honest)
 ])
 def test_jargon_inside_a_condition(guard, lang, draft, cand, honest):
     assert (DROPPED not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,flipped", [
+    # a "no" that is the premise of a condition refuses nothing
+    ("zh", "清下缓存重新登录，不行的话把日志文件发我。", "请清除缓存后重新登录。如果还是打不开，请把日志文件发给我，我来帮您看。", False),
+    ("it", "Riavvii il modem; se non è possibile, mi mandi il codice di errore.",
+     "Riavvii il modem. Se non riesce, mi invii pure il codice di errore e lo controllo io.", False),
+    ("zh", "不行，这个不能退。", "好的，这个可以退。", True),
+])
+def test_a_no_inside_a_condition_is_no_refusal(guard, lang, draft, cand, flipped):
+    assert (FLIP in kinds(guard, draft, cand, lang)) == flipped
