@@ -1008,3 +1008,17 @@ def test_jargon_inside_a_condition(guard, lang, draft, cand, honest):
 ])
 def test_a_no_inside_a_condition_is_no_refusal(guard, lang, draft, cand, flipped):
     assert (FLIP in kinds(guard, draft, cand, lang)) == flipped
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a portal or customer area is a channel: sending by email instead changes it
+    ("es", "El certificado se descarga en la sede electrónica con Cl@ve.",
+     "El certificado te llegará a tu correo electrónico; para abrirlo necesitarás Cl@ve.", False),
+    ("it", "La fattura si scarica dall'area clienti.", "La fattura le arriverà per posta.", False),
+    ("zh", "发票在网上营业厅下载。", "发票会通过短信发给您。", False),
+    ("es", "El certificado se descarga en la sede electrónica con Cl@ve.",
+     "Puede descargar el certificado desde la sede electrónica usando Cl@ve.", True),
+    ("en", "Print the label from the portal.", "Please print the label from our customer portal.", True),
+])
+def test_portals_are_channels(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
