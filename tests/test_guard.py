@@ -1022,3 +1022,14 @@ def test_a_no_inside_a_condition_is_no_refusal(guard, lang, draft, cand, flipped
 ])
 def test_portals_are_channels(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # tracked or registered post is another service than the post
+    ("en", "Ur transcript was mailed on 4 June.", "Your transcript was sent by tracked post on 4 June.", False),
+    ("it", "Il documento le è stato spedito per posta il 4 giugno.", "Il documento le è stato spedito con raccomandata il 4 giugno.", False),
+    ("en", "Ur transcript was mailed on 4 June.", "Your transcript was sent by post on 4 June.", True),
+    ("it", "Il documento le è stato spedito con raccomandata il 4 giugno.", "Il documento le è stato inviato per raccomandata il 4 giugno.", True),
+])
+def test_tracked_post_is_its_own_channel(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
