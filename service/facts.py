@@ -188,6 +188,7 @@ class Lexicon:
     number_words: dict[str, int]
     weekdays: dict[str, int]
     day_words: dict[str, int]   # a day of the month said as a word: "primo gennaio"
+    minute_phrases_before: dict[str, int]   # minutes said before the hour: "a quarter to" = -15
     relative_days: dict[str, int]
     months: dict[str, int]
     currencies: dict[str, str]
@@ -388,6 +389,9 @@ class Lexicon:
         if "time_range" in p:   # "4-9pm", "7-10:30": the first end takes the second's form
             for m in p["time_range"].finditer(folded):
                 self._claim_range(m, claim)
+        if "time_spelled_before" in p:   # "ten past 3 pm": before "3 pm" is read alone
+            for m in p["time_spelled_before"].finditer(folded):
+                self._claim_spelled_time(m, claim)
         for name in ("time_colon", "time_ampm", "time_cue", "time_cjk"):
             if name in p:
                 for m in p[name].finditer(folded):
@@ -568,7 +572,8 @@ class Lexicon:
         g = m.groupdict()
         phrase = (g.get("half") or g.get("half2") or "").lower()
         said = g.get("mw") or g.get("mw2")
-        mins = self.minute_phrases.get(re.sub(r"\s+", " ", phrase), 0) if phrase else 0
+        phrase = re.sub(r"\s+", " ", phrase)
+        mins = (self.minute_phrases.get(phrase) or self.minute_phrases_before.get(phrase, 0)) if phrase else 0
         if said:
             mins = int(self.value(said)) if self.value(said).isdigit() else -1
             if not 1 <= mins <= 59:
@@ -582,7 +587,7 @@ class Lexicon:
             hour, mins = (hour - 1) or 12, 60 + mins
         key = _clock_key(hour, mins, half)
         if key is not None:
-            claim("time", key, m.start("h"), m.end())
+            claim("time", key, min(m.start("h"), m.start("half") if g.get("half") else m.start("h")), m.end())
 
     def _claim_names(self, text: str, folded: str, claim: Any) -> None:
         """Capitalised words inside a sentence ("Canada", "Pro"): proper nouns."""
@@ -772,6 +777,10 @@ def load_lexicon(file: Path) -> Lexicon:
         dp_alt = _alt([*day_parts, *ampm]) if (day_parts or ampm) else r"(?!x)x"
         cued = rf"{B(_alt(cues))}\s+(?P<h>{B(numw)}){half_alt}(?:\s+(?P<dp>{dp_alt})(?!\w))?" if cues else r"(?!x)x"
         raw_patterns["time_spelled"] = cued
+        if doc.minute_phrases_before:   # "half past nine", "a quarter to nine in the morning"
+            raw_patterns["time_spelled_before"] = (
+                rf"(?<!\w)(?P<half>{_alt(_lower_keys(doc.minute_phrases_before))})\s+(?P<h>{B(numw)}|\d{{1,2}}(?![\d:.]))"
+                rf"(?:\s+(?P<dp>{dp_alt})(?!\w))?")
         raw_patterns["time_spelled_part"] = (
             rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>').replace('mw>', 'mw2>')}"
             rf"\s+(?P<dp>{dp_alt})(?!\w)")
@@ -868,7 +877,8 @@ def load_lexicon(file: Path) -> Lexicon:
         quote_patterns.append(_compile(rf"{o}([^{o}{c}\n]{{1,80}}){c}", file, f"quotes[{i}]"))
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
-        relative_days=relative_days, day_words=day_words, months=months, currencies=currencies, duration_units=units,
+        relative_days=relative_days, day_words=day_words,
+        minute_phrases_before=_lower_keys(doc.minute_phrases_before), months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),

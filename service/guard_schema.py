@@ -80,6 +80,8 @@ class LexiconDoc(ContentDoc):
     currency_subunits: CurrencySubunitsDoc = Field(default_factory=CurrencySubunitsDoc)
     minute_phrases: dict[Text, Annotated[StrictInt, Field(ge=-59, le=59)]] = Field(default_factory=dict)
     minute_joiners: Words = Field(default_factory=list)
+    # minutes said before the hour ("half past nine", "a quarter to nine"): minutes, negative before the hour
+    minute_phrases_before: dict[Text, Annotated[StrictInt, Field(ge=-59, le=59)]] = Field(default_factory=dict)
     time_hour_markers: Words = Field(default_factory=list)
     date_connectors: Words = Field(default_factory=list)
     # before the second day of a range: "tra il 1° e il 10 settembre"

@@ -1033,3 +1033,15 @@ def test_portals_are_channels(guard, lang, draft, cand, honest):
 ])
 def test_tracked_post_is_its_own_channel(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    # minutes said before the hour: "half past nine" is 9:30, not 9:00
+    ("Appt confirmed Mon 8:45am.", "Your appointment is confirmed for Monday at a quarter to nine in the morning.", True),
+    ("Doors open 9:30am.", "Doors open at half past nine in the morning.", True),
+    ("Call back at 3:10pm.", "Please call back at ten past 3 pm.", True),
+    ("Appt confirmed Mon 9:00am.", "Your appointment is confirmed for Monday at half past nine in the morning.", False),
+    ("Doors open 9am.", "Doors open at a quarter past nine.", False),
+])
+def test_english_minutes_before_the_hour(guard, draft, cand, honest):
+    assert (not {DROPPED, NEW} & kinds(guard, draft, cand, "en")) == honest
