@@ -586,8 +586,8 @@ class Lexicon:
         if mins < 0:   # "las nueve menos cuarto": a quarter to nine
             hour, mins = (hour - 1) or 12, 60 + mins
         key = _clock_key(hour, mins, half)
-        if key is not None:
-            claim("time", key, min(m.start("h"), m.start("half") if g.get("half") else m.start("h")), m.end())
+        if key is not None:   # from the minutes when they come first ("half past nine")
+            claim("time", key, min(m.start("h"), m.start("half")) if g.get("half") else m.start("h"), m.end())
 
     def _claim_names(self, text: str, folded: str, claim: Any) -> None:
         """Capitalised words inside a sentence ("Canada", "Pro"): proper nouns."""
@@ -877,8 +877,8 @@ def load_lexicon(file: Path) -> Lexicon:
         quote_patterns.append(_compile(rf"{o}([^{o}{c}\n]{{1,80}}){c}", file, f"quotes[{i}]"))
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
-        relative_days=relative_days, day_words=day_words,
-        minute_phrases_before=_lower_keys(doc.minute_phrases_before), months=months, currencies=currencies, duration_units=units,
+        relative_days=relative_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
+        months=months, currencies=currencies, duration_units=units,
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),

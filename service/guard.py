@@ -455,10 +455,12 @@ class Guard:
                             not_before[ma:mb] = b"\x01" * (mb - ma)
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
-                # Jargon need not be kept in its own words ("appena il pagamento
-                # viene riconciliato il provisioning riattiva l'outbound").
                 words = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
-                         and not excused.words[t.start] and not _jargon_word(d.text[t.start:t.end], lex)]
+                         and not excused.words[t.start]]
+                # Jargon need not be kept in its own words ("appena il pagamento
+                # viene riconciliato il provisioning riattiva l'outbound"), while
+                # the condition's other words still hold it ("only in CSV" keeps CSV).
+                words = [t for t in words if not _jargon_word(d.text[t.start:t.end], lex)] or words
                 about = [t for t in words if not (before and not_before is not None and not_before[t.start])][:5]
                 about_facts = [f for f in d.facts if lo <= f.span.start < b and f.kind != "channel"]
                 if not about and not about_facts:

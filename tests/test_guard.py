@@ -994,6 +994,8 @@ def test_a_promise_in_shorthand_or_the_present(guard, lang, draft, cand, honest)
     # the condition itself still must
     ("it", "Il tutor ti viene assegnato quando chiudi il placement test.", "Il tutor le verrà assegnato.", False),
     ("es", "El reembolso sale cuando el pago pasa a settled en el sistema.", "El reembolso se emitirá.", False),
+    # a condition made only of jargon still holds it
+    ("en", "Export is available only in CSV.", "Export is available.", False),
 ])
 def test_jargon_inside_a_condition(guard, lang, draft, cand, honest):
     assert (DROPPED not in kinds(guard, draft, cand, lang)) == honest
