@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
-from service.regex_guard import first_char_guarded, required_literal_sets, required_literals, trie
+from service.regex_guard import (
+    first_char_guarded,
+    guarded_alternation,
+    required_literal_sets,
+    required_literals,
+    trie,
+)
 from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
@@ -121,19 +127,12 @@ def any_language(rule: Rule, name: str) -> AnyLanguageCue:
             # group names are per language so the languages can share one pattern
             item = item.replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_")
             (exact if "(?-i" in item else folded).append(item)
+    lowered = [lower_pattern(p) for p in folded]
     return AnyLanguageCue(
-        re.compile(_cue_alternation([lower_pattern(p) for p in folded], 0)) if folded else None,
-        re.compile(_cue_alternation(exact, re.IGNORECASE), re.IGNORECASE) if exact else None,
+        re.compile(guarded_alternation(lowered, 0)) if folded else None,
+        re.compile(guarded_alternation(exact, re.IGNORECASE), re.IGNORECASE) if exact else None,
+        tuple((p, required_literals(p)) for p in lowered),
     )
-
-
-def _cue_alternation(items: Sequence[str], flags: int) -> str:
-    """``items`` as one guarded alternation. An item that opens with
-    lookbehinds ("(?<!hey)(?<!hi)...[!?]{2,}") gets its own guard, so it is
-    tried only where it can start (not the others: re skips an alternative
-    that opens with a literal faster than a guard)."""
-    guarded = "|".join(f"(?:{first_char_guarded(p, flags) if p.startswith('(?<') else p})" for p in items)
-    return first_char_guarded(guarded, flags)
 
 
 # --------------------------------------------------------------------------- rule documents
@@ -281,7 +280,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
                 raise DataFileError(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
             for i, item in enumerate(items):
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
-            compiled[name] = re.compile(_cue_alternation(items, re.IGNORECASE), re.IGNORECASE)
+            compiled[name] = re.compile(guarded_alternation(items, re.IGNORECASE), re.IGNORECASE)
         cues[lang] = MappingProxyType(compiled)
         cue_items[lang] = MappingProxyType({name: tuple([raw] if isinstance(raw, str) else raw)
                                             for name, raw in groups.items()})

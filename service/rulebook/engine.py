@@ -94,6 +94,10 @@ class Rulebook:
             })
             for rid, rule in self.rules.items()
         })
+        # The literals of every rule's cues, found in one pass per message and
+        # check (``Context.cue_reading``): several rules read the same messages.
+        self.cue_scan = LiteralScan(
+            [lit for cues in self.any_language_cues.values() for cue in cues.values() for lit in cue.literals])
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
