@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from service.domain import Message, Role, Span, Violation
 from service.datafile import DataFileError
-from service.rulebook.model import Rule
-from service.textnorm import lower_text
+from service.rulebook.compile import narrowed_terms
+from service.rulebook.model import Rule, TermList
+from service.textnorm import case_blind_plain, lower_text
 
 if TYPE_CHECKING:
     from service.rulebook.engine import Rulebook
@@ -112,6 +113,23 @@ class Context:
                 cache[key] = scan.present(lower)
         return cache[key]
 
+    def term_regex(self, terms: TermList, text: str | None = None, lower: str | None = None,
+                   windows: tuple[tuple[int, int], ...] = ()) -> re.Pattern[str] | None:
+        """``terms.regex`` narrowed to the terms ``text`` (the draft by default,
+        else an expansion with its ``lower`` and ``windows``) can hold: the
+        same matches, and no scan at all for the many lists none of whose
+        terms the draft holds. The whole regex when case folding could tell
+        a case-blind match from a substring (``case_blind_plain``)."""
+        if text is None or lower is None:
+            text, lower = self.text, self.lower
+        if terms.regex is None:
+            return None
+        plain = self.__dict__.setdefault("_case_plain", {})
+        if text not in plain:
+            plain[text] = case_blind_plain(text)
+        present = self.literals(lower, windows) if plain[text] else None
+        return terms.regex if present is None else narrowed_terms(terms, present)
+
     # ---- conversation facts
     @cached_property
     def customer_messages(self) -> tuple[str, ...]:
@@ -195,7 +213,7 @@ class Context:
         found = cache.get(rule.id)
         if found is None:
             terms = rule.terms.get(self.language)
-            found = cache[rule.id] = list(find_terms(terms.regex if terms is not None else None, self.text))
+            found = cache[rule.id] = list(find_terms(self.term_regex(terms) if terms is not None else None, self.text))
         return found
 
     @cached_property

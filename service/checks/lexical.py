@@ -87,8 +87,9 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
 
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
-        found = ctx.terms_found(rule) if exp is None else [
-            m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
+        narrowed = ctx.term_regex(terms, text, lower, windows) if exp is not None else None
+        found = ctx.terms_found(rule) if exp is None else [] if narrowed is None else [
+            m for ws, we in spans for m in narrowed.finditer(text, ws, we)
             if m.end() > m.start() and term_ok(text, m.start(), m.end())]
         for m in found:
             word = m.group()
@@ -279,7 +280,7 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
         return out
-    for m in find_terms(terms.regex, ctx.text):
+    for m in find_terms(ctx.term_regex(terms), ctx.text):
         if ctx.customer_used(terms.regex, m.group()):
             continue
         plain = terms.replacement(m.group()) or ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Any, Iterable, Iterator, Mapping, Sequence
 
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
@@ -66,6 +66,37 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     if not branches:
         return None
     return re.compile(first_char_guarded("|".join(branches)))
+
+
+def term_list(table: Mapping[str, str | None]) -> TermList:
+    """A term table (term -> replacement) as a ``TermList``."""
+    return TermList(term_regex(table), MappingProxyType({t.lower(): r for t, r in table.items()}),
+                    tuple(t for t in table if t))
+
+
+def narrowed_terms(terms: TermList, present: AbstractSet[str]) -> re.Pattern[str] | None:
+    """``terms.regex`` for a text whose lower-cased form holds exactly the
+    literals of ``terms.literals`` that are in ``present`` (``present`` may
+    hold more): the terms whose literal is absent cannot match there, and a
+    trie without them finds the same term at every position. None when no
+    term can match. The caller checks ``case_blind_plain`` of the text; a
+    list ``by_literal`` cannot index keeps its whole regex."""
+    if not terms.by_literal:
+        return terms.regex
+    hits = terms.literals.intersection(present)
+    if not hits:
+        return None
+    keep = frozenset(t for lit in hits for t in terms.by_literal[lit])
+    if len(keep) == len(terms.terms):
+        return terms.regex
+    try:
+        return terms.memo[keep]
+    except KeyError:
+        pass
+    if len(terms.memo) > 1024:
+        terms.memo.clear()
+    narrowed = terms.memo[keep] = term_regex(keep)
+    return narrowed
 
 
 def term_ok(text: str, start: int, end: int) -> bool:
@@ -268,7 +299,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         tables[lang].update({t: None for t in tables[source] if t.lower() not in own})
     terms: dict[str, TermList] = {}
     for lang, table in tables.items():
-        terms[lang] = TermList(term_regex(table), MappingProxyType({t.lower(): r for t, r in table.items()}))
+        terms[lang] = term_list(table)
 
     cues: dict[str, Mapping[str, re.Pattern[str]]] = {}
     cue_items: dict[str, Mapping[str, tuple[str, ...]]] = {}

@@ -15,7 +15,7 @@ from service.checks.context import Context
 from service.domain import Message, Violation
 from service.language import LanguageDetector
 from service.regex_guard import first_char_guarded
-from service.rulebook.compile import any_language, term_regex
+from service.rulebook.compile import any_language, term_list
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import BASE_LANGUAGE_ORDER, AnyLanguageCue, Rule, TermList
 
@@ -52,8 +52,7 @@ class Rulebook:
             {lang: MappingProxyType(dict(terms)) for lang, terms in glossary.items()}
         )
         self.glossary_terms: Mapping[str, TermList] = MappingProxyType({
-            lang: TermList(term_regex(terms), MappingProxyType({k.lower(): v for k, v in terms.items()}))
-            for lang, terms in _with_loanwords(glossary).items()
+            lang: term_list(terms) for lang, terms in _with_loanwords(glossary).items()
         })
         # Built once: lingua model construction is the expensive part.
         self.detector = LanguageDetector(self.languages)
@@ -77,12 +76,14 @@ class Rulebook:
             e.regex: re.compile(first_char_guarded(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
         })
         # Per language, the required literals of every rule's alternation (both
-        # ``needs`` and ``more_needs``), found in one pass per text.
+        # ``needs`` and ``more_needs``) and the lower-cased terms of its term
+        # lists (``narrowed_terms``), found in one pass per text.
         self.literal_scans: Mapping[str, LiteralScan] = MappingProxyType({
             lang: LiteralScan(
                 [lit for rule in self.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()]
                 + [lit for rule in self.rules.values() for sets in rule.more_needs.get(lang, {}).values()
-                   for need in sets for lit in need])
+                   for need in sets for lit in need]
+                + [lit for terms in self.term_lists(lang) for lit in terms.literals])
             for lang in self.languages
         })
         # Each cue across all of a rule's languages in one regex: a customer may
@@ -98,6 +99,12 @@ class Rulebook:
         # check (``Context.cue_reading``): several rules read the same messages.
         self.cue_scan = LiteralScan(
             [lit for cues in self.any_language_cues.values() for cue in cues.values() for lit in cue.literals])
+
+    def term_lists(self, language: str) -> list[TermList]:
+        """The term lists a check in ``language`` reads: every rule's and the glossary's."""
+        lists = [rule.terms[language] for rule in self.rules.values() if language in rule.terms]
+        glossary = self.glossary_terms.get(language)
+        return lists + ([glossary] if glossary is not None else [])
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]

@@ -14,6 +14,7 @@ from typing import AbstractSet, Any, Literal, Mapping
 
 from service.domain import Message, Severity
 from service.regex_guard import first_char_guarded, guarded_alternation
+from service.textnorm import case_blind_plain, lower_text
 
 # The contract of RULES.md (the rule catalogue), in its order, then our additions.
 CATALOGUE: tuple[str, ...] = (
@@ -56,9 +57,30 @@ class TermList:
 
     regex: re.Pattern[str] | None
     replacements: Mapping[str, str | None]
+    # The terms as written (``regex`` is ``term_regex(terms)``), for
+    # ``compile.narrowed_terms``; () when the list can't be narrowed.
+    terms: tuple[str, ...] = ()
+    # narrowed regexes by the terms they keep
+    memo: dict[frozenset[str], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def replacement(self, excerpt: str) -> str | None:
         return self.replacements.get(excerpt.lower())
+
+    @cached_property
+    def by_literal(self) -> Mapping[str, tuple[str, ...]]:
+        """Each term's ``lower_text`` with the terms it stands for: every match
+        of a term holds it in the lower-cased text (unless ``case_blind_plain``
+        says otherwise, and then a list holding such a term has none)."""
+        if not all(map(case_blind_plain, self.terms)):
+            return {}
+        by: dict[str, list[str]] = {}
+        for term in self.terms:
+            by.setdefault(lower_text(term), []).append(term)
+        return {lit: tuple(ts) for lit, ts in by.items()}
+
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        return frozenset(self.by_literal)
 
 
 @dataclass(frozen=True)
