@@ -281,20 +281,18 @@ class Context:
         if found is None:
             return None
         for text in texts:
-            m = found.search(text, *self.cue_reading(text))
+            m = found.search(text, self.lowered(text))
             if m:
                 return m
         return None
 
-    def cue_reading(self, text: str) -> tuple[str, frozenset[str]]:
-        """``lower_text(text)`` and the cue literals it holds (``Rulebook.cue_scan``),
-        once per text and check: the rules that read a message share them."""
-        cache = self.__dict__.setdefault("_cue_readings", {})
-        reading = cache.get(text)
-        if reading is None:
-            lower = lower_text(text)
-            reading = cache[text] = (lower, self.book.cue_scan.present(lower))
-        return reading
+    def lowered(self, text: str) -> str:
+        """``lower_text(text)``, once per text and check: several rules' cues read the same messages."""
+        cache = self.__dict__.setdefault("_lowered", {})
+        lower = cache.get(text)
+        if lower is None:
+            lower = cache[text] = lower_text(text)
+        return lower
 
     # ---- building violations
     def violation(self, rule: Rule, start: int, end: int, suggestion: str = "") -> Violation:

@@ -26,6 +26,7 @@ from service.regex_guard import (
     required_literals,
     trie,
 )
+from service.rulebook.literals import LiteralScan
 from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
 from service.textnorm import CJK
@@ -159,11 +160,18 @@ def any_language(rule: Rule, name: str) -> AnyLanguageCue:
             item = item.replace("(?P<", f"(?P<{lang}_").replace("(?P=", f"(?P={lang}_")
             (exact if "(?-i" in item else folded).append(item)
     lowered = [lower_pattern(p) for p in folded]
+    items = tuple((p, required_literals(p)) for p in lowered)
     return AnyLanguageCue(
         re.compile(guarded_alternation(lowered, 0)) if folded else None,
         re.compile(guarded_alternation(exact, re.IGNORECASE), re.IGNORECASE) if exact else None,
-        tuple((p, required_literals(p)) for p in lowered),
+        items,
+        LiteralScan(lit for _, need in items for lit in need or ()) if len(items) >= _NARROWED_CUE_ITEMS else None,
     )
+
+
+# A cue of this many alternatives or more is narrowed to those whose literals
+# a text holds; below, the literal scan costs about what it saves.
+_NARROWED_CUE_ITEMS = 48
 
 
 # --------------------------------------------------------------------------- rule documents

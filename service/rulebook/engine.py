@@ -95,10 +95,6 @@ class Rulebook:
             })
             for rid, rule in self.rules.items()
         })
-        # The literals of every rule's cues, found in one pass per message and
-        # check (``Context.cue_reading``): several rules read the same messages.
-        self.cue_scan = LiteralScan(
-            [lit for cues in self.any_language_cues.values() for cue in cues.values() for lit in cue.literals])
 
     def term_lists(self, language: str) -> list[TermList]:
         """The term lists a check in ``language`` reads: every rule's and the glossary's."""

@@ -14,6 +14,7 @@ from typing import AbstractSet, Any, Literal, Mapping
 
 from service.domain import Message, Severity
 from service.regex_guard import first_char_guarded, guarded_alternation
+from service.rulebook.literals import LiteralScan
 from service.textnorm import case_blind_plain, lower_text
 
 # The contract of RULES.md (the rule catalogue), in its order, then our additions.
@@ -117,49 +118,45 @@ class AnyLanguageCue:
     text, ``exact`` (the items that must see case) on the text as written.
 
     ``items`` are ``folded``'s alternatives, each with the literals one of
-    which its every match holds (None: unknown). A cue of four languages has
-    a hundred alternatives, most opening with ``\\b``, so re tries them all at
-    every word character of a message; given the literals a text holds,
-    ``search`` runs only the alternatives that can match there (usually none
-    or one): the same first match, a fraction of the scan."""
+    which its every match holds (None: unknown). A big cue (show-empathy's
+    "upset": a hundred alternatives in four languages, most opening with
+    ``\\b``) is tried whole at every word character of a message; with a
+    ``scan`` of its literals, ``search`` runs only the alternatives that can
+    match in the text (usually none or one): the same first match, a fraction
+    of the cost. A small cue runs whole: its scan would cost what it saves."""
     folded: re.Pattern[str] | None
     exact: re.Pattern[str] | None
     items: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
+    scan: LiteralScan | None = None
     # narrowed alternations by the indexes of ``items`` they keep
     memo: dict[tuple[int, ...], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
-    def literals(self) -> frozenset[str]:
-        """Every literal ``items`` need (for one shared ``LiteralScan``)."""
-        return frozenset(lit for _, need in self.items for lit in need or ())
-
-    @cached_property
-    def _index(self) -> tuple[tuple[int, ...], Mapping[str, tuple[int, ...]]]:
-        """The items that always run, and each literal with the items it admits."""
+    def _index(self) -> tuple[tuple[int, ...], Mapping[str, tuple[int, ...]], frozenset[str]]:
+        """The items that always run, each literal with the items it admits, and those literals."""
         by: dict[str, list[int]] = {}
         for i, (_, need) in enumerate(self.items):
             for lit in need or ():
                 by.setdefault(lit, []).append(i)
-        return tuple(i for i, (_, need) in enumerate(self.items) if need is None), \
-            {lit: tuple(idxs) for lit, idxs in by.items()}
+        return (tuple(i for i, (_, need) in enumerate(self.items) if need is None),
+                {lit: tuple(idxs) for lit, idxs in by.items()}, frozenset(by))
 
-    def search(self, text: str, lower: str, present: AbstractSet[str] | None = None) -> re.Match[str] | None:
+    def search(self, text: str, lower: str) -> re.Match[str] | None:
         """A match in ``text`` (``lower`` is ``lower_text(text)``), or None.
 
-        ``present``, when given, holds every literal of ``literals`` that
-        occurs in ``lower`` (more does no harm): an alternative none of whose
-        literals is there cannot match, and leaving it out changes neither
-        where the first match starts nor which alternative makes it."""
-        folded = self.folded if present is None or not self.items else self._narrowed(present)
+        An alternative none of whose literals ``lower`` holds cannot match
+        there; leaving it out changes neither where the first match starts
+        nor which alternative makes it."""
+        folded = self.folded if self.scan is None else self._narrowed(self.scan.present(lower))
         found = folded.search(lower) if folded is not None else None
         if found is None and self.exact is not None:
             found = self.exact.search(text)
         return found
 
     def _narrowed(self, present: AbstractSet[str]) -> re.Pattern[str] | None:
-        always, by_literal = self._index
+        always, by_literal, literals = self._index
         keep = always
-        hits = self.literals.intersection(present)
+        hits = literals.intersection(present)
         if hits:
             keep = tuple(sorted({i for lit in hits for i in by_literal[lit]}.union(always)))
         if len(keep) == len(self.items):
