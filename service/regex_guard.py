@@ -131,6 +131,25 @@ def _guard(pattern: str, flags: int) -> str:
     return f"(?={'|'.join(parts)})(?:{pattern})"
 
 
+def guarded_if_slow(pattern: str, flags: int = 0) -> str:
+    """``first_char_guarded`` for a pattern re can't skip through by itself:
+    one that opens with a literal or a set re already looks for in C (an
+    uncased "不能", or any literal without IGNORECASE) is left as it is, since a
+    guard in front would hide that prefix from re and slow it down."""
+    if _sp is None or _sc is None:
+        return pattern
+    try:
+        parsed = _sp.parse(pattern, flags)
+        from re import _compiler  # type: ignore[attr-defined]
+
+        all_flags = parsed.state.flags
+        if _compiler._get_literal_prefix(parsed, all_flags)[0] or _compiler._get_charset_prefix(parsed, all_flags):
+            return pattern
+    except (re.error, ImportError, AttributeError, TypeError, ValueError):
+        return pattern
+    return first_char_guarded(pattern, flags)
+
+
 def guarded_alternation(items: Sequence[str], flags: int = 0) -> str:
     """``items`` as one guarded alternation. An item that opens with
     lookbehinds ("(?<!hey)(?<!hi)...[!?]{2,}") gets its own guard, so it is
