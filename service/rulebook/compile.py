@@ -67,7 +67,7 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
         branches.append(r"(?=\d)(?<![0-9A-Za-z.,#:/\-])(?:" + trie(digits) + ")")
     if not branches:
         return None
-    return re.compile(first_char_guarded("|".join(branches)))
+    return re.compile(guarded_if_slow("|".join(branches)))
 
 
 def term_list(table: Mapping[str, str | None]) -> TermList:
