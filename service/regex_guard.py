@@ -159,6 +159,36 @@ def guarded_alternation(items: Sequence[str], flags: int = 0) -> str:
     return first_char_guarded(guarded, flags)
 
 
+def anchored_at_start(pattern: str) -> bool:
+    """Whether every match of ``pattern`` (compiled without flags) starts at
+    the very start of the text ("^\\s*no[.!]*\\s*$"): such a pattern, tried at
+    every position inside an alternation, can match only where ``match``
+    tries it once."""
+    if _sp is None:
+        return False
+    try:
+        parsed = _sp.parse(pattern, 0)
+    except re.error:
+        return False
+    if parsed.state.flags & _sc.SRE_FLAG_MULTILINE:
+        return False
+    return _anchored_seq(list(parsed))
+
+
+def _anchored_seq(items: list[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sc.AT:
+        return av is _sc.AT_BEGINNING or av is _sc.AT_BEGINNING_STRING
+    if op is _sc.SUBPATTERN:
+        _group, add_flags, _del_flags, p = av
+        return not add_flags & _sc.SRE_FLAG_MULTILINE and _anchored_seq(list(p))
+    if op is _sc.BRANCH:
+        return all(_anchored_seq(list(alt)) for alt in av[1])
+    return False
+
+
 # --------------------------------------------------------------------------- required literals
 #
 # A regex scan costs about the same whatever it finds; a substring test is C

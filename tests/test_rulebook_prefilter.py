@@ -134,3 +134,20 @@ def test_literal_scan_prefixes_and_buckets() -> None:
     assert scan.present("abcd 不能买") == {"ab", "abc", "abcd", "b", "不能", "不能买"}
     assert scan.present("x y 公") == {"x y"}
     assert scan.present("") == frozenset()
+
+
+@pytest.mark.parametrize(("pattern", "anchored"), [
+    (r"^\s*no[.!]*\s*$", True),
+    (r"\Afoo", True),
+    (r"(?:^a|^b)c", True),
+    (r"\bnon|^\s*boh", False),  # one branch can match anywhere
+    (r"(?:^|x)a", False),
+    (r"(?m:^a)", False),  # at every line start
+])
+def test_anchored_at_start(pattern: str, anchored: bool) -> None:
+    from service.regex_guard import anchored_at_start
+
+    assert anchored_at_start(pattern) is anchored
+    if anchored:  # no match but at the start, wherever the search begins
+        text = "a\nbc no\nfoo ac"
+        assert all(m.start() == 0 for m in re.finditer(pattern, text))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, AbstractSet, Any, Iterable, Iterator, Mapping,
 from service.datafile import DataFileError, shown_path
 from service.domain import Message, Role
 from service.regex_guard import (
+    anchored_at_start,
     first_char_guarded,
     guarded_alternation,
     guarded_if_slow,
@@ -234,12 +235,14 @@ def _rewrites(path: Path, key: str, items: Sequence[RewriteDoc]) -> tuple[Rewrit
 
 _Needs = dict[str, tuple[tuple[int, str, tuple[str, ...] | None], ...]]
 _MoreNeeds = dict[str, Mapping[int, tuple[frozenset[str], ...]]]
+_Anchored = dict[str, Mapping[int, re.Pattern[str]]]
 
 
 def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, ...]],
                                                   dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]],
-                                                  _Needs, _MoreNeeds]:
+                                                  _Needs, _MoreNeeds, _Anchored]:
     patterns: dict[str, tuple[PatternEntry, ...]] = {}
+    anchored: _Anchored = {}
     combined: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
     needs: _Needs = {}
     more_needs: _MoreNeeds = {}
@@ -268,7 +271,8 @@ def _patterns(path: Path, doc: RuleDoc) -> tuple[dict[str, tuple[PatternEntry, .
         lowered = [(i, lower_pattern(entries[i].regex.pattern)) for i in folded]
         needs[lang] = tuple((i, p, required_literals(p)) for i, p in lowered)
         more_needs[lang] = MappingProxyType({i: more for i, p, need in needs[lang] if (more := _more_needs(p, need))})
-    return patterns, combined, needs, more_needs
+        anchored[lang] = MappingProxyType({i: re.compile(p) for i, p in lowered if anchored_at_start(p)})
+    return patterns, combined, needs, more_needs, anchored
 
 
 # The literal scan that answers ``more_needs`` for a check costs per literal it
@@ -296,7 +300,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     if doc.detector not in detectors:
         raise DataFileError(path, "detector", f"unknown detector {doc.detector!r} (known: {', '.join(sorted(detectors))})")
 
-    patterns, combined, needs, more_needs = _patterns(path, doc)
+    patterns, combined, needs, more_needs, anchored = _patterns(path, doc)
 
     exceptions: dict[str, re.Pattern[str] | None] = {}
     for lang, items in doc.exceptions.items():
@@ -347,6 +351,7 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
         severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
         fix=doc.fix, params=MappingProxyType(doc.params.given()), patterns=MappingProxyType(patterns),
         combined=MappingProxyType(combined), needs=MappingProxyType(needs), more_needs=MappingProxyType(more_needs),
+        anchored=MappingProxyType(anchored),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),
         cues=MappingProxyType(cues), cue_items=MappingProxyType(cue_items), bad=MappingProxyType(bad), good=MappingProxyType(good),
         rewrites=MappingProxyType(rewrites), file=shown_path(path),

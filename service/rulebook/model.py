@@ -197,6 +197,11 @@ class Rule:
     # holds one of ("check the faq": "check" and "faq"), tested only for the
     # patterns ``needs`` lets through; ``LiteralScan`` looks for them too.
     more_needs: Mapping[str, Mapping[int, tuple[frozenset[str], ...]]] = field(default_factory=dict)
+    # Per language, by index: the patterns of ``combined``'s alternation that
+    # can match only at the start of the text ("^\\s*no[.!]*\\s*$"), each
+    # compiled alone. The alternation tries them at every position; one
+    # ``match`` at the start tells whether they can match at all.
+    anchored: Mapping[str, Mapping[int, re.Pattern[str]]] = field(default_factory=dict)
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
@@ -251,6 +256,9 @@ class Rule:
                 found = {i for i in found if all(any(map(has, need)) for need in more.get(i, ()))}
             else:
                 found = {i for i in found if not any(map(present.isdisjoint, more.get(i, ())))}
+        anchored = self.anchored.get(language)
+        if anchored:
+            found = {i for i in found if i not in anchored or anchored[i].match(lower)}
         keep = tuple(sorted(found))
         if not keep:
             return None
