@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CJK_CLASS", "CJK", "case_blind_plain", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
+__all__ = ["CJK_CLASS", "CJK", "case_blind_plain", "count_cjk", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
 
 # Kana, CJK Extension A, the unified ideographs and the compatibility
 # ideographs: the scripts of the languages the rulebook reads (zh; ja kana so a
@@ -29,6 +29,15 @@ CJK = re.compile(f"[{CJK_CLASS}]")
 # The ideographic comma always ends a clause; folded to "," it would join
 # "订单10000，1元" into the number 10000.1.
 _KEEP_UNFOLDED = frozenset("\uff0c")
+
+
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+
+
+def count_cjk(text: str) -> int:
+    """How many CJK characters ``text`` holds: ``len(CJK.findall(text))``, but
+    summed over runs, so a Chinese text is not split into a string per character."""
+    return sum(map(len, _CJK_RUN.findall(text)))
 
 
 def is_cjk(ch: str) -> bool:
