@@ -163,11 +163,13 @@ def any_language(rule: Rule, name: str) -> AnyLanguageCue:
             (exact if "(?-i" in item else folded).append(item)
     lowered = [lower_pattern(p) for p in folded]
     items = tuple((p, required_literals(p)) for p in lowered)
+    literals = {lit for _, need in items for lit in need or ()}
     return AnyLanguageCue(
         re.compile(guarded_alternation(lowered, 0)) if folded else None,
         re.compile(guarded_alternation(exact, re.IGNORECASE), re.IGNORECASE) if exact else None,
         items,
-        LiteralScan(lit for _, need in items for lit in need or ()) if len(items) >= _NARROWED_CUE_ITEMS else None,
+        LiteralScan(literals) if len(items) >= _NARROWED_CUE_ITEMS else None,
+        re.compile(guarded_if_slow(trie(literals))) if literals else None,
     )
 
 

@@ -128,6 +128,10 @@ class AnyLanguageCue:
     exact: re.Pattern[str] | None
     items: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
     scan: LiteralScan | None = None
+    # A trie of every literal the alternatives need: one search, stopping at
+    # the first literal met, tells a message that holds none (most messages)
+    # far faster than trying every alternative, or scanning for all of them.
+    needle: re.Pattern[str] | None = None
     # narrowed alternations by the indexes of ``items`` they keep
     memo: dict[tuple[int, ...], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -147,7 +151,12 @@ class AnyLanguageCue:
         An alternative none of whose literals ``lower`` holds cannot match
         there; leaving it out changes neither where the first match starts
         nor which alternative makes it."""
-        folded = self.folded if self.scan is None else self._narrowed(self.scan.present(lower))
+        if self.needle is not None and self.needle.search(lower) is None:
+            folded = self._narrowed(frozenset())  # none needing a literal can match: the others, if any
+        elif self.scan is not None:
+            folded = self._narrowed(self.scan.present(lower))
+        else:
+            folded = self.folded
         found = folded.search(lower) if folded is not None else None
         if found is None and self.exact is not None:
             found = self.exact.search(text)
