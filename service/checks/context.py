@@ -124,11 +124,24 @@ class Context:
             text, lower = self.text, self.lower
         if terms.regex is None:
             return None
+        present = self.literals(lower, windows) if self.case_plain(text) else None
+        return terms.regex if present is None else narrowed_terms(terms, present)
+
+    def scanner(self, regex: re.Pattern[str], text: str, lower: str) -> re.Pattern[str] | None:
+        """``Rulebook.scanners[regex]`` to run over ``text`` (``lower`` is its
+        ``lower_text``), or None when ``text`` holds none of the literals the
+        regex needs (``Rulebook.scanner_needs``): it cannot match there."""
+        need = self.book.scanner_needs.get(regex)
+        if need is not None and self.case_plain(text) and not any(map(lower.__contains__, need)):
+            return None
+        return self.book.scanners[regex]
+
+    def case_plain(self, text: str) -> bool:
+        """``case_blind_plain(text)``, once per text and check."""
         plain = self.__dict__.setdefault("_case_plain", {})
         if text not in plain:
             plain[text] = case_blind_plain(text)
-        present = self.literals(lower, windows) if plain[text] else None
-        return terms.regex if present is None else narrowed_terms(terms, present)
+        return plain[text]
 
     # ---- conversation facts
     @cached_property
@@ -232,8 +245,10 @@ class Context:
                     if plain:
                         found.append((m.start(), m.end(), match_case(m.group(), plain)))
             for entry in rule.patterns.get(self.language, ()):
-                if entry.suggestion:
-                    scanner = self.book.scanners[entry.regex]
+                if not entry.suggestion:
+                    continue
+                scanner = self.scanner(entry.regex, self.text, self.lower)
+                if scanner is not None:
                     found.extend((m.start(), m.end(), entry.suggestion) for m in scanner.finditer(self.text)
                                  if m.end() > m.start())
         pieces: list[str] = []

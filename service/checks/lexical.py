@@ -114,8 +114,9 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
                            for m in alternation.finditer(lower, ws, we) if m.lastgroup)
         for i in one_by_one:
-            scanner = ctx.book.scanners[entries[i].regex]
-            matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
+            scanner = ctx.scanner(entries[i].regex, text, lower)
+            if scanner is not None:
+                matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
             if m.end() == m.start():

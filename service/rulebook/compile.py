@@ -31,7 +31,7 @@ from service.regex_guard import (
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
-from service.textnorm import CJK
+from service.textnorm import CJK, case_blind_plain, lower_text
 
 if TYPE_CHECKING:
     from service.checks.context import Detector
@@ -100,6 +100,18 @@ def narrowed_terms(terms: TermList, present: AbstractSet[str]) -> re.Pattern[str
         terms.memo.clear()
     narrowed = terms.memo[keep] = term_regex(keep)
     return narrowed
+
+
+def case_blind_needs(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """For a case-blind (IGNORECASE) regex: the lower-cased literals one of
+    which the lower-cased text holds wherever it matches, when the text is
+    ``case_blind_plain``; None when none can be told."""
+    if not regex.flags & re.IGNORECASE:
+        return None
+    need = required_literals(regex.pattern)  # its case-blind parts: flags aside, the pattern as written
+    if not need or not all(map(case_blind_plain, need)):
+        return None
+    return frozenset(lower_text(lit) for lit in need)
 
 
 def term_ok(text: str, start: int, end: int) -> bool:

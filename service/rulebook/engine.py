@@ -14,8 +14,8 @@ from service.checks import DETECTORS
 from service.checks.context import Context
 from service.domain import Message, Violation
 from service.language import LanguageDetector
-from service.regex_guard import first_char_guarded
-from service.rulebook.compile import any_language, term_list
+from service.regex_guard import guarded_if_slow
+from service.rulebook.compile import any_language, case_blind_needs, term_list
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import BASE_LANGUAGE_ORDER, AnyLanguageCue, Rule, TermList
 
@@ -73,7 +73,12 @@ class Rulebook:
         one_by_one += [e for rule in self.expanders for entries in rule.patterns.values() for e in entries
                        if e.suggestion]
         self.scanners: Mapping[re.Pattern[str], re.Pattern[str]] = MappingProxyType({
-            e.regex: re.compile(first_char_guarded(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
+            e.regex: re.compile(guarded_if_slow(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
+        })
+        # ... and the literals one of which a text must hold for each to match
+        # there (``Context.scanner``), most often none.
+        self.scanner_needs: Mapping[re.Pattern[str], frozenset[str]] = MappingProxyType({
+            e.regex: need for e in one_by_one if (need := case_blind_needs(e.regex)) is not None
         })
         # Per language, the required literals of every rule's alternation (both
         # ``needs`` and ``more_needs``) and the lower-cased terms of its term
