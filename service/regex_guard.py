@@ -131,6 +131,64 @@ def _guard(pattern: str, flags: int) -> str:
     return f"(?={'|'.join(parts)})(?:{pattern})"
 
 
+def guarded_if_slow(pattern: str, flags: int = 0) -> str:
+    """``first_char_guarded`` for a pattern re can't skip through by itself:
+    one that opens with a literal or a set re already looks for in C (an
+    uncased "不能", or any literal without IGNORECASE) is left as it is, since a
+    guard in front would hide that prefix from re and slow it down."""
+    if _sp is None or _sc is None:
+        return pattern
+    try:
+        parsed = _sp.parse(pattern, flags)
+        from re import _compiler  # type: ignore[attr-defined]
+
+        all_flags = parsed.state.flags
+        if _compiler._get_literal_prefix(parsed, all_flags)[0] or _compiler._get_charset_prefix(parsed, all_flags):
+            return pattern
+    except (re.error, ImportError, AttributeError, TypeError, ValueError):
+        return pattern
+    return first_char_guarded(pattern, flags)
+
+
+def guarded_alternation(items: Sequence[str], flags: int = 0) -> str:
+    """``items`` as one guarded alternation. An item that opens with
+    lookbehinds ("(?<!hey)(?<!hi)...[!?]{2,}") gets its own guard, so it is
+    tried only where it can start (not the others: re skips an alternative
+    that opens with a literal faster than a guard)."""
+    guarded = "|".join(f"(?:{first_char_guarded(p, flags) if p.startswith('(?<') else p})" for p in items)
+    return first_char_guarded(guarded, flags)
+
+
+def anchored_at_start(pattern: str) -> bool:
+    """Whether every match of ``pattern`` (compiled without flags) starts at
+    the very start of the text ("^\\s*no[.!]*\\s*$"): such a pattern, tried at
+    every position inside an alternation, can match only where ``match``
+    tries it once."""
+    if _sp is None:
+        return False
+    try:
+        parsed = _sp.parse(pattern, 0)
+    except re.error:
+        return False
+    if parsed.state.flags & _sc.SRE_FLAG_MULTILINE:
+        return False
+    return _anchored_seq(list(parsed))
+
+
+def _anchored_seq(items: list[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sc.AT:
+        return av is _sc.AT_BEGINNING or av is _sc.AT_BEGINNING_STRING
+    if op is _sc.SUBPATTERN:
+        _group, add_flags, _del_flags, p = av
+        return not add_flags & _sc.SRE_FLAG_MULTILINE and _anchored_seq(list(p))
+    if op is _sc.BRANCH:
+        return all(_anchored_seq(list(alt)) for alt in av[1])
+    return False
+
+
 # --------------------------------------------------------------------------- required literals
 #
 # A regex scan costs about the same whatever it finds; a substring test is C

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CJK_CLASS", "CJK", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
+__all__ = ["CJK_CLASS", "CJK", "case_blind_plain", "count_cjk", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
 
 # Kana, CJK Extension A, the unified ideographs and the compatibility
 # ideographs: the scripts of the languages the rulebook reads (zh; ja kana so a
@@ -29,6 +29,15 @@ CJK = re.compile(f"[{CJK_CLASS}]")
 # The ideographic comma always ends a clause; folded to "," it would join
 # "订单10000，1元" into the number 10000.1.
 _KEEP_UNFOLDED = frozenset("\uff0c")
+
+
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+
+
+def count_cjk(text: str) -> int:
+    """How many CJK characters ``text`` holds: ``len(CJK.findall(text))``, but
+    summed over runs, so a Chinese text is not split into a string per character."""
+    return sum(map(len, _CJK_RUN.findall(text)))
 
 
 def is_cjk(ch: str) -> bool:
@@ -59,6 +68,35 @@ def lower_same_length(s: str) -> str:
 
 # The rulebook's historical name for the same function.
 lower_text = lower_same_length
+
+
+def _case_odd() -> str:
+    """The characters for which "matches under IGNORECASE" and "equal after
+    ``lower_text``" part ways: re also matches a few pairs whose lower cases
+    differ ("s" and long "ſ", "i" and dotless "ı", Greek symbol variants),
+    and "İ" and a final "Σ" lower differently in ``str.lower``. Computed over
+    the BMP: no character beyond it is odd in these ways."""
+    try:
+        import _sre
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - a Python without them: every non-ASCII character is odd
+        return "\u0080-\U0010ffff"
+    odd = {c for key, values in _EXTRA_CASES.items() for c in (key, *values) if c > 0x7F}
+    return "".join(
+        re.escape(chr(cp)) for cp in range(0x80, 0x10000)
+        if cp in odd or _sre.unicode_tolower(cp) in odd or chr(cp).lower() != chr(_sre.unicode_tolower(cp))
+    )
+
+
+_CASE_ODD = re.compile(f"[{_case_odd()}]")
+
+
+def case_blind_plain(text: str) -> bool:
+    """Whether a case-blind (IGNORECASE) match of a literal in ``text`` is
+    always an occurrence of the literal's ``lower_text`` in ``lower_text(text)``
+    (true unless the text or the literal holds a character of ``_case_odd``),
+    so a substring test on the lower-cased text can rule such a match out."""
+    return _CASE_ODD.search(text) is None
 
 
 class _FoldTable(dict[int, str]):

@@ -76,10 +76,56 @@ def test_literal_scan_finds_what_in_finds(lang: str) -> None:
     literals = {lit for rule in BOOK.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()}
     literals |= {lit for rule in BOOK.rules.values() for sets in rule.more_needs.get(lang, {}).values()
                  for need in sets for lit in need}
+    literals |= {lit for terms in BOOK.term_lists(lang) for lit in terms.literals}
     texts = _texts(lang) + ["pls, k? 不能不能公司 nonono", "", "x"]
     for text in texts:
         for variant in (text, lower_text(text)):
             assert scan.present(variant) == {lit for lit in literals if lit in variant}, variant
+
+
+@pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])
+def test_cue_scan_finds_what_in_finds(lang: str) -> None:
+    """A big cue's own scan answers ``lit in text`` for each of its literals."""
+    cues = [cue for rule_cues in BOOK.any_language_cues.values() for cue in rule_cues.values() if cue.scan]
+    assert cues  # show-empathy's "upset" at least
+    for cue in cues:
+        literals = {lit for _, need in cue.items for lit in need or ()}
+        for text in _texts(lang) + ["Hey!! still waiting, 气死了", ""]:
+            low = lower_text(text)
+            assert cue.scan.present(low) == {lit for lit in literals if lit in low}, text
+
+
+@pytest.mark.parametrize("lang", ["en", "it", "es", "zh"])
+def test_narrowed_cues_and_terms_match_as_the_whole(lang: str) -> None:
+    """A cue narrowed to the alternatives whose literals a text holds, and a
+    term list narrowed to its terms the text holds, find what the whole does."""
+    from service.checks.context import Context
+    from service.rulebook.compile import find_terms
+
+    for text in _texts(lang) + ["Hey!! ſtill waiting, Σ ı İ 气死了", "IDK lol", ""]:
+        low = lower_text(text)
+        for cues in BOOK.any_language_cues.values():
+            for cue in cues.values():
+                whole = cue.folded.search(low) if cue.folded is not None else None
+                if whole is None and cue.exact is not None:
+                    whole = cue.exact.search(text)
+                narrow = cue.search(text, low)
+                assert (whole and whole.span()) == (narrow and narrow.span()), text
+        ctx = Context(BOOK, text, (), "", lang)
+        for terms in BOOK.term_lists(lang):
+            expected = [m.span() for m in find_terms(terms.regex, text)]
+            assert [m.span() for m in find_terms(ctx.term_regex(terms), text)] == expected, text
+
+
+def test_case_blind_plain() -> None:
+    """Texts where a case-blind match is not a substring of the lower-cased text are told apart."""
+    from service.textnorm import case_blind_plain
+
+    assert case_blind_plain("Perché NON è possibile? ’€ 不能")
+    assert not case_blind_plain("ſorry")  # re matches "s" here under IGNORECASE
+    assert not case_blind_plain("İstanbul")  # lower() makes two code points
+    assert not case_blind_plain("ΟΔΟΣ")  # a final sigma lowers by context
+    assert re.search("(?i)sorry", "ſorry") and "sorry" not in lower_text("ſorry")
 
 
 def test_literal_scan_prefixes_and_buckets() -> None:
@@ -88,3 +134,20 @@ def test_literal_scan_prefixes_and_buckets() -> None:
     assert scan.present("abcd 不能买") == {"ab", "abc", "abcd", "b", "不能", "不能买"}
     assert scan.present("x y 公") == {"x y"}
     assert scan.present("") == frozenset()
+
+
+@pytest.mark.parametrize(("pattern", "anchored"), [
+    (r"^\s*no[.!]*\s*$", True),
+    (r"\Afoo", True),
+    (r"(?:^a|^b)c", True),
+    (r"\bnon|^\s*boh", False),  # one branch can match anywhere
+    (r"(?:^|x)a", False),
+    (r"(?m:^a)", False),  # at every line start
+])
+def test_anchored_at_start(pattern: str, anchored: bool) -> None:
+    from service.regex_guard import anchored_at_start
+
+    assert anchored_at_start(pattern) is anchored
+    if anchored:  # no match but at the start, wherever the search begins
+        text = "a\nbc no\nfoo ac"
+        assert all(m.start() == 0 for m in re.finditer(pattern, text))

@@ -25,7 +25,7 @@ def run_neutral_address(rule: Rule, ctx: Context) -> list[Violation]:
     text = ctx.text
     titles: set[str] | None = None
     out = []
-    for m in find_terms(terms.regex, text):
+    for m in find_terms(ctx.term_regex(terms), text):
         if ctx.customer_used(terms.regex, m.group()):
             continue
         if titles is None:  # read the customer's titles only when the draft has such a word

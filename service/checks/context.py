@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from service.domain import Message, Role, Span, Violation
 from service.datafile import DataFileError
-from service.rulebook.model import Rule
-from service.textnorm import lower_text
+from service.rulebook.compile import narrowed_terms
+from service.rulebook.model import Rule, TermList
+from service.textnorm import case_blind_plain, lower_text
 
 if TYPE_CHECKING:
     from service.rulebook.engine import Rulebook
@@ -112,6 +113,36 @@ class Context:
                 cache[key] = scan.present(lower)
         return cache[key]
 
+    def term_regex(self, terms: TermList, text: str | None = None, lower: str | None = None,
+                   windows: tuple[tuple[int, int], ...] = ()) -> re.Pattern[str] | None:
+        """``terms.regex`` narrowed to the terms ``text`` (the draft by default,
+        else an expansion with its ``lower`` and ``windows``) can hold: the
+        same matches, and no scan at all for the many lists none of whose
+        terms the draft holds. The whole regex when case folding could tell
+        a case-blind match from a substring (``case_blind_plain``)."""
+        if text is None or lower is None:
+            text, lower = self.text, self.lower
+        if terms.regex is None:
+            return None
+        present = self.literals(lower, windows) if self.case_plain(text) else None
+        return terms.regex if present is None else narrowed_terms(terms, present)
+
+    def scanner(self, regex: re.Pattern[str], text: str, lower: str) -> re.Pattern[str] | None:
+        """``Rulebook.scanners[regex]`` to run over ``text`` (``lower`` is its
+        ``lower_text``), or None when ``text`` holds none of the literals the
+        regex needs (``Rulebook.scanner_needs``): it cannot match there."""
+        need = self.book.scanner_needs.get(regex)
+        if need is not None and self.case_plain(text) and not any(map(lower.__contains__, need)):
+            return None
+        return self.book.scanners[regex]
+
+    def case_plain(self, text: str) -> bool:
+        """``case_blind_plain(text)``, once per text and check."""
+        plain = self.__dict__.setdefault("_case_plain", {})
+        if text not in plain:
+            plain[text] = case_blind_plain(text)
+        return plain[text]
+
     # ---- conversation facts
     @cached_property
     def customer_messages(self) -> tuple[str, ...]:
@@ -195,7 +226,7 @@ class Context:
         found = cache.get(rule.id)
         if found is None:
             terms = rule.terms.get(self.language)
-            found = cache[rule.id] = list(find_terms(terms.regex if terms is not None else None, self.text))
+            found = cache[rule.id] = list(find_terms(self.term_regex(terms) if terms is not None else None, self.text))
         return found
 
     @cached_property
@@ -214,8 +245,10 @@ class Context:
                     if plain:
                         found.append((m.start(), m.end(), match_case(m.group(), plain)))
             for entry in rule.patterns.get(self.language, ()):
-                if entry.suggestion:
-                    scanner = self.book.scanners[entry.regex]
+                if not entry.suggestion:
+                    continue
+                scanner = self.scanner(entry.regex, self.text, self.lower)
+                if scanner is not None:
                     found.extend((m.start(), m.end(), entry.suggestion) for m in scanner.finditer(self.text)
                                  if m.end() > m.start())
         pieces: list[str] = []
@@ -263,10 +296,18 @@ class Context:
         if found is None:
             return None
         for text in texts:
-            m = found.search(text, lower_text(text))
+            m = found.search(text, self.lowered(text))
             if m:
                 return m
         return None
+
+    def lowered(self, text: str) -> str:
+        """``lower_text(text)``, once per text and check: several rules' cues read the same messages."""
+        cache = self.__dict__.setdefault("_lowered", {})
+        lower = cache.get(text)
+        if lower is None:
+            lower = cache[text] = lower_text(text)
+        return lower
 
     # ---- building violations
     def violation(self, rule: Rule, start: int, end: int, suggestion: str = "") -> Violation:

@@ -7,7 +7,7 @@ import re
 from service.checks.context import EMAIL, Context, Detector
 from service.domain import Role, Violation
 from service.rulebook.model import Rule
-from service.textnorm import CJK, is_cjk, lower_text
+from service.textnorm import count_cjk, is_cjk, lower_text
 
 KINDS = ("order", "email", "phone", "name")
 _DIGITS = re.compile(r"\d{3,}|@")
@@ -102,6 +102,7 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     out = []
     given: dict[str, bool] = {}
     labels: list[str | re.Pattern[str]] | None = None  # CJK labels as they are, the others as word regexes
+    asks = [(kind, cue) for kind in KINDS if (cue := rule.cue(lang, f"ask_{kind}")) is not None]
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
         if not (sentence.rstrip().endswith(("?", "\uff1f")) or (ask is not None and ask.search(sentence))):
@@ -115,9 +116,8 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
         if any(label in low if isinstance(label, str) else label.search(low) for label in labels):
             out.append(ctx.violation(rule, s, e))
             continue
-        for kind in KINDS:
-            cue = rule.cue(lang, f"ask_{kind}")
-            if cue is None or not cue.search(sentence):
+        for kind, cue in asks:
+            if not cue.search(sentence):
                 continue
             if kind not in given:
                 given[kind] = _fact_given(rule, ctx, kind)
@@ -241,7 +241,7 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
         return [ctx.whole(rule)]
     text = ctx.text
     sample = text[: int(rule.params.get("sample_chars", 300))]
-    cjk = len(CJK.findall(sample))
+    cjk = count_cjk(sample)
     words = len(sample.split())
     if cjk < int(rule.params.get("min_cjk_chars", 4)) and words < int(rule.params.get("min_words", 4)):
         return []

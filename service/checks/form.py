@@ -7,7 +7,7 @@ import re
 from service.checks.context import Context, Detector, strip_span
 from service.domain import Violation
 from service.rulebook.model import Rule
-from service.textnorm import CJK
+from service.textnorm import CJK, count_cjk
 
 _WORDS = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -24,7 +24,7 @@ def run_length(rule: Rule, ctx: Context) -> list[Violation]:
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
         if cjk_lang:
-            too_long = len(CJK.findall(sentence)) > int(p["max_sentence_cjk_chars"])
+            too_long = count_cjk(sentence) > int(p["max_sentence_cjk_chars"])
         else:
             too_long = len(_WORDS.findall(sentence)) > int(p["max_sentence_words"])
         if too_long:

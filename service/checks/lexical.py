@@ -66,10 +66,15 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     out: list[Violation] = []
     spans = windows or ((0, len(text)),)
 
+    def new(start: int, end: int) -> bool:
+        """Whether a match is this pass's to report: on the expansion, only one
+        that covers a written-out word (else the draft itself reads so, and the
+        first pass has it). Asked first, so the exceptions and the customer's
+        side are read only for matches that can be reported."""
+        return exp is None or exp.touches(start, end)
+
     def add(start: int, end: int, replacement: str | None) -> None:
         if exp is not None:
-            if not exp.touches(start, end):
-                return  # the draft itself reads so: the first pass has it
             start, end = exp.original(start, end)
             if replacement is not None and replacement != "":
                 replacement = None  # the literal fix was written for the expanded words
@@ -87,11 +92,14 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
 
     terms = rule.terms.get(lang)
     if terms is not None and terms.regex is not None:
-        found = ctx.terms_found(rule) if exp is None else [
-            m for ws, we in spans for m in terms.regex.finditer(text, ws, we)
+        narrowed = ctx.term_regex(terms, text, lower, windows) if exp is not None else None
+        found = ctx.terms_found(rule) if exp is None else [] if narrowed is None else [
+            m for ws, we in spans for m in narrowed.finditer(text, ws, we)
             if m.end() > m.start() and term_ok(text, m.start(), m.end())]
         for m in found:
             word = m.group()
+            if not new(m.start(), m.end()):
+                continue
             if rule.params.get("exempt_if_customer_used") and ctx.customer_used(terms.regex, word):
                 continue
             if is_excepted(m.start(), m.end()):
@@ -106,11 +114,15 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
             matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
                            for m in alternation.finditer(lower, ws, we) if m.lastgroup)
         for i in one_by_one:
-            scanner = ctx.book.scanners[entries[i].regex]
-            matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
+            scanner = ctx.scanner(entries[i].regex, text, lower)
+            if scanner is not None:
+                matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
         for i, m in matches:
-            if m.end() == m.start() or is_excepted(m.start(), m.end()):
+            if m.end() == m.start():
+                continue
+            end = m.end() if entries[i].suggestion else _word_end(text, m.end())
+            if not new(m.start(), end) or is_excepted(m.start(), m.end()):
                 continue
             if i not in allowed:  # the customer's side is read only once the draft matches
                 entry = entries[i]
@@ -120,7 +132,6 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
                     or (entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob))
                 )
             if allowed[i]:
-                end = m.end() if entries[i].suggestion else _word_end(text, m.end())
                 add(m.start(), end, entries[i].suggestion)
     return out
 
@@ -279,7 +290,7 @@ def run_glossary(rule: Rule, ctx: Context) -> list[Violation]:
     terms = ctx.book.glossary_terms.get(ctx.language)
     if terms is None or terms.regex is None:
         return out
-    for m in find_terms(terms.regex, ctx.text):
+    for m in find_terms(ctx.term_regex(terms), ctx.text):
         if ctx.customer_used(terms.regex, m.group()):
             continue
         plain = terms.replacement(m.group()) or ""

@@ -5,7 +5,9 @@ The rules are data (YAML under ``prompts/rules/``, glossaries under
 without a code change. The package is layered, imports pointing one way:
 
 - ``model``: the compiled rule data (imports nothing of ours but
-  ``service.domain``); bad data is a ``service.datafile.DataFileError``;
+  ``service.domain`` and the text helpers below it: ``service.textnorm``,
+  ``service.regex_guard``, ``literals``); bad data is a
+  ``service.datafile.DataFileError``;
 - ``schema``: the YAML shapes as pydantic models;
 - ``compile``: documents to compiled rules (regexes, tries, alternations);
 - ``service.checks``: the detectors, which read ``model`` and ``compile``;

@@ -14,8 +14,8 @@ from service.checks import DETECTORS
 from service.checks.context import Context
 from service.domain import Message, Violation
 from service.language import LanguageDetector
-from service.regex_guard import first_char_guarded
-from service.rulebook.compile import any_language, term_regex
+from service.regex_guard import guarded_if_slow
+from service.rulebook.compile import any_language, case_blind_needs, term_list
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import BASE_LANGUAGE_ORDER, AnyLanguageCue, Rule, TermList
 
@@ -52,8 +52,7 @@ class Rulebook:
             {lang: MappingProxyType(dict(terms)) for lang, terms in glossary.items()}
         )
         self.glossary_terms: Mapping[str, TermList] = MappingProxyType({
-            lang: TermList(term_regex(terms), MappingProxyType({k.lower(): v for k, v in terms.items()}))
-            for lang, terms in _with_loanwords(glossary).items()
+            lang: term_list(terms) for lang, terms in _with_loanwords(glossary).items()
         })
         # Built once: lingua model construction is the expensive part.
         self.detector = LanguageDetector(self.languages)
@@ -74,15 +73,22 @@ class Rulebook:
         one_by_one += [e for rule in self.expanders for entries in rule.patterns.values() for e in entries
                        if e.suggestion]
         self.scanners: Mapping[re.Pattern[str], re.Pattern[str]] = MappingProxyType({
-            e.regex: re.compile(first_char_guarded(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
+            e.regex: re.compile(guarded_if_slow(e.regex.pattern, e.regex.flags), e.regex.flags) for e in one_by_one
+        })
+        # ... and the literals one of which a text must hold for each to match
+        # there (``Context.scanner``), most often none.
+        self.scanner_needs: Mapping[re.Pattern[str], frozenset[str]] = MappingProxyType({
+            e.regex: need for e in one_by_one if (need := case_blind_needs(e.regex)) is not None
         })
         # Per language, the required literals of every rule's alternation (both
-        # ``needs`` and ``more_needs``), found in one pass per text.
+        # ``needs`` and ``more_needs``) and the lower-cased terms of its term
+        # lists (``narrowed_terms``), found in one pass per text.
         self.literal_scans: Mapping[str, LiteralScan] = MappingProxyType({
             lang: LiteralScan(
                 [lit for rule in self.rules.values() for _, _, need in rule.needs.get(lang, ()) for lit in need or ()]
                 + [lit for rule in self.rules.values() for sets in rule.more_needs.get(lang, {}).values()
-                   for need in sets for lit in need])
+                   for need in sets for lit in need]
+                + [lit for terms in self.term_lists(lang) for lit in terms.literals])
             for lang in self.languages
         })
         # Each cue across all of a rule's languages in one regex: a customer may
@@ -94,6 +100,12 @@ class Rulebook:
             })
             for rid, rule in self.rules.items()
         })
+
+    def term_lists(self, language: str) -> list[TermList]:
+        """The term lists a check in ``language`` reads: every rule's and the glossary's."""
+        lists = [rule.terms[language] for rule in self.rules.values() if language in rule.terms]
+        glossary = self.glossary_terms.get(language)
+        return lists + ([glossary] if glossary is not None else [])
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]

@@ -40,6 +40,7 @@ class LiteralScan:
         for lit in sorted(cjk):
             buckets.setdefault(lit[0], []).append((frozenset(lit), lit))
         self._buckets = {ch: tuple(items) for ch, items in buckets.items()}
+        self._bucket_chars = frozenset(buckets)  # a set: meeting a dict walks all its keys
         rest = sorted(words - self._singles - set(cjk))
         self._regex = re.compile(f"(?=({first_char_guarded(trie(rest))}))") if rest else None
         known = set(rest)
@@ -48,7 +49,7 @@ class LiteralScan:
     def present(self, text: str) -> frozenset[str]:
         chars = set(text)
         found = set(self._singles.intersection(chars))
-        for ch in chars.intersection(self._buckets):
+        for ch in chars & self._bucket_chars:
             found.update(lit for needed, lit in self._buckets[ch] if needed <= chars and lit in text)
         if self._regex is not None:
             for longest in set(self._regex.findall(text)):

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import AbstractSet, Any, Literal, Mapping
 
 from service.domain import Message, Severity
-from service.regex_guard import first_char_guarded
+from service.regex_guard import first_char_guarded, guarded_alternation
+from service.rulebook.literals import LiteralScan
+from service.textnorm import case_blind_plain, lower_text
 
 # The contract of RULES.md (the rule catalogue), in its order, then our additions.
 CATALOGUE: tuple[str, ...] = (
@@ -55,9 +58,30 @@ class TermList:
 
     regex: re.Pattern[str] | None
     replacements: Mapping[str, str | None]
+    # The terms as written (``regex`` is ``term_regex(terms)``), for
+    # ``compile.narrowed_terms``; () when the list can't be narrowed.
+    terms: tuple[str, ...] = ()
+    # narrowed regexes by the terms they keep
+    memo: dict[frozenset[str], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def replacement(self, excerpt: str) -> str | None:
         return self.replacements.get(excerpt.lower())
+
+    @cached_property
+    def by_literal(self) -> Mapping[str, tuple[str, ...]]:
+        """Each term's ``lower_text`` with the terms it stands for: every match
+        of a term holds it in the lower-cased text (unless ``case_blind_plain``
+        says otherwise, and then a list holding such a term has none)."""
+        if not all(map(case_blind_plain, self.terms)):
+            return {}
+        by: dict[str, list[str]] = {}
+        for term in self.terms:
+            by.setdefault(lower_text(term), []).append(term)
+        return {lit: tuple(ts) for lit, ts in by.items()}
+
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        return frozenset(self.by_literal)
 
 
 @dataclass(frozen=True)
@@ -91,16 +115,70 @@ class RewritePair:
 class AnyLanguageCue:
     """One cue of a rule across all its languages (a customer may write in
     another language than the reply): ``folded`` runs on ``lower_text`` of a
-    text, ``exact`` (the items that must see case) on the text as written."""
+    text, ``exact`` (the items that must see case) on the text as written.
+
+    ``items`` are ``folded``'s alternatives, each with the literals one of
+    which its every match holds (None: unknown). A big cue (show-empathy's
+    "upset": a hundred alternatives in four languages, most opening with
+    ``\\b``) is tried whole at every word character of a message; with a
+    ``scan`` of its literals, ``search`` runs only the alternatives that can
+    match in the text (usually none or one): the same first match, a fraction
+    of the cost. A small cue runs whole: its scan would cost what it saves."""
     folded: re.Pattern[str] | None
     exact: re.Pattern[str] | None
+    items: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
+    scan: LiteralScan | None = None
+    # A trie of every literal the alternatives need: one search, stopping at
+    # the first literal met, tells a message that holds none (most messages)
+    # far faster than trying every alternative, or scanning for all of them.
+    needle: re.Pattern[str] | None = None
+    # narrowed alternations by the indexes of ``items`` they keep
+    memo: dict[tuple[int, ...], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _index(self) -> tuple[tuple[int, ...], Mapping[str, tuple[int, ...]], frozenset[str]]:
+        """The items that always run, each literal with the items it admits, and those literals."""
+        by: dict[str, list[int]] = {}
+        for i, (_, need) in enumerate(self.items):
+            for lit in need or ():
+                by.setdefault(lit, []).append(i)
+        return (tuple(i for i, (_, need) in enumerate(self.items) if need is None),
+                {lit: tuple(idxs) for lit, idxs in by.items()}, frozenset(by))
 
     def search(self, text: str, lower: str) -> re.Match[str] | None:
-        """A match in ``text`` (``lower`` is ``lower_text(text)``), or None."""
-        found = self.folded.search(lower) if self.folded is not None else None
+        """A match in ``text`` (``lower`` is ``lower_text(text)``), or None.
+
+        An alternative none of whose literals ``lower`` holds cannot match
+        there; leaving it out changes neither where the first match starts
+        nor which alternative makes it."""
+        if self.needle is not None and self.needle.search(lower) is None:
+            folded = self._narrowed(frozenset())  # none needing a literal can match: the others, if any
+        elif self.scan is not None:
+            folded = self._narrowed(self.scan.present(lower))
+        else:
+            folded = self.folded
+        found = folded.search(lower) if folded is not None else None
         if found is None and self.exact is not None:
             found = self.exact.search(text)
         return found
+
+    def _narrowed(self, present: AbstractSet[str]) -> re.Pattern[str] | None:
+        always, by_literal, literals = self._index
+        keep = always
+        hits = literals.intersection(present)
+        if hits:
+            keep = tuple(sorted({i for lit in hits for i in by_literal[lit]}.union(always)))
+        if len(keep) == len(self.items):
+            return self.folded
+        try:
+            return self.memo[keep]
+        except KeyError:
+            pass
+        if len(self.memo) > 1024:
+            self.memo.clear()
+        narrowed = re.compile(guarded_alternation([self.items[i][0] for i in keep])) if keep else None
+        self.memo[keep] = narrowed
+        return narrowed
 
 
 @dataclass(frozen=True)
@@ -128,6 +206,11 @@ class Rule:
     # holds one of ("check the faq": "check" and "faq"), tested only for the
     # patterns ``needs`` lets through; ``LiteralScan`` looks for them too.
     more_needs: Mapping[str, Mapping[int, tuple[frozenset[str], ...]]] = field(default_factory=dict)
+    # Per language, by index: the patterns of ``combined``'s alternation that
+    # can match only at the start of the text ("^\\s*no[.!]*\\s*$"), each
+    # compiled alone. The alternation tries them at every position; one
+    # ``match`` at the start tells whether they can match at all.
+    anchored: Mapping[str, Mapping[int, re.Pattern[str]]] = field(default_factory=dict)
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
@@ -182,6 +265,9 @@ class Rule:
                 found = {i for i in found if all(any(map(has, need)) for need in more.get(i, ()))}
             else:
                 found = {i for i in found if not any(map(present.isdisjoint, more.get(i, ())))}
+        anchored = self.anchored.get(language)
+        if anchored:
+            found = {i for i in found if i not in anchored or anchored[i].match(lower)}
         keep = tuple(sorted(found))
         if not keep:
             return None
