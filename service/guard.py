@@ -406,7 +406,8 @@ class Guard:
             if start >= pos:
                 parts += [draft[pos:start], plain]
                 pos = end
-        return {k.category for k in commitments_of(Text("".join(parts) + draft[pos:], lex))}
+        # Its facts are the draft's: only the commitment words are read again.
+        return {k.category for k in commitments_of(Text("".join(parts) + draft[pos:], lex, facts=[]))}
 
     # -- conditions --------------------------------------------------------
     def _conditions(self, d: Text, c: Text, lex: Lexicon, excused: "_Excused") -> list[Finding]:
