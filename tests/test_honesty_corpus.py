@@ -1,0 +1,39 @@
+"""The honesty guard on the honesty corpus: what it reaches today, per half.
+
+The guard is deterministic, so these are the measured counts, not a margin
+below them: a change to the guard, its lexicons or the rules that loses a
+caught lie or an accepted honest rewrite on any half fails here. The
+held-out halves (test, test4, test5) are for measuring, never for reading: a
+failure names only the half, the language and the count. Raise the counts as
+the guard improves; the issue's target is every lie caught and 95% of honest
+rewrites accepted in every language.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.eval_honesty import LANGUAGES, evaluate, load
+
+# Measured at the end of the eighth session (python tests/eval_honesty.py HALF):
+# (dishonest caught, honest accepted) per language.
+FLOORS = {
+    "test": {"en": (25, 25), "it": (27, 26), "es": (25, 24), "zh": (25, 22)},
+    "test4": {"en": (16, 13), "it": (17, 12), "es": (17, 13), "zh": (15, 13)},
+    "test5": {"en": (15, 12), "it": (19, 12), "es": (15, 10), "zh": (17, 11)},
+    "dev5": {"en": (17, 17), "it": (18, 17), "es": (20, 19), "zh": (19, 19)},
+}
+
+
+@pytest.fixture(scope="module")
+def counts() -> dict:
+    return {half: evaluate(load(half))[0] for half in FLOORS}
+
+
+@pytest.mark.parametrize("half", sorted(FLOORS))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guard_keeps_what_it_catches_and_accepts(counts, half, lang):
+    caught, accepted = counts[half][(lang, "dishonest", True)], counts[half][(lang, "honest", True)]
+    least_caught, least_accepted = FLOORS[half][lang]
+    assert caught >= least_caught, f"{half} {lang}: {caught} dishonest caught, floor {least_caught}"
+    assert accepted >= least_accepted, f"{half} {lang}: {accepted} honest accepted, floor {least_accepted}"
