@@ -96,7 +96,26 @@ def read_yaml(file: Path) -> Any:
 # libyaml's safe loader when PyYAML was built with it: the same documents,
 # parsed in C (the rule files take ~1 s in pure Python, and every server start
 # and rulebook load reads them).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """The safe loader that refuses a key written twice in one mapping: PyYAML
+    keeps the later one without a word, so a lexicon entry added again
+    elsewhere in its file would silently change or undo the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is written twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_SAFE_LOADER = _UniqueKeyLoader
 
 
 def read_yaml_documents(file: Path) -> list[Any]:

@@ -101,3 +101,25 @@ def test_a_broken_tones_file_names_the_file_and_key(tmp_path: Path, old: str, ne
     with pytest.raises(DataFileError) as err:
         PromptBuilder(templates)
     assert str(err.value).startswith(f"templates/tones.yaml: {problem}"), str(err.value)
+
+
+@pytest.mark.parametrize("text", [
+    "name: a\nwords: [x]\nname: b\n",
+    "name: a\nwords: [x]\nextra: [{k: 1, j: 2, k: 3}]\n",
+    'name: a\nwords: [x]\nextra: [{"in store": 1, in store: 2}]\n',
+])
+def test_a_key_written_twice_is_an_error_not_a_silent_override(tmp_path: Path, text: str) -> None:
+    """PyYAML keeps the later of two equal keys without a word; a lexicon
+    entry added again elsewhere in its file would silently undo the first."""
+    doc = tmp_path / "data" / "twice.yaml"
+    doc.parent.mkdir()
+    doc.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_model(doc, _WordsDoc)
+    assert "written twice" in str(err.value) and str(err.value).startswith("data/twice.yaml: (file): ")
+
+
+def test_equal_values_under_different_keys_are_fine(tmp_path: Path) -> None:
+    doc = tmp_path / "ok.yaml"
+    doc.write_text("name: a\nwords: [x, x]\nextra: [y]\n", encoding="utf-8")
+    assert load_model(doc, _WordsDoc).words == ["x", "x"]
