@@ -88,22 +88,10 @@ def _first_of_seq(items: Iterable[tuple[Any, Any]], icase: bool) -> _First:
     return out, True
 
 
-# guarded pattern -> the pattern it guards, for code that combines patterns
-_UNGUARDED: dict[str, str] = {}
-
-
-def unguarded(pattern: str) -> str:
-    """The pattern ``first_char_guarded`` was given, for ``pattern`` it returned."""
-    return _UNGUARDED.get(pattern, pattern)
-
-
 def first_char_guarded(pattern: str, flags: int = 0) -> str:
     """``pattern`` (to be compiled with ``flags``) behind a lookahead on its
     possible first characters, or unchanged when they can't be told."""
-    guarded = _guard(pattern, flags)
-    if guarded != pattern:
-        _UNGUARDED[guarded] = pattern
-    return guarded
+    return _guard(pattern, flags)
 
 
 def _guard(pattern: str, flags: int) -> str:

@@ -14,7 +14,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.regex_guard import first_char_guarded, unguarded
+from service.regex_guard import first_char_guarded
 
 PATTERNS = [
     r"\b(?:pls|plz|thx|idk|brb)\b",
@@ -50,9 +50,9 @@ def test_guarded_patterns_match_exactly_what_the_originals_match(text: str) -> N
             assert _matches(guarded, flags, text) == _matches(pattern, flags, text), (pattern, flags, text)
 
 
-def test_guard_is_added_where_it_can_be_and_reversible() -> None:
+def test_guard_is_added_where_it_can_be() -> None:
     guarded = first_char_guarded(r"\b(?:pls|thx)\b", re.IGNORECASE)
-    assert guarded.startswith("(?=") and unguarded(guarded) == r"\b(?:pls|thx)\b"
+    assert guarded == r"(?=[pt])(?:\b(?:pls|thx)\b)"
     # nullable or unknowable first characters: left alone
     for pattern in (r"a?", r".foo", r"[^x]y", r"(?:)"):
         assert first_char_guarded(pattern) == pattern

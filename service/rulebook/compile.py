@@ -92,14 +92,7 @@ def narrowed_terms(terms: TermList, present: AbstractSet[str]) -> re.Pattern[str
     keep = frozenset(t for lit in hits for t in terms.by_literal[lit])
     if len(keep) == len(terms.terms):
         return terms.regex
-    try:
-        return terms.memo[keep]
-    except KeyError:
-        pass
-    if len(terms.memo) > 1024:
-        terms.memo.clear()
-    narrowed = terms.memo[keep] = term_regex(keep)
-    return narrowed
+    return terms.memo.get_or_build(keep, lambda: term_regex(keep))
 
 
 def case_blind_needs(regex: re.Pattern[str]) -> frozenset[str] | None:

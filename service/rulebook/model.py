@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import AbstractSet, Any, Literal, Mapping
+from typing import AbstractSet, Any, Callable, Literal, Mapping
 
 from service.domain import Message, Severity
 from service.regex_guard import first_char_guarded, guarded_alternation
@@ -39,6 +39,27 @@ BASE_LANGUAGE_ORDER = ("en", "it", "es", "zh")
 Fix = Literal["replace", "delete", "model"]
 
 
+class RegexMemo(dict[Any, "re.Pattern[str] | None"]):
+    """Regexes compiled at check time (a big alternation narrowed to the
+    alternatives a text can match), by what they keep. The texts decide the
+    keys, so the memo is emptied when it outgrows ``limit``: a bound on
+    memory that costs only a recompile."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def get_or_build(self, key: Any, build: Callable[[], "re.Pattern[str] | None"]) -> "re.Pattern[str] | None":
+        try:
+            return self[key]
+        except KeyError:
+            pass
+        if len(self) > self.limit:
+            self.clear()
+        built = self[key] = build()
+        return built
+
+
 @dataclass(frozen=True)
 class PatternEntry:
     regex: re.Pattern[str]
@@ -62,7 +83,7 @@ class TermList:
     # ``compile.narrowed_terms``; () when the list can't be narrowed.
     terms: tuple[str, ...] = ()
     # narrowed regexes by the terms they keep
-    memo: dict[frozenset[str], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
+    memo: RegexMemo = field(default_factory=RegexMemo, compare=False, repr=False)
 
     def replacement(self, excerpt: str) -> str | None:
         return self.replacements.get(excerpt.lower())
@@ -133,17 +154,12 @@ class AnyLanguageCue:
     # far faster than trying every alternative, or scanning for all of them.
     needle: re.Pattern[str] | None = None
     # narrowed alternations by the indexes of ``items`` they keep
-    memo: dict[tuple[int, ...], re.Pattern[str] | None] = field(default_factory=dict, compare=False, repr=False)
+    memo: RegexMemo = field(default_factory=RegexMemo, compare=False, repr=False)
 
     @cached_property
-    def _index(self) -> tuple[tuple[int, ...], Mapping[str, tuple[int, ...]], frozenset[str]]:
+    def _index(self) -> tuple[frozenset[int], Mapping[str, tuple[int, ...]], frozenset[str]]:
         """The items that always run, each literal with the items it admits, and those literals."""
-        by: dict[str, list[int]] = {}
-        for i, (_, need) in enumerate(self.items):
-            for lit in need or ():
-                by.setdefault(lit, []).append(i)
-        return (tuple(i for i, (_, need) in enumerate(self.items) if need is None),
-                {lit: tuple(idxs) for lit, idxs in by.items()}, frozenset(by))
+        return _literal_index(tuple((i, pattern, need) for i, (pattern, need) in enumerate(self.items)))
 
     def search(self, text: str, lower: str) -> re.Match[str] | None:
         """A match in ``text`` (``lower`` is ``lower_text(text)``), or None.
@@ -164,21 +180,13 @@ class AnyLanguageCue:
 
     def _narrowed(self, present: AbstractSet[str]) -> re.Pattern[str] | None:
         always, by_literal, literals = self._index
-        keep = always
-        hits = literals.intersection(present)
-        if hits:
-            keep = tuple(sorted({i for lit in hits for i in by_literal[lit]}.union(always)))
+        keep = tuple(sorted({i for lit in literals.intersection(present) for i in by_literal[lit]}.union(always)))
         if len(keep) == len(self.items):
             return self.folded
-        try:
-            return self.memo[keep]
-        except KeyError:
-            pass
-        if len(self.memo) > 1024:
-            self.memo.clear()
-        narrowed = re.compile(guarded_alternation([self.items[i][0] for i in keep])) if keep else None
-        self.memo[keep] = narrowed
-        return narrowed
+        if not keep:
+            return None
+        return self.memo.get_or_build(
+            keep, lambda: re.compile(guarded_alternation([self.items[i][0] for i in keep])))
 
 
 @dataclass(frozen=True)
@@ -219,8 +227,10 @@ class Rule:
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
     file: str = ""  # the rule file as a data error names it (service.datafile.shown_path)
-    # check-time memo of this rule (``alternation_for``'s literal index and narrowed alternations)
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
+    # check-time memos of this rule: ``alternation_for``'s literal index per
+    # language, and its narrowed alternations
+    indexes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
+    narrowed: RegexMemo = field(default_factory=lambda: RegexMemo(2048), compare=False, repr=False, init=False)
 
     def __hash__(self) -> int:  # the data holds mappings; a rule is identified by its id
         return hash(self.id)
@@ -249,9 +259,9 @@ class Rule:
         needs = self.needs.get(language)
         if not needs:
             return alternation
-        index = self.memo.get(language)
+        index = self.indexes.get(language)
         if index is None:
-            index = self.memo[language] = _literal_index(needs)
+            index = self.indexes[language] = _literal_index(needs)
         always, by_literal, literals = index
         if present is None:
             found = {i for lit, idxs in by_literal.items() if lit in lower for i in idxs}
@@ -273,15 +283,13 @@ class Rule:
             return None
         if len(keep) == len(needs):
             return alternation
-        key = (language, keep)
-        cache = self.memo
-        narrowed: re.Pattern[str] | None = cache.get(key)
-        if narrowed is None:
-            if len(cache) > 2048:
-                cache.clear()
-            lowered = {i: p for i, p, _ in needs}
-            narrowed = cache[key] = re.compile(first_char_guarded("|".join(f"(?P<_p{i}>{lowered[i]})" for i in keep)))
-        return narrowed
+        return self.narrowed.get_or_build((language, keep), lambda: _alternation_of(needs, keep))
+
+
+def _alternation_of(needs: tuple[tuple[int, str, tuple[str, ...] | None], ...],
+                    keep: tuple[int, ...]) -> re.Pattern[str]:
+    lowered = {i: p for i, p, _ in needs}
+    return re.compile(first_char_guarded("|".join(f"(?P<_p{i}>{lowered[i]})" for i in keep)))
 
 
 def _literal_index(needs: tuple[tuple[int, str, tuple[str, ...] | None], ...]
