@@ -506,13 +506,38 @@ def test_a_dropped_accent_is_a_spelling_slip(lang, text, slip, fixed):
 
 
 @pytest.mark.parametrize("lang,text,conv", [
-    ("es", "Si, esta en camino.", ()),                       # "si"/"sí", "esta"/"está": both words
+    ("es", "Si esta tarde no llega, le aviso.", ()),         # "si"/"sí", "esta"/"está": both words
     ("es", "Lanzo la orden ahora.", ()),                     # "lanzo"/"lanzó": two forms of a verb
     ("es", "Hola Jose, ya está.", ()),                       # a name inside a sentence
     ("it", "Parlo con il reparto e la richiamo.", ()),       # "parlo"/"parlò", "e"/"è"
 ])
 def test_a_word_that_may_be_right_is_no_slip(lang, text, conv):
     assert not only("correct-spelling", text, [C(c) for c in conv], lang=lang)
+
+
+@pytest.mark.parametrize("lang,text,slip", [
+    # grammar, not frequency: "si" answering is "sí"/"sì"; a question word opening a
+    # question keeps its accent; a sentence starts with a capital when the others do
+    ("es", "Si, esta en camino.", "Si"),
+    ("it", "Si. Arriva domani.", "Si"),
+    ("es", "¿donde lo recojo?", "donde"),
+    ("es", "Quien firma la entrega?", "Quien"),
+    ("en", "We got it. we'll send the label today.", "we"),
+    ("it", "L'ordine è partito. il corriere la chiama prima.", "il"),
+])
+def test_a_slip_of_grammar_is_found_in_context(lang, text, slip):
+    assert slip in [v.excerpt for v in only("correct-spelling", text, lang=lang)]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("es", "Si lo prefiere, ¿cuándo le viene bien?"),         # "si" opens a condition
+    ("es", "¿Le aviso cuando llegue?"),                      # "cuando" inside the question
+    ("en", "Open 9 a.m. to 5 p.m. daily, holidays etc. included."),  # abbreviations end no sentence
+    ("en", "ok. we'll send it today."),                      # all lower case: chat style, no-slang's
+    ("it", "Ok, si può fare."),                              # "si" the pronoun
+])
+def test_a_context_that_makes_it_right_is_no_slip(lang, text):
+    assert not only("correct-spelling", text, lang=lang)
 
 
 @pytest.mark.parametrize("lang,text,conv", [
