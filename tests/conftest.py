@@ -14,6 +14,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -25,6 +26,47 @@ from service.pb import pb2, pb2_grpc
 from tests.fakes.provider import ScriptedProvider
 
 TEST_MODEL = "openai/gpt-4o-mini"
+
+
+def _fingerprint(value: Any) -> Any:
+    """A hashable stand-in for one argument of a loader: a path becomes the
+    path plus the name, size and modification time of every file under it, so
+    a test that writes or edits its own prompts gets a fresh load."""
+    if isinstance(value, Path):
+        files = sorted(value.rglob("*")) if value.is_dir() else [value]
+        return (str(value), tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns)
+                                  for f in files if f.is_file()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_fingerprint(v) for v in value)
+    return value
+
+
+def _loaded_once(load: Callable[..., Any]) -> Callable[..., Any]:
+    """``load`` memoised on its arguments' fingerprints."""
+    done: dict[Any, Any] = {}
+
+    def memoised(*args: Any, **kwargs: Any) -> Any:
+        key = (_fingerprint(args), tuple(sorted((k, _fingerprint(v)) for k, v in kwargs.items())))
+        if key not in done:
+            done[key] = load(*args, **kwargs)
+        return done[key]
+    return memoised
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rule_data_loaded_once_per_session() -> Any:
+    """Each in-process server builds its rulebook, guard and fallback from
+    prompts/ (about 4 s of regex compiling and word lists); they hold no
+    per-request state, so the servers of one test session share them, as the
+    gRPC server and the HTTP gateway of one process do. Errors are not
+    memoised: a loader that raises raises again on the next call."""
+    import service.server as server_module
+
+    patch = pytest.MonkeyPatch()
+    for name in ("load_rulebook", "Guard", "FallbackRewriter"):
+        patch.setattr(server_module, name, _loaded_once(getattr(server_module, name)))
+    yield
+    patch.undo()
 
 
 @dataclass
