@@ -101,6 +101,10 @@ DAY_KEY = duration_key("1", None, "day")
 _CHANNEL_OF_KIND = {"phone": "chan:phone", "email": "chan:email", "url": "chan:website"}
 
 
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+_PLURAL_NUMBER = re.compile(r"\d{2,4}s")
+
+
 def equivalent_keys(f: Fact) -> frozenset[str]:
     """Other keys the same fact may be written as, each of which must be
     there for the fact to count as said: a range's two ends ("from one to
@@ -467,6 +471,10 @@ class Lexicon:
         for m in p["id"].finditer(folded):
             raw = m.group(0)
             body = raw.lstrip("#")
+            if not raw.startswith("#") and _PLURAL_NUMBER.fullmatch(body):
+                # "under 18s", "over 65s", "the 1990s": the number in the plural, not a code
+                claim("number", "n:" + body[:-1], m.start(), m.end() - 1)
+                continue
             if raw.startswith("#") or (sum(c.isdigit() for c in body) >= 2 and len(body) >= 3):
                 key = "n:" + body if body.isdigit() else "id:" + body.upper()
                 claim("id", key, m.start(), m.end())
@@ -593,7 +601,9 @@ class Lexicon:
         """Capitalised words inside a sentence ("Canada", "Pro"): proper nouns."""
         for m in self.patterns["word"].finditer(folded):
             w = m.group(0)
-            if not w[0].isupper() or (len(w) > 1 and w.isupper()):
+            # an acronym, also in the plural ("SIMs", "PINs"), is jargon the
+            # rules may ask to explain, not a name
+            if not w[0].isupper() or (len(w) > 1 and w.isupper()) or _PLURAL_ACRONYM.fullmatch(w):
                 continue
             if w in self.name_stopwords or w.rstrip("'’s") in self.name_stopwords:
                 continue

@@ -1047,3 +1047,17 @@ def test_tracked_post_is_its_own_channel(guard, lang, draft, cand, honest):
 ])
 def test_english_minutes_before_the_hour(guard, draft, cand, honest):
     assert (not {DROPPED, NEW} & kinds(guard, draft, cand, "en")) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a plural acronym is the acronym (jargon, not a name); a plural number is the number
+    ("en", "We can't port numbers from prepaid SIMs.", "We can't transfer a number from a prepaid SIM card.", True),
+    ("es", "Los PINs caducan a los 30 días.", "El PIN caduca a los 30 días.", True),
+    ("en", "Flu jabs are for 18+ only, under 18s go to the GP.", "Flu jabs here are for adults aged 18 and over; anyone under 18 can go to their GP.", True),
+    ("en", "Over 65s get 10% off.", "Customers over 65 get 10% off.", True),
+    ("en", "Over 65s get 10% off.", "Customers over 60 get 10% off.", False),
+    ("en", "Under 18s need a parent to sign.", "A parent needs to sign.", False),
+    ("en", "Ticket AB12s is open.", "Your ticket is open.", False),
+])
+def test_plural_acronyms_and_numbers(guard, lang, draft, cand, honest):
+    assert (not {DROPPED, NEW} & kinds(guard, draft, cand, lang)) == honest
