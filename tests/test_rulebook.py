@@ -552,3 +552,18 @@ def test_a_refused_hand_over_is_honor_escalations_finding_alone(lang, text, conv
 def test_a_capitalised_word_with_an_accent_is_no_acronym():
     """"GIÀ" in a shouted Italian sentence is one word, not the acronym "GI"."""
     assert not only("no-jargon", "NO, L'ORDINE È GIÀ PARTITO.", lang="it")
+
+
+@pytest.mark.parametrize("text,term", [
+    # Chinese writes Latin terms with no space around them, and re reads both as \w:
+    # a term list must not need a word boundary there
+    ("是CDN节点故障导致页面打不开。", "CDN"),
+    ("清下缓存重新SSO登录就行。", "SSO"),
+    ("您的token过期了，请重新登录。", "token"),
+])
+def test_latin_jargon_inside_chinese_text(text, term):
+    assert term in [v.excerpt for v in only("no-jargon", text, lang="zh")]
+
+
+def test_a_latin_term_inside_a_latin_word_is_still_no_term():
+    assert not [v for v in only("no-jargon", "Il nostro supertokenizzatore è pronto.", lang="it") if v.excerpt == "token"]

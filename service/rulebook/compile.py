@@ -31,7 +31,7 @@ from service.regex_guard import (
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
-from service.textnorm import CJK, case_blind_plain, lower_text
+from service.textnorm import CJK, CJK_CLASS, case_blind_plain, lower_text
 
 if TYPE_CHECKING:
     from service.checks.context import Detector
@@ -46,7 +46,7 @@ _AFTER_UNITS = set("0123456789.,%元块号个件次位年月日天")
 def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     """One trie-shaped regex for a term list.
 
-    Latin terms start at a word boundary (``term_ok`` then rejects matches
+    Latin terms start at a word boundary or after a CJK character (``term_ok`` then rejects matches
     inside an email, a URL or a code); CJK terms need no boundary; numeric
     slang ("886") must not touch other digits. Terms with an upper-case letter
     match case-sensitively (API is jargon, "api" is Italian for bees); the
@@ -61,7 +61,9 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     branches = []
     word_parts = ([f"(?i:{trie(ci)})"] if ci else []) + ([trie(cs)] if cs else [])
     if word_parts:
-        branches.append(r"\b(?:" + "|".join(word_parts) + ")")
+        # a word boundary, or a CJK character: Chinese embeds Latin terms with
+        # no space ("是CDN节点故障"), and both are \w to ``re``
+        branches.append(rf"(?:\b|(?<=[{CJK_CLASS}]))(?:" + "|".join(word_parts) + ")")
     if cjk:
         branches.append(trie(cjk))
     if digits:
