@@ -57,6 +57,19 @@ def test_redactor_covers_each_format(value: str) -> None:
     assert r.restore(redacted) == text
 
 
+@pytest.mark.parametrize("value", ALL_PII)
+def test_a_value_written_against_chinese_characters_is_redacted_alone(value: str) -> None:
+    # Chinese puts no space between its words and a number or an address, and re
+    # reads CJK characters as word characters: "请拨打13800138000联系我们".
+    r = Redactor()
+    text = f"请拨打{value}联系我们，订单10552。"
+    redacted = r.redact(text)
+    assert value not in redacted
+    assert len(digits(value)) < 7 or digits(value) not in digits(redacted)
+    assert redacted.startswith("请拨打[") and redacted.endswith("]联系我们，订单10552。")
+    assert r.restore(redacted) == text
+
+
 @pytest.mark.parametrize("lang, draft", [
     ("en", "thx, I've noted your email {email} and phone {phone}; refund of $20 goes to card {card}."),
     ("it", "Grazie, ho registrato l'email {email} e il telefono {phone}; il rimborso di 20 € va sull'IBAN {iban}."),
