@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from service.content import ContentLexicon, load_content_lexicon
 from service.datafile import DataFileError, load_model
-from service.textnorm import fold, strip_accents
+from service.textnorm import CJK_CLASS, fold, strip_accents
 from service.domain import Fact, Span
 from service.guard_schema import CompoundNumbersDoc, LexiconDoc
 from service.regex_guard import case_blind_trie, first_char_guarded, needs_digit, phrase_alternation
@@ -747,7 +747,9 @@ def load_lexicon(file: Path) -> Lexicon:
     hour_units = [w for w, u in units.items() if u == "hour"]
     minute_units = [w for w, u in units.items() if u == "minute"] + list(doc.compound_minute_units)
     raw_patterns: dict[str, str] = {
-        "url": rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、]+|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?:/[^\s<>\"“”。，]*)?{na}",
+        # a link ends where Chinese words begin: "请登录www.acme.com查看"
+        "url": (rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、{CJK_CLASS}]+|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9-]+\.)+"
+                rf"(?:{_TLDS})(?:/[^\s<>\"“”。，{CJK_CLASS}]*)?{na}"),
         "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
         "phone": rf"(?<![A-Za-z0-9_+\-.()])\+?\(?\d(?:[\d]|[ \-.()](?=[\d(]))+\d{na}",
         "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",

@@ -1061,3 +1061,14 @@ def test_english_minutes_before_the_hour(guard, draft, cand, honest):
 ])
 def test_plural_acronyms_and_numbers(guard, lang, draft, cand, honest):
     assert (not {DROPPED, NEW} & kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    # a link ends where the Chinese words around it begin
+    ("请登录www.acme.com查看。", "请登录www.acme.com，查看您的订单。", True),
+    ("详情见https://acme.com/help/退款页面。", "详情请见 https://acme.com/help/ 中的退款页面。", True),
+    ("请登录www.acme.com查看。", "请登录www.acme.net查看。", False),
+    ("请登录www.acme.com查看。", "请登录官网查看。", False),
+])
+def test_a_link_against_chinese_words(guard, draft, cand, honest):
+    assert (not {DROPPED, NEW} & kinds(guard, draft, cand, "zh")) == honest
