@@ -74,8 +74,14 @@ async def test_300_rewrites_under_faults_all_ok_honest_and_in_time(faulty_provid
             results.append((draft, response))
 
         await asyncio.gather(*(one(i) for i in range(300)))
-        assert len(results) == 300  # every call returned OK (an error would have raised)
-        assert max(latencies) < deadline
+        # Every call returned OK, which is the proof it was in time: gRPC ends a
+        # call its deadline overtakes with DEADLINE_EXCEEDED, and that raises.
+        assert len(results) == 300
+        # The latencies are read where the awaiting coroutine resumes, in the
+        # event loop the server and 300 clients share: an answer the transport
+        # got in time may be read a few milliseconds after the deadline (one CI
+        # run measured 3.005 s for an OK call). The bound only says none hung.
+        assert max(latencies) < deadline + 0.5
 
         for draft, response in results:
             said = dict(DRAFTS)[draft]
