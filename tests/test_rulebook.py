@@ -535,6 +535,8 @@ def test_a_slip_of_grammar_is_found_in_context(lang, text, slip):
     ("en", "Open 9 a.m. to 5 p.m. daily, holidays etc. included."),  # abbreviations end no sentence
     ("en", "ok. we'll send it today."),                      # all lower case: chat style, no-slang's
     ("it", "Ok, si può fare."),                              # "si" the pronoun
+    ("it", "Tel. assistenza 02 1234 5678, h24."),             # an abbreviation, capitalised
+    ("en", "Call us at 3 p.m. and we'll sort it."),          # letters of an abbreviation
 ])
 def test_a_context_that_makes_it_right_is_no_slip(lang, text):
     assert not only("correct-spelling", text, lang=lang)

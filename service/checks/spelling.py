@@ -12,6 +12,12 @@ Frequencies come from ``wordfreq`` (a well-kept multi-source word-frequency
 list with its data inside the package, no network). At load, each language's
 list is turned into one map from the accent-less spelling to the accented
 word, so a check is one dictionary lookup per word.
+
+A sentence left in lower case after one that ended (". il ristorante") is
+a slip of capitalisation, in a draft that capitalises its other sentences
+(one typed all in lower case is chat style, which no-slang reports). It is
+found from the full stop, not the word: a scan that starts at a punctuation
+mark skips the text between marks in one step.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ from service.textnorm import strip_accents
 
 # A word of ASCII letters only: one that already carries an accent was typed with care.
 _PLAIN_WORD = re.compile(r"(?<![\w'’])[A-Za-z]{2,}(?![\w'’])")
+# An end of sentence, one space, and a word in lower case; the mark comes
+# first, so re skips to the next mark in one step.
+_LOWER_AFTER_STOP = re.compile(r"[.!?] ([a-zß-öø-ÿ]+)(?![^\W\d_])")
+# Whether some sentence starts with a capital: the text's first letter, or one after a mark.
+_CAPITAL_START = re.compile(r"\A[\s\"“«¡¿]*[A-ZÀ-ÖØ-Þ]|[.!?][\s\"“«¡¿]+[A-ZÀ-ÖØ-Þ]")
 
 
 @lru_cache(maxsize=8)
@@ -59,6 +70,8 @@ def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
 
     A capitalised word inside a sentence is a name ("Hola Jose"): not flagged."""
     out = run_terms(rule, ctx)
+    if ctx.language in (rule.params.get("sentence_case_languages") or ()):
+        out.extend(_lower_case_starts(rule, ctx))
     languages = rule.params.get("accent_languages") or ()
     if ctx.language not in languages:
         return out
@@ -77,6 +90,31 @@ def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
             continue
         out.append(ctx.violation(rule, m.start(), m.end(), match_case(word, fixed)))
     return out
+
+
+def _lower_case_starts(rule: Rule, ctx: Context) -> list[Violation]:
+    """Words that start a sentence in lower case, when the draft capitalises
+    some sentence. The word before the full stop must be a word of two
+    letters or more and no abbreviation (``params.abbreviations``: "a.m.",
+    "etc.", "Sra." end no sentence)."""
+    text = ctx.text
+    found = []
+    for m in _LOWER_AFTER_STOP.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()]
+        word = re.search(r"[^\W\d_]+$", before)
+        if word is None or len(word.group()) < 2 or word.start() > 0 and before[word.start() - 1] == ".":
+            continue  # "3 p.m. please": no word, or a letter of an abbreviation
+        if word.group().lower() in _abbreviations(rule, ctx.language):
+            continue
+        found.append(m)
+    if not found or not _CAPITAL_START.search(text):
+        return []
+    return [ctx.violation(rule, m.start(1), m.end(1)) for m in found]
+
+
+def _abbreviations(rule: Rule, language: str) -> frozenset[str]:
+    prepared: dict = rule.params.get("abbreviations") or {}
+    return frozenset(str(a).lower() for a in prepared.get(language) or ())
 
 
 def prepare_spelling(rule: Rule) -> dict[str, dict[str, str]]:

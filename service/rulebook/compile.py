@@ -63,7 +63,7 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     if word_parts:
         # a word boundary, or a CJK character: Chinese embeds Latin terms with
         # no space ("是CDN节点故障"), and both are \w to ``re``
-        branches.append(rf"(?:\b|(?<=[{CJK_CLASS}]))(?:" + "|".join(word_parts) + ")")
+        branches.append(rf"(?<![^\W{CJK_CLASS}])(?:" + "|".join(word_parts) + ")")
     if cjk:
         branches.append(trie(cjk))
     if digits:

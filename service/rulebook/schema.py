@@ -96,6 +96,10 @@ class ParamsDoc(_Doc):
     accent_languages: list[Lang] | None = None
     accent_min_gain: StrictFloat | None = None
     accent_ambiguous_finals: list[StrictStr] | None = None
+    # correct-spelling: languages whose sentences start with a capital, and the
+    # abbreviations whose full stop ends no sentence
+    sentence_case_languages: list[Lang] | None = None
+    abbreviations: dict[Lang, list[StrictStr]] | None = None
     # the length detector
     max_sentence_words: StrictInt | None = None
     max_sentence_cjk_chars: StrictInt | None = None
