@@ -42,7 +42,7 @@ KIND_LABELS = {
     "time": "time", "amount": "amount", "percentage": "percentage", "duration": "duration",
     "weekday": "weekday", "relative_day": "day", "id": "reference number",
     "number": "number", "quoted": "quoted name", "name": "name", "channel": "channel or destination",
-    "measure": "measurement",
+    "measure": "measurement", "rate": "rate",
 }
 
 _ASCII_WORD = r"A-Za-z0-9_"
@@ -102,6 +102,8 @@ _CHANNEL_OF_KIND = {"phone": "chan:phone", "email": "chan:email", "url": "chan:w
 
 
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+# a token that ends in a clock time: "10:30", "11pm", "8am-8pm"
+_CLOCK_TOKEN = re.compile(r"(?:\d:\d\d|\d\s?[ap]\.?m\.?)$")
 _PLURAL_NUMBER = re.compile(r"\d{2,4}s")
 
 
@@ -197,6 +199,10 @@ class Lexicon:
     months: dict[str, int]
     currencies: dict[str, str]
     duration_units: dict[str, str]
+    # the unit of a rate after an amount or a count ("€8/month", "€8 a month",
+    # "€8 monthly", "twice per week") is a fact, and "a month" there is that
+    # rate, not a month's duration
+    rate_words: dict[str, str]
     am_pm: dict[str, str]
     time_prefixes: dict[str, str]
     # Spelled-out times and durations: "di sera" / "de la tarde" (pm),
@@ -442,6 +448,14 @@ class Lexicon:
             except InvalidOperation:
                 continue
             claim("duration", duration_key(format(total.normalize(), "f"), None, "minute"), m.start(), m.end())
+        if "rate" in p:
+            for m in p["rate"].finditer(folded):
+                if not self._after_amount(folded, m.start()):
+                    continue   # "valid for a month": a duration; "open daily": a schedule
+                said = m.group("u") or ""
+                rate_unit = self.duration_units.get(said.lower()) if said else self.rate_words.get(m.group("w").lower())
+                if rate_unit is not None:
+                    claim("rate", "rate:" + rate_unit, m.start(), m.end())
         for m in p["duration"].finditer(folded):
             a, b = m.group("a"), m.group("b")
             unit = self.duration_units[re.sub(r"\s+", " ", m.group("u").lower())]
@@ -615,6 +629,18 @@ class Lexicon:
                 continue
             claim("name", "name:" + strip_accents(w.casefold()), m.start(), m.end())
 
+    def _after_amount(self, folded: str, at: int) -> bool:
+        """Whether the word before ``at`` is an amount or a count: it holds a
+        digit or a currency sign ("€8", "10GB"), or it is a number word ("twice")."""
+        before = folded[max(0, at - 24):at].split()
+        if not before:
+            return False
+        word = before[-1].lower()
+        if _CLOCK_TOKEN.search(word):
+            return False   # "6am-11pm daily", "7-10:30 daily": a schedule
+        return (any(ch.isdigit() for ch in word) or word[-1] in "€$£¥" or word in self.number_words
+                or word in self.currencies)
+
     def _after_title(self, folded: str, dot: int) -> bool:
         """Whether the full stop at ``dot`` closes a title ("Sra.", "Mrs.",
         "dott.ssa" has none): then the next word is a name, not a sentence start."""
@@ -689,6 +715,7 @@ def load_lexicon(file: Path) -> Lexicon:
     months = _with_unaccented(_lower_keys(doc.months))
     currencies = _with_unaccented(_lower_keys(doc.currencies))
     units = _with_unaccented(_lower_keys(doc.duration_units))
+    rate_markers = [w for w in doc.rates.markers if w != "/"]
     am_pm = _lower_keys(doc.am_pm)
     time_prefixes = _lower_keys(doc.time_prefixes)
     day_parts = _with_unaccented(_lower_keys(doc.day_parts))
@@ -772,6 +799,9 @@ def load_lexicon(file: Path) -> Lexicon:
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
                      # in time, not a stretch; "一年级" is first grade
                      if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
+        **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(rate_markers)})\s+)(?P<u>{_alt(units)})(?!\w)"
+                     rf"|(?<![^\W\d_])(?P<w>{_alt(doc.rates.words)})(?!\w))")}
+           if wb and rate_markers else {}),
         "duration_compound": (
             rf"(?P<a>{num})\s?(?P<u1>{_alt(hour_units)})(?:\s*,?\s*(?:{_alt(doc.duration_joiners) if doc.duration_joiners else '(?!x)x'})\s*|\s?)"
             rf"(?P<b>{num})\s?(?P<u2>{_alt(minute_units)}){na if wb else ''}") if hour_units and minute_units else "(?!x)x",
@@ -891,6 +921,7 @@ def load_lexicon(file: Path) -> Lexicon:
         language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
         relative_days=relative_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
         months=months, currencies=currencies, duration_units=units,
+        rate_words={w.lower(): units.get(u.lower(), u.lower()) for w, u in doc.rates.words.items()},
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),

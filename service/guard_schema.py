@@ -37,6 +37,15 @@ class CompoundNumbersDoc(DataDoc):
     elide_before: Words = Field(default_factory=list)
 
 
+class RatesDoc(DataDoc):
+    """How a rate's unit is said: "per month", "€8/month", "€8 a month", "monthly"."""
+
+    # Each a rate only right after an amount or a count ("€8 a month", "twice per
+    # week"; "valid for a month" is a duration, "open daily" a schedule); "/" always is one.
+    markers: Words = Field(default_factory=list)           # before a duration unit: "per", "a", "every"
+    words: dict[Text, Text] = Field(default_factory=dict)  # "monthly" -> its duration unit word "month"
+
+
 class CurrencySubunitsDoc(DataDoc):
     """How a currency's hundredths are said: "39 euros y 90 céntimos"."""
 
@@ -78,6 +87,7 @@ class LexiconDoc(ContentDoc):
     # a rate said as a fraction other than hundredths: prefix -> denominator ("千分之": 1000)
     fraction_prefixes: dict[Text, Annotated[StrictInt, Field(gt=1)]] = Field(default_factory=dict)
     currency_subunits: CurrencySubunitsDoc = Field(default_factory=CurrencySubunitsDoc)
+    rates: RatesDoc = Field(default_factory=RatesDoc)
     minute_phrases: dict[Text, Annotated[StrictInt, Field(ge=-59, le=59)]] = Field(default_factory=dict)
     minute_joiners: Words = Field(default_factory=list)
     # minutes said before the hour ("half past nine", "a quarter to nine"): minutes, negative before the hour

@@ -1072,3 +1072,20 @@ def test_plural_acronyms_and_numbers(guard, lang, draft, cand, honest):
 ])
 def test_a_link_against_chinese_words(guard, draft, cand, honest):
     assert (not {DROPPED, NEW} & kinds(guard, draft, cand, "zh")) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    # the unit of a rate after an amount or a count is a fact, however it is said
+    ("The plan is €8/month.", "The plan costs €8 a month.", True),
+    ("The plan is €8/month.", "The plan costs €8 monthly.", True),
+    ("Guests allowed 2x per month.", "You can bring a guest twice a month.", True),
+    ("Limit is 2.5k EUR/day.", "Transfers are capped at €2,500 per day.", True),
+    ("The plan is €8/month.", "The plan costs €8 a year.", False),
+    ("The plan is €8/month.", "The plan costs €8.", False),
+    # not a rate: a duration, a schedule
+    ("The code is valid for a month.", "The code is valid for one month.", True),
+    ("The code is valid for a month.", "The code is valid for a week.", False),
+    ("Counter open 6am-11pm daily.", "The counter is open every day from 6:00 to 23:00.", True),
+])
+def test_rates(guard, draft, cand, honest):
+    assert (not {DROPPED, NEW} & kinds(guard, draft, cand, "en")) == honest

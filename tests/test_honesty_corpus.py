@@ -18,7 +18,7 @@ from tests.eval_honesty import LANGUAGES, evaluate, load
 # Measured at the end of the ninth session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
 FLOORS = {
-    "test": {"en": (25, 25), "it": (27, 26), "es": (25, 24), "zh": (25, 22)},
+    "test": {"en": (25, 26), "it": (27, 26), "es": (25, 24), "zh": (25, 22)},
     "test4": {"en": (16, 13), "it": (17, 12), "es": (17, 13), "zh": (15, 13)},
     "test5": {"en": (15, 13), "it": (19, 12), "es": (15, 10), "zh": (17, 11)},
     "dev5": {"en": (17, 18), "it": (18, 17), "es": (20, 19), "zh": (19, 19)},
