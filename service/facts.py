@@ -715,7 +715,6 @@ def load_lexicon(file: Path) -> Lexicon:
     months = _with_unaccented(_lower_keys(doc.months))
     currencies = _with_unaccented(_lower_keys(doc.currencies))
     units = _with_unaccented(_lower_keys(doc.duration_units))
-    rate_markers = [w for w in doc.rates.markers if w != "/"]
     am_pm = _lower_keys(doc.am_pm)
     time_prefixes = _lower_keys(doc.time_prefixes)
     day_parts = _with_unaccented(_lower_keys(doc.day_parts))
@@ -799,9 +798,9 @@ def load_lexicon(file: Path) -> Lexicon:
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
                      # in time, not a stretch; "一年级" is first grade
                      if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
-        **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(rate_markers)})\s+)(?P<u>{_alt(units)})(?!\w)"
+        **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(doc.rates.markers)})\s+)(?P<u>{_alt(units)})(?!\w)"
                      rf"|(?<![^\W\d_])(?P<w>{_alt(doc.rates.words)})(?!\w))")}
-           if wb and rate_markers else {}),
+           if wb and doc.rates.markers else {}),
         "duration_compound": (
             rf"(?P<a>{num})\s?(?P<u1>{_alt(hour_units)})(?:\s*,?\s*(?:{_alt(doc.duration_joiners) if doc.duration_joiners else '(?!x)x'})\s*|\s?)"
             rf"(?P<b>{num})\s?(?P<u2>{_alt(minute_units)}){na if wb else ''}") if hour_units and minute_units else "(?!x)x",

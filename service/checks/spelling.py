@@ -112,7 +112,9 @@ def _lower_case_starts(rule: Rule, ctx: Context) -> list[Violation]:
     return [ctx.violation(rule, m.start(1), m.end(1)) for m in found]
 
 
+@lru_cache(maxsize=64)
 def _abbreviations(rule: Rule, language: str) -> frozenset[str]:
+    """``params.abbreviations`` of a language, read once (a rule is immutable)."""
     prepared: dict = rule.params.get("abbreviations") or {}
     return frozenset(str(a).lower() for a in prepared.get(language) or ())
 
