@@ -631,15 +631,15 @@ class Lexicon:
 
     def _after_amount(self, folded: str, at: int) -> bool:
         """Whether the word before ``at`` is an amount or a count: it holds a
-        digit or a currency sign ("€8", "10GB"), or it is a number word ("twice")."""
+        digit or ends in a currency ("€8", "10GB", "US$"), or it is a number word ("twice")."""
         before = folded[max(0, at - 24):at].split()
         if not before:
             return False
         word = before[-1].lower()
         if _CLOCK_TOKEN.search(word):
             return False   # "6am-11pm daily", "7-10:30 daily": a schedule
-        return (any(ch.isdigit() for ch in word) or word[-1] in "€$£¥" or word in self.number_words
-                or word in self.currencies)
+        return (any(ch.isdigit() for ch in word) or word in self.number_words
+                or word in self.currencies or word[-1] in self.currencies)
 
     def _after_title(self, folded: str, dot: int) -> bool:
         """Whether the full stop at ``dot`` closes a title ("Sra.", "Mrs.",

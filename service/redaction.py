@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from service.regex_guard import first_char_guarded
-from service.textnorm import CJK_CLASS
+from service.textnorm import LATIN_WORD_CHAR
 
 # Each pattern behind a lookahead on its first characters (see regex_guard):
 # the same matches, most positions of a long prompt skipped in one step.
 # A letter or digit of a word a value can't start or end inside. Not a CJK
 # character: Chinese writes numbers and addresses against its words with no
 # space ("请拨打13812345678联系我们"), and ``re`` reads both as \w.
-_WORD = f"[^\\W{CJK_CLASS}]"
+_WORD = LATIN_WORD_CHAR
 _EMAIL = re.compile(rf"(?:{_WORD}|[.+-])+@(?:{_WORD}|-)+(?:\.(?:{_WORD}|-)+)+")
 _IBAN = re.compile(first_char_guarded(
     rf"(?<!{_WORD})[A-Z]{{2}}\d{{2}}(?:[ ]?[A-Z0-9]{{4}}){{2,7}}(?:[ ]?[A-Z0-9]{{1,3}})?(?!{_WORD})"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CJK_CLASS", "CJK", "case_blind_plain", "count_cjk", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
+__all__ = ["CJK_CLASS", "CJK", "LATIN_WORD_CHAR", "case_blind_plain", "count_cjk", "fold", "has_cjk", "is_cjk", "lower_same_length", "lower_text"]
 
 # Kana, CJK Extension A, the unified ideographs and the compatibility
 # ideographs: the scripts of the languages the rulebook reads (zh; ja kana so a
@@ -25,6 +25,11 @@ __all__ = ["CJK_CLASS", "CJK", "case_blind_plain", "count_cjk", "fold", "has_cjk
 # where a CJK word starts, or a span found by one is cut wrongly by another.
 CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{CJK_CLASS}]")
+# A word character that is not CJK. Python's ``\\w`` counts ideographs as word
+# characters, so ``\\b`` never falls between "拨打" and "138..." nor between
+# "是" and "CDN"; a lookaround on this class is the word edge for a Latin word
+# or a number written against Chinese text.
+LATIN_WORD_CHAR = f"[^\\W{CJK_CLASS}]"
 
 # The ideographic comma always ends a clause; folded to "," it would join
 # "订单10000，1元" into the number 10000.1.

@@ -31,7 +31,7 @@ from service.regex_guard import (
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
 from service.rulebook.schema import ExampleDoc, PatternDoc, RewriteDoc, RuleDoc
-from service.textnorm import CJK, CJK_CLASS, case_blind_plain, lower_text
+from service.textnorm import CJK, LATIN_WORD_CHAR, case_blind_plain, lower_text
 
 if TYPE_CHECKING:
     from service.checks.context import Detector
@@ -63,7 +63,7 @@ def term_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
     if word_parts:
         # a word boundary, or a CJK character: Chinese embeds Latin terms with
         # no space ("是CDN节点故障"), and both are \w to ``re``
-        branches.append(rf"(?<![^\W{CJK_CLASS}])(?:" + "|".join(word_parts) + ")")
+        branches.append(f"(?<!{LATIN_WORD_CHAR})(?:" + "|".join(word_parts) + ")")
     if cjk:
         branches.append(trie(cjk))
     if digits:
