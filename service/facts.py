@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from service.content import ContentLexicon, load_content_lexicon
 from service.datafile import DataFileError, load_model
@@ -679,18 +679,50 @@ def _with_unaccented(words: dict[str, Any]) -> dict[str, Any]:
     return {**{strip_accents(k): v for k, v in words.items()}, **words}
 
 
-def _regex_alt(items: list[str], file: Path, key: str, wb: bool) -> str:
+def _regex_alt(items: list[str], file: Path, key: str, wb: bool,
+               contracted: Mapping[str, Sequence[str]] | None = None) -> str:
     for i, item in enumerate(items):
         try:
             re.compile(item)
         except re.error as exc:
             raise DataFileError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
+    if contracted:
+        items = [_with_contractions(item, contracted) for item in items]
     body = phrase_alternation(items) if items else r"(?!x)x"
     return _bounded(body, wb)
 
 
+_LAST_WORD = re.compile(r"(?<=\s)(\w+)$")
+
+
+def _with_contractions(item: str, contracted: Mapping[str, Sequence[str]]) -> str:
+    """A phrase that ends in a preposition also ends in its forms joined
+    with the article ("dovuto a" -> "dovuto al/alla/all'", "a causa de" ->
+    "a causa del"): the language writes them as one word, so the phrase as
+    listed would miss every such sentence."""
+    m = _LAST_WORD.search(item)
+    if m is None or m.group(1) not in contracted:
+        return item
+    forms = [re.escape(m.group(1)), *(re.escape(f.rstrip("'’")) + "['’]" if f.endswith(("'", "’")) else re.escape(f)
+                                      for f in contracted[m.group(1)])]
+    return item[:m.start()] + "(?:" + "|".join(forms) + ")"
+
+
+def _contracted_literals(words: Iterable[str], contracted: Mapping[str, Sequence[str]]) -> list[str]:
+    """The literal phrases of ``words`` that end in a preposition, said with
+    its article forms instead ("prima di" -> "prima del", "prima dell'")."""
+    out = []
+    for word in words:
+        head, _, last = word.rpartition(" ")
+        if head:
+            out += [f"{head} {form}" for form in contracted.get(last, ())]
+    return out
+
+
 def _bounded(body: str, wb: bool) -> str:
-    return rf"(?<!\w)(?:{body})(?!\w)" if wb else f"(?:{body})"
+    # A phrase may end in an elided article ("dell'", "all'"): the word it
+    # leans on follows with no space, so no word edge is asked for there.
+    return rf"(?<!\w)(?:{body})(?:(?<=['’])|(?!\w))" if wb else f"(?:{body})"
 
 
 def _compile(pattern: str, file: Path, key: str) -> re.Pattern[str]:
@@ -707,6 +739,7 @@ def load_lexicon(file: Path) -> Lexicon:
     if lang != file.stem:
         raise DataFileError(file, "language", f"'{lang}' does not match the file name")
     wb = doc.word_boundaries
+    contracted = _lower_keys(doc.articulated_prepositions)
     dec = doc.decimal_separator
     number_words = _with_unaccented({**_compound_numbers(doc.compound_numbers), **_lower_keys(doc.number_words)})
     weekdays = _with_unaccented(_lower_keys(doc.weekdays))
@@ -866,12 +899,12 @@ def load_lexicon(file: Path) -> Lexicon:
                                     rf"(?(d2)|(?<=[日号]))")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
-    raw_patterns["absolute"] = _regex_alt(doc.absolute_phrases, file, "absolute_phrases", wb)
+    raw_patterns["absolute"] = _regex_alt(doc.absolute_phrases, file, "absolute_phrases", wb, contracted)
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
-        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb)
+        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb, contracted)
     # "check if the cable is plugged in": an indirect question, not a condition
-    raw_patterns["not_conditions"] = _regex_alt(doc.not_conditions, file, "not_conditions", wb)
+    raw_patterns["not_conditions"] = _regex_alt(doc.not_conditions, file, "not_conditions", wb, contracted)
     initials = dict(doc.weekday_initials)   # case kept: "L", not "l"
     for letter in initials:
         if len(letter) != 1 or not letter.isupper():
@@ -881,7 +914,7 @@ def load_lexicon(file: Path) -> Lexicon:
         rf"(?-i:(?<![\w-])(?P<a>[{''.join(initials)}])\s?[-–]\s?(?P<b>[{''.join(initials)}])(?![\w-]))"
         if initials else r"(?!x)x")
     for key in ("identifier_cues", "limits"):
-        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb)
+        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb, contracted)
     channels = _with_unaccented(_lower_keys(doc.channels))
     measure_units = _with_unaccented(_lower_keys(doc.measure_units))
     # "2,5 kg", "due chili e mezzo", "two and a half kilos": spelled numbers
@@ -896,11 +929,11 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
                 "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "instructions",
                 "alternatives", "requirements", "condition_before", "offers"):
-        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb)
+        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb, contracted)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
-    raw_patterns["clause_breaks"] = _regex_alt(doc.clause_breaks, file, "clause_breaks", wb)
-    raw_patterns["conjunctions"] = _regex_alt(doc.conjunctions, file, "conjunctions", wb)
-    before = doc.deadline_before
+    raw_patterns["clause_breaks"] = _regex_alt(doc.clause_breaks, file, "clause_breaks", wb, contracted)
+    raw_patterns["conjunctions"] = _regex_alt(doc.conjunctions, file, "conjunctions", wb, contracted)
+    before = [*doc.deadline_before, *_contracted_literals(doc.deadline_before, contracted)]
     after = doc.deadline_after
     fillers = doc.deadline_fillers
     filler = rf"(?:\s+(?:{_alt(fillers)})){{0,2}}" if fillers else ""
@@ -908,9 +941,9 @@ def load_lexicon(file: Path) -> Lexicon:
     raw_patterns["deadline_after"] = (rf"^\s*(?:{_alt(after)})" if after else r"(?!x)x")
 
     patterns = {k: _compile(v, file, k) for k, v in raw_patterns.items()}
-    commitments = {cat: _compile(_regex_alt(items, file, f"commitments.{cat}", wb), file, f"commitments.{cat}")
+    commitments = {cat: _compile(_regex_alt(items, file, f"commitments.{cat}", wb, contracted), file, f"commitments.{cat}")
                    for cat, items in doc.commitments.items()}
-    conditions = {group: _compile(_regex_alt(items, file, f"conditions.{group}", wb), file, f"conditions.{group}")
+    conditions = {group: _compile(_regex_alt(items, file, f"conditions.{group}", wb, contracted), file, f"conditions.{group}")
                   for group, items in doc.conditions.items()}
     quote_patterns = []
     for i, pair in enumerate(doc.quotes):

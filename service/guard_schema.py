@@ -60,6 +60,9 @@ class LexiconDoc(ContentDoc):
     word_boundaries: StrictBool
     decimal_separator: Literal[".", ","]
     date_order: Text = "dmy"
+    # a preposition and the forms it takes joined with an article ("a": al,
+    # alla, all'): a listed phrase ending in the preposition matches them too
+    articulated_prepositions: dict[Text, list[Text]] = Field(default_factory=dict)
     cjk_numerals: StrictBool = False
     compound_numbers: CompoundNumbersDoc | None = None
     number_words: Numbers

@@ -38,7 +38,10 @@ class Text:
             bounds.add(m.end())
         for m in lex.patterns["clause_breaks"].finditer(self.folded):
             bounds.add(m.start())
-        self.bounds = sorted(bounds)
+        # Punctuation inside a fact is part of it ("1.000 richieste",
+        # "3,1%", "12.30", "www.acme.com"): a clause never ends there.
+        inside = {i for f in self.facts for i in range(f.span.start + 1, f.span.end)}
+        self.bounds = sorted(bounds - inside) if inside else sorted(bounds)
         self._lex = lex
         self._memo: dict[str, Any] = {}
         self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.folded)]

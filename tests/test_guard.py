@@ -1089,3 +1089,40 @@ def test_a_link_against_chinese_words(guard, draft, cand, honest):
 ])
 def test_rates(guard, draft, cand, honest):
     assert (not {DROPPED, NEW} & kinds(guard, draft, cand, "en")) == honest
+
+
+@pytest.mark.parametrize("lang,text,number", [
+    ("it", "Oltre 1.000 richieste all'ora il sistema risponde con un errore.", "1.000"),
+    ("es", "La comisión es del 0,5 %, es decir, 6,25 euros.", "6,25"),
+    ("en", "Visit www.acme.com to check, then call us.", "www.acme.com"),
+])
+def test_a_clause_never_ends_inside_a_fact(guard, lang, text, number):
+    """The full stop of "1.000" and the comma of "6,25" belong to the number:
+    a clause ending there would cut the number from the words about it."""
+    from service.guard_text import Text
+    t = Text(text, guard._lexicons[lang])
+    at = text.index(number)
+    a, b = t.clause(at)
+    assert a <= at and at + len(number) <= b
+
+
+@pytest.mark.parametrize("lang,key,text", [
+    ("it", "causes", "il blocco è dovuto al limite di richieste"),
+    ("it", "causes", "è successo a causa dell'aggiornamento"),
+    ("it", "causes", "dovuto alla manutenzione"),
+    ("es", "causes", "el corte es debido al mantenimiento"),
+    ("es", "causes", "se debe al volumen de pedidos"),
+])
+def test_a_phrase_ending_in_a_preposition_takes_its_articled_forms(guard, lang, key, text):
+    """Italian and Spanish join a preposition to the article ("a" + "il" =
+    "al", "de" + "el" = "del"): a cue listed as "dovuto a" must read "dovuto al"."""
+    assert guard._lexicons[lang].patterns[key].search(text)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("it", "Il ritardo è dovuto al maltempo sulla linea.",
+     "Il ritardo è dovuto a un guasto del treno.", False),
+    ("es", "El retraso se debe al mal tiempo.", "El retraso se debe a una huelga del personal.", False),
+])
+def test_a_reason_after_an_articled_cue_is_the_drafts(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
