@@ -10,11 +10,12 @@ per-language data in ``prompts/guard/<lang>.yaml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
-from service.guard_text import Text
+from service.guard_text import Text, sentence
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments"]
 
@@ -24,6 +25,10 @@ COMMITMENT_LABELS = {
     "guarantee": "a guarantee", "deadline": "a deadline", "fix_or_delivery_time": "a time for a fix or a delivery",
     "liability": "an admission of liability", "action": "an action the draft does not promise",
 }
+
+
+_LEAD_WORDS = re.compile(r"[^\W\d_]+")
+_ASIDE = re.compile(r"[^,]{0,40}?,\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*,")
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
     out = []
     reported: set[str] = set()
     for k in commitments_of(c):
-        if k.category in reported:
+        if k.category in reported or _subject_refused(c, k.span.start, k.span.end, lex):
             continue
         if k.category in named and _restates_limit(d, c, k):
             continue  # "no refunds after 30 days" -> "refunds are available within 30 days"
@@ -143,6 +148,28 @@ def _restated_time(d: Text, c: Text, k: Commitment, draft_times: set[str]) -> bo
     said = {t.key for t in lex.content.tokens(d.low) if da <= t.start < db}
     words = [t for t in lex.content.tokens(c.low) if ca <= t.start < cb and not fact.span.start <= t.start < fact.span.end]
     return bool(words) and all(lex.content.matches(t.key, said, d.low[da:db], strict=True) for t in words)
+
+
+def _subject_refused(t: Text, start: int, end: int, lex: Lexicon) -> bool:
+    """Whether the candidate's commitment word opens its sentence as the
+    subject of a refusal that comes after an aside: "Il rimborso del biglietto, invece,
+    non è previsto", "El reembolso, en cambio, no está incluido", "Refunds,
+    however, aren't available". The clause ends at the comma, the sentence
+    does not: nothing but an article or a possessive stands before the word,
+    and its sentence says no before any "but" turns it. Read on the
+    candidate only: on a draft written as one run-on line ("refund done
+    within 5 days cant speed it up") the same reach would unmake a promise
+    the draft does make."""
+    s0, s1 = sentence(t.folded, start, end)
+    lead = t.folded[s0:start]
+    if (len(_LEAD_WORDS.findall(lead)) if lex.word_boundaries else len(lead.strip())) > 2:
+        return False   # "我们会给您退款，运费不退": a yes, then another thing refused
+    p = lex.patterns
+    tail = t.folded[end:s1]
+    aside = _ASIDE.match(tail)   # ", however,": the aside's own word turns nothing
+    turn = p["clause_breaks"].search(tail, aside.end() if aside else 0)
+    tail = lex.mask_not_negations(tail[:turn.start()] if turn else tail)
+    return bool(p["post_negations"].search(tail) or p["refusals"].search(tail))
 
 
 def is_zero_amount(key: str) -> bool:

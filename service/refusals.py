@@ -49,6 +49,9 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
     starts = [a for a, _ in spans]
     clause_topics = [topics(c, a, b, lex) for a, b in spans]
     refuses = [negative(c.folded[a:b], lex) for a, b in spans]
+    for i in range(len(spans) - 2):   # "El reembolso, en cambio, no está incluido"
+        if not refuses[i] and refuses[i + 2] and _aside(c, spans[i], spans[i + 1], spans[i + 2]):
+            refuses[i] = True
     kept_no = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
     # The hand-over a rule asks for ("I can pass your request to a
     # supervisor") is not a yes to the refused transfer.
@@ -122,6 +125,18 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
                     out.append(_flip(d, c, m, spans[i]))
                 break
     return out
+
+
+_ASIDE_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _aside(c: Text, subject: tuple[int, int], aside: tuple[int, int], rest: tuple[int, int]) -> bool:
+    """Whether ``aside`` is a word or three between commas that interrupts one
+    clause ("Refunds, however, aren't available", "Il rimborso, invece, non è
+    previsto"): the subject before it and the "no" after it are one clause."""
+    gap = c.folded[subject[1]:rest[0]]
+    return (gap.count(",") == 2 and "\n" not in gap and not any(ch in gap for ch in ".!?;:")
+            and 1 <= len(_ASIDE_WORDS.findall(c.folded, *aside)) <= 3 and c.lex.word_boundaries)
 
 
 def _new_attempt(d: Text, c: Text, lex: Lexicon) -> list[Finding]:

@@ -1126,3 +1126,24 @@ def test_a_phrase_ending_in_a_preposition_takes_its_articled_forms(guard, lang, 
 ])
 def test_a_reason_after_an_articled_cue_is_the_drafts(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the commitment word is the subject of a refusal after an aside: no promise
+    ("en", "This fare can't be refunded, you can only change the date for a $40 fee.",
+     "With this fare you can change the date for a $40 fee. A refund, however, isn't available.", True),
+    ("it", "La tariffa Base non è rimborsabile. Si può solo cambiare data con 35 € di penale.",
+     "Con la tariffa Base può cambiare data pagando una penale di 35 €. Il rimborso, invece, non è previsto.", True),
+    ("es", "La tarifa Básica no se puede reembolsar. Solo puede cambiar la fecha por 30 €.",
+     "Con la tarifa Básica puede cambiar la fecha por 30 €. El reembolso, en cambio, no está incluido.", True),
+    # the same shape saying yes, or a yes followed by another thing refused
+    ("en", "This fare can't be refunded, you can only change the date for a $40 fee.",
+     "A refund, of course, is available, or you can change the date for a $40 fee.", False),
+    ("it", "La tariffa Base non è rimborsabile. Si può solo cambiare data con 35 € di penale.",
+     "Il rimborso del biglietto, in questo caso, è possibile, oppure può cambiare data con 35 € di penale.", False),
+    ("zh", "这张票不能退,只能改签,改签费35元。", "我们会给您退款,改签费35元不支持减免。", False),
+])
+def test_a_commitment_word_refused_after_an_aside(guard, lang, draft, cand, honest):
+    """"El reembolso, en cambio, no está incluido": the comma ends the
+    clause, not the sentence, and the sentence refuses the refund."""
+    assert (not kinds(guard, draft, cand, lang)) == honest
