@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from service.content import ContentLexicon, load_content_lexicon
 from service.datafile import DataFileError, load_model
-from service.textnorm import CJK_CLASS, fold, strip_accents
+from service.textnorm import CJK_CLASS, LATIN_WORD_CHAR, fold, strip_accents
 from service.domain import Fact, Span
 from service.guard_schema import CompoundNumbersDoc, LexiconDoc
 from service.regex_guard import case_blind_trie, first_char_guarded, needs_digit, phrase_alternation
@@ -71,14 +71,17 @@ _DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440
 
 
 def _clock_key(h: int, mins: int, half: str | None) -> str | None:
-    """"time:HH:MM" on a 24-hour clock; None for an impossible time."""
-    if half == "pm" and h < 12:
+    """"time:HH:MM" on a 24-hour clock; None for an impossible time.
+
+    "night" is the evening half where 12 is midnight, not noon ("晚上12点",
+    "le 12 di notte", "12 at night"); "24:00" is midnight too."""
+    if half in ("pm", "night") and h < 12:
         h += 12
-    elif half == "am" and h == 12:
+    elif half in ("am", "night") and h == 12:
         h = 0
-    if h > 24 or mins > 59:
+    if h > 24 or mins > 59 or (h == 24 and mins):
         return None
-    return f"time:{h:02d}:{mins:02d}"
+    return f"time:{h % 24:02d}:{mins:02d}"
 
 
 def duration_key(a: str, b: str | None, unit: str) -> str:
@@ -105,6 +108,23 @@ _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 # a token that ends in a clock time: "10:30", "11pm", "8am-8pm"
 _CLOCK_TOKEN = re.compile(r"(?:\d:\d\d|\d\s?[ap]\.?m\.?)$")
 _PLURAL_NUMBER = re.compile(r"\d{2,4}s")
+
+
+# A number with a "k" for thousands, as chat writes money and counts ("3k", "2,5k")
+_THOUSANDS = re.compile(rf"(?<!{LATIN_WORD_CHAR})(?<![.,])(\d+(?:[.,]\d+)?)[kK](?!{LATIN_WORD_CHAR})")
+
+
+def _tenths_off(value: str) -> str | None:
+    """The percentage off that a Chinese discount in tenths of the price
+    names: "8折" (pay 8 tenths) is 20% off, "9.5折" and "95折" are 5% off."""
+    try:
+        paid = Decimal(value)
+    except InvalidOperation:
+        return None
+    paid = paid * 10 if paid < 10 else paid
+    if not 0 < paid < 100:
+        return None
+    return format((100 - paid).normalize(), "f")
 
 
 def equivalent_keys(f: Fact) -> frozenset[str]:
@@ -192,6 +212,7 @@ class Lexicon:
     file: Path
     decimal: str
     number_words: dict[str, int]
+    ordinal_words: dict[str, int]
     weekdays: dict[str, int]
     day_words: dict[str, int]   # a day of the month said as a word: "primo gennaio"
     minute_phrases_before: dict[str, int]   # minutes said before the hour: "a quarter to" = -15
@@ -439,6 +460,11 @@ class Lexicon:
             if per and value.replace(".", "", 1).isdigit():
                 value = format((Decimal(value) * 100 / per).normalize(), "f")
             claim("percentage", f"pct:{value}", m.start(), m.end())
+        if "discount_tenths" in p:   # "9.5折" is the same fact as "5%的折扣"
+            for m in p["discount_tenths"].finditer(folded):
+                off = _tenths_off(self.value(m.group("n")))
+                if off is not None:
+                    claim("percentage", f"pct:{off}", m.start(), m.end())
         if "half_hour" in p:   # "半小时" is 30 minutes
             for m in p["half_hour"].finditer(folded):
                 claim("duration", duration_key("0.5", None, "hour"), m.start(), m.end())
@@ -482,6 +508,10 @@ class Lexicon:
         for m in _DIMENSIONS.finditer(folded):   # "40x30x20" is three numbers, not a code
             for n in re.finditer(r"\d+(?:[.,]\d+)?", m.group(0)):
                 claim("number", "n:" + self.value(n.group(0)), m.start() + n.start(), m.start() + n.end())
+        for m in _THOUSANDS.finditer(folded):   # "押金3k", "1.5k followers": thousands
+            value = self.value(m.group(1))
+            if value.replace(".", "", 1).isdigit():
+                claim("number", "n:" + format((Decimal(value) * 1000).normalize(), "f"), m.start(), m.end())
         for m in p["id"].finditer(folded):
             raw = m.group(0)
             body = raw.lstrip("#")
@@ -883,6 +913,8 @@ def load_lexicon(file: Path) -> Lexicon:
                                     rf"(?:(?P<half>半)|(?P<q>[一三])刻(?!钟)|(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})分?)?")
     if cjk:
         raw_patterns["half_hour"] = r"(?<![\d零〇一二两三四五六七八九十个])半(?:个)?(?:小时|钟头)"
+        # "打8折" = pay 80% = 20% off; "9.5折" and "95折" = 5% off
+        raw_patterns["discount_tenths"] = rf"(?<![\d.])(?P<n>\d{{1,2}}(?:\.\d)?|[{CJK_DIGITS}]{{1,2}})折(?!扣)"
         pre_alt = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         marks = _alt(hour_markers) if hour_markers else "点"
         # "上午9-12点", "九点到十二点": both ends are clock times with the day part
@@ -950,7 +982,8 @@ def load_lexicon(file: Path) -> Lexicon:
         o, c = (re.escape(x) for x in pair)
         quote_patterns.append(_compile(rf"{o}([^{o}{c}\n]{{1,80}}){c}", file, f"quotes[{i}]"))
     return Lexicon(
-        language=lang, file=file, decimal=dec, number_words=number_words, weekdays=weekdays,
+        language=lang, file=file, decimal=dec, number_words=number_words,
+        ordinal_words=_with_unaccented(_lower_keys(doc.ordinal_words)), weekdays=weekdays,
         relative_days=relative_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
         months=months, currencies=currencies, duration_units=units,
         rate_words={w.lower(): units.get(u.lower(), u.lower()) for w, u in doc.rates.words.items()},

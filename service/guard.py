@@ -807,8 +807,9 @@ _CJK_COUNT = re.compile(rf"(?<![{CJK_DIGITS}\d])[{CJK_DIGITS}]+(?![{CJK_DIGITS}\
 
 def _spelled(value: str, t: Text, lex: Lexicon) -> bool:
     """Whether a text writes the number ``value`` as a word ("3" -> "tre",
-    "照片2张" -> "两张照片")."""
-    words = [w for w, v in lex.number_words.items() if str(v) == value and len(w) > 2]
+    "照片2张" -> "两张照片", "2° piano" -> "secondo piano")."""
+    words = [w for table in (lex.number_words, lex.ordinal_words) for w, v in table.items()
+             if str(v) == value and len(w) > 2]
     if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", t.low) for w in words):
         return True
     return not lex.word_boundaries and any(

@@ -66,6 +66,9 @@ class LexiconDoc(ContentDoc):
     cjk_numerals: StrictBool = False
     compound_numbers: CompoundNumbersDoc | None = None
     number_words: Numbers
+    # "second floor" = "2nd floor" = "2° piano": read only where a digit
+    # number of the other text is looked for in words, never as facts
+    ordinal_words: Numbers = Field(default_factory=dict)
     weekdays: Numbers
     # a day of the month said as a word before the month ("primo gennaio")
     day_words: dict[Text, Annotated[StrictInt, Field(ge=1, le=31)]] = Field(default_factory=dict)
@@ -75,7 +78,8 @@ class LexiconDoc(ContentDoc):
     duration_units: Names
     am_pm: Names = Field(default_factory=dict)
     time_prefixes: Names = Field(default_factory=dict)
-    day_parts: dict[Text, Literal["am", "pm"]] = Field(default_factory=dict)
+    # "night": the evening, where 12 is midnight ("12 at night")
+    day_parts: dict[Text, Literal["am", "pm", "night"]] = Field(default_factory=dict)
     clock_words: dict[Text, Annotated[str, StringConstraints(strict=True, pattern=r"^\d\d:\d\d$")]] = Field(
         default_factory=dict)
     duration_phrases: Numbers = Field(default_factory=dict)

@@ -1147,3 +1147,36 @@ def test_a_commitment_word_refused_after_an_aside(guard, lang, draft, cand, hone
     """"El reembolso, en cambio, no está incluido": the comma ends the
     clause, not the sentence, and the sentence refuses the refund."""
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("zh", "活动到晚上12点结束", "time:00:00"),     # the evening's 12 is midnight
+    ("zh", "中午12点开门", "time:12:00"),
+    ("en", "the line closes at 12 at night", "time:00:00"),
+    ("en", "the line closes at 12pm", "time:12:00"),
+    ("it", "chiudiamo alle 12 di notte", "time:00:00"),
+    ("es", "cerramos a las 12 de la noche", "time:00:00"),
+    ("en", "the sale ends at 24:00", "time:00:00"),
+    ("zh", "押金3k,还车时退", "n:3000"),
+    ("en", "a deposit of 1.5k is held", "n:1500"),
+    ("zh", "会员再打9.5折", "pct:5"),
+    ("zh", "全场八折", "pct:20"),
+    ("zh", "会员95折", "pct:5"),
+])
+def test_clock_and_number_shapes(guard, lang, text, key):
+    assert key in {f.key for f in guard.facts(text, lang)}
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("it", "Visita al 3° piano, stanza 14.", "La visita è al terzo piano, nella stanza 14.", True),
+    ("en", "Your office is on the 3rd floor.", "Your office is on the third floor.", True),
+    ("es", "Es su 4ª reclamación este mes.", "Es su cuarta reclamación este mes.", True),
+    ("it", "Visita al 2° piano, stanza 14.", "La visita è al terzo piano, nella stanza 14.", False),
+    # "second" is also a moment, "prima" is "before": only ordinals from the third count
+    ("en", "Please wait 2 minutes, then restart.", "Please wait a second, then restart.", False),
+    ("zh", "会员再打9.5折,活动到本月31日晚上12点。", "会员再享5%的折扣,活动截止到本月31日24:00。", True),
+    ("zh", "会员再打9.5折。", "会员再享15%的折扣。", False),
+    ("zh", "押金3k,还车时退还。", "押金3000元,还车时退还。", True),
+])
+def test_ordinals_and_chinese_discounts_are_the_same_number(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
