@@ -29,7 +29,7 @@ from service.datafile import DataFileError, load_model
 from service.textnorm import CJK_CLASS, LATIN_WORD_CHAR, fold, strip_accents
 from service.domain import Fact, Span
 from service.guard_schema import CompoundNumbersDoc, LexiconDoc
-from service.regex_guard import case_blind_trie, first_char_guarded, needs_digit, phrase_alternation
+from service.regex_guard import case_blind_trie, first_char_guarded, needs_digit, phrase_alternation, word_lookbehinds
 
 DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent / "prompts" / "guard"
 
@@ -716,6 +716,7 @@ def _regex_alt(items: list[str], file: Path, key: str, wb: bool,
             re.compile(item)
         except re.error as exc:
             raise DataFileError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
+    items = [word_lookbehinds(item) for item in items]
     if contracted:
         items = [_with_contractions(item, contracted) for item in items]
     body = phrase_alternation(items) if items else r"(?!x)x"

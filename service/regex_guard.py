@@ -507,3 +507,16 @@ def _render(node: dict[str, Any], ignorecase: bool) -> str | None:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body
+
+
+# "(?<!da )" written in a phrase list: not after the word "da" (not "da
+# solo", alone), which re reads as not after any text ending in "da "
+# ("valida solo"). The word gets its left edge.
+_WORD_LOOKBEHIND = re.compile(r"\(\?<!([^\W\d_][\w'’]*(?: [\w'’]+)* )\)")
+
+
+def word_lookbehinds(pattern: str) -> str:
+    """``pattern`` with each negative lookbehind on a word made to name that
+    whole word: ``(?<!da )`` becomes ``(?<!(?<!\\w)da )``."""
+    return _WORD_LOOKBEHIND.sub(lambda m: rf"(?<!(?<!\w){m.group(1)})", pattern)
+

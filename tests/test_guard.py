@@ -1180,3 +1180,13 @@ def test_clock_and_number_shapes(guard, lang, text, key):
 ])
 def test_ordinals_and_chinese_discounts_are_the_same_number(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("it", "La prova è valida solo per chi non è mai stato iscritto.", "La prova è valida per tutti.", False),
+    ("it", "La prova è valida solo per chi non è mai stato iscritto.",
+     "Ricordi che la prova è valida soltanto per chi non è mai stato iscritto.", True),
+])
+def test_a_restriction_after_a_word_ending_like_an_excluded_one(guard, lang, draft, cand, honest):
+    """"solo" is excluded after the word "da" ("da solo"), not after "valida"."""
+    assert (not kinds(guard, draft, cand, lang)) == honest

@@ -56,3 +56,14 @@ def test_guard_is_added_where_it_can_be() -> None:
     # nullable or unknowable first characters: left alone
     for pattern in (r"a?", r".foo", r"[^x]y", r"(?:)"):
         assert first_char_guarded(pattern) == pattern
+
+
+def test_a_word_lookbehind_names_the_whole_word():
+    """"(?<!da )solo" means "solo" not after the word "da" ("da solo",
+    alone); as written, re also refused "valida solo"."""
+    import re
+
+    from service.regex_guard import word_lookbehinds
+    rx = re.compile(word_lookbehinds(r"(?<!da )(?<!di )solo"))
+    assert rx.search("è valida solo per chi") and not rx.search("ce la fa da solo")
+    assert word_lookbehinds(r"(?<!toll-)free") == r"(?<!toll-)free"   # not a word and a space
