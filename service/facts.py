@@ -224,6 +224,7 @@ class Lexicon:
     # "€8 monthly", "twice per week") is a fact, and "a month" there is that
     # rate, not a month's duration
     rate_words: dict[str, str]
+    rate_markers: frozenset[str]
     am_pm: dict[str, str]
     time_prefixes: dict[str, str]
     # Spelled-out times and durations: "di sera" / "de la tarde" (pm),
@@ -661,8 +662,13 @@ class Lexicon:
 
     def _after_amount(self, folded: str, at: int) -> bool:
         """Whether the word before ``at`` is an amount or a count: it holds a
-        digit or ends in a currency ("€8", "10GB", "US$"), or it is a number word ("twice")."""
-        before = folded[max(0, at - 24):at].split()
+        digit or ends in a currency ("€8", "10GB", "US$"), or it is a number
+        word ("twice"); a rate per something may come between ("$12 per user")."""
+        before = folded[max(0, at - 40):at].split()
+        # "$12 per user each month", "€5/seat a month": a first rate per
+        # something stands between the amount and the rate's unit
+        while len(before) >= 3 and before[-2].lower() in self.rate_markers and not before[-1][0].isdigit():
+            before = before[:-2]
         if not before:
             return False
         word = before[-1].lower()
@@ -988,6 +994,7 @@ def load_lexicon(file: Path) -> Lexicon:
         relative_days=relative_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
         months=months, currencies=currencies, duration_units=units,
         rate_words={w.lower(): units.get(u.lower(), u.lower()) for w, u in doc.rates.words.items()},
+        rate_markers=frozenset(w.lower() for w in doc.rates.markers),
         am_pm=am_pm, time_prefixes=time_prefixes, day_parts=day_parts, clock_words=clock_words,
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),

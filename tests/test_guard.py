@@ -1082,6 +1082,9 @@ def test_a_link_against_chinese_words(guard, draft, cand, honest):
     ("Limit is 2.5k EUR/day.", "Transfers are capped at €2,500 per day.", True),
     ("The plan is €8/month.", "The plan costs €8 a year.", False),
     ("The plan is €8/month.", "The plan costs €8.", False),
+    # a rate per something between the amount and the unit
+    ("Team is $12/user/month.", "The Team plan costs $12 per user each month.", True),
+    ("Team is $12/user/month.", "The Team plan costs $12 per user each year.", False),
     # not a rate: a duration, a schedule
     ("The code is valid for a month.", "The code is valid for one month.", True),
     ("The code is valid for a month.", "The code is valid for a week.", False),
