@@ -151,6 +151,11 @@ _MAYBE_CAPS = re.compile(r"[^\Wa-z](?<!\w.)[^\Wa-z]*(?!\w)")
 # letters included ("GIÀ" is no acronym "GI"). CJK may
 # touch it ("线路SNR余量"). As "(?<![A-Za-z0-9_\-/\u00C0-\u024F])[A-Z]{2,6}(?![A-Za-z0-9_\-/\u00C0-\u024F])".
 _CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/\u00C0-\u024F].)[A-Z]{1,5}(?![A-Za-z0-9_\-/\u00C0-\u024F])")
+# An acronym written with its small words in lower case: "IdP", "SaaS",
+# "IoT", "VoIP", "QoS" (3-5 letters, a capital after a lower-case letter,
+# which no word of en/it/es has; longer ones are names: "PayPal", "YouTube").
+_MIXED_CASE_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-/\u00C0-\u024F])(?=[A-Za-z]{3,5}(?![A-Za-z0-9_\-/\u00C0-\u024F]))"
+                               r"[A-Z][a-z]{1,2}[A-Z][A-Za-z]?")
 _VOWELS = frozenset("AEIOUY")
 # Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
 # "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
@@ -197,6 +202,7 @@ def unfamiliar_acronyms(ctx: Context, familiar: frozenset[str],
     text = ctx.text
     found = [m for m in _CAPS_TOKEN.finditer(text) if m.group() not in familiar
              and (acronym_shaped(m.group()) or len(m.group()) <= 3 and _alone_in_caps(text, m))]
+    found += [m for m in _MIXED_CASE_TOKEN.finditer(text) if m.group().upper() not in familiar]
     if found and keyword is not None:
         found = [m for m in found if not keyword.match(text, m.end())]
     if found:
