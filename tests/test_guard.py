@@ -1193,3 +1193,14 @@ def test_ordinals_and_chinese_discounts_are_the_same_number(guard, lang, draft, 
 def test_a_restriction_after_a_word_ending_like_an_excluded_one(guard, lang, draft, cand, honest):
     """"solo" is excluded after the word "da" ("da solo"), not after "valida"."""
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    ("Your ticket is non-refundable, but you can change the date for a €50 fee.",
+     "Your ticket can be refunded or moved to another date for a €50 fee.", False),
+    ("Your ticket is non-refundable, but you can change the date for a €50 fee.",
+     "You can move your ticket to another date for a €50 fee; the fare itself is non-refundable.", True),
+])
+def test_a_negative_prefix_negates_the_commitment(guard, draft, cand, honest):
+    """"non-refundable" names a refund to refuse it, as "not refundable" does."""
+    assert (not kinds(guard, draft, cand)) == honest
