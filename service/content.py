@@ -393,6 +393,11 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     your bill")."""
     in_cand = lex.matcher(cand_vocabulary, cand_low)
     in_draft = lex.matcher(draft_vocabulary, draft_low)
+    # In Chinese a word is carried by one shared character (截图 by 截屏); a
+    # clause none of whose words is there as a word or a two-character
+    # piece is gone all the same (报错截图和浏览器版本 is not kept by 基础版).
+    strictly_in_cand = None if lex.word_boundaries else (
+        lambda key: lex.matches(key, cand_vocabulary, cand_low, strict=True))
     dropped = []
     explained = 0
     for cl in draft_clauses:
@@ -412,7 +417,9 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
         n_keys = len({t.key for t in cl.tokens})
         # A warning is lost when its action is: half its words or fewer remain
         # ("请勿将链接转发给他人" is not kept by "下载链接").
-        if not carried or (kept == 1 and n_keys >= limits.mostly_dropped_words) or (
+        gone = strictly_in_cand is not None and n_keys >= limits.dropped_min_words + 1 and not any(
+            strictly_in_cand(t.key) for t in cl.tokens)
+        if not carried or gone or (kept == 1 and n_keys >= limits.mostly_dropped_words) or (
                 cl.warning and n_keys >= 2 and 2 * kept <= n_keys):
             dropped.append((cl, list(cl.tokens)))
     new = []

@@ -1204,3 +1204,14 @@ def test_a_restriction_after_a_word_ending_like_an_excluded_one(guard, lang, dra
 def test_a_negative_prefix_negates_the_commitment(guard, draft, cand, honest):
     """"non-refundable" names a refund to refuse it, as "not refundable" does."""
     assert (not kinds(guard, draft, cand)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    ("为了排查问题,请您发一下报错截图和浏览器版本。您的套餐是基础版,每天上限1000次。",
+     "您好!您的套餐是基础版,每天上限为1000次。", False),
+    ("为了排查问题,请您发一下报错截图和浏览器版本。您的套餐是基础版,每天上限1000次。",
+     "为了排查问题,请您把报错的截屏和所用浏览器的版本号发给我。您的套餐是基础版,每天上限为1000次。", True),
+])
+def test_a_chinese_clause_is_not_kept_by_one_shared_character(guard, draft, cand, honest):
+    """报错截图和浏览器版本 shares only 版 with 基础版: the request is gone."""
+    assert (not kinds(guard, draft, cand, "zh")) == honest
