@@ -108,6 +108,8 @@ _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 # a token that ends in a clock time: "10:30", "11pm", "8am-8pm"
 _CLOCK_TOKEN = re.compile(r"(?:\d:\d\d|\d\s?[ap]\.?m\.?)$")
 _PLURAL_NUMBER = re.compile(r"\d{2,4}s")
+# An English ordinal: "28th", "21st", "102nd" (the digits, then their suffix)
+_ORDINAL_NUMBER = re.compile(r"\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)", re.IGNORECASE)
 
 
 # A number with a "k" for thousands, as chat writes money and counts ("3k", "2,5k")
@@ -520,6 +522,8 @@ class Lexicon:
                 # "under 18s", "over 65s", "the 1990s": the number in the plural, not a code
                 claim("number", "n:" + body[:-1], m.start(), m.end() - 1)
                 continue
+            if not raw.startswith("#") and _ORDINAL_NUMBER.fullmatch(body):
+                continue   # "the 28th", "21st": the number the number pattern reads, not a code
             if raw.startswith("#") or (sum(c.isdigit() for c in body) >= 2 and len(body) >= 3):
                 key = "n:" + body if body.isdigit() else "id:" + body.upper()
                 claim("id", key, m.start(), m.end())

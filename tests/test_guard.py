@@ -1165,6 +1165,8 @@ def test_a_commitment_word_refused_after_an_aside(guard, lang, draft, cand, hone
     ("zh", "会员再打9.5折", "pct:5"),
     ("zh", "全场八折", "pct:20"),
     ("zh", "会员95折", "pct:5"),
+    ("en", "I'm moving out on the 28th", "n:28"),     # an ordinal, not a code "28TH"
+    ("en", "due on the 21st", "n:21"),
 ])
 def test_clock_and_number_shapes(guard, lang, text, key):
     assert key in {f.key for f in guard.facts(text, lang)}
