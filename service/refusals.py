@@ -51,7 +51,7 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
     refuses = [negative(c.folded[a:b], lex) for a, b in spans]
     for i in range(len(spans) - 2):   # "El reembolso, en cambio, no está incluido"
         if not refuses[i] and refuses[i + 2] and _aside(c, spans[i], spans[i + 1], spans[i + 2]):
-            refuses[i] = True
+            refuses[i] = refuses[i + 1] = True   # "The boots in black, size 10, have sold out"
     kept_no = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
     # The hand-over a rule asks for ("I can pass your request to a
     # supervisor") is not a yes to the refused transfer.

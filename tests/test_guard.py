@@ -1217,3 +1217,14 @@ def test_a_negative_prefix_negates_the_commitment(guard, draft, cand, honest):
 def test_a_chinese_clause_is_not_kept_by_one_shared_character(guard, draft, cand, honest):
     """报错截图和浏览器版本 shares only 版 with 基础版: the request is gone."""
     assert (not kinds(guard, draft, cand, "zh")) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "Sorry, the blue jacket in M is out of stock. Check back next week.",
+     "The Harbour jacket in blue, size M, has sold out for now, but it's worth checking again next week.", True),
+    ("en", "Sorry, the blue jacket in M is out of stock. Check back next week.",
+     "The Harbour jacket in blue, size M, is ready to order today.", False),
+])
+def test_an_aside_inside_a_refusing_sentence_refuses(guard, lang, draft, cand, honest):
+    """"The jacket in blue, size M, has sold out": the aside is the refused thing, not a yes."""
+    assert (not kinds(guard, draft, cand, lang)) == honest
