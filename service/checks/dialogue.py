@@ -196,8 +196,17 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
     last = ctx.trailing_customer[-1:]
     if "?" in last[0] or "\uff1f" in last[0]:
         return []  # "is it fixed?" asks; it does not say it is
-    if ctx.any_language_cue(rule, "resolved", last) is None and not _plain_thanks(rule, ctx, last):
-        return []
+    if ctx.any_language_cue(rule, "resolved", last) is None:
+        if not _plain_thanks(rule, ctx, last):
+            return []
+        # A bare "thanks" answered by a draft that asks something or says
+        # what happens next ("will let you know", "lo consulto con
+        # administración") thanked a step: the issue is still open.
+        if "?" in ctx.text or "\uff1f" in ctx.text:
+            return []
+        goes_on = rule.cue(ctx.language, "goes_on")
+        if goes_on is not None and goes_on.search(ctx.text):
+            return []
     for name in ("thanks", "anything_else", "goodbye"):
         cue = rule.cue(ctx.language, name)
         if cue is not None and cue.search(ctx.text):
