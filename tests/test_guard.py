@@ -1228,3 +1228,16 @@ def test_a_chinese_clause_is_not_kept_by_one_shared_character(guard, draft, cand
 def test_an_aside_inside_a_refusing_sentence_refuses(guard, lang, draft, cand, honest):
     """"The jacket in blue, size M, has sold out": the aside is the refused thing, not a yes."""
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("es", "No podemos hacer la portabilidad mientras tenga una factura pendiente.",
+     "Podemos hacer la portabilidad cuando quiera.", False),
+    ("es", "No podemos hacer la portabilidad mientras tenga una factura pendiente.",
+     "Podremos hacer la portabilidad en cuanto no tenga ninguna factura pendiente.", True),
+    ("it", "Non possiamo riattivare la linea finché la bolletta di marzo non risulta pagata.",
+     "Riattiviamo la linea subito.", False),
+])
+def test_a_condition_that_lasts(guard, lang, draft, cand, honest):
+    """"mientras", "finché": a condition for as long as something holds."""
+    assert (not kinds(guard, draft, cand, lang)) == honest
