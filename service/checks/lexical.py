@@ -154,8 +154,9 @@ _CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/\u00C0-\u024F].)[A-Z]{1,5}(?![
 # An acronym written with its small words in lower case: "IdP", "SaaS",
 # "IoT", "VoIP", "QoS" (3-5 letters, a capital after a lower-case letter,
 # which no word of en/it/es has; longer ones are names: "PayPal", "YouTube").
-_MIXED_CASE_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-/\u00C0-\u024F])(?=[A-Za-z]{3,5}(?![A-Za-z0-9_\-/\u00C0-\u024F]))"
-                               r"[A-Z][a-z]{1,2}[A-Z][A-Za-z]?")
+# Opens with its capital, so re skips to capitals; the edge check comes after.
+_MIXED_CASE_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/\u00C0-\u024F].)(?=[A-Za-z]{2,4}(?![A-Za-z0-9_\-/\u00C0-\u024F]))"
+                               r"[a-z]{1,2}[A-Z][A-Za-z]?(?![A-Za-z0-9_\-/\u00C0-\u024F])")
 _VOWELS = frozenset("AEIOUY")
 # Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
 # "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
