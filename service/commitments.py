@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
-from service.guard_text import Text, sentence
+from service.guard_text import Text
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments"]
 
@@ -160,7 +160,7 @@ def _subject_refused(t: Text, start: int, end: int, lex: Lexicon) -> bool:
     candidate only: on a draft written as one run-on line ("refund done
     within 5 days cant speed it up") the same reach would unmake a promise
     the draft does make."""
-    s0, s1 = sentence(t.folded, start, end)
+    s0, s1 = t.sentence_of(start)
     lead = t.folded[s0:start]
     if (len(_LEAD_WORDS.findall(lead)) if lex.word_boundaries else len(lead.strip())) > 2:
         return False   # "我们会给您退款，运费不退": a yes, then another thing refused

@@ -781,6 +781,11 @@ def load_lexicon(file: Path) -> Lexicon:
         raise DataFileError(file, "language", f"'{lang}' does not match the file name")
     wb = doc.word_boundaries
     contracted = _lower_keys(doc.articulated_prepositions)
+
+    def alt(items: list[str], key: str) -> str:
+        """A phrase list of this file as one bounded alternation."""
+        return _regex_alt(items, file, key, wb, contracted)
+
     dec = doc.decimal_separator
     number_words = _with_unaccented({**_compound_numbers(doc.compound_numbers), **_lower_keys(doc.number_words)})
     weekdays = _with_unaccented(_lower_keys(doc.weekdays))
@@ -942,12 +947,12 @@ def load_lexicon(file: Path) -> Lexicon:
                                     rf"(?(d2)|(?<=[日号]))")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
-    raw_patterns["absolute"] = _regex_alt(doc.absolute_phrases, file, "absolute_phrases", wb, contracted)
+    raw_patterns["absolute"] = alt(doc.absolute_phrases, "absolute_phrases")
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
-        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb, contracted)
+        raw_patterns[key] = alt(getattr(doc, key), key)
     # "check if the cable is plugged in": an indirect question, not a condition
-    raw_patterns["not_conditions"] = _regex_alt(doc.not_conditions, file, "not_conditions", wb, contracted)
+    raw_patterns["not_conditions"] = alt(doc.not_conditions, "not_conditions")
     initials = dict(doc.weekday_initials)   # case kept: "L", not "l"
     for letter in initials:
         if len(letter) != 1 or not letter.isupper():
@@ -957,7 +962,7 @@ def load_lexicon(file: Path) -> Lexicon:
         rf"(?-i:(?<![\w-])(?P<a>[{''.join(initials)}])\s?[-–]\s?(?P<b>[{''.join(initials)}])(?![\w-]))"
         if initials else r"(?!x)x")
     for key in ("identifier_cues", "limits"):
-        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb, contracted)
+        raw_patterns[key] = alt(getattr(doc, key), key)
     channels = _with_unaccented(_lower_keys(doc.channels))
     measure_units = _with_unaccented(_lower_keys(doc.measure_units))
     # "2,5 kg", "due chili e mezzo", "two and a half kilos": spelled numbers
@@ -972,10 +977,10 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
                 "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "instructions",
                 "alternatives", "requirements", "condition_before", "offers"):
-        raw_patterns[key] = _regex_alt(getattr(doc, key), file, key, wb, contracted)
+        raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
-    raw_patterns["clause_breaks"] = _regex_alt(doc.clause_breaks, file, "clause_breaks", wb, contracted)
-    raw_patterns["conjunctions"] = _regex_alt(doc.conjunctions, file, "conjunctions", wb, contracted)
+    raw_patterns["clause_breaks"] = alt(doc.clause_breaks, "clause_breaks")
+    raw_patterns["conjunctions"] = alt(doc.conjunctions, "conjunctions")
     before = [*doc.deadline_before, *_contracted_literals(doc.deadline_before, contracted)]
     after = doc.deadline_after
     fillers = doc.deadline_fillers
@@ -984,9 +989,9 @@ def load_lexicon(file: Path) -> Lexicon:
     raw_patterns["deadline_after"] = (rf"^\s*(?:{_alt(after)})" if after else r"(?!x)x")
 
     patterns = {k: _compile(v, file, k) for k, v in raw_patterns.items()}
-    commitments = {cat: _compile(_regex_alt(items, file, f"commitments.{cat}", wb, contracted), file, f"commitments.{cat}")
+    commitments = {cat: _compile(alt(items, f"commitments.{cat}"), file, f"commitments.{cat}")
                    for cat, items in doc.commitments.items()}
-    conditions = {group: _compile(_regex_alt(items, file, f"conditions.{group}", wb, contracted), file, f"conditions.{group}")
+    conditions = {group: _compile(alt(items, f"conditions.{group}"), file, f"conditions.{group}")
                   for group, items in doc.conditions.items()}
     quote_patterns = []
     for i, pair in enumerate(doc.quotes):

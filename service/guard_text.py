@@ -50,19 +50,23 @@ class Text:
     def lex(self) -> Lexicon:
         return self._lex
 
-    def issentence(self, a: int, b: int) -> bool:
-        """Whether [a, b) spans its whole sentence (punctuation aside)."""
+    def sentence_of(self, a: int) -> tuple[int, int]:
+        """The sentence holding position ``a``: from after the previous full
+        stop to after the next one, read from the stops found once."""
         i = bisect.bisect_right(self.sentence_ends, a)
         start = self.sentence_ends[i - 1] if i else 0
         end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
+        return start, end
+
+    def issentence(self, a: int, b: int) -> bool:
+        """Whether [a, b) spans its whole sentence (punctuation aside)."""
+        start, end = self.sentence_of(a)
         return not self.folded[start:a].strip(" \t\n.!?;,:。！？；，、…") and \
             not self.folded[b:end].strip(" \t\n.!?;,:。！？；，、…")
 
     def is_question(self, a: int) -> bool:
         """Whether the sentence holding position ``a`` ends with a question mark (or opens with ¿)."""
-        i = bisect.bisect_right(self.sentence_ends, a)
-        start = self.sentence_ends[i - 1] if i else 0
-        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
+        start, end = self.sentence_of(a)
         sentence = self.folded[start:end].strip()
         return sentence.endswith(("?", "？")) or sentence.startswith("¿")
 
