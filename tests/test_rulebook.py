@@ -569,3 +569,15 @@ def test_latin_jargon_inside_chinese_text(text, term):
 
 def test_a_latin_term_inside_a_latin_word_is_still_no_term():
     assert not [v for v in only("no-jargon", "Il nostro supertokenizzatore è pronto.", lang="it") if v.excerpt == "token"]
+
+
+def test_a_negative_lookbehind_in_a_rule_names_a_whole_word(prompts_copy):
+    """``(?<!so )`` in a rule file means "not after the word so": "also duh"
+    is still sarcasm, as the guard's phrase lists read it (regex_guard.word_lookbehinds)."""
+    _edit(prompts_copy / "rules" / "07-no-sarcasm.yaml", r"    - '\bduh\b'", r"    - '(?<!so )\bduh\b'")
+    book = load_rulebook(prompts_copy)
+
+    def flagged(text: str) -> bool:
+        return any(v.rule_id == "no-sarcasm" for v in book.check(text, [], "", "en"))
+    assert flagged("It's in the manual, also duh.")
+    assert not flagged("It's in the manual, so duh.")

@@ -27,6 +27,7 @@ from service.regex_guard import (
     required_literal_sets,
     required_literals,
     trie,
+    word_lookbehinds,
 )
 from service.rulebook.literals import LiteralScan
 from service.rulebook.model import AnyLanguageCue, Example, PatternEntry, RewritePair, Rule, TermList
@@ -190,7 +191,7 @@ _NARROWED_CUE_ITEMS = 48
 
 def _compile(path: Path, key: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, flags)
+        return re.compile(word_lookbehinds(pattern), flags)
     except re.error as exc:
         raise DataFileError(path, key, f"pattern {pattern!r} does not compile: {exc}") from exc
 
@@ -201,7 +202,7 @@ def _condition(path: Path, key: str, pattern: str) -> re.Pattern[str]:
     through the text by itself (a case-blind alternation that opens with
     ``\\b``), the same match in a fraction of the time."""
     _compile(path, key, pattern)  # a bad pattern is named as written
-    return re.compile(guarded_if_slow(pattern, re.IGNORECASE), re.IGNORECASE)
+    return re.compile(guarded_if_slow(word_lookbehinds(pattern), re.IGNORECASE), re.IGNORECASE)
 
 
 def _check_languages(path: Path, key: str, value: Mapping[str, Any], languages: Sequence[str]) -> None:
@@ -315,7 +316,8 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     for lang, items in doc.exceptions.items():
         for i, item in enumerate(items):
             _compile(path, f"exceptions.{lang}[{i}]", item)
-        exceptions[lang] = (re.compile(first_char_guarded("|".join(f"(?:{lower_pattern(p)})" for p in items)))
+        exceptions[lang] = (re.compile(first_char_guarded("|".join(
+            f"(?:{lower_pattern(word_lookbehinds(p))})" for p in items)))
                             if items else None)
 
     tables: dict[str, dict[str, str | None]] = {
@@ -336,16 +338,17 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
     cue_items: dict[str, Mapping[str, tuple[str, ...]]] = {}
     for lang, groups in doc.cues.items():
         compiled = {}
+        sources = {}
         for name, raw in groups.items():
             items = [raw] if isinstance(raw, str) else raw
             if not items:
                 raise DataFileError(path, f"cues.{lang}.{name}", "must be a non-empty list of patterns")
             for i, item in enumerate(items):
                 _compile(path, f"cues.{lang}.{name}[{i}]", item)
-            compiled[name] = re.compile(guarded_alternation(items, re.IGNORECASE), re.IGNORECASE)
+            sources[name] = tuple(word_lookbehinds(p) for p in items)
+            compiled[name] = re.compile(guarded_alternation(sources[name], re.IGNORECASE), re.IGNORECASE)
         cues[lang] = MappingProxyType(compiled)
-        cue_items[lang] = MappingProxyType({name: tuple([raw] if isinstance(raw, str) else raw)
-                                            for name, raw in groups.items()})
+        cue_items[lang] = MappingProxyType(sources)
 
     bad = {lang: _examples(path, f"examples.{lang}.bad", ex.bad) for lang, ex in doc.examples.items()}
     good = {lang: _examples(path, f"examples.{lang}.good", ex.good) for lang, ex in doc.examples.items()}

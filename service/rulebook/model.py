@@ -222,7 +222,7 @@ class Rule:
     exceptions: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     terms: Mapping[str, TermList] = field(default_factory=dict)
     cues: Mapping[str, Mapping[str, re.Pattern[str]]] = field(default_factory=dict)
-    cue_items: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)  # as written
+    cue_items: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)  # sources, word-edged
     bad: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     good: Mapping[str, tuple[Example, ...]] = field(default_factory=dict)
     rewrites: Mapping[str, tuple[RewritePair, ...]] = field(default_factory=dict)
