@@ -1,6 +1,6 @@
 """Content preservation: does the candidate still say what the draft says, and nothing else?
 
-Facts (numbers, ids, dates...) are compared by ``service/facts.py``; this module
+Facts (numbers, ids, dates...) are compared by ``service/facts/``; this module
 compares the *rest* of the meaning, clause by clause, as content words:
 
 * ``DROPPED_CONTENT``: a clause of the draft none of whose content words the

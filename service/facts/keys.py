@@ -1,0 +1,190 @@
+"""Fact keys: the normal forms that make "$4.99" and "4.99 USD" one fact
+(amounts, durations, clock times, Chinese numerals), independent of any
+language's word lists."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable
+
+from service.textnorm import LATIN_WORD_CHAR
+from service.domain import Fact
+from service.regex_guard import case_blind_trie
+
+
+DEFAULT_GUARD_DIR = Path(__file__).resolve().parent.parent.parent / "prompts" / "guard"
+
+# Kinds that describe a point or stretch of time: a deadline is one of these
+# preceded by "by", "entro", "antes del" or followed by "前".
+TIME_KINDS = frozenset({"weekday", "date", "time", "duration", "relative_day"})
+
+KIND_LABELS = {
+    "url": "link", "email": "email address", "phone": "phone number", "date": "date",
+    "time": "time", "amount": "amount", "percentage": "percentage", "duration": "duration",
+    "weekday": "weekday", "relative_day": "day", "id": "reference number",
+    "number": "number", "quoted": "quoted name", "name": "name", "channel": "channel or destination",
+    "measure": "measurement", "rate": "rate",
+}
+
+_ASCII_WORD = r"A-Za-z0-9_"
+CJK_DIGITS = "零〇一二两三四五六七八九十百千万"
+_MIDNIGHT_NUMERALS = frozenset({"零", "〇"})   # "零点" means midnight, never "a bit"
+_CJK_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CJK_MULTIPLIERS = {"万": 10000, "亿": 100000000}  # "2万" = 20000
+# "v4.2", and "2.3.1" when its groups are not thousands ("1.245.600" is a number)
+_VERSION = re.compile(r"(?<![A-Za-z0-9.,])(?:[vV](\d+(?:\.\d+)+)|(\d+(?:\.\d+){2,}))(?![\d]|[.,]\d)")
+# "40x30x20", "2x2in": a sentence's full stop or a unit may follow
+_DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?!\d|[.,]\d)")
+# A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
+_ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_DIGIT = re.compile(r"\d")
+_NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
+_TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
+
+
+# Durations compare in one base unit per scale, so "2 weeks" = "14 days",
+# "24 hours" = "1 day" and "24 months" = "2 years".
+_DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440), "week": ("min", 10080),
+                  "month": ("month", 1), "year": ("month", 12)}
+
+
+def _clock_key(h: int, mins: int, half: str | None) -> str | None:
+    """"time:HH:MM" on a 24-hour clock; None for an impossible time.
+
+    "night" is the evening half where 12 is midnight, not noon ("晚上12点",
+    "le 12 di notte", "12 at night"); "24:00" is midnight too."""
+    if half in ("pm", "night") and h < 12:
+        h += 12
+    elif half in ("am", "night") and h == 12:
+        h = 0
+    if h > 24 or mins > 59 or (h == 24 and mins):
+        return None
+    return f"time:{h % 24:02d}:{mins:02d}"
+
+
+def duration_key(a: str, b: str | None, unit: str) -> str:
+    """The normalised key of a duration or a range of durations."""
+    base, factor = _DURATION_BASE.get(unit, (unit, 1))
+
+    def scaled(v: str) -> str:
+        try:
+            return format((Decimal(v) * factor).normalize(), "f")
+        except InvalidOperation:
+            return v
+    return f"dur:{scaled(a)}" + (f"-{scaled(b)}" if b else "") + f":{base}"
+
+
+DAY_KEY = duration_key("1", None, "day")
+
+
+# An address names its channel: a phone number is the phone, an email address
+# the email, a link the website ("call +44 20 7946 0958" -> "call us on ...").
+_CHANNEL_OF_KIND = {"phone": "chan:phone", "email": "chan:email", "url": "chan:website"}
+
+
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+# a token that ends in a clock time: "10:30", "11pm", "8am-8pm"
+_CLOCK_TOKEN = re.compile(r"(?:\d:\d\d|\d\s?[ap]\.?m\.?)$")
+_PLURAL_NUMBER = re.compile(r"\d{2,4}s")
+# An English ordinal: "28th", "21st", "102nd" (the digits, then their suffix)
+_ORDINAL_NUMBER = re.compile(r"\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)", re.IGNORECASE)
+
+
+# A number with a "k" for thousands, as chat writes money and counts ("3k", "2,5k")
+_THOUSANDS = re.compile(rf"(?<!{LATIN_WORD_CHAR})(?<![.,])(\d+(?:[.,]\d+)?)[kK](?!{LATIN_WORD_CHAR})")
+
+
+def _tenths_off(value: str) -> str | None:
+    """The percentage off that a Chinese discount in tenths of the price
+    names: "8折" (pay 8 tenths) is 20% off, "9.5折" and "95折" are 5% off."""
+    try:
+        paid = Decimal(value)
+    except InvalidOperation:
+        return None
+    paid = paid * 10 if paid < 10 else paid
+    if not 0 < paid < 100:
+        return None
+    return format((100 - paid).normalize(), "f")
+
+
+def equivalent_keys(f: Fact) -> frozenset[str]:
+    """Other keys the same fact may be written as, each of which must be
+    there for the fact to count as said: a range's two ends ("from one to
+    three months" = "min 1 month, max 3"), and "24h" both as "always open"
+    and as a day ("se anula en 24h" = "en 24 horas")."""
+    if f.kind == "duration":
+        head, _, unit = f.key.rpartition(":")
+        ends = head[len("dur:"):].split("-")
+        if len(ends) == 2:
+            return frozenset(f"dur:{e}:{unit}" for e in ends)
+    if f.key == "chan:always_open" and "24" in f.text:
+        return frozenset({DAY_KEY})
+    return frozenset()
+
+
+def implied_channel(f: Fact) -> str | None:
+    """The channel an address names, one way only: a draft's phone number
+    grounds the rewrite's "call us", but "call us" doesn't keep the number."""
+    return _CHANNEL_OF_KIND.get(f.kind)
+
+
+def _plus(value: str, more: Decimal | None) -> str:
+    """``value`` + ``more`` in canonical form; ``value`` as it is when either isn't a number."""
+    try:
+        return value if more is None else format((Decimal(value) + more).normalize(), "f")
+    except InvalidOperation:
+        return value
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Literal alternation, longest first so "business days" beats "days";
+    an empty list matches nothing (not the empty string).
+
+    Written as a trie ("one|once" -> "on(?:ce|e)"): re tries every branch of
+    a flat list at every word, and the number words alone are hundreds. The
+    matches are the flat list's: the words that fit at a position are
+    prefixes of one another, and the trie too tries the longest first. Where
+    two branches of a node are one letter ignoring case, it can't tell which
+    is longer, so the flat list is kept."""
+    if not words:
+        return r"(?!x)x"
+    body = case_blind_trie(words)
+    return body if body is not None else "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_CHAT_DIGIT_CONTEXT = re.compile(r"[\d.,$€£%]")   # a digit or currency right before: part of a number
+
+
+def _chat_digit(folded: str, start: int, end: int, numbered: frozenset[str]) -> bool:
+    """A lone digit between two words, the next one not a plural noun and
+    the one before not a noun that takes a number ("want 2 cancel", "thx 4
+    waiting", "no access 2 bldg"; not "2 photos", "gate 4", "step 2")."""
+    before = re.search(r"([A-Za-z]+) $", folded[max(0, start - 30):start])
+    after = re.match(r" ([a-z]+)", folded[end:end + 30])
+    return bool(before and after and not after.group(1).endswith("s")
+                and before.group(1).lower() not in numbered)
+
+
+def cjk_number(s: str) -> int | None:
+    """Parse a simple Chinese numeral ("二十四", "两", "十五") into an int."""
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _CJK_VALUES:
+            digit = _CJK_VALUES[ch]
+        elif ch in _CJK_UNITS:
+            unit = _CJK_UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section, digit = 0, None
+            else:
+                section += (1 if digit is None else digit) * unit
+                digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
