@@ -63,7 +63,7 @@ from service.facts import (
     cjk_number,
     equivalent_keys,
     fold,
-    implied_channel,
+    implied_channels,
     load_lexicons,
     pick,
 )
@@ -342,6 +342,8 @@ class Guard:
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
             if f.kind == "time" and _same_clock(f, c.facts, lex):
                 continue  # "19:30" -> "七点半": the same time on a 12-hour clock
+            if f.kind == "phone" and _same_phone(f, c.facts):
+                continue  # "1-800-555-0199" -> "(800) 555-0199"
             if f.kind == "number" and _clock_reading(f) in cand_keys:
                 continue  # "departs 0745" -> "at 7:45 am", "8.30" -> "8:30"
             if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
@@ -355,7 +357,7 @@ class Guard:
                 f.span))
         draft_keys = {f.key for f in d.facts}
         draft_said = draft_keys | {k for g in d.facts for k in equivalent_keys(g)} | {
-            k for g in d.facts if (k := implied_channel(g))}
+            k for g in d.facts for k in implied_channels(g)}
         seen = set()
         for f in c.facts:
             if f.kind == "name" or f.key in draft_said or f.key in seen or f.key in context.keys:
@@ -367,6 +369,8 @@ class Guard:
             if f.kind == "time" and f.key.endswith(":00") and _hours(f) & draft_keys:
                 continue  # "open 8-8", now "8 AM to 8 PM"; "fascia 8-12", now "tra le otto e mezzogiorno"
             if f.kind == "time" and _same_clock(f, d.facts, lex):
+                continue
+            if f.kind == "phone" and _same_phone(f, d.facts):
                 continue
             if f.kind == "time" and any(f.key in _clock_of_hours(g) for g in d.facts):
                 continue
@@ -820,6 +824,25 @@ def _negated(t: Text, f: Fact, lex: Lexicon) -> bool:
     """Whether a fact stands in a clause that says no ("a transfer in this chat isn't available")."""
     a, b = t.clause(f.span.start)
     return negative(t.folded[a:b], lex)
+
+
+# A country code or trunk prefix is at most three digits ("+1", "+39", "(0)"),
+# and a phone number without it still has seven.
+_PHONE_PREFIX_DIGITS = 3
+_PHONE_MIN_DIGITS = 7
+
+
+def _same_phone(f: Fact, others: Sequence[Fact]) -> bool:
+    """Whether ``others`` give the phone number ``f`` with or without its
+    country code or trunk prefix: "+1 800 555 0199" is "(800) 555-0199"."""
+    a = f.key[2:]
+    for g in others:
+        if g.kind != "phone":
+            continue
+        short, long = sorted((a, g.key[2:]), key=len)
+        if len(short) >= _PHONE_MIN_DIGITS and long.endswith(short) and len(long) - len(short) <= _PHONE_PREFIX_DIGITS:
+            return True
+    return False
 
 
 def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:

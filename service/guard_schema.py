@@ -109,6 +109,9 @@ class LexiconDoc(ContentDoc):
     time_suffixes: Words = Field(default_factory=list)
     # "L-V", "M-F": one capital letter -> a weekday 1-7 (the letter is checked when compiled)
     weekday_initials: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
+    # "mar" (martes; el mar, the sea; gen-mar, January to March): a weekday
+    # only beside another weekday ("mar y jue", "lun-mar") or a time ("mar 9-12")
+    ambiguous_weekdays: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
     channels: Names = Field(default_factory=dict)
     measure_units: Names = Field(default_factory=dict)
     # quote pairs: two characters, opening and closing

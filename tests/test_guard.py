@@ -1241,3 +1241,65 @@ def test_an_aside_inside_a_refusing_sentence_refuses(guard, lang, draft, cand, h
 def test_a_condition_that_lasts(guard, lang, draft, cand, honest):
     """"mientras", "finché": a condition for as long as something holds."""
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("zh", "FT-60219年卡每年可冻结1次", "id:FT-60219"),        # the digits end a code: no 60219 years
+    ("zh", "起飞前45min截止办理", "dur:45:min"),                # digits after 前 are a stretch ("前一天" is not)
+    ("en", "open 6am-11pm daily", "time:23:00"),                # "am-" is no code before "11pm"
+    ("en", "call 1-800-555-0199 (24/7)", "n:18005550199"),      # a bracket after a number opens no area code
+    ("en", "call us at (800) 555-0199", "n:8005550199"),
+    ("it", "reperibilità al 335.6677889.", "n:3356677889"),    # one dot that groups no thousands
+    ("it", "sportello 8.30-12.30", "time:12:30"),               # opening hours, not a phone number
+    ("es", "con 24hs de antelación", "dur:1440:min"),
+    ("es", "de 9 a 18 hs", "time:18:00"),
+    ("en", "arrives in 5-7 bdays", "dur:5-7:business_day"),
+    ("en", "arrives in five to seven business days", "dur:5-7:business_day"),   # no 6:55
+    ("es", "Pileta: mar y jue de 16 a 20hs", "wd:2"),           # "mar" beside a weekday is Tuesday
+    ("it", "sportello mar 9-12", "wd:2"),                       # ...or before a time
+    ("es", "Abrimos de L a V", "wd:5"),
+])
+def test_schedule_and_code_shapes(guard, lang, text, key):
+    assert key in {f.key for f in guard.facts(text, lang)}
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("es", "Habitación con vista al mar", "wd:2"),              # the sea
+    ("it", "va pagata solo per i mesi gen-mar", "wd:2"),        # January to March
+    ("en", "at five to seven", "dur:5-7:business_day"),
+    ("it", "costa 1.234.567 euro", "n:1234567"),                 # an amount, grouped in thousands
+])
+def test_shapes_that_are_not_those_facts(guard, lang, text, key):
+    assert key not in {f.key for f in guard.facts(text, lang)}
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "call 1-800-555-0199 (24/7)", "Call us at (800) 555-0199, 24 hours a day, seven days a week.", True),
+    ("en", "call 1-800-555-0199 (24/7)", "Call us at (800) 555-0198, 24 hours a day, seven days a week.", False),
+    ("es", "Para cancelar llame al 601 742 8800.", "Si necesita cancelar, llame al (601) 742 88 00.", True),
+    ("es", "Pileta: lun a vie 7 a 22hs, mar y jue cerrada la piscina chica.",
+     "La pileta abre de lunes a viernes de 7:00 a 22:00; martes y jueves la piscina chica está cerrada.", True),
+    ("es", "Fisio: mar y jue de 16 a 20hs.", "Fisioterapia: miércoles y jueves, de 16:00 a 20:00.", False),
+    ("es", "Horario: L a V de 9 a 14h.", "Nuestro horario es de lunes a viernes, de 9:00 a 14:00.", True),
+    ("es", "Horario: L a V de 9 a 14h.", "Nuestro horario es de lunes a sábado, de 9:00 a 14:00.", False),
+    ("it", "Sportello mar e gio 8.30-12.30.", "Lo sportello riceve martedì e giovedì dalle 8:30 alle 12:30.", True),
+    ("it", "Sportello mar e gio 8.30-12.30.", "Lo sportello riceve martedì e giovedì dalle 8:30 alle 13:30.", False),
+    ("it", "Prenoti su agendacie.comune.esempio.it.", "Può prenotare online, sul sito agendacie.comune.esempio.it.", True),
+])
+def test_schedules_and_phone_numbers_said_another_way(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,conversation,cand,honest", [
+    ("es", "Expediente IMV-2024-0553271, llevo 4 meses esperando.",
+     "Su expediente IMV-2024-0553271 está en fase de instrucción.", True),
+    ("en", "Player ID 7781-KD, my gems are gone", "We'll look into it for player ID 7781-KD.", True),
+    ("zh", "年卡能暂停吗？卡号 FT-60219", "您的年卡FT-60219每年可以冻结一次。", True),
+    # a code the customer gives with no word that makes it their case is still theirs
+    ("en", "Use promo SAVE50 please", "I've applied SAVE50 to your order.", False),
+])
+def test_the_customers_case_identifier_may_be_repeated(guard, lang, conversation, cand, honest):
+    drafts = {"es": "Su expediente esta en fase de instruccion.", "en": "We'll look into it.",
+              "zh": "年卡每年可冻结1次。"}
+    found = guard.verify(drafts[lang], cand, [Message(Role.CUSTOMER, conversation)], lang)
+    assert (not found) == honest, found

@@ -28,7 +28,7 @@ from service.facts.keys import (
     cjk_number,
     duration_key,
     equivalent_keys,
-    implied_channel,
+    implied_channels,
 )
 from service.facts.lexicon import Lexicon
 from service.facts.loader import _default_lexicons, extract_facts, load_lexicon, load_lexicons, pick
@@ -36,6 +36,6 @@ from service.textnorm import fold
 
 __all__ = [
     "CJK_DIGITS", "DAY_KEY", "DEFAULT_GUARD_DIR", "KIND_LABELS", "TIME_KINDS", "Lexicon", "cjk_number",
-    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channel", "load_lexicon",
+    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon",
     "load_lexicons", "pick", "_default_lexicons",
 ]

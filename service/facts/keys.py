@@ -84,7 +84,9 @@ DAY_KEY = duration_key("1", None, "day")
 
 # An address names its channel: a phone number is the phone, an email address
 # the email, a link the website ("call +44 20 7946 0958" -> "call us on ...").
-_CHANNEL_OF_KIND = {"phone": "chan:phone", "email": "chan:email", "url": "chan:website"}
+_CHANNEL_OF_KIND = {"phone": ("chan:phone",), "email": ("chan:email",),
+                    # a link is the website, and what is done there is done online
+                    "url": ("chan:website", "chan:online_form")}
 
 
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
@@ -127,10 +129,10 @@ def equivalent_keys(f: Fact) -> frozenset[str]:
     return frozenset()
 
 
-def implied_channel(f: Fact) -> str | None:
-    """The channel an address names, one way only: a draft's phone number
+def implied_channels(f: Fact) -> tuple[str, ...]:
+    """The channels an address names, one way only: a draft's phone number
     grounds the rewrite's "call us", but "call us" doesn't keep the number."""
-    return _CHANNEL_OF_KIND.get(f.kind)
+    return _CHANNEL_OF_KIND.get(f.kind, ())
 
 
 def _plus(value: str, more: Decimal | None) -> str:

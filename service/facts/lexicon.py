@@ -17,6 +17,16 @@ from service.regex_guard import needs_digit
 from service.facts.keys import (_CHAT_DIGIT_CONTEXT, _CJK_MULTIPLIERS, _CLOCK_TOKEN, _DIGIT, _DIMENSIONS, _ENUMERATOR, _MIDNIGHT_NUMERALS, _NEVER, _NUMBER, _ORDINAL_NUMBER, _PLURAL_ACRONYM, _PLURAL_NUMBER, _THOUSANDS, _VERSION, _chat_digit, _clock_key, _plus, _tenths_off, cjk_number, duration_key)
 
 
+# Kinds of time and quantity: never the tail of a code ("FT-60219年", "CA4113").
+_POINTS_AND_STRETCHES = frozenset({"duration", "date", "time"})
+# Letters that open a code right before the digits ("FT-", "CA"), not a unit
+# that ends a number ("6am-11pm").
+_CODE_LETTERS = 8
+_CODE_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]+-?$")
+_TIME_SPAN = re.compile(r"\d{1,2}[.:]\d{2}\s?[-–]\s?\d{1,2}[.:]\d{2}")
+_THOUSANDS_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
 @dataclass
 class Lexicon:
     """One language's guard data, with every regex compiled."""
@@ -55,6 +65,7 @@ class Lexicon:
     # "half", "metà", "一半": 0.5 said as a word ("half of the order total")
     fraction_words: dict[str, float]
     weekday_initials: dict[str, int]
+    ambiguous_weekdays: dict[str, int]
     # Digits that chat speak uses as words ("2" = to, "4" = for), when they
     # stand between two words
     chat_digits: frozenset[str]
@@ -155,6 +166,8 @@ class Lexicon:
         def claim(kind: str, key: str, start: int, end: int) -> None:
             if start >= end or any(taken[start:end]):
                 return
+            if kind in _POINTS_AND_STRETCHES and _CODE_BEFORE.search(folded[max(0, start - _CODE_LETTERS):start]):
+                return   # "FT-60219年卡": the digits end a code, they are no 60219 years
             raw = text[start:end]
             if raw.casefold() in self.not_facts:
                 return
@@ -200,7 +213,12 @@ class Lexicon:
             raw = m.group(0)
             digits = re.sub(r"\D", "", raw)
             seps = set(re.sub(r"[\d]", "", raw))
-            if len(digits) >= 7 and (raw.startswith("+") or seps - {".", ","}):
+            if _TIME_SPAN.fullmatch(raw):
+                continue   # "8.30-12.30": opening hours, read as a time range below
+            # "335.6677889": one dot that groups no thousands, where the
+            # decimal separator is a comma, only separates a phone's digits.
+            grouped = self.decimal != "." and seps == {"."} and not _THOUSANDS_GROUPED.fullmatch(raw)
+            if len(digits) >= 7 and (raw.startswith("+") or seps - {".", ","} or grouped):
                 claim("phone", "n:" + digits, m.start(), m.end())
         for m in p["date_named"].finditer(folded):
             g = m.groupdict()
@@ -310,6 +328,10 @@ class Lexicon:
         for m in p["weekday_initials"].finditer(text):   # capitals: matched on the original text
             claim("weekday", f"wd:{self.weekday_initials[m.group('a')]}", m.start("a"), m.end("a"))
             claim("weekday", f"wd:{self.weekday_initials[m.group('b')]}", m.start("b"), m.end("b"))
+        for m in p["weekday_ambiguous"].finditer(folded):
+            which = "amb" if m.group("amb") else 0
+            name = m.group(which)
+            claim("weekday", f"wd:{self.ambiguous_weekdays[name.lower()]}", m.start(which), m.end(which))
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:

@@ -60,6 +60,9 @@ def _regex_alt(items: list[str], file: Path, key: str, wb: bool,
     return _bounded(body, wb)
 
 
+# What joins two days of a schedule: "lun-vie", "mar y jue", "lun a mié", "mar, jue".
+_WEEKDAY_JOIN = r"[-–/,&]|\b(?:y|e|a|al|o|to|and|or)\b"
+
 _LAST_WORD = re.compile(r"(?<=\s)(\w+)$")
 
 
@@ -116,6 +119,7 @@ def load_lexicon(file: Path) -> Lexicon:
     dec = doc.decimal_separator
     number_words = _with_unaccented({**_compound_numbers(doc.compound_numbers), **_lower_keys(doc.number_words)})
     weekdays = _with_unaccented(_lower_keys(doc.weekdays))
+    ambiguous_days = _lower_keys(doc.ambiguous_weekdays)
     relative_days = _with_unaccented(_lower_keys(doc.relative_days))
     day_words = _lower_keys(doc.day_words)
     months = _with_unaccented(_lower_keys(doc.months))
@@ -183,7 +187,10 @@ def load_lexicon(file: Path) -> Lexicon:
         "url": (rf"(?:https?://|www\.)[^\s<>\"“”'（）。，、{CJK_CLASS}]+|(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9-]+\.)+"
                 rf"(?:{_TLDS})(?:/[^\s<>\"“”。，{CJK_CLASS}]*)?{na}"),
         "email": r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
-        "phone": rf"(?<![A-Za-z0-9_+\-.()])\+?\(?\d(?:[\d]|[ \-.()](?=[\d(]))+\d{na}",
+        # A bracket only around an area code at the front: "(800) 555-0199",
+        # "+39 (0)2 1234 5678"; never "0199 (24/7)".
+        "phone": (rf"(?<![A-Za-z0-9_+\-.()])\+?(?:\d{{1,3}}[ \-.]?)?(?:\(\d{{1,4}}\)[ \-.]?)?"
+                  rf"\d(?:\d|[ \-.](?=\d))+\d{na}"),
         "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",
         "date_ymd_slash": rf"{nb}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}}){na}",
         "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
@@ -202,8 +209,9 @@ def load_lexicon(file: Path) -> Lexicon:
         "duration": (rf"(?P<a>{numh})(?:{range_re}(?P<b>{numh}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      + half_tail
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
-                     # in time, not a stretch; "一年级" is first grade
-                     if wb else rf"(?<!第)(?<![^提]前)(?<!^前)(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
+                     # in time, not a stretch ("起飞前45分钟", in digits, is a stretch);
+                     # "一年级" is first grade
+                     if wb else rf"(?<!第)(?:(?<![^提]前)(?<!^前)|(?=\d))(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
         **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(doc.rates.markers)})\s+)(?P<u>{_alt(units)})(?!\w)"
                      rf"|(?<![^\W\d_])(?P<w>{_alt(doc.rates.words)})(?!\w))")}
            if wb and doc.rates.markers else {}),
@@ -211,6 +219,12 @@ def load_lexicon(file: Path) -> Lexicon:
             rf"(?P<a>{num})\s?(?P<u1>{_alt(hour_units)})(?:\s*,?\s*(?:{_alt(doc.duration_joiners) if doc.duration_joiners else '(?!x)x'})\s*|\s?)"
             rf"(?P<b>{num})\s?(?P<u2>{_alt(minute_units)}){na if wb else ''}") if hour_units and minute_units else "(?!x)x",
         "weekday": B(_alt(weekdays)),
+        # An ambiguous abbreviation is a weekday joined to a weekday ("mar y
+        # jue", "lun-mar") or before a time ("mar 9-12"), never alone ("el mar").
+        "weekday_ambiguous": (
+            rf"{B(_alt(ambiguous_days))}(?=\s*(?:{_WEEKDAY_JOIN})\s*{B(_alt(weekdays))}|\s*\d)"
+            rf"|{B(_alt(weekdays))}\s*(?:{_WEEKDAY_JOIN})\s*(?P<amb>{B(_alt(ambiguous_days))})"
+            if ambiguous_days else r"(?!x)x"),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
         "word": r"(?<![\w'’])[^\W\d_][\w'’-]*",
@@ -227,6 +241,8 @@ def load_lexicon(file: Path) -> Lexicon:
         if doc.minute_phrases_before:   # "half past nine", "a quarter to nine in the morning"
             raw_patterns["time_spelled_before"] = (
                 rf"(?<!\w)(?P<half>{_alt(_lower_keys(doc.minute_phrases_before))})\s+(?P<h>{B(numw)}|\d{{1,2}}(?![\d:.]))"
+                # "five to seven business days" is a range of days, no 6:55
+                rf"(?!\s+(?:\w+\s+)?{B(_alt(units))})"
                 rf"(?:\s+(?P<dp>{dp_alt})(?!\w))?")
         raw_patterns["time_spelled_part"] = (
             rf"(?P<h>{B(numw)}){half_alt.replace('half>', 'half2>').replace('mw>', 'mw2>')}"
@@ -245,7 +261,7 @@ def load_lexicon(file: Path) -> Lexicon:
     hour_sfx = _alt(sfx) or r"(?!x)x"
     raw_patterns["time_range"] = (
         rf"{nb}(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s?(?:-|–|\s(?:to|and|a|al|alle|e|y)\s)\s?(?P<h2>\d{{1,2}})"
-        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|(?P<hs>{hour_sfx}))?(?![\w%]|[:.]\d)")
+        rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s?(?P<ap>{ap_alt})|\s?(?P<hs>{hour_sfx}))?(?![\w%]|[:.]\d)")
     if cues:
         # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
         cue_end = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
@@ -265,9 +281,10 @@ def load_lexicon(file: Path) -> Lexicon:
             rf"(?P<pre>{pre_alt})?(?P<h1>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:(?:{marks})(?:(?P<half1>半)|(?P<m1>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})分)?)?"
             rf"(?:\s*(?:-|–|~|到|至)\s*)"
             rf"(?P<h2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:{marks})(?:(?P<half2>半)|(?P<m2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})分)?")
-        raw_patterns["date_cjk_partial"] = (rf"(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月)?"
+        # A year never starts inside a code: "FT-60219年卡" is card FT-60219's annual pass.
+        raw_patterns["date_cjk_partial"] = (rf"(?<![A-Za-z0-9-])(?P<y>\d{{4}})年(?:(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月)?"
                                             rf"|(?<![{CJK_DIGITS}\d个])(?P<m2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月")
-        raw_patterns["date_cjk"] = (rf"(?:(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月"
+        raw_patterns["date_cjk"] = (rf"(?:(?<![A-Za-z0-9-])(?P<y>\d{{4}})年)?(?P<m>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})月"
                                     rf"(?P<d>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号]?"
                                     # "9月1日至10日", "9月1-10日": the last day shares the month
                                     rf"(?:(?P<sep>\s*(?:-|–|~|至|到)\s*)(?P<d2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号])?"
@@ -284,9 +301,9 @@ def load_lexicon(file: Path) -> Lexicon:
     for letter in initials:
         if len(letter) != 1 or not letter.isupper():
             raise DataFileError(file, f"weekday_initials.{letter}", "must map one capital letter to a day 1-7")
-    # "L-V", "M-F": a range of weekday initials (capitals only, both ends)
+    # "L-V", "L a V", "M-F": a range of weekday initials (capitals only, both ends)
     raw_patterns["weekday_initials"] = (
-        rf"(?-i:(?<![\w-])(?P<a>[{''.join(initials)}])\s?[-–]\s?(?P<b>[{''.join(initials)}])(?![\w-]))"
+        rf"(?-i:(?<![\w-])(?P<a>[{''.join(initials)}])(?:\s?[-–/]\s?|\s(?:a|al|to)\s)(?P<b>[{''.join(initials)}])(?![\w-]))"
         if initials else r"(?!x)x")
     for key in ("identifier_cues", "limits"):
         raw_patterns[key] = alt(getattr(doc, key), key)
@@ -335,7 +352,7 @@ def load_lexicon(file: Path) -> Lexicon:
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),
         fraction_prefixes=fraction_prefixes, fraction_words=fraction_words,
-        duration_phrases=duration_phrases, weekday_initials=initials,
+        duration_phrases=duration_phrases, weekday_initials=initials, ambiguous_weekdays=ambiguous_days,
         chat_digits=frozenset(doc.chat_digits),
         numbered_nouns=frozenset(w.lower() for w in [*doc.numbered_nouns, *doc.identifier_cues]),
         name_stopwords=frozenset(doc.name_stopwords), titles=frozenset(t.lower() for t in doc.titles),
