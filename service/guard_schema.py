@@ -113,6 +113,10 @@ class LexiconDoc(ContentDoc):
     # only beside another weekday ("mar y jue", "lun-mar") or a time ("mar 9-12")
     ambiguous_weekdays: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
     channels: Names = Field(default_factory=dict)
+    # How a noun's plural is written: a final suffix -> the endings that
+    # replace it ("" appends: "branch" -> "branches" via "ch": ["ches"]).
+    # Channel phrases are read in the plural too ("at one of our branches").
+    plural_endings: dict[StrictStr, list[StrictStr]] = Field(default_factory=dict)
     measure_units: Names = Field(default_factory=dict)
     # quote pairs: two characters, opening and closing
     quotes: list[Annotated[str, StringConstraints(strict=True, min_length=2, max_length=2)]]

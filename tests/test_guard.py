@@ -1303,3 +1303,13 @@ def test_the_customers_case_identifier_may_be_repeated(guard, lang, conversation
               "zh": "年卡每年可冻结1次。"}
     found = guard.verify(drafts[lang], cand, [Message(Role.CUSTOMER, conversation)], lang)
     assert (not found) == honest, found
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "Apply in the app or at a branch.", "You can apply in the app or at one of our branches.", True),
+    ("en", "Apply in the app or at a branch.", "You can apply in the app or by phone.", False),
+    ("it", "Lo può chiedere in app o in filiale.", "Può richiederlo dall'app oppure in una delle nostre filiali.", True),
+    ("it", "Lo può chiedere in app o in filiale.", "Può richiederlo dall'app oppure via email.", False),
+])
+def test_a_channel_named_in_the_plural_is_the_same_channel(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest

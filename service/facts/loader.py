@@ -41,6 +41,23 @@ def _compound_numbers(spec: CompoundNumbersDoc | None) -> dict[str, int]:
     return out
 
 
+def _with_plurals(words: dict[str, Any], endings: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """Each phrase also with its last word in the plural, by the longest
+    suffix rule of ``endings`` that fits; a form already listed keeps its own value."""
+    if not endings:
+        return words
+    rules = sorted(endings.items(), key=lambda kv: -len(kv[0]))
+    out = dict(words)
+    for phrase, value in words.items():
+        last = phrase.rsplit(" ", 1)[-1]
+        if len(last) < 3 or not last.isalpha():
+            continue   # "24h" is no noun: "24hs" is a duration
+        suffix, forms = next(((s, f) for s, f in rules if phrase.endswith(s)), ("", ()))
+        for form in forms:
+            out.setdefault(phrase[:len(phrase) - len(suffix)] + form, value)
+    return out
+
+
 def _with_unaccented(words: dict[str, Any]) -> dict[str, Any]:
     """Each word also without its accents: agents type "telefono", "miercoles"."""
     return {**{strip_accents(k): v for k, v in words.items()}, **words}
@@ -307,7 +324,7 @@ def load_lexicon(file: Path) -> Lexicon:
         if initials else r"(?!x)x")
     for key in ("identifier_cues", "limits"):
         raw_patterns[key] = alt(getattr(doc, key), key)
-    channels = _with_unaccented(_lower_keys(doc.channels))
+    channels = _with_plurals(_with_unaccented(_lower_keys(doc.channels)), doc.plural_endings)
     measure_units = _with_unaccented(_lower_keys(doc.measure_units))
     # "2,5 kg", "due chili e mezzo", "two and a half kilos": spelled numbers
     # take only unit words of three letters or more ("one g" is no measure).
