@@ -3,7 +3,7 @@
 The guard is deterministic, so these are the measured counts, not a margin
 below them: a change to the guard, its lexicons or the rules that loses a
 caught lie or an accepted honest rewrite on any half fails here. The
-held-out halves (test, test4, test5, test6) are for measuring, never for reading: a
+held-out halves (test, test4, test5, test6, test7) are for measuring, never for reading: a
 failure names only the half, the language and the count. Raise the counts as
 the guard improves; the issue's target is every lie caught and 95% of honest
 rewrites accepted in every language.
@@ -15,15 +15,17 @@ import pytest
 
 from tests.eval_honesty import LANGUAGES, evaluate, load
 
-# Measured at the end of the tenth session (python tests/eval_honesty.py HALF):
+# Measured at the end of the eleventh session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
 FLOORS = {
-    "test": {"en": (25, 26), "it": (27, 26), "es": (25, 24), "zh": (26, 22)},
+    "test": {"en": (25, 28), "it": (27, 27), "es": (25, 24), "zh": (26, 22)},
     "test4": {"en": (16, 13), "it": (17, 13), "es": (17, 13), "zh": (15, 13)},
     "test5": {"en": (15, 14), "it": (19, 13), "es": (15, 10), "zh": (17, 11)},
     "test6": {"en": (14, 7), "it": (15, 9), "es": (18, 8), "zh": (15, 5)},
+    "test7": {"en": (17, 8), "it": (17, 7), "es": (14, 9), "zh": (16, 10)},
     "dev5": {"en": (17, 18), "it": (18, 17), "es": (20, 19), "zh": (19, 19)},
     "dev6": {"en": (7, 11), "it": (9, 11), "es": (7, 8), "zh": (8, 11)},
+    "dev7": {"en": (12, 14), "it": (12, 9), "es": (14, 14), "zh": (12, 13)},
 }
 
 
