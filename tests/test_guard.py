@@ -1313,3 +1313,21 @@ def test_the_customers_case_identifier_may_be_repeated(guard, lang, conversation
 ])
 def test_a_channel_named_in_the_plural_is_the_same_channel(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("es", "Pileta: lun a vie 7 a 22hs.", "¡Hola! Te damos la bienvenida a la sede. La pileta abre de lunes a viernes de 7:00 a 22:00.", True),
+    ("es", "Pileta: lun a vie 7 a 22hs.", "¡Hola! Te damos un pase gratis. La pileta abre de lunes a viernes de 7:00 a 22:00.", False),
+    ("it", "Piscina: lun-ven 7-22.", "Buongiorno e benvenuto nella nostra palestra! La piscina è aperta dal lunedì al venerdì dalle 7 alle 22.", True),
+    ("zh", "泳池周一至周五7-22点开放。", "您好，欢迎来到我们的会所！泳池周一至周五7点到22点开放。", True),
+    # a cleft that gives the company's doing as the cause admits liability
+    ("it", "L'ho passata al team tecnico.", "È stato il nostro aggiornamento a cancellare i report. L'ho passata al team tecnico.", False),
+    ("en", "I passed it to the tech team.", "It was our latest update that deleted your reports. I passed it to the tech team.", False),
+    ("es", "Lo pasé al equipo técnico.", "Fue nuestra actualización la que borró sus informes. Lo pasé al equipo técnico.", False),
+    ("zh", "已经转给技术团队了。", "是我们的系统更新导致报告丢失。已经转给技术团队了。", False),
+    # a reason given with a cause connective the draft doesn't have
+    ("it", "La bolletta contiene un conguaglio sui consumi stimati.",
+     "La bolletta contiene un conguaglio sui consumi stimati, anche per effetto del rincaro delle tariffe di febbraio.", False),
+])
+def test_welcomes_liability_clefts_and_cause_connectives(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
