@@ -237,6 +237,21 @@ def _stiff(rule: Rule, ctx: Context) -> bool:
     return whole is None or whole.search(lower_text(ctx.customer_blob)) is None
 
 
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _foreign_sentence(rule: Rule, ctx: Context) -> bool:
+    """In a reply written in a script without spaces (Chinese), a whole
+    sentence of Latin words ("您好，我是小唐。Please bring her ID card to any
+    service center.") is in another language, whatever the rest says."""
+    if count_cjk(ctx.text) < int(rule.params.get("min_cjk_chars", 4)):
+        return False
+    least = int(rule.params.get("min_words", 4))
+    return any(not count_cjk(m.group(0)) and len(_LATIN_WORDS.findall(m.group(0))) >= least
+               for m in _SENTENCE.finditer(ctx.text))
+
+
 def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
     """The reply is confidently in another language than the customer's.
 
@@ -246,7 +261,7 @@ def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:
     """
     if not ctx.customer_messages:
         return []
-    if _stiff(rule, ctx):
+    if _stiff(rule, ctx) or _foreign_sentence(rule, ctx):
         return [ctx.whole(rule)]
     text = ctx.text
     sample = text[: int(rule.params.get("sample_chars", 300))]
