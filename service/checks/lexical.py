@@ -108,30 +108,44 @@ def _term_findings(rule: Rule, ctx: Context, text: str, lower: str, exp: Expansi
     entries = rule.patterns.get(lang, ())
     if entries:
         one_by_one = rule.combined[lang][1]
-        alternation = rule.alternation_for(lang, lower, ctx.literals(lower, windows))
-        matches: list[tuple[int, re.Match[str]]] = []
-        if alternation is not None:
-            matches.extend((int(m.lastgroup[2:]), m) for ws, we in spans
-                           for m in alternation.finditer(lower, ws, we) if m.lastgroup)
-        for i in one_by_one:
-            scanner = ctx.scanner(entries[i].regex, text, lower)
-            if scanner is not None:
-                matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
         allowed: dict[int, bool] = {}
-        for i, m in matches:
-            if m.end() == m.start():
-                continue
-            end = m.end() if entries[i].suggestion else _word_end(text, m.end())
-            if not new(m.start(), end) or is_excepted(m.start(), m.end()):
-                continue
-            if i not in allowed:  # the customer's side is read only once the draft matches
+
+        def may_report(i: int) -> bool:
+            """A pattern's conditions on the draft and the customer's side, read
+            only once the draft matches it."""
+            if i not in allowed:
                 entry = entries[i]
                 allowed[i] = not (
                     (entry.unless_draft is not None and entry.unless_draft.search(text))
                     or (entry.unless_customer is not None and entry.unless_customer.search(ctx.customer_blob))
                     or (entry.only_if_customer is not None and not entry.only_if_customer.search(ctx.customer_blob))
                 )
-            if allowed[i]:
+            return allowed[i]
+        present = ctx.literals(lower, windows)
+        excluded: frozenset[int] = frozenset()
+        while True:
+            # A pattern whose conditions refuse this draft must not hide, as the
+            # alternation's first branch at a position, another that may report
+            # ("it's not that hard" is sarcasm whatever the customer said).
+            alternation = rule.alternation_for(lang, lower, present, excluded)
+            matches: list[tuple[int, re.Match[str]]] = [] if alternation is None else [
+                (int(m.lastgroup[2:]), m) for ws, we in spans
+                for m in alternation.finditer(lower, ws, we) if m.lastgroup]
+            refused = frozenset(i for i, m in matches if m.end() > m.start() and not may_report(i))
+            if not refused:
+                break
+            excluded |= refused
+        for i in one_by_one:
+            scanner = ctx.scanner(entries[i].regex, text, lower)
+            if scanner is not None:
+                matches.extend((i, m) for ws, we in spans for m in scanner.finditer(text, ws, we))
+        for i, m in matches:
+            if m.end() == m.start():
+                continue
+            end = m.end() if entries[i].suggestion else _word_end(text, m.end())
+            if not new(m.start(), end) or is_excepted(m.start(), m.end()):
+                continue
+            if may_report(i):
                 add(m.start(), end, entries[i].suggestion)
     return out
 

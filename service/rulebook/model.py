@@ -242,8 +242,8 @@ class Rule:
     def cue(self, language: str, name: str) -> re.Pattern[str] | None:
         return self.cues.get(language, {}).get(name)
 
-    def alternation_for(self, language: str, lower: str,
-                        present: AbstractSet[str] | None = None) -> re.Pattern[str] | None:
+    def alternation_for(self, language: str, lower: str, present: AbstractSet[str] | None = None,
+                        excluded: AbstractSet[int] = frozenset()) -> re.Pattern[str] | None:
         """``combined[language]``'s alternation narrowed to the patterns whose
         required literals occur in ``lower`` (the others cannot match there):
         None when none can. Same matches as the whole alternation, a fraction
@@ -252,7 +252,9 @@ class Rule:
         ``present``, when given, is the set of the language's literals found in
         ``lower`` (``LiteralScan``: one pass shared by every rule of a check).
         A pattern that passes must also find a literal of each of its
-        ``more_needs`` sets (in ``present``, which holds them, else in ``lower``)."""
+        ``more_needs`` sets (in ``present``, which holds them, else in ``lower``).
+        ``excluded``: patterns left out (their conditions refuse this draft), so
+        that the alternation's first branch at a position is one that may report."""
         alternation = self.combined.get(language, (None, ()))[0]
         if alternation is None:
             return None
@@ -278,7 +280,7 @@ class Rule:
         anchored = self.anchored.get(language)
         if anchored:
             found = {i for i in found if i not in anchored or anchored[i].match(lower)}
-        keep = tuple(sorted(found))
+        keep = tuple(sorted(found - excluded))
         if not keep:
             return None
         if len(keep) == len(needs):
