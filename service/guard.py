@@ -296,7 +296,8 @@ class Guard:
         excused = _Excused(d, violations, self._policy, lex, conversation)
         findings = self._facts(d, c, _ConversationFacts(conversation, lex, self._facts_of_draft), excused)
         findings += self._conditions(d, c, lex, excused)
-        findings += new_commitments(d, c, lex, self._commitments_as_spelled_out(draft, violations, lex))
+        findings += new_commitments(d, c, lex, self._commitments_as_spelled_out(draft, violations, lex)
+                                    | self._borrowed_commitments(d, lex))
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += self._content(d, c, lex, excused, violations, conversation)
         return findings
@@ -396,6 +397,19 @@ class Guard:
                 f"may take only what the agent said and the customer's case identifiers).",
                 f.span))
         return out + _widened_recipients(d, c, lex)
+
+    def _borrowed_commitments(self, d: Text, lex: Lexicon) -> set[str]:
+        """The commitment categories of the English words an Italian, Spanish
+        or Chinese draft borrows ("ha refund immediato sulla carta", "可以免费
+        upgrade"): the rewrite's "rimborso" then restates the draft's refund.
+        Read only where the draft has Latin words the rewrite may have put in
+        the reader's language (the no-jargon rule asks for that)."""
+        english = self._lexicons.get("en")
+        if english is None or lex is english or not _BORROWED_WORD.search(d.text):
+            return set()
+        # Its facts are the draft's: only the commitment words are read.
+        return {k.category for k in commitments_of(Text(d.text, english, facts=[]))
+                if not k.category.startswith("deadline:") and k.category != "fix_or_delivery_time"}
 
     def _commitments_as_spelled_out(self, draft: str, violations: Sequence[Violation], lex: Lexicon) -> set[str]:
         """The commitment categories of the draft read with the literal fixes of

@@ -1331,3 +1331,19 @@ def test_a_channel_named_in_the_plural_is_the_same_channel(guard, lang, draft, c
 ])
 def test_welcomes_liability_clefts_and_cause_connectives(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an English commitment word the draft borrows is the draft's commitment
+    ("it", "Se preferisce può fare cancel dell'item e ha refund immediato sulla carta.",
+     "Se preferisce, può annullare l'articolo e riceverà subito il rimborso sulla carta.", True),
+    ("it", "Se preferisce può annullare l'articolo.",
+     "Se preferisce, può annullare l'articolo e riceverà subito il rimborso sulla carta.", False),
+    # a promise of no cost, in the present or the future tense
+    ("it", "Con i libretti compilati il tecnico nn le costa nulla.",
+     "Con i libretti compilati, l'intervento del tecnico non Le costerà nulla.", True),
+    ("es", "Con la garantía la visita no le cuesta nada.", "Con la garantía, la visita no le costará nada.", True),
+    ("es", "La visita se paga aparte.", "La visita no le costará nada.", False),
+])
+def test_borrowed_and_present_tense_commitments_are_the_drafts(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
