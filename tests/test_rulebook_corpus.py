@@ -2,7 +2,7 @@
 
 The floors are the measured numbers less a small margin (tests/eval_rulebook_corpus.py
 prints them), so a rule change that loses recall or precision fails here. The
-held-out halves (test, test2, test3) are for measuring, never for reading: a failure
+held-out halves (test, test2, test3, test4, test5) are for measuring, never for reading: a failure
 here names only the language and the figure. Raise the floors as the rules
 improve; the issue's target is 0.95 recall and precision in every language,
 with no flag on a clean draft.
@@ -21,6 +21,11 @@ from tests.eval_rulebook_corpus import Result, evaluate, held_out, load, report
 #   dev:   en 0.97 it 0.97 es 0.97 zh 1.00 / en 1.00 it 1.00 es 0.97 zh 1.00, 0 of 32
 #   dev2:  en 0.95 it 1.00 es 1.00 zh 1.00 / en 1.00 it 1.00 es 1.00 zh 0.96, 0 of 21
 #   dev3:  en 0.88 it 0.85 es 0.79 zh 0.89 / en 1.00 it 0.96 es 0.94 zh 0.98, 2 of 24
+# and at the end of the eleventh session:
+#   test4: en 0.73 it 0.63 es 0.65 zh 0.57 / en 0.93 it 0.88 es 0.94 zh 1.00, 2 of 20 clean flagged
+#   test5: en 0.68 it 0.67 es 0.68 zh 0.76 / en 0.94 it 0.98 es 0.95 zh 0.89, 2 of 24 clean flagged
+#   dev4:  en 0.77 it 0.75 es 0.76 zh 0.74 / en 0.88 it 0.88 es 0.76 zh 0.92, 3 of 20
+#   dev5:  en 0.80 it 0.84 es 0.77 zh 0.80 / en 0.89 it 0.93 es 0.94 zh 0.95, 1 of 24
 RECALL_FLOOR = {
     "test": {"en": 0.87, "it": 0.83, "es": 0.80, "zh": 0.78},
     "test2": {"en": 0.77, "it": 0.81, "es": 0.75, "zh": 0.76},
@@ -28,10 +33,17 @@ RECALL_FLOOR = {
     "dev": {"en": 0.95, "it": 0.95, "es": 0.95, "zh": 0.97},
     "dev2": {"en": 0.93, "it": 0.97, "es": 0.97, "zh": 0.97},
     "dev3": {"en": 0.86, "it": 0.83, "es": 0.77, "zh": 0.87},
+    # eleventh session: corpus4 and corpus5 (test4, test5 held out)
+    "test4": {"en": 0.71, "it": 0.61, "es": 0.63, "zh": 0.55},
+    "test5": {"en": 0.66, "it": 0.65, "es": 0.66, "zh": 0.74},
+    "dev4": {"en": 0.75, "it": 0.73, "es": 0.74, "zh": 0.72},
+    "dev5": {"en": 0.78, "it": 0.82, "es": 0.75, "zh": 0.78},
 }
-PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92}
+PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
+                   "test4": 0.86, "test5": 0.87, "dev4": 0.74, "dev5": 0.87}
 # Clean drafts a half may have flagged at most (the target is none).
-CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2}
+CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2,
+                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1}
 
 _RESULTS: dict[str, Result] = {}
 
