@@ -112,6 +112,10 @@ class LexiconDoc(ContentDoc):
     # "mar" (martes; el mar, the sea; gen-mar, January to March): a weekday
     # only beside another weekday ("mar y jue", "lun-mar") or a time ("mar 9-12")
     ambiguous_weekdays: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
+    # A run of days said as one word ("weekdays", "entre semana", 周末): its
+    # first and last day, as a range of weekdays is kept ("Monday to Friday")
+    weekday_spans: dict[StrictStr, Annotated[list[Annotated[StrictInt, Field(ge=1, le=7)]],
+                                             Field(min_length=2, max_length=2)]] = Field(default_factory=dict)
     channels: Names = Field(default_factory=dict)
     # How a noun's plural is written: a final suffix -> the endings that
     # replace it ("" appends: "branch" -> "branches" via "ch": ["ches"]).

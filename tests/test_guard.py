@@ -1347,3 +1347,22 @@ def test_welcomes_liability_clefts_and_cause_connectives(guard, lang, draft, can
 ])
 def test_borrowed_and_present_tense_commitments_are_the_drafts(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("es", "Atendemos entre semana de 9 a 18h.", "Le atendemos de lunes a viernes, de 9:00 a 18:00.", True),
+    ("es", "Atendemos entre semana de 9 a 18h.", "Le atendemos de lunes a sábado, de 9:00 a 18:00.", False),
+    ("en", "We are open weekdays 9-5.", "We are open Monday to Friday from 9 am to 5 pm.", True),
+    ("en", "Open Monday to Friday.", "Open on weekdays.", True),
+    ("en", "Open Monday to Friday.", "Open on weekends.", False),
+    ("en", "Closed on weekends.", "We are closed on Saturdays and Sundays.", True),
+    ("it", "Chiuso nel weekend.", "Siamo chiusi il sabato e la domenica.", True),
+    ("zh", "工作日9点到18点营业。", "周一至周五9点到18点营业。", True),
+    ("zh", "周末不上班。", "周六周日不上班。", True),       # 周六周日 is two days, not "六周" (six weeks)
+    ("zh", "周末不上班。", "周五周六不上班。", False),
+    ("zh", "3个工作日内到账。", "3个工作日内到账。", True),    # a count of business days, not the days of the week
+    # a run of days where the draft gives no schedule names none ("visit this weekend")
+    ("es", "Le enviamos la pata de repuesto.", "Lamento lo de la pata, y más con visita este fin de semana. Le enviamos la pata de repuesto.", True),
+])
+def test_a_run_of_days_said_as_one_word(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest

@@ -66,6 +66,7 @@ class Lexicon:
     fraction_words: dict[str, float]
     weekday_initials: dict[str, int]
     ambiguous_weekdays: dict[str, int]
+    weekday_spans: dict[str, tuple[int, int]]
     # Digits that chat speak uses as words ("2" = to, "4" = for), when they
     # stand between two words
     chat_digits: frozenset[str]
@@ -328,6 +329,12 @@ class Lexicon:
         for m in p["weekday_initials"].finditer(text):   # capitals: matched on the original text
             claim("weekday", f"wd:{self.weekday_initials[m.group('a')]}", m.start("a"), m.end("a"))
             claim("weekday", f"wd:{self.weekday_initials[m.group('b')]}", m.start("b"), m.end("b"))
+        for m in p["weekday_span"].finditer(folded):
+            first, last = self.weekday_spans[m.group(0).lower()]
+            before = len(facts)
+            claim("weekday", f"wd:{first}", m.start(), m.end())
+            if len(facts) > before:   # both ends of the run, on the same words
+                facts.append(Fact(kind="weekday", key=f"wd:{last}", text=facts[-1].text, span=facts[-1].span))
         for m in p["weekday_ambiguous"].finditer(folded):
             which = "amb" if m.group("amb") else 0
             name = m.group(which)

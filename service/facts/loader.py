@@ -137,6 +137,7 @@ def load_lexicon(file: Path) -> Lexicon:
     number_words = _with_unaccented({**_compound_numbers(doc.compound_numbers), **_lower_keys(doc.number_words)})
     weekdays = _with_unaccented(_lower_keys(doc.weekdays))
     ambiguous_days = _lower_keys(doc.ambiguous_weekdays)
+    day_spans = {k: (v[0], v[1]) for k, v in _with_unaccented(_lower_keys(doc.weekday_spans)).items()}
     relative_days = _with_unaccented(_lower_keys(doc.relative_days))
     day_words = _lower_keys(doc.day_words)
     months = _with_unaccented(_lower_keys(doc.months))
@@ -227,8 +228,8 @@ def load_lexicon(file: Path) -> Lexicon:
                      + half_tail
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
                      # in time, not a stretch ("起飞前45分钟", in digits, is a stretch);
-                     # "一年级" is first grade
-                     if wb else rf"(?<!第)(?:(?<![^提]前)(?<!^前)|(?=\d))(?<![上下])(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
+                     # "一年级" is first grade; "周六周日" is Saturday and Sunday, not "六周"
+                     if wb else rf"(?<!第)(?:(?<![^提]前)(?<!^前)|(?=\d))(?<![上下周])(?<!星期)(?<!礼拜)(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
         **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(doc.rates.markers)})\s+)(?P<u>{_alt(units)})(?!\w)"
                      rf"|(?<![^\W\d_])(?P<w>{_alt(doc.rates.words)})(?!\w))")}
            if wb and doc.rates.markers else {}),
@@ -238,6 +239,8 @@ def load_lexicon(file: Path) -> Lexicon:
         "weekday": B(_alt(weekdays)),
         # An ambiguous abbreviation is a weekday joined to a weekday ("mar y
         # jue", "lun-mar") or before a time ("mar 9-12"), never alone ("el mar").
+        # "3个工作日" is a count of days; "工作日9点到18点" the days
+        "weekday_span": (rf"(?<![\d{CJK_DIGITS}个]){B(_alt(day_spans))}" if day_spans else r"(?!x)x"),
         "weekday_ambiguous": (
             rf"{B(_alt(ambiguous_days))}(?=\s*(?:{_WEEKDAY_JOIN})\s*{B(_alt(weekdays))}|\s*\d)"
             rf"|{B(_alt(weekdays))}\s*(?:{_WEEKDAY_JOIN})\s*(?P<amb>{B(_alt(ambiguous_days))})"
@@ -370,6 +373,7 @@ def load_lexicon(file: Path) -> Lexicon:
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),
         fraction_prefixes=fraction_prefixes, fraction_words=fraction_words,
         duration_phrases=duration_phrases, weekday_initials=initials, ambiguous_weekdays=ambiguous_days,
+        weekday_spans=day_spans,
         chat_digits=frozenset(doc.chat_digits),
         numbered_nouns=frozenset(w.lower() for w in [*doc.numbered_nouns, *doc.identifier_cues]),
         name_stopwords=frozenset(doc.name_stopwords), titles=frozenset(t.lower() for t in doc.titles),
