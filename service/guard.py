@@ -726,12 +726,14 @@ def _only_tone(d: Text, lex: Lexicon, sa: int, sb: int, a: int, b: int) -> bool:
 
 
 def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
-    """A time written without am/pm, a day-part word or a 24-hour form ("7:30", "七点半")."""
+    """A time written without am/pm, a day-part word or a 24-hour form ("7:30", "七点半");
+    "noon" and "midnight" say which twelve they are."""
     m = _TIME_KEY.fullmatch(f.key)
     if not m or int(m.group(1)) > 12:
         return False
     low = f.text.lower()
-    if any(w in low for w in lex.am_pm) or any(w in f.text for w in lex.time_prefixes):
+    if any(w in low for w in lex.am_pm) or any(w in f.text for w in lex.time_prefixes) or any(
+            w in low for w in (*lex.clock_words, *lex.day_parts)):
         return False
     return not re.match(r"\s*0\d", f.text)
 

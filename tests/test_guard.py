@@ -1366,3 +1366,14 @@ def test_borrowed_and_present_tense_commitments_are_the_drafts(guard, lang, draf
 ])
 def test_a_run_of_days_said_as_one_word(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "noon" and "midnight" say which twelve they are: neither is the other on a 12-hour clock
+    ("en", "We deliver 7am-noon.", "We deliver between 7 am and midnight.", False),
+    ("it", "Consegniamo fino a mezzogiorno.", "Consegniamo fino a mezzanotte.", False),
+    ("en", "We deliver 7am-noon.", "We deliver between 7 am and 12 noon.", True),   # "12 noon" is one time
+    ("en", "We deliver until 12.", "We deliver until noon.", True),
+])
+def test_noon_and_midnight_are_not_twelve_hours_apart_readings(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest

@@ -285,7 +285,10 @@ def load_lexicon(file: Path) -> Lexicon:
     if cues:
         # "at 14:02", "alle 18.30", "a partir de las 15h"; never "at 12,99 €".
         cue_end = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
-        raw_patterns["time_cue"] = rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{cue_end}(?![.,:]\d)"
+        # "at 12 noon" is the clock word's ("12 noon"), not "at 12" and a "noon" more
+        spelled_hour = rf"(?!\s+{B(_alt(clock_words))})" if clock_words else ""
+        raw_patterns["time_cue"] = (rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{spelled_hour}{cue_end}"
+                                    rf"(?![.,:]\d)")
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
