@@ -407,7 +407,13 @@ class Guard:
         Read only where the draft has Latin words the rewrite may have put in
         the reader's language (the no-jargon rule asks for that)."""
         english = self._lexicons.get("en")
-        if english is None or lex is english or not _BORROWED_WORD.search(d.text):
+        if english is None or lex is english:
+            return set()
+        # Italian and Spanish words are ASCII too: only a word of the
+        # language's borrowed-English list ("refund", "upgrade") is a sign.
+        borrowed = (any(w in lex.content.borrowed for w in _BORROWED_WORD.findall(d.text)) if lex.word_boundaries
+                    else _LATIN_WORD.search(d.text) is not None)
+        if not borrowed:
             return set()
         # Its facts are the draft's: only the commitment words are read.
         return {k.category for k in commitments_of(Text(d.text, english, facts=[]))
