@@ -373,7 +373,8 @@ class Guard:
                 continue
             if f.kind == "phone" and _same_phone(f, d.facts):
                 continue
-            if f.text.casefold() in lex.weekday_spans and not any(g.kind == "weekday" for g in d.facts):
+            if f.kind == "weekday" and f.text.casefold() in lex.weekday_spans and not any(
+                    g.kind == "weekday" for g in d.facts):
                 continue  # "visit this weekend" names no schedule where the draft gives none
             if f.kind == "time" and any(f.key in _clock_of_hours(g) for g in d.facts):
                 continue
