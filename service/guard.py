@@ -361,8 +361,10 @@ class Guard:
             k for g in d.facts for k in implied_channels(g)}
         seen = set()
         for f in c.facts:
-            if f.kind == "name" or f.key in draft_said or f.key in seen or f.key in context.keys:
+            if f.kind == "name" or f.key in draft_said or f.key in seen:
                 continue
+            # The draft's own ways of saying a fact are asked first; the
+            # conversation's facts (every message extracted) only for what is left.
             if equivalent_keys(f) and equivalent_keys(f) <= draft_said:
                 continue  # "min 1 month, max 3" said "one to three months"; "18€/24h" said "per 24 hours"
             if f.kind in _UNIT_KINDS and "n:" + lex.leading_number(f.text) in draft_keys:
@@ -380,9 +382,11 @@ class Guard:
                 continue
             if f.kind == "time" and any(_clock_reading(g) == f.key for g in d.facts if g.kind == "number"):
                 continue
+            if f.key in context.keys:
+                continue
             if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:
                 continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
-            if f.kind != "channel" and f.key in context.said and _negated(c, f, lex):
+            if f.kind != "channel" and _negated(c, f, lex) and f.key in context.said:
                 continue  # "a two-week freeze isn't something we can offer": the customer's request, refused
             seen.add(f.key)
             if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
