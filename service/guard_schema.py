@@ -53,6 +53,10 @@ class CurrencySubunitsDoc(DataDoc):
     joiners: Words = Field(default_factory=list)   # "y", "con", "and"
 
 
+# A day of the week, Monday = 1.
+Weekday = Annotated[StrictInt, Field(ge=1, le=7)]
+
+
 class LexiconDoc(ContentDoc):
     """One language's guard lexicon, ``prompts/guard/<lang>.yaml``."""
 
@@ -108,14 +112,14 @@ class LexiconDoc(ContentDoc):
     time_cues: Words = Field(default_factory=list)
     time_suffixes: Words = Field(default_factory=list)
     # "L-V", "M-F": one capital letter -> a weekday 1-7 (the letter is checked when compiled)
-    weekday_initials: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
+    weekday_initials: dict[StrictStr, Weekday] = Field(default_factory=dict)
     # "mar" (martes; el mar, the sea; gen-mar, January to March): a weekday
     # only beside another weekday ("mar y jue", "lun-mar") or a time ("mar 9-12")
-    ambiguous_weekdays: dict[StrictStr, Annotated[StrictInt, Field(ge=1, le=7)]] = Field(default_factory=dict)
+    ambiguous_weekdays: dict[StrictStr, Weekday] = Field(default_factory=dict)
     # A run of days said as one word ("weekdays", "entre semana", 周末): its
     # first and last day, as a range of weekdays is kept ("Monday to Friday")
-    weekday_spans: dict[StrictStr, Annotated[list[Annotated[StrictInt, Field(ge=1, le=7)]],
-                                             Field(min_length=2, max_length=2)]] = Field(default_factory=dict)
+    weekday_spans: dict[StrictStr, Annotated[list[Weekday], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=dict)
     channels: Names = Field(default_factory=dict)
     # How a noun's plural is written: a final suffix -> the endings that
     # replace it ("" appends: "branch" -> "branches" via "ch": ["ches"]).

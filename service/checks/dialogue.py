@@ -48,6 +48,11 @@ def _values(msg: str) -> list[tuple[int, str]]:
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _asks(text: str) -> bool:
+    """Whether a message asks something (a question mark, ASCII or full-width)."""
+    return "?" in text or "\uff1f" in text
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -194,7 +199,7 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
     if not ctx.trailing_customer or not ctx.text.strip():
         return []
     last = ctx.trailing_customer[-1:]
-    if "?" in last[0] or "\uff1f" in last[0]:
+    if _asks(last[0]):
         return []  # "is it fixed?" asks; it does not say it is
     if ctx.any_language_cue(rule, "resolved", last) is None:
         if not _plain_thanks(rule, ctx, last):
@@ -202,7 +207,7 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
         # A bare "thanks" answered by a draft that asks something or says
         # what happens next ("will let you know", "lo consulto con
         # administración") thanked a step: the issue is still open.
-        if "?" in ctx.text or "\uff1f" in ctx.text:
+        if _asks(ctx.text):
             return []
         goes_on = rule.cue(ctx.language, "goes_on")
         if goes_on is not None and goes_on.search(ctx.text):
@@ -217,7 +222,7 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
 def _plain_thanks(rule: Rule, ctx: Context, last: tuple[str, ...]) -> bool:
     """The customer's last message thanks and asks or reports nothing more
     ("Perfetto, grazie!", "Ya lo veo en la app, ¡gracias!"): they confirm it is done."""
-    if not last or "?" in last[0] or "\uff1f" in last[0]:
+    if not last or _asks(last[0]):
         return False
     return ctx.any_language_cue(rule, "thanks", last) is not None and \
         ctx.any_language_cue(rule, "still_open", last) is None
@@ -237,10 +242,6 @@ def _stiff(rule: Rule, ctx: Context) -> bool:
     return whole is None or whole.search(lower_text(ctx.customer_blob)) is None
 
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+")
-_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-
-
 def _foreign_sentence(rule: Rule, ctx: Context) -> bool:
     """In a reply written in a script without spaces (Chinese), a whole
     sentence of Latin words ("您好，我是小唐。Please bring her ID card to any
@@ -248,8 +249,8 @@ def _foreign_sentence(rule: Rule, ctx: Context) -> bool:
     if count_cjk(ctx.text) < int(rule.params.get("min_cjk_chars", 4)):
         return False
     least = int(rule.params.get("min_words", 4))
-    return any(not count_cjk(m.group(0)) and len(_LATIN_WORDS.findall(m.group(0))) >= least
-               for m in _SENTENCE.finditer(ctx.text))
+    sentences = (ctx.text[a:b] for a, b in ctx.sentences)
+    return any(not count_cjk(s) and len(_LATIN_WORD.findall(s)) >= least for s in sentences)
 
 
 def run_mirror(rule: Rule, ctx: Context) -> list[Violation]:

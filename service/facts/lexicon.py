@@ -14,7 +14,28 @@ from service.content import ContentLexicon
 from service.textnorm import fold, strip_accents
 from service.domain import Fact, Span
 from service.regex_guard import needs_digit
-from service.facts.keys import (_CHAT_DIGIT_CONTEXT, _CJK_MULTIPLIERS, _CLOCK_TOKEN, _DIGIT, _DIMENSIONS, _ENUMERATOR, _MIDNIGHT_NUMERALS, _NEVER, _NUMBER, _ORDINAL_NUMBER, _PLURAL_ACRONYM, _PLURAL_NUMBER, _THOUSANDS, _VERSION, _chat_digit, _clock_key, _plus, _tenths_off, cjk_number, duration_key)
+from service.facts.keys import (
+    _CHAT_DIGIT_CONTEXT,
+    _CJK_MULTIPLIERS,
+    _CLOCK_TOKEN,
+    _DIGIT,
+    _DIMENSIONS,
+    _ENUMERATOR,
+    _MIDNIGHT_NUMERALS,
+    _NEVER,
+    _NUMBER,
+    _ORDINAL_NUMBER,
+    _PLURAL_ACRONYM,
+    _PLURAL_NUMBER,
+    _THOUSANDS,
+    _VERSION,
+    _chat_digit,
+    _clock_key,
+    _plus,
+    _tenths_off,
+    cjk_number,
+    duration_key,
+)
 
 
 # Kinds of time and quantity: never the tail of a code ("FT-60219年", "CA4113").
@@ -24,7 +45,11 @@ _POINTS_AND_STRETCHES = frozenset({"duration", "date", "time"})
 _CODE_LETTERS = 8
 _CODE_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]+-?$")
 _TIME_SPAN = re.compile(r"\d{1,2}[.:]\d{2}\s?[-–]\s?\d{1,2}[.:]\d{2}")
-_THOUSANDS_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _groups_thousands(digits: str, separator: str) -> bool:
+    """Whether ``separator`` groups thousands in ``digits`` ("1.234.567"): every group after the first has three."""
+    return all(len(g) == 3 for g in digits.split(separator)[1:])
 
 
 @dataclass
@@ -116,8 +141,7 @@ class Lexicon:
             else:  # written the other way round; trust the last separator
                 s = s.replace(dec, "").replace(th, dec)
         if th in s:
-            groups = s.split(th)
-            if all(len(g) == 3 for g in groups[1:]):
+            if _groups_thousands(s, th):
                 s = s.replace(th, "")
             else:
                 s = s.replace(th, dec)
@@ -218,7 +242,7 @@ class Lexicon:
                 continue   # "8.30-12.30": opening hours, read as a time range below
             # "335.6677889": one dot that groups no thousands, where the
             # decimal separator is a comma, only separates a phone's digits.
-            grouped = self.decimal != "." and seps == {"."} and not _THOUSANDS_GROUPED.fullmatch(raw)
+            grouped = self.decimal != "." and seps == {"."} and not _groups_thousands(raw, ".")
             if len(digits) >= 7 and (raw.startswith("+") or seps - {".", ","} or grouped):
                 claim("phone", "n:" + digits, m.start(), m.end())
         for m in p["date_named"].finditer(folded):
