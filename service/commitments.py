@@ -17,7 +17,8 @@ from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text
 
-__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments"]
+__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments",
+           "waived_charges"]
 
 COMMITMENT_LABELS = {
     "refund": "a refund", "discount": "a discount", "free": "something free",
@@ -115,6 +116,53 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
             f"{k.span.start}-{k.span.end}) that the draft does not promise.",
             k.span))
     return out
+
+
+# Condition groups that make a "no" conditional ("if", "within"); a
+# restriction ("only the difference is due") leaves it a waiver.
+_CONDITIONAL = ("condition", "time_limit")
+
+
+def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A charge the draft states that the rewrite says will not be taken:
+    "3,20 € di interessi di mora" -> "gli interessi di 3,20 € non le
+    verranno addebitati", "penale 45€" -> "non Le applicheremo la penale di
+    45 €". A waiver says it in any words; what stays is the amount, now in a
+    clause that says no. Not when the draft says no beside the amount too, or
+    the rewrite's sentence sets a condition ("if you pay by Friday, the 5 EUR
+    fee won't apply" restates "5 EUR fee after Friday"), or the draft makes
+    something free already. The negation is read in the rewrite's clause,
+    the draft's "no" and the rewrite's condition in the whole sentence ("El
+    precio es 30 €, no incluye el envío")."""
+    if any(k.category == "free" for k in commitments_of(d)):
+        return []
+    out: list[Finding] = []
+    for f in c.facts:
+        if f.kind != "amount" or is_zero_amount(f.key):
+            continue
+        in_draft = [g for g in d.facts if g.key == f.key]
+        if not in_draft or any(_says_no(d, *d.sentence_of(g.span.start), lex) for g in in_draft):
+            continue
+        a, b = c.clause(f.span.start)
+        if not _says_no(c, a, b, lex) or any(
+                lex.conditions[group].search(c.folded, *c.sentence_of(a)) for group in _CONDITIONAL if group in lex.conditions):
+            continue
+        out.append(Finding(
+            FindingKind.NEW_COMMITMENT,
+            f'The rewrite promises {COMMITMENT_LABELS["free"]} ("{c.text[a:b].strip()[:80]}", rewrite characters '
+            f"{a}-{b}): the draft charges {f.text}, the rewrite says it will not be charged.",
+            Span(a, b)))
+        break
+    return out
+
+
+def _says_no(t: Text, a: int, b: int, lex: Lexicon) -> bool:
+    """Whether the clause ``t[a:b]`` holds a negation or a refusal ("non",
+    "won't", "不"), not counting phrases that only look negative ("no problem")."""
+    segment = lex.mask_not_negations(t.folded[a:b])
+    p = lex.patterns
+    return bool(p["negations"].search(segment) or p["refusals"].search(segment)
+                or p["post_negations"].search(segment))
 
 
 def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:

@@ -1377,3 +1377,23 @@ def test_a_run_of_days_said_as_one_word(guard, lang, draft, cand, honest):
 ])
 def test_noon_and_midnight_are_not_twelve_hours_apart_readings(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a charge the draft states, said in the rewrite not to be taken: a waiver in any words
+    ("it", "Nella prossima fattura troverà 3,20 € di interessi di mora.",
+     "Per questa volta i 3,20 € di interessi di mora non le verranno addebitati.", False),
+    ("en", "There is a £12 late fee on this bill.", "The £12 late fee will not apply to this bill.", False),
+    ("es", "Se aplica una penalización de 45 € por el cambio.",
+     "No le aplicaremos la penalización de 45 € por el cambio.", False),
+    ("zh", "延迟退房需要加收半天房费240元。", "这次延迟退房不会加收半天房费240元。", False),
+    ("zh", "延迟退房需要加收半天房费240元。", "这次的半天房费240元就为您免掉了。", False),
+    # the same amount kept as a charge, refused where the draft refuses, or tied to a condition
+    ("en", "There is a £12 late fee on this bill.", "This bill includes a £12 late fee.", True),
+    ("en", "A £5 fee applies to returns after 30 days.",
+     "If you send it back within 30 days, the £5 fee won't apply; after that, it will.", True),
+    ("es", "El precio es 30 €, no incluye el envío.", "El precio de 30 € no incluye el envío.", True),
+    ("it", "Non possiamo rimborsare i 45 €.", "I 45 € non sono rimborsabili.", True),
+])
+def test_a_charge_of_the_draft_said_not_to_be_taken_is_a_waiver(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
