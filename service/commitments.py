@@ -225,6 +225,11 @@ def is_zero_amount(key: str) -> bool:
     return key.startswith("amt:") and key.rsplit(":", 1)[-1] in ("0", "0.0", "0.00")
 
 
+# How far before an admission of liability a "no" still denies it, in
+# characters: the word before it, or (Chinese) the 不/并不 of 不是.
+_DENIAL_REACH = {True: 12, False: 3}
+
+
 def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> list[Commitment]:
     """Non-negated commitments in a text, with deadlines keyed by their time
     fact; ``named`` collects the categories mentioned at all, negated or not."""
@@ -237,7 +242,10 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             a, b = t.clause(m.start())
             # "没出险的话打9折": a "no" inside the condition before 的话 is not the offer's
             a = max([a, *(x.end() for x in p["condition_before"].finditer(t.folded, a, m.start()))])
-            if (p["negations"].search(lex.mask_not_negations(t.folded[a:m.start()]))
+            # An admission is denied right before it ("non è colpa nostra", "不是我们的责任");
+            # a failure further back is what it admits ("没能安排上大床房是我们的责任").
+            head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries]) if cat == "liability" else a
+            if (p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])
                     or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])):

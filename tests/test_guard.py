@@ -1397,3 +1397,21 @@ def test_noon_and_midnight_are_not_twelve_hours_apart_readings(guard, lang, draf
 ])
 def test_a_charge_of_the_draft_said_not_to_be_taken_is_a_waiver(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,cand,admits", [
+    # a failure named before the admission is what it admits; a "no" right before it denies it
+    ("en", "Not shipping it on time was our team's mistake.", True),
+    ("en", "It wasn't our team's mistake.", False),
+    ("es", "No haberlo enviado a tiempo fue un error nuestro.", True),
+    ("es", "No fue un error nuestro.", False),
+    ("it", "Non averlo spedito in tempo è stato un errore nostro.", True),
+    ("it", "Non è stato un errore nostro.", False),
+    ("zh", "这次没能为您安排上大床房是我们的责任。", True),
+    ("zh", "这不是我们的责任。", False),
+])
+def test_an_admission_is_denied_only_by_the_no_before_it(guard, lang, cand, admits):
+    draft = {"en": "The parcel left on Monday.", "es": "El paquete salió el lunes.",
+             "it": "Il pacco è partito lunedì.", "zh": "大床房是按到店顺序安排。"}[lang]
+    found = [f for f in guard.verify(draft, cand, [], lang) if f.kind is FindingKind.NEW_COMMITMENT]
+    assert any("liability" in f.detail for f in found) == admits
