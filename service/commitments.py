@@ -17,8 +17,8 @@ from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text
 
-__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "find_commitments", "is_zero_amount", "new_commitments",
-           "waived_charges"]
+__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "dropped_refusals", "find_commitments", "is_zero_amount",
+           "new_commitments", "waived_charges"]
 
 COMMITMENT_LABELS = {
     "refund": "a refund", "discount": "a discount", "free": "something free",
@@ -116,6 +116,58 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
             f"{k.span.start}-{k.span.end}) that the draft does not promise.",
             k.span))
     return out
+
+
+# What a customer is told they will not get, in money or kind: a rewrite
+# that no longer names it at all leaves them free to believe they will.
+_REFUSABLE = ("refund", "free", "discount", "compensation", "replacement", "upgrade")
+# A waiver or a discount refused is also kept by what it was about: "we
+# can't waive the cancellation fee" -> "the cancellation fee still applies",
+# the reframe positive-framing asks for, names neither.
+_KEPT_BY_SUBJECT = ("free", "discount")
+
+
+def dropped_refusals(d: Text, c: Text, lex: Lexicon, excused: bytearray) -> list[Finding]:
+    """The draft's "no" to a refund, a waiver, a discount... that the rewrite
+    drops without a word: "the charge from 2 May can't be refunded" ->
+    "I've cancelled the subscription, you're all set"; "不能退款" gone from
+    "可以换货，但不能退款". The rewrite keeps it by naming the category at all,
+    refused or reframed ("refunds are available within 30 days; this order
+    is past that window"). A refusal inside text the rules let go
+    (``excused``: a sarcastic or blaming sentence) may go with it."""
+    refused = [cat for cat in _REFUSABLE if cat in named_categories(d)
+               and not any(k.category == cat for k in commitments_of(d))]
+    if not refused:
+        return []
+    out: list[Finding] = []
+    kept = named_categories(c)
+    for cat in refused:
+        if cat in kept:
+            continue
+        m = next((m for m in lex.commitments[cat].finditer(d.folded) if not any(excused[m.start():m.end()])), None)
+        if m is None:
+            continue
+        a, b = d.clause(m.start())
+        if cat in _KEPT_BY_SUBJECT and _subject_kept(d, c, lex, a, b, m):
+            continue
+        shown = d.text[a:b].strip()[:80]
+        out.append(Finding(
+            FindingKind.DROPPED_CONTENT,
+            f'The rewrite no longer says "{shown}" (draft characters {a}-{b}): the draft says no to '
+            f"{COMMITMENT_LABELS[cat]}, and the rewrite does not mention it.",
+            Span(a, b)))
+    return out
+
+
+def _subject_kept(d: Text, c: Text, lex: Lexicon, a: int, b: int, m: re.Match[str]) -> bool:
+    """Whether the rewrite keeps half the content words of the refusing
+    clause ``d[a:b]`` besides the commitment word ``m`` itself."""
+    cl = lex.content
+    words = {t.key for t in cl.tokens(d.low) if a <= t.start < b and not m.start() <= t.start < m.end()}
+    if not words:
+        return False
+    has = cl.matcher(cl.vocabulary(cl.tokens(c.low), c.low), c.low)
+    return 2 * sum(map(has, words)) >= len(words)
 
 
 # Condition groups that make a "no" conditional ("if", "within"); a

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from service import content
-from service.commitments import commitments_of, is_zero_amount, new_commitments, waived_charges
+from service.commitments import commitments_of, dropped_refusals, is_zero_amount, new_commitments, waived_charges
 from service.sanitize import INVISIBLE, strip_invisible
 from service.datafile import DataFileError, load_model
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
@@ -300,6 +300,7 @@ class Guard:
                                     | self._borrowed_commitments(d, lex))
         if not any(f.kind is FindingKind.NEW_COMMITMENT for f in findings):
             findings += waived_charges(d, c, lex)
+        findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += self._content(d, c, lex, excused, violations, conversation)
         return findings

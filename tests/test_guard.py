@@ -1415,3 +1415,27 @@ def test_an_admission_is_denied_only_by_the_no_before_it(guard, lang, cand, admi
              "it": "Il pacco è partito lunedì.", "zh": "大床房是按到店顺序安排。"}[lang]
     found = [f for f in guard.verify(draft, cand, [], lang) if f.kind is FindingKind.NEW_COMMITMENT]
     assert any("liability" in f.detail for f in found) == admits
+
+
+@pytest.mark.parametrize("lang,draft,cand,dropped", [
+    # the draft's no to a refund, a waiver, compensation... gone without a word
+    ("en", "I've cancelled the subscription, but the charge from 2 May can't be refunded.",
+     "I've cancelled the subscription for you.", True),
+    ("en", "I've cancelled the subscription, but the charge from 2 May can't be refunded.",
+     "I've cancelled the subscription for you; the charge from 2 May isn't refundable.", False),
+    ("it", "Può cambiarlo con un'altra taglia, ma non possiamo rimborsarlo.", "Può cambiarlo con un'altra taglia.", True),
+    ("it", "Può cambiarlo con un'altra taglia, ma non possiamo rimborsarlo.",
+     "Può cambiarlo con un'altra taglia; il rimborso invece non è possibile.", False),
+    ("es", "Puede cambiarlo por otra talla, pero no se puede reembolsar.", "Puede cambiarlo por otra talla.", True),
+    ("es", "Puede cambiarlo por otra talla, pero no se puede reembolsar.",
+     "Puede cambiarlo por otra talla, pero no es posible reembolsarlo.", False),
+    ("zh", "这件可以换货，但不能退款。", "这件可以为您办理换货。", True),
+    ("zh", "这件可以换货，但不能退款。", "这件可以为您办理换货，不过退款暂时无法办理。", False),
+    # a refused waiver is kept by what it was about: the reframe positive-framing asks for
+    ("en", "Sorry, we can't waive the cancellation fee.", "I'm sorry, the cancellation fee of this booking still applies.",
+     False),
+    ("en", "Sorry, we can't waive the cancellation fee.", "I'm sorry to hear that. Your booking is confirmed.", True),
+])
+def test_a_refusal_of_money_or_kind_may_not_vanish(guard, lang, draft, cand, dropped):
+    found = [f for f in guard.verify(draft, cand, [], lang) if f.kind is FindingKind.DROPPED_CONTENT]
+    assert any("says no to" in f.detail for f in found) == dropped
