@@ -795,15 +795,18 @@ def _spelled_out(short: str, cand_low: str) -> bool:
 
 
 def _clock_of_hours(f: Fact) -> frozenset[str]:
-    """The clock times an "Nh" duration may mean ("hasta 12h" is noon, not
-    twelve hours): N:00 and, for N up to 12, N+12:00."""
+    """The clock times an "Nh" or "NhMM" duration may mean ("hasta 12h" is
+    noon, not twelve hours; "concierto 21h30" is half past nine): N:MM and,
+    for N up to 12, N+12:MM."""
     m = re.fullmatch(r"dur:(\d+):min", f.key)
-    if f.kind != "duration" or not m or int(m.group(1)) % 60 or not re.search(r"\d\s?h\b", f.text.lower()):
+    if f.kind != "duration" or not m or not re.search(r"\d\s?h(?:\b|[0-5]\d\b)", f.text.lower()):
         return frozenset()
-    h = int(m.group(1)) // 60
+    h, minutes = divmod(int(m.group(1)), 60)
+    if minutes and not re.search(r"\dh[0-5]\d\b", f.text.lower()):
+        return frozenset()
     if not 0 < h <= 24:
         return frozenset()
-    return frozenset({f"time:{h % 24:02d}:00", *([f"time:{h + 12:02d}:00"] if h < 12 else [])})
+    return frozenset({f"time:{h % 24:02d}:{minutes:02d}", *([f"time:{h + 12:02d}:{minutes:02d}"] if h < 12 else [])})
 
 
 def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:

@@ -1439,3 +1439,17 @@ def test_an_admission_is_denied_only_by_the_no_before_it(guard, lang, cand, admi
 def test_a_refusal_of_money_or_kind_may_not_vanish(guard, lang, draft, cand, dropped):
     found = [f for f in guard.verify(draft, cand, [], lang) if f.kind is FindingKind.DROPPED_CONTENT]
     assert any("says no to" in f.detail for f in found) == dropped
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # hours and minutes glued with no minute unit: a duration, or the clock time it names
+    ("es", "El concierto dura aprox 2h30.", "El concierto dura unas dos horas y media.", True),
+    ("es", "El concierto dura aprox 2h30.", "El concierto dura unas dos horas.", False),
+    ("it", "Il film dura 2h30.", "Il film dura due ore e mezza.", True),
+    ("en", "The tour takes 1h45.", "The tour takes 1 hour and 45 minutes.", True),
+    ("en", "The tour takes 1h45.", "The tour takes an hour and a half.", False),
+    ("es", "El concierto empieza 21h30.", "El concierto empieza a las 21:30.", True),
+    ("es", "El concierto empieza 21h30.", "El concierto empieza a las 21:00.", False),
+])
+def test_hours_and_minutes_glued(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest

@@ -3,6 +3,7 @@ facts from a text with it (numbers, times, dates, ids, channels)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -325,7 +326,8 @@ class Lexicon:
         if "half_hour" in p:   # "半小时" is 30 minutes
             for m in p["half_hour"].finditer(folded):
                 claim("duration", duration_key("0.5", None, "hour"), m.start(), m.end())
-        for m in p["duration_compound"].finditer(folded):   # "3h 30m" is 210 minutes
+        for m in itertools.chain(p["duration_compound"].finditer(folded),   # "3h 30m" is 210 minutes
+                                 p["duration_glued"].finditer(folded)):     # "2h30" is 150
             try:
                 total = Decimal(self.value(m.group("a"))) * 60 + Decimal(self.value(m.group("b")))
             except InvalidOperation:

@@ -236,6 +236,10 @@ def load_lexicon(file: Path) -> Lexicon:
         "duration_compound": (
             rf"(?P<a>{num})\s?(?P<u1>{_alt(hour_units)})(?:\s*,?\s*(?:{_alt(doc.duration_joiners) if doc.duration_joiners else '(?!x)x'})\s*|\s?)"
             rf"(?P<b>{num})\s?(?P<u2>{_alt(minute_units)}){na if wb else ''}") if hour_units and minute_units else "(?!x)x",
+        # "2h30" (es, it, en chat): hours and minutes glued, no minute unit; after
+        # a time cue ("a las 21h30") it is read as a time first
+        "duration_glued": (r"(?<![\w.,:])(?P<a>\d{1,2})h(?P<b>[0-5]\d)(?![\w:])"
+                           if "h" in hour_units else r"(?!x)x"),
         "weekday": B(_alt(weekdays)),
         # An ambiguous abbreviation is a weekday joined to a weekday ("mar y
         # jue", "lun-mar") or before a time ("mar 9-12"), never alone ("el mar").
