@@ -1453,3 +1453,13 @@ def test_a_refusal_of_money_or_kind_may_not_vanish(guard, lang, draft, cand, dro
 ])
 def test_hours_and_minutes_glued(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "in caso di" states a condition like "se", as "en caso de" and "in case" do
+    ("it", "Se il pacco è danneggiato, lo rifiuti alla consegna.", "In caso di pacco danneggiato, lo rifiuti alla consegna.", True),
+    ("it", "Non li vendiamo online, neanche se urgenti.", "Non possiamo venderli online, nemmeno in caso di urgenza.", True),
+    ("it", "Se il pacco è danneggiato, lo rifiuti alla consegna.", "Rifiuti il pacco alla consegna.", False),
+])
+def test_in_caso_di_is_a_condition(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
