@@ -1463,3 +1463,14 @@ def test_hours_and_minutes_glued(guard, lang, draft, cand, honest):
 ])
 def test_in_caso_di_is_a_condition(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an object pronoun between the indirect one and the verb is the same promise ("te lo mandamos")
+    ("es", "El tracking te lo mandamos x SMS.", "Te enviaremos los datos de seguimiento por SMS.", True),
+    ("es", "La factura se la enviamos hoy.", "Le enviaremos la factura hoy.", True),
+    ("it", "Il codice glielo mandiamo via SMS.", "Le invieremo il codice via SMS.", True),
+    ("es", "El paquete sale hoy por SMS.", "El paquete sale hoy; te enviaremos el seguimiento por SMS.", False),
+])
+def test_a_promise_with_two_object_pronouns(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
