@@ -1474,3 +1474,14 @@ def test_in_caso_di_is_a_condition(guard, lang, draft, cand, honest):
 ])
 def test_a_promise_with_two_object_pronouns(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # chat drops the subject of a promise: "will ping u" is "I'll message you"
+    ("en", "Devs are on it, will ping u when fixed.", "Our developers are on it, and I'll message you once it's fixed.", True),
+    ("en", "Devs are on it.", "Our developers are on it, and I'll message you once it's fixed.", False),
+    # a subject before "will" is no promise of ours
+    ("en", "The app will email you a receipt.", "We will email you a receipt.", False),
+])
+def test_a_promise_without_its_subject(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
