@@ -98,8 +98,65 @@ def prepare_labels(rule: Rule) -> tuple[set[str], tuple[str, ...]]:
     return stop, tuple(w for w in sorted(stop, key=len, reverse=True) if w and is_cjk(w[0]))
 
 
+# Where one sentence of an earlier message ends.
+_SENTENCE_END = re.compile(r"[^.!?\n\u3002\uff01\uff1f]*[.!?\n\u3002\uff01\uff1f]*")
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+# A word is compared by its first letters, so "restart"/"restarting" and
+# "router"/"routers" are one; Chinese by its two-character pieces.
+_HEAD = 5
+
+
+def _units(sentence: str, stop: set[str]) -> set[str]:
+    """What a question asks about: its content words' heads, or (Chinese)
+    every two-character piece of its runs of Chinese characters."""
+    low = lower_text(sentence)
+    units = {w[:_HEAD] for w in _CONTENT_WORD.findall(low) if not is_cjk(w[0]) and w not in stop}
+    run = ""
+    for ch in low + " ":
+        if is_cjk(ch):
+            run += ch
+            continue
+        units.update(run[i:i + 2] for i in range(len(run) - 1))
+        run = ""
+    return units
+
+
+def _answered_questions(ctx: Context, stop: set[str], offer: re.Pattern[str] | None) -> list[set[str]]:
+    """What the agent already asked in an earlier message that the customer
+    wrote after: "Have you tried restarting your router?" -> "Yes, like I
+    told you" makes "Did u try restarting the router?" a second asking.
+    A question is its last clause ("您好，我是小李，请问您的航班号是？" asks
+    only for the flight number); an offer of help ("How can I help?",
+    ``cues.offer``) asks for nothing."""
+    out: list[set[str]] = []
+    replied = False
+    for m in reversed(ctx.conversation):
+        if m.role is Role.CUSTOMER:
+            replied = True
+        elif replied:
+            for q in _SENTENCE_END.findall(m.text):
+                if _asks(q) and not (offer is not None and offer.search(q)):
+                    out.append(_units(_CLAUSE_BREAK.split(q)[-1], stop))
+    return [u for u in out if len(u) >= _MIN_REPEATED]
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001]")
+
+
+# A question repeats an earlier one when it shares at least this many of its
+# words (or Chinese pieces), and at least half of them.
+_MIN_REPEATED = 2
+
+
+def _repeats(sentence: str, earlier: list[set[str]], stop: set[str]) -> bool:
+    units = _units(sentence, stop)
+    return any(len(units & q) >= _MIN_REPEATED and 2 * len(units & q) >= len(q) for q in earlier)
+
+
 def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
-    """A question in the draft asks for an order number, email, phone or name the customer already gave."""
+    """A question in the draft asks for an order number, email, phone or name
+    the customer already gave, or asks again what the agent asked before
+    and the customer answered."""
     if not ctx.customer_messages and not ctx.customer_name:
         return []
     lang = ctx.language
@@ -108,12 +165,18 @@ def run_dont_ask_twice(rule: Rule, ctx: Context) -> list[Violation]:
     given: dict[str, bool] = {}
     labels: list[str | re.Pattern[str]] | None = None  # CJK labels as they are, the others as word regexes
     asks = [(kind, cue) for kind in KINDS if (cue := rule.cue(lang, f"ask_{kind}")) is not None]
+    earlier: list[set[str]] | None = None
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
         if not (sentence.rstrip().endswith(("?", "\uff1f")) or (ask is not None and ask.search(sentence))):
             continue
         if _DIGITS.search(sentence):
             continue  # quotes the fact back to confirm it, which is fine
+        if earlier is None:
+            earlier = _answered_questions(ctx, ctx.book.prepared[rule.id][0], rule.cue(lang, "offer"))
+        if earlier and _repeats(sentence, earlier, ctx.book.prepared[rule.id][0]):
+            out.append(ctx.violation(rule, s, e))
+            continue
         if labels is None:
             labels = [label if is_cjk(label[0]) else re.compile(rf"\b{re.escape(label)}\b")
                       for label in _given_labels(rule, ctx)]
