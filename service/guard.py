@@ -648,6 +648,8 @@ class Guard:
                            and not acknowledged(clause, t)]
             if reasoned and not guess and len(unexplained) < len(words):
                 continue
+            if not guess and len(unexplained) < len(words) and _rewords_replaced(d, lex, words, c, replaced):
+                continue  # "flagged by AML screening" -> "because it was flagged by our anti-money-laundering checks"
             if unexplained and 2 * len(unexplained) > len(words):
                 start = words[0].start if named_before else m.start()
                 shown = c.text[start:b].strip()
@@ -807,6 +809,26 @@ def _clock_of_hours(f: Fact) -> frozenset[str]:
     if not 0 < h <= 24:
         return frozenset()
     return frozenset({f"time:{h % 24:02d}:{minutes:02d}", *([f"time:{h + 12:02d}:{minutes:02d}"] if h < 12 else [])})
+
+
+def _rewords_replaced(d: Text, lex: Lexicon, words: Sequence[content.Token], c: Text,
+                      replaced: Sequence[tuple[int, int]]) -> bool:
+    """Whether an explanation keeps a word of a draft clause that holds a
+    term the rules asked to reword (jargon, blame): that clause, said in
+    plain words, is the draft's own reason ("flagged by AML screening",
+    "il certificato SAML del vostro IdP è scaduto")."""
+    if not replaced:
+        return False
+    cl = lex.content
+    span_text = c.low
+    said = cl.matcher(cl.vocabulary(words, span_text), span_text) if cl.word_boundaries else None
+    for t in cl.tokens(d.low):
+        a, b = d.clause(t.start)
+        if not any(a <= x < b or x <= a < y for x, y in replaced):
+            continue
+        if said(t.key) if said is not None else any(cl.matches(t.key, {w.key}, span_text, strict=True) for w in words):
+            return True
+    return False
 
 
 def _whole_word(t: Text, m: re.Match[str], lex: Lexicon) -> bool:

@@ -1485,3 +1485,20 @@ def test_a_promise_with_two_object_pronouns(guard, lang, draft, cand, honest):
 ])
 def test_a_promise_without_its_subject(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a jargon clause said in plain words as the reason is the draft's own reason
+    ("en", "Transfer is pending, flagged by AML screening.",
+     "Your transfer is on hold because it was flagged by our anti-money-laundering checks.", True),
+    ("en", "Transfer is pending, flagged by AML screening.",
+     "Your transfer is on hold because your account details were entered incorrectly.", False),
+    ("it", "il certificato SAML del vostro IdP è scaduto, x questo l'SSO fallisce.",
+     "L'accesso non funziona perché è scaduto il certificato di sicurezza del vostro sistema di accesso.", True),
+    ("it", "il certificato SAML del vostro IdP è scaduto, x questo l'SSO fallisce.",
+     "L'accesso non funziona perché il vostro abbonamento non è stato rinnovato in tempo.", False),
+])
+def test_a_jargon_clause_reworded_as_the_reason(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.NEW_CONTENT and "reason" in f.detail]
+    assert (not found) == honest
