@@ -514,7 +514,9 @@ class Guard:
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
                 if not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
-                        any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))):
+                        any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))
+                        or (group == "condition" and about and _restated_nearby(c, lex, about,
+                                                                               negative(d.folded[lo:b], lex)))):
                     continue
                 start, end = min(lo, m.start()), max(b, m.end())
                 shown = d.text[start:end].strip()[:80]
@@ -913,6 +915,28 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
         n = _TIME_KEY.fullmatch(g.key)
         if n and int(n.group(1)) % 12 == h and n.group(2) == mins and (
                 _half_day_unknown(f, lex) or _half_day_unknown(g, lex)):
+            return True
+    return False
+
+
+def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool) -> bool:
+    """Whether one sentence of the rewrite states a condition or a
+    requirement in any words of the language's lists, says no where the
+    draft's condition does, and keeps more than half of what that condition
+    is about: "we refund it if the product is unopened" -> "for a refund the
+    product needs to be unopened". Only a condition ("if"): a restriction
+    ("only if X and Y" -> "if X") and a time limit ("within 30 days" for "if
+    unassembled") keep their own markers."""
+    cl = lex.content
+    # A condition or a requirement restates a condition; "within 30 days" is a
+    # limit of its own and "only" a restriction, neither a restatement of "if unassembled"
+    markers = [rx for group, rx in lex.conditions.items() if group == "condition"] + [lex.patterns["requirements"]]
+    for a, b in {c.sentence_of(m.start()) for rx in markers for m in rx.finditer(c.folded)}:
+        if negative(c.folded[a:b], lex) != says_no:
+            continue  # "if you have another policy" does not restate "se nn ha un'altra polizza"
+        near = [t for t in cl.tokens(c.low) if a <= t.start < b]
+        has = cl.matcher(cl.vocabulary(near, c.low[a:b]), c.low[a:b])
+        if 2 * sum(has(t.key) for t in about) > len(about):
             return True
     return False
 

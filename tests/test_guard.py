@@ -1478,10 +1478,11 @@ def test_a_promise_with_two_object_pronouns(guard, lang, draft, cand, honest):
 
 @pytest.mark.parametrize("lang,draft,cand,honest", [
     # chat drops the subject of a promise: "will ping u" is "I'll message you"
-    ("en", "Devs are on it, will ping u when fixed.", "Our developers are on it, and I'll message you once it's fixed.", True),
+    ("en", "Devs are on it. will ping u when fixed", "Our developers are on it, and I'll message you once it's fixed.", True),
     ("en", "Devs are on it.", "Our developers are on it, and I'll message you once it's fixed.", False),
-    # a subject before "will" is no promise of ours
+    # a subject before "will", or an aside after it, makes no promise of ours
     ("en", "The app will email you a receipt.", "We will email you a receipt.", False),
+    ("en", "Your tutor, Mrs. Campbell, will call.", "Mrs Campbell, your tutor, will call you.", True),
 ])
 def test_a_promise_without_its_subject(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
@@ -1501,4 +1502,24 @@ def test_a_promise_without_its_subject(guard, lang, draft, cand, honest):
 def test_a_jargon_clause_reworded_as_the_reason(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.NEW_CONTENT and "reason" in f.detail]
+    assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a condition restated in other words, in one sentence that states a condition or a requirement
+    ("es", "Te devolvemos el dinero si el producto está sin abrir.",
+     "Para el reembolso hace falta que el producto esté sin abrir.", True),
+    ("it", "Il rimborso arriva se la manutenzione annuale è stata fatta.",
+     "Per il rimborso serve che la manutenzione annuale sia stata fatta.", True),
+    ("en", "Returns are accepted if the tags are still attached.",
+     "To return an item, the tags need to be still attached.", True),
+    # ... but not with the opposite polarity, and not by a time limit standing for it
+    ("it", "Il cambio è possibile se non ha usato il prodotto.",
+     "Per il cambio serve aver usato il prodotto.", False),
+    ("en", "Returns accepted within 30 days if unassembled and in original packaging.",
+     "Returns are accepted within 30 days in the original packaging.", False),
+])
+def test_a_condition_restated_in_a_sentence_of_its_own(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.DROPPED_FACT and "condition" in f.detail]
     assert (not found) == honest
