@@ -1523,3 +1523,15 @@ def test_a_condition_restated_in_a_sentence_of_its_own(guard, lang, draft, cand,
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.DROPPED_FACT and "condition" in f.detail]
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "te devolvemos el importe" refunds as "le devolvemos" did; returning a parcel does not
+    ("es", "El paquete sale hoy.", "El paquete sale hoy y te devolvemos el importe.", False),
+    ("es", "El paquete sale hoy.", "El paquete sale hoy y se lo devolvemos todo.", False),
+    ("es", "Te devolvemos el importe.", "Le haremos el reembolso del importe.", True),
+    ("es", "Te devolvemos el paquete.", "Le enviamos de vuelta el paquete.", True),
+])
+def test_a_refund_with_any_object_pronoun(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang) if f.kind is FindingKind.NEW_COMMITMENT]
+    assert (not any("refund" in f.detail for f in found)) == honest
