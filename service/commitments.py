@@ -210,7 +210,9 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
 
 def _says_no(t: Text, a: int, b: int, lex: Lexicon) -> bool:
     """Whether the clause ``t[a:b]`` holds a negation or a refusal ("non",
-    "won't", "不"), not counting phrases that only look negative ("no problem")."""
+    "won't", "不"), not counting phrases that only look negative ("no problem").
+    Unlike ``guard_text.negative`` it leaves out the words that preserve a
+    limit ("only", "sorry"): "sorry, the 45 € fee applies" charges it."""
     segment = lex.mask_not_negations(t.folded[a:b])
     p = lex.patterns
     return bool(p["negations"].search(segment) or p["refusals"].search(segment)
