@@ -822,13 +822,12 @@ def _rewords_replaced(d: Text, lex: Lexicon, words: Sequence[content.Token], c: 
     if not replaced:
         return False
     cl = lex.content
-    span_text = c.low
-    said = cl.matcher(cl.vocabulary(words, span_text), span_text) if cl.word_boundaries else None
+    said = cl.matcher(cl.vocabulary(words), c.low) if cl.word_boundaries else None
     for t in cl.tokens(d.low):
         a, b = d.clause(t.start)
         if not any(a <= x < b or x <= a < y for x, y in replaced):
             continue
-        if said(t.key) if said is not None else any(cl.matches(t.key, {w.key}, span_text, strict=True) for w in words):
+        if said(t.key) if said is not None else any(cl.matches(t.key, {w.key}, c.low, strict=True) for w in words):
             return True
     return False
 

@@ -104,6 +104,11 @@ _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 # A word is compared by its first letters, so "restart"/"restarting" and
 # "router"/"routers" are one; Chinese by its two-character pieces.
 _HEAD = 5
+# A question is its last clause: "您好，我是小李，请问您的航班号是？"
+_CLAUSE_BREAK = re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001]")
+# A question repeats an earlier one when it shares at least this many of its
+# words (or Chinese pieces), and at least half of them.
+_MIN_REPEATED = 2
 
 
 def _units(sentence: str, stop: set[str]) -> set[str]:
@@ -140,15 +145,8 @@ def _answered_questions(ctx: Context, stop: set[str], offer: re.Pattern[str] | N
     return [u for u in out if len(u) >= _MIN_REPEATED]
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001]")
-
-
-# A question repeats an earlier one when it shares at least this many of its
-# words (or Chinese pieces), and at least half of them.
-_MIN_REPEATED = 2
-
-
 def _repeats(sentence: str, earlier: list[set[str]], stop: set[str]) -> bool:
+    """Whether ``sentence`` asks again one of the ``earlier`` questions."""
     units = _units(sentence, stop)
     return any(len(units & q) >= _MIN_REPEATED and 2 * len(units & q) >= len(q) for q in earlier)
 
