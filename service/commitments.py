@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
-from service.guard_text import Text
+from service.guard_text import Text, negative
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "dropped_refusals", "find_commitments", "is_zero_amount",
            "new_commitments", "waived_charges"]
@@ -193,10 +193,11 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         if f.kind != "amount" or is_zero_amount(f.key):
             continue
         in_draft = [g for g in d.facts if g.key == f.key]
-        if not in_draft or any(_says_no(d, *d.sentence_of(g.span.start), lex) for g in in_draft):
+        if not in_draft or any(negative(d.folded[s:e], lex, preserving=False)
+                               for s, e in (d.sentence_of(g.span.start) for g in in_draft)):
             continue
         a, b = c.clause(f.span.start)
-        if not _says_no(c, a, b, lex) or any(
+        if not negative(c.folded[a:b], lex, preserving=False) or any(
                 lex.conditions[group].search(c.folded, *c.sentence_of(a)) for group in _CONDITIONAL if group in lex.conditions):
             continue
         out.append(Finding(
@@ -206,17 +207,6 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             Span(a, b)))
         break
     return out
-
-
-def _says_no(t: Text, a: int, b: int, lex: Lexicon) -> bool:
-    """Whether the clause ``t[a:b]`` holds a negation or a refusal ("non",
-    "won't", "不"), not counting phrases that only look negative ("no problem").
-    Unlike ``guard_text.negative`` it leaves out the words that preserve a
-    limit ("only", "sorry"): "sorry, the 45 € fee applies" charges it."""
-    segment = lex.mask_not_negations(t.folded[a:b])
-    p = lex.patterns
-    return bool(p["negations"].search(segment) or p["refusals"].search(segment)
-                or p["post_negations"].search(segment))
 
 
 def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:

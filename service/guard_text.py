@@ -122,11 +122,15 @@ def polarity_mask(t: Text, lex: Lexicon) -> bytearray:
             mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return mask
 
-def negative(segment: str, lex: Lexicon) -> bool:
+def negative(segment: str, lex: Lexicon, preserving: bool = True) -> bool:
+    """Whether ``segment`` says no: a refusal or a negation, not a phrase that
+    only looks negative ("no problem"). With ``preserving``, also a word that
+    keeps a limit standing ("only", "sorry"); without it, "sorry, the 45 €
+    fee applies" still charges the fee."""
     p = lex.patterns
     segment = lex.mask_not_negations(segment)
     return bool(p["refusals"].search(segment) or p["negations"].search(segment)
-                or p["preserving"].search(segment) or p["post_negations"].search(segment))
+                or (preserving and p["preserving"].search(segment)) or p["post_negations"].search(segment))
 
 def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
     """What a clause is about: 4-letter word stems (or CJK bigrams) and fact
