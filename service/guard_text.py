@@ -22,6 +22,8 @@ _CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]{{2,}}")
 _SENTENCE_END = re.compile(r"[.!?。！？\n]+")
+# Spaces between two Chinese characters (not around a Latin word, "升级到 Pro 版").
+_CJK_SPACE = re.compile(f"(?<=[{CJK_CLASS}])[ \u3000]+(?=[{CJK_CLASS}])")
 
 
 class Text:
@@ -38,6 +40,10 @@ class Text:
             bounds.add(m.end())
         for m in lex.patterns["clause_breaks"].finditer(self.folded):
             bounds.add(m.start())
+        if not lex.word_boundaries:   # "早到房间不一定有 可以先寄存行李": chat Chinese uses a space as a comma
+            for m in _CJK_SPACE.finditer(self.folded):
+                bounds.add(m.start())
+                bounds.add(m.end())
         # Punctuation inside a fact is part of it ("1.000 richieste",
         # "3,1%", "12.30", "www.acme.com"): a clause never ends there.
         inside = {i for f in self.facts for i in range(f.span.start + 1, f.span.end)}

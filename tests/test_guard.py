@@ -1535,3 +1535,30 @@ def test_a_condition_restated_in_a_sentence_of_its_own(guard, lang, draft, cand,
 def test_a_refund_with_any_object_pronoun(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang) if f.kind is FindingKind.NEW_COMMITMENT]
     assert (not any("refund" in f.detail for f in found)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # chat Chinese uses a space as a comma: "不一定" is not the free storage's "no"
+    ("zh", "早到房间不一定有 可以先在前台寄存行李 免费滴", "提前到达时房间不一定准备好。您可以先在前台免费寄存行李。", True),
+    ("zh", "早到房间不一定有 行李寄存要收费", "提前到达时房间不一定准备好。您可以先在前台免费寄存行李。", False),
+    # "no need to pay" with any of its negators is free; "无理由" (no questions asked) says no to nothing
+    ("zh", "费用正常 没法退", "这笔费用正常，您无需再支付。", False),
+    ("zh", "费用正常 没法退", "这笔费用正常，您不用再付了。", False),
+])
+def test_chinese_chat_clauses_and_free_constructions(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.NEW_COMMITMENT]
+    assert (not found) == honest
+
+
+def test_a_space_splits_chinese_clauses_but_not_around_a_latin_word(guard) -> None:
+    from service.guard_text import Text
+    lex = guard._lexicons["zh"]
+    assert len(Text("早到房间不一定有 可以先寄存行李", lex).clauses()) == 2
+    assert len(Text("请升级到 Pro 版后使用", lex).clauses()) == 1
+
+
+def test_no_questions_asked_is_no_refusal(guard) -> None:
+    draft = "7天无理由可以退，前提是吊牌没拆"
+    cand = "可以为您办理7天无理由退货，前提是吊牌未拆。"
+    assert FindingKind.DROPPED_CONTENT not in kinds(guard, draft, cand, "zh")
