@@ -272,6 +272,8 @@ def is_zero_amount(key: str) -> bool:
 # How far before an admission of liability a "no" still denies it, in
 # characters: the word before it, or (Chinese) the 不/并不 of 不是.
 _DENIAL_REACH = {True: 12, False: 3}
+# ... and one said with its own "no" only by a "no" right against it ("not no charge").
+_DOUBLE_NEGATION_REACH = {True: 6, False: 2}
 
 
 def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> list[Commitment]:
@@ -288,7 +290,14 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             a = max([a, *(x.end() for x in p["condition_before"].finditer(t.folded, a, m.start()))])
             # An admission is denied right before it ("non è colpa nostra", "不是我们的责任");
             # a failure further back is what it admits ("没能安排上大床房是我们的责任").
-            head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries]) if cat == "liability" else a
+            # A commitment said with its own "no" ("no usage = no charge", "不收费") is
+            # denied only right before it: an earlier "no" is another phrase's.
+            if p["negations"].search(m.group(0)):
+                head_from = max(a, m.start() - _DOUBLE_NEGATION_REACH[lex.word_boundaries])
+            elif cat == "liability":
+                head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries])
+            else:
+                head_from = a
             if (p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])

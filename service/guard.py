@@ -468,6 +468,7 @@ class Guard:
             return bool(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
                                                                        or _spelled(f.key[2:], c, lex)))
                         or _clock_of_hours(f) & cand_facts)
+        out += _dropped_uncertainty(d, c, lex, asks)
         for group, rx in lex.conditions.items():
             cand_marked: bool | None = None   # read only for a condition the draft states
             for m in draft_marks[group]:
@@ -660,6 +661,38 @@ class Guard:
                     f'The rewrite gives a reason the draft does not give: "{shown}" (rewrite characters '
                     f"{start}-{b}).", Span(start, b)))
         return out
+
+
+def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, asks: Sequence[tuple[int, int]]) -> list[Finding]:
+    """An "if" or "when" after a knowing verb asks, it sets no condition;
+    said with a "no" ("No sé si la incluirán", "ni idea de cuándo vuelven",
+    "不知道什么时候到") it is what the draft does not know, a limit the
+    customer must still read, even where the rules ask to reword a bare "I
+    don't know": some sentence of the rewrite says no or hedges ("no
+    tenemos fecha de reposición", "补货时间还不确定"), or the rewrite has
+    turned a doubt into a certainty. Any such sentence will do: a doubt is
+    reworded more freely than a condition ("not sure when it will arrive"
+    -> "no delivery date yet")."""
+    for start, end in asks:
+        a, b = d.clause(start)
+        if not lex.patterns["negations"].search(lex.mask_not_negations(d.folded[a:end])):
+            continue
+        if any(negative(c.folded[s_a:s_b], lex, preserving=False) or lex.patterns["hedges"].search(c.folded, s_a, s_b)
+               for s_a, s_b in _sentences(c)):
+            continue
+        shown = d.text[a:b].strip()[:80]
+        return [Finding(
+            FindingKind.DROPPED_FACT,
+            f'The rewrite leaves out the uncertainty "{shown}" that the draft states '
+            f"(draft characters {a}-{b}): it now reads as certain.",
+            Span(a, b))]
+    return []
+
+
+def _sentences(t: Text) -> list[tuple[int, int]]:
+    """The text's sentences, from the stops found once."""
+    starts = [0, *(e for e in t.sentence_ends if e < len(t.text))]
+    return [t.sentence_of(i) for i in starts]
 
 
 # Jargon-looking words: acronyms (KYC, OTA), camelCase (iCloud), snake_case

@@ -1562,3 +1562,31 @@ def test_no_questions_asked_is_no_refusal(guard) -> None:
     draft = "7天无理由可以退，前提是吊牌没拆"
     cand = "可以为您办理7天无理由退货，前提是吊牌未拆。"
     assert FindingKind.DROPPED_CONTENT not in kinds(guard, draft, cand, "zh")
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "if"/"when" after "don't know" is a doubt to keep, not a condition
+    ("es", "En la 42 agotadas y ni idea de cuando vuelven.",
+     "La talla 42 está agotada y, por el momento, no tenemos fecha de reposición.", True),
+    ("es", "He pasado su sugerencia al equipo. No sé si la incluirán.",
+     "He trasladado su sugerencia al equipo, que la incluirá en la próxima versión.", False),
+    ("en", "The part is on order. We're not sure when it will arrive.",
+     "The part is on order, and we don't have a delivery date for it yet.", True),
+    ("en", "The part is on order. We're not sure when it will arrive.",
+     "The part is on order and will arrive with the next delivery.", False),
+    ("it", "Il prodotto è esaurito, non sappiamo quando tornerà.",
+     "Il prodotto è esaurito e al momento non abbiamo una data di rientro.", True),
+    ("zh", "这款缺货了，不知道什么时候补货。", "这款目前缺货，补货时间还不确定。", True),
+    ("zh", "这款缺货了，不知道什么时候补货。", "这款下周就会补货。", False),
+])
+def test_a_doubt_is_kept_not_read_as_a_condition(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.DROPPED_FACT]
+    assert (not found) == honest, [f.detail for f in found]
+
+
+def test_a_commitment_with_its_own_no_is_not_denied_by_an_earlier_no(guard) -> None:
+    draft = "roaming pass is $10/day. no usage = no charge."
+    cand = "The roaming pass costs $10 per day. No usage means no charge."
+    assert FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand)
+    assert FindingKind.NEW_COMMITMENT in kinds(guard, "roaming pass is $10/day. no usage, still $10.", cand)
