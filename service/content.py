@@ -95,6 +95,9 @@ class ContentLexicon:
     # lower-case words borrowed from another language ("pending", "backlog" in
     # an Italian draft): jargon the rules ask to say in the reader's words
     borrowed: frozenset[str] = frozenset()
+    # lower-case words so common in the language that, inside an empathy or
+    # thanks clause, they are its frame ("理解您看到账单时的疑虑": 看到)
+    common: frozenset[str] = frozenset()
     _cache: dict[str, tuple[tuple[Token, ...], frozenset[int]]] = field(default_factory=dict, repr=False)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stem: Callable[[str], str] = field(default=lambda w: w, repr=False)
@@ -248,6 +251,9 @@ class ContentDoc(DataDoc):
     framing: list[Text] = Field(default_factory=list)
     # where the language's borrowed jargon comes from (see ``borrowed_words``)
     borrowed_from: BorrowedDoc | None = None
+    # in an empathy or thanks clause, words at least this common (Zipf) are
+    # its frame, not content (see ``common_words``); None: none are
+    etiquette_common_zipf: Annotated[float, Field(ge=3, le=8)] | None = None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -278,6 +284,18 @@ def borrowed_words(language: str, source: str, min_zipf: float, min_gain: float)
                      if f >= least and w.isascii() and w.isalpha() and f >= ratio * ours.get(w, 0.0))
 
 
+@lru_cache(maxsize=8)
+def common_words(language: str, min_zipf: float) -> frozenset[str]:
+    """The language's words at least ``min_zipf`` common (``wordfreq``): "need",
+    "see", "situation", 需要, 看到, 情况. An empathy clause ("I understand you
+    need to sort out the number after the move") is built of them around the
+    customer's own words; a rare word there is content the draft must hold."""
+    import wordfreq
+
+    least = 10 ** (min_zipf - 9)
+    return frozenset(w for w, f in wordfreq.get_frequency_dict(language, "small").items() if f >= least)
+
+
 def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_boundaries: bool) -> ContentLexicon:
     """The compiled content keys of one ``prompts/guard/<lang>.yaml`` (``ContentDoc``)."""
     keep = {w.casefold() for w in doc.content_keep}
@@ -304,7 +322,9 @@ def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_bounda
                          rule_scaffolding=rule_scaffolding, elision=doc.elision,
                          borrowed=frozenset() if doc.borrowed_from is None else borrowed_words(
                              language, doc.borrowed_from.language, doc.borrowed_from.min_zipf,
-                             doc.borrowed_from.min_gain) - stop)
+                             doc.borrowed_from.min_gain) - stop,
+                         common=frozenset() if doc.etiquette_common_zipf is None else common_words(
+                             language, doc.etiquette_common_zipf))
     if word_boundaries and stemmer_name:
         try:
             stemmer = snowballstemmer.stemmer(stemmer_name)

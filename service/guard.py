@@ -596,8 +596,16 @@ class Guard:
                 heard.append((cl.vocabulary(cl.tokens(conv_low), conv_low), conv_low))
             vocab, conv_low = heard[0]
             return cl.matches(t.key, vocab, conv_low, strict=True)
+        def etiquette_word(clause: content.Clause, t: content.Token) -> bool:
+            """The customer's own word in an empathy clause, or one of the common
+            words that clause is built of, if it does not speak of the company
+            ("sorry our team didn't catch it" admits), and not in a reason."""
+            return acknowledged(clause, t) or (
+                c.low[t.start:t.end] in cl.common
+                and (any(scaffold[clause.start:clause.end]) or _empathic(c, t.start, lex))
+                and not lex.patterns["self_reference"].search(c.folded, clause.start, clause.end))
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
-                                  acknowledged, reframe=negative(d.folded, lex))
+                                  etiquette_word, reframe=negative(d.folded, lex))
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
         c_reason_skip = union(c_skip, c_etiquette)

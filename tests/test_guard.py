@@ -1590,3 +1590,24 @@ def test_a_commitment_with_its_own_no_is_not_denied_by_an_earlier_no(guard) -> N
     cand = "The roaming pass costs $10 per day. No usage means no charge."
     assert FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand)
     assert FindingKind.NEW_COMMITMENT in kinds(guard, "roaming pass is $10/day. no usage, still $10.", cand)
+
+
+@pytest.mark.parametrize("lang,conv,draft,cand,honest", [
+    # an empathy or thanks clause is built of common words around the customer's own
+    ("zh", "这个月水费128块？？是不是抄错了", "查过了读数没错 本月水费128.6",
+     "理解您看到账单时的疑虑，我们已经核查过了：读数无误，本月水费128.6元。", True),
+    ("zh", "我要销户，我搬去外地了", "销户带身份证去营业厅",
+     "理解您搬家后需要处理号码的情况。销户请带身份证去营业厅。", True),
+    # ... but an apology that speaks of the company may admit a fault
+    ("en", "", "Water leak came from the unit above, contact their insurer.",
+     "The leak came from the unit above, and I'm sorry our people didn't look at the building when they "
+     "came last week. Please contact their insurer.", False),
+    # ... and a rare word is content even there
+    ("en", "", "Water leak came from the unit above, contact their insurer.",
+     "I understand the corroded pipework upstairs caused this. Please contact their insurer.", False),
+])
+def test_an_empathy_clause_is_built_of_common_words(guard, lang, conv, draft, cand, honest):
+    conversation = customer(conv) if conv else ()
+    found = [f for f in guard.verify(draft, cand, conversation, lang, BOOK.check(draft, conversation, "", lang))
+             if f.kind is FindingKind.NEW_CONTENT]
+    assert (not found) == honest, [f.detail for f in found]
