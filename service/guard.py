@@ -55,6 +55,7 @@ from service.guard_schema import GuardPolicyDoc
 from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence, union
 from service.textnorm import CJK_CLASS, lower_same_length, strip_accents
 from service.refusals import flipped_refusals
+from service.warnings import weakened_warnings
 from service.facts import (
     DEFAULT_GUARD_DIR,
     CJK_DIGITS,
@@ -302,6 +303,7 @@ class Guard:
             findings += waived_charges(d, c, lex)
         findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
+        findings += weakened_warnings(d, c, lex)
         findings += self._content(d, c, lex, excused, violations, conversation)
         return findings
 

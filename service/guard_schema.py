@@ -174,6 +174,9 @@ class LexiconDoc(ContentDoc):
     requirements: Words = Field(default_factory=list)
     condition_before: Words = Field(default_factory=list)
     offers: Words = Field(default_factory=list)
+    # what turns an order into advice ("try to", "if possible", "se le è
+    # possibile", 建议, 轻易): service/warnings.py
+    softeners: Words = Field(default_factory=list)
     # the company speaking of itself ("we", "our", "nostro", 我们): an apology
     # that names it may admit a fault, so it is no etiquette frame
     self_reference: Words = Field(default_factory=list)

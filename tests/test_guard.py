@@ -1611,3 +1611,28 @@ def test_an_empathy_clause_is_built_of_common_words(guard, lang, conv, draft, ca
     found = [f for f in guard.verify(draft, cand, conversation, lang, BOOK.check(draft, conversation, "", lang))
              if f.kind is FindingKind.NEW_CONTENT]
     assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a warning said politely is kept; said as advice it is not
+    ("en", "If u smell gas, do NOT use light switches. Leave the house.",
+     "If you smell gas, please don't use any light switches, and leave the house.", True),
+    ("en", "If u smell gas, do NOT use light switches. Leave the house.",
+     "If you smell gas, try to avoid using light switches if you can, and leave the house.", False),
+    ("it", "NON accenda luci né interruttori, esca di casa.",
+     "Per favore non accenda luci né interruttori ed esca di casa.", True),
+    ("it", "NON accenda luci né interruttori, esca di casa.",
+     "Esca di casa. Se le è possibile, eviti anche di accendere luci o interruttori.", False),
+    ("es", "No toque el cable caído y llame al 900 100 245.",
+     "Por su seguridad, no toque el cable caído y llame al 900 100 245.", True),
+    ("es", "No toque el cable caído y llame al 900 100 245.",
+     "Si puede, evite tocar el cable caído, y llame al 900 100 245.", False),
+    ("zh", "不要把验证码告诉任何人。", "请不要把验证码告诉任何人。", True),
+    ("zh", "不要把验证码告诉任何人。", "建议您不要轻易把验证码告诉任何人。", False),
+    # a softener the draft itself has is the draft's
+    ("en", "Try not to use the lift during the works.", "Please try not to use the lift during the works.", True),
+])
+def test_a_warning_is_not_kept_as_advice(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if "only as advice" in f.detail]
+    assert (not found) == honest, [f.detail for f in found]

@@ -1,0 +1,98 @@
+"""Warnings: kept with their force, not only their words.
+
+A draft that says "do NOT use light switches" warns the customer for their
+safety or money. A rewrite may say it politely ("please don't use the light
+switches"), but not as a suggestion ("try to avoid light switches if you
+can", "建议您不要轻易告诉陌生人"): every word is kept and the customer now
+reads the warning as optional.
+
+The rewrite's clause that restates a draft warning (a clause with a
+``prohibitions`` marker, or a "no" right before an order: "NON accenda le
+luci") is one carrying at least half of its content words. A softener (per-language data, ``softeners``: "try to", "if
+possible", "se le è possibile", "建议", "轻易") in that clause, or in the
+short clause just before it in its sentence, that the draft's sentence
+does not have, weakens it.
+
+Measured and not kept (README, "How the guard decides"): the same reading
+for instructions ("fill some containers the night before" -> "we'd suggest
+filling...": politeness the rules ask for), and a condition the rewrite
+puts on a warning (honest rewrites restate instructions as conditions:
+"submit a reading" -> "if you send us a reading").
+"""
+
+from __future__ import annotations
+
+from service.domain import Finding, FindingKind, Span
+from service.facts import Lexicon
+from service.guard_text import Text
+
+__all__ = ["weakened_warnings"]
+
+
+def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """Draft warnings the rewrite keeps only as advice."""
+    p = lex.patterns
+    if p["softeners"].pattern == r"(?!x)x":
+        return []
+    warnings = [(a, b) for a, b in d.clauses() if _warns(d.folded[a:b], lex)]
+    if not warnings:
+        return []
+    cl = lex.content
+    d_words = cl.tokens(d.low)
+    c_words = cl.tokens(c.low)
+    c_clauses = c.clauses()
+    c_vocabs = [cl.vocabulary([t for t in c_words if ca <= t.start < cb], c.low[ca:cb]) for ca, cb in c_clauses]
+    for a, b in warnings:
+        said = [t for t in d_words if a <= t.start < b and t.key not in cl.framing]
+        if not said:
+            continue
+        s_a, s_b = d.sentence_of(a)
+        for i, (ca, cb) in enumerate(c_clauses):
+            if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said):
+                continue
+            lo = _window_start(c, c_clauses, i)
+            why = _softened(d, c, lex, lo, cb, s_a, s_b)
+            if why:
+                shown = d.text[a:b].strip()[:80]
+                # one finding says the rewrite is dishonest; the first is enough
+                return [Finding(
+                    FindingKind.DROPPED_FACT,
+                    f'The rewrite keeps the warning "{shown}" (draft characters {a}-{b}) only as advice: '
+                    f'"{why}" (rewrite characters {lo}-{cb}).',
+                    Span(a, b))]
+    return []
+
+
+def _warns(clause: str, lex: Lexicon) -> bool:
+    """A prohibition marker ("do not", "vietato", "不要"), or a "no" right
+    before an order ("NON accenda luci", "NO encienda luces": the formal
+    imperative the instruction list knows, negated)."""
+    p = lex.patterns
+    if p["prohibitions"].search(clause):
+        return True
+    low = clause.lower()
+    return any(p["instructions"].match(low[m.end():].lstrip()) for m in p["negations"].finditer(low))
+
+
+# A clause before the restating one counts as its lead-in when it is this short
+# ("Se le è possibile, eviti...", "If the smell persists, leave...").
+_LEAD_IN = 40
+
+
+def _window_start(c: Text, clauses: list[tuple[int, int]], i: int) -> int:
+    """Where the restating clause's lead-in begins: the clause before it, if
+    short and in the same sentence; else the clause itself."""
+    a, _ = clauses[i]
+    if i == 0:
+        return a
+    pa, pb = clauses[i - 1]
+    same_sentence = c.sentence_of(pa) == c.sentence_of(a)
+    return pa if same_sentence and pb - pa <= _LEAD_IN else a
+
+
+def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: int) -> str:
+    """The softener the rewrite adds around the warning, if the draft's sentence has none."""
+    m = lex.patterns["softeners"].search(c.folded, lo, hi)
+    if m is None or lex.patterns["softeners"].search(d.folded, s_a, s_b):
+        return ""
+    return c.text[m.start():m.end()]
