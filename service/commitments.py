@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text, negative
+from service.textnorm import CJK_CLASS
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "dropped_refusals", "find_commitments", "is_zero_amount",
            "new_commitments", "waived_charges"]
@@ -97,6 +98,8 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
     for k in commitments_of(c):
         if k.category in reported or _subject_refused(c, k.span.start, k.span.end, lex):
             continue
+        if k.category not in allowed and _names_the_drafts(d, c, k, lex):
+            continue  # "免费版不支持" -> "免费版暂不包含": the free plan, named, not promised
         if k.category in named and _restates_limit(d, c, k):
             continue  # "no refunds after 30 days" -> "refunds are available within 30 days"
         if k.category == "fix_or_delivery_time" and _restated_time(d, c, k, draft_times):
@@ -207,6 +210,19 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             Span(a, b)))
         break
     return out
+
+
+def _names_the_drafts(d: Text, c: Text, k: Commitment, lex: Lexicon) -> bool:
+    """Chinese: the commitment word is the head of a compound the draft also
+    writes ("免费版", the free plan; "退款单", the refund form): a name of
+    the draft's, whatever the draft says of it, not something promised."""
+    if lex.word_boundaries:
+        return False
+    nxt = c.folded[k.span.end:k.span.end + 1]
+    return bool(nxt) and bool(_CJK_CHAR.match(nxt)) and c.folded[k.span.start:k.span.end + 1] in d.folded
+
+
+_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
 
 
 def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:

@@ -1636,3 +1636,21 @@ def test_a_warning_is_not_kept_as_advice(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if "only as advice" in f.detail]
     assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "zero cost" is free in every language, so a draft saying it makes the rewrite's "free" its own
+    ("it", "la surroga è a costo zero", "La surroga non le costa nulla.", True),
+    ("it", "la surroga costa 300€", "La surroga non le costa nulla.", False),
+    ("es", "el cambio de titular es a coste cero", "El cambio de titular es gratuito.", True),
+    ("en", "Moving your line is zero cost.", "Moving your line is free of charge.", True),
+    # a Chinese upgrade said with 升 and the tier; a compound the draft names is its name, not a promise
+    ("zh", "我们帮您升舱了", "已为您免费升级到商务舱。", False),
+    ("zh", "要升专业版才能导出", "升级到专业版后即可导出。", True),
+    ("zh", "免费版不支持导出PDF，要升专业版", "导出PDF是专业版的功能，您使用的免费版暂不包含。", True),
+    ("zh", "基础版不支持导出PDF", "导出PDF是专业版的功能，我们给您免费开通。", False),
+])
+def test_commitment_words_said_other_ways(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.NEW_COMMITMENT]
+    assert (not found) == honest, [f.detail for f in found]
