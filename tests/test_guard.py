@@ -1654,3 +1654,15 @@ def test_commitment_words_said_other_ways(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.NEW_COMMITMENT]
     assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "we'll notify you" in Chinese, with its channel and its "right away"; a delivery arranged to the customer
+    ("zh", "蓝色M码没货了，补货时间还不确定。", "蓝色M码暂时缺货，补货时间还在确认中，一有货我们会第一时间短信通知您。", False),
+    ("zh", "蓝色M码没货了，补货时间还不确定。", "蓝色M码暂时缺货，补货时间还在确认中。", True),
+    ("en", "Your bag has been traced to Frankfurt.", "We've traced your bag to Frankfurt and will have it delivered straight to your hotel.", False),
+])
+def test_promises_to_notify_or_deliver(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.NEW_COMMITMENT]
+    assert (not found) == honest, [f.detail for f in found]
