@@ -346,6 +346,8 @@ class Guard:
                 continue  # "or email support@acme.com": the address itself is the destination
             if f.kind == "number" and (f.key[2:] in cand_values or _spelled(f.key[2:], c, lex)):
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
+            if f.key.startswith("evt:") and not any(g.key.startswith("evt:") for g in c.facts):
+                continue  # "on the day you leave" -> "on the 28th, when you leave": only a day moved counts
             if f.kind == "time" and _same_clock(f, c.facts, lex):
                 continue  # "19:30" -> "七点半": the same time on a 12-hour clock
             if f.kind == "phone" and _same_phone(f, c.facts):
@@ -368,6 +370,8 @@ class Guard:
         for f in c.facts:
             if f.kind == "name" or f.key in draft_said or f.key in seen:
                 continue
+            if f.key.startswith("evt:") and not any(k.startswith("evt:") for k in draft_said):
+                continue  # "go same day" -> "go out the same day": only a day moved counts
             # The draft's own ways of saying a fact are asked first; the
             # conversation's facts (every message extracted) only for what is left.
             if equivalent_keys(f) and equivalent_keys(f) <= draft_said:

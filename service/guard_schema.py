@@ -77,6 +77,9 @@ class LexiconDoc(ContentDoc):
     # a day of the month said as a word before the month ("primo gennaio")
     day_words: dict[Text, Annotated[StrictInt, Field(ge=1, le=31)]] = Field(default_factory=dict)
     relative_days: Numbers = Field(default_factory=dict)
+    # a day counted from the event the text speaks of, not from today: "the
+    # night before" -1, "that morning" 0, "il giorno successivo" 1, 当天 0
+    event_days: Numbers = Field(default_factory=dict)
     months: dict[Text, Annotated[StrictInt, Field(ge=1, le=12)]]
     currencies: Names
     duration_units: Names

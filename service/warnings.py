@@ -8,10 +8,11 @@ reads the warning as optional.
 
 The rewrite's clause that restates a draft warning (a clause with a
 ``prohibitions`` marker, or a "no" right before an order: "NON accenda le
-luci") is one carrying at least half of its content words. A softener (per-language data, ``softeners``: "try to", "if
-possible", "se le è possibile", "建议", "轻易") in that clause, or in the
-short clause just before it in its sentence, that the draft's sentence
-does not have, weakens it.
+luci") is one carrying at least half of its content words. A softener
+(per-language data, ``softeners``: "try to", "if possible", "se le è
+possibile", "valore si", "建议", "轻易") in that clause's sentence ("Si
+ese día tiene fiebre, valore si acudir") that the draft's sentence does
+not have weakens it.
 
 Measured and not kept (README, "How the guard decides"): the same reading
 for instructions ("fill some containers the night before" -> "we'd suggest
@@ -50,15 +51,15 @@ def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         for i, (ca, cb) in enumerate(c_clauses):
             if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said):
                 continue
-            lo = _window_start(c, c_clauses, i)
-            why = _softened(d, c, lex, lo, cb, s_a, s_b)
+            lo, hi = c.sentence_of(ca)
+            why = _softened(d, c, lex, lo, hi, s_a, s_b)
             if why:
                 shown = d.text[a:b].strip()[:80]
                 # one finding says the rewrite is dishonest; the first is enough
                 return [Finding(
                     FindingKind.DROPPED_FACT,
                     f'The rewrite keeps the warning "{shown}" (draft characters {a}-{b}) only as advice: '
-                    f'"{why}" (rewrite characters {lo}-{cb}).',
+                    f'"{why}" (rewrite characters {lo}-{hi}).',
                     Span(a, b))]
     return []
 
@@ -72,22 +73,6 @@ def _warns(clause: str, lex: Lexicon) -> bool:
         return True
     low = clause.lower()
     return any(p["instructions"].match(low[m.end():].lstrip()) for m in p["negations"].finditer(low))
-
-
-# A clause before the restating one counts as its lead-in when it is this short
-# ("Se le è possibile, eviti...", "If the smell persists, leave...").
-_LEAD_IN = 40
-
-
-def _window_start(c: Text, clauses: list[tuple[int, int]], i: int) -> int:
-    """Where the restating clause's lead-in begins: the clause before it, if
-    short and in the same sentence; else the clause itself."""
-    a, _ = clauses[i]
-    if i == 0:
-        return a
-    pa, pb = clauses[i - 1]
-    same_sentence = c.sentence_of(pa) == c.sentence_of(a)
-    return pa if same_sentence and pb - pa <= _LEAD_IN else a
 
 
 def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: int) -> str:

@@ -1666,3 +1666,29 @@ def test_promises_to_notify_or_deliver(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.NEW_COMMITMENT]
     assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a day counted from the event, moved: "the night before" is not "that morning"
+    ("en", "Water off Tues 9am-3pm. Fill some containers the night before.",
+     "The water will be off on Tuesday from 9 am to 3 pm. Please fill a few containers the evening before.", True),
+    ("en", "Water off Tues 9am-3pm. Fill some containers the night before.",
+     "The water will be off on Tuesday from 9 am to 3 pm. Please fill a few containers that morning.", False),
+    ("it", "Se paga dopo, la polizza riparte dal giorno stesso del pagamento.",
+     "Se paga più tardi, la polizza tornerà valida dal giorno successivo al pagamento.", False),
+    ("zh", "材料齐的话，受理后次日就能出证。", "只要材料齐全，受理当天就可以拿到证件。", False),
+    # ... but one said only once, or dropped for the date it stands for, is no move
+    ("en", "Wires sent before 4pm go same day.", "Wires sent before 4 pm go out the same day.", True),
+    ("en", "Sorry the 3pm slot on Thurs is taken. Only 5pm left that day.",
+     "On Thursday we still have the 5pm slot available; the 3pm one is booked.", True),
+])
+def test_a_day_counted_from_the_event_may_not_move(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind in (FindingKind.DROPPED_FACT, FindingKind.NEW_FACT) and "day" in f.detail]
+    assert (not found) == honest, [f.detail for f in found]
+
+
+def test_a_warning_left_to_the_customers_judgement_is_weakened(guard) -> None:
+    draft = "si tienes fiebre ese dia NO vengas, llama al 912 345 678 para cambiar la cita."
+    cand = "Si ese día tiene fiebre, valore si acudir o llame al 912 345 678 para cambiar la cita."
+    assert any("only as advice" in f.detail for f in guard.verify(draft, cand, [], "es"))

@@ -66,6 +66,7 @@ class Lexicon:
     day_words: dict[str, int]   # a day of the month said as a word: "primo gennaio"
     minute_phrases_before: dict[str, int]   # minutes said before the hour: "a quarter to" = -15
     relative_days: dict[str, int]
+    event_days: dict[str, int]   # counted from the event spoken of: "the night before" = -1
     months: dict[str, int]
     currencies: dict[str, str]
     duration_units: dict[str, str]
@@ -367,6 +368,10 @@ class Lexicon:
             claim("weekday", f"wd:{self.ambiguous_weekdays[name.lower()]}", m.start(which), m.end(which))
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
+        # before the days from today: "a la mañana siguiente" is not "mañana"
+        if "event_day" in p:
+            for m in p["event_day"].finditer(folded):
+                claim("relative_day", f"evt:{self.event_days[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:
             for m in p["relative_day"].finditer(folded):
                 claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}",

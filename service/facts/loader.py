@@ -139,6 +139,7 @@ def load_lexicon(file: Path) -> Lexicon:
     ambiguous_days = _lower_keys(doc.ambiguous_weekdays)
     day_spans = {k: (v[0], v[1]) for k, v in _with_unaccented(_lower_keys(doc.weekday_spans)).items()}
     relative_days = _with_unaccented(_lower_keys(doc.relative_days))
+    event_days = _with_unaccented(_lower_keys(doc.event_days))
     day_words = _lower_keys(doc.day_words)
     months = _with_unaccented(_lower_keys(doc.months))
     currencies = _with_unaccented(_lower_keys(doc.currencies))
@@ -318,6 +319,8 @@ def load_lexicon(file: Path) -> Lexicon:
                                     rf"(?(d2)|(?<=[日号]))")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
+    if event_days:
+        raw_patterns["event_day"] = B(_alt(event_days))
     raw_patterns["absolute"] = alt(doc.absolute_phrases, "absolute_phrases")
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
@@ -371,7 +374,7 @@ def load_lexicon(file: Path) -> Lexicon:
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words,
         ordinal_words=_with_unaccented(_lower_keys(doc.ordinal_words)), weekdays=weekdays,
-        relative_days=relative_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
+        relative_days=relative_days, event_days=event_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
         months=months, currencies=currencies, duration_units=units,
         rate_words={w.lower(): units.get(u.lower(), u.lower()) for w, u in doc.rates.words.items()},
         rate_markers=frozenset(w.lower() for w in doc.rates.markers),
