@@ -1692,3 +1692,15 @@ def test_a_warning_left_to_the_customers_judgement_is_weakened(guard) -> None:
     draft = "si tienes fiebre ese dia NO vengas, llama al 912 345 678 para cambiar la cita."
     cand = "Si ese día tiene fiebre, valore si acudir o llame al 912 345 678 para cambiar la cita."
     assert any("only as advice" in f.detail for f in guard.verify(draft, cand, [], "es"))
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # forgiving a charge is a waiver in Italian and Spanish too ("abbonare", "condonar")
+    ("it", "mora 6€, va pagata prima di nuovi prestiti", "La mora sarebbe di 6 euro, ma gliela abboniamo.", False),
+    ("it", "mora 6€, va pagata prima di nuovi prestiti", "La mora è di 6 euro e va pagata prima di un nuovo prestito.", True),
+    ("es", "el recargo de 12€ se mantiene", "El recargo sería de 12 €, pero se lo condonamos.", False),
+])
+def test_a_charge_forgiven_is_a_waiver(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.NEW_COMMITMENT]
+    assert (not found) == honest, [f.detail for f in found]
