@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text, negative
-from service.textnorm import CJK_CLASS
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "dropped_refusals", "find_commitments", "is_zero_amount",
            "new_commitments", "waived_charges"]
@@ -213,16 +212,18 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
 
 
 def _names_the_drafts(d: Text, c: Text, k: Commitment, lex: Lexicon) -> bool:
-    """Chinese: the commitment word is the head of a compound the draft also
-    writes ("免费版", the free plan; "退款单", the refund form): a name of
-    the draft's, whatever the draft says of it, not something promised."""
+    """Chinese: the commitment word modifies a noun in a compound the draft
+    also writes ("免费版", the free plan; "退款单", the refund form): a name
+    of the draft's, whatever the draft says of it, not something promised."""
     if lex.word_boundaries:
         return False
     nxt = c.folded[k.span.end:k.span.end + 1]
-    return bool(nxt) and bool(_CJK_CHAR.match(nxt)) and c.folded[k.span.start:k.span.end + 1] in d.folded
+    return bool(nxt) and nxt in _NAME_HEADS and c.folded[k.span.start:k.span.end + 1] in d.folded
 
 
-_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
+# The nouns a commitment word names a thing with: 免费版 (the free plan), 退款单
+# (the refund form), 优惠券 is a coupon itself. Not a verb: 免费退货 promises.
+_NAME_HEADS = frozenset("版单卡号区")
 
 
 def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:
@@ -288,8 +289,6 @@ def is_zero_amount(key: str) -> bool:
 # How far before an admission of liability a "no" still denies it, in
 # characters: the word before it, or (Chinese) the 不/并不 of 不是.
 _DENIAL_REACH = {True: 12, False: 3}
-# ... and one said with its own "no" only by a "no" right against it ("not no charge").
-_DOUBLE_NEGATION_REACH = {True: 6, False: 2}
 
 
 def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> list[Commitment]:
@@ -306,14 +305,7 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             a = max([a, *(x.end() for x in p["condition_before"].finditer(t.folded, a, m.start()))])
             # An admission is denied right before it ("non è colpa nostra", "不是我们的责任");
             # a failure further back is what it admits ("没能安排上大床房是我们的责任").
-            # A commitment said with its own "no" ("no usage = no charge", "不收费") is
-            # denied only right before it: an earlier "no" is another phrase's.
-            if p["negations"].search(m.group(0)):
-                head_from = max(a, m.start() - _DOUBLE_NEGATION_REACH[lex.word_boundaries])
-            elif cat == "liability":
-                head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries])
-            else:
-                head_from = a
+            head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries]) if cat == "liability" else a
             if (p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])

@@ -410,7 +410,8 @@ def compare(lex: ContentLexicon, draft_clauses: Sequence[Clause], draft_vocabula
     excuses one new clause.
     A word is ``acknowledged`` when an empathy or thanks phrase of the same
     clause echoes the customer's own words ("sorry about the surprise on
-    your bill")."""
+    your bill") or is one of the common words such a phrase is built of
+    (the guard decides which)."""
     in_cand = lex.matcher(cand_vocabulary, cand_low)
     in_draft = lex.matcher(draft_vocabulary, draft_low)
     # In Chinese a word is carried by one shared character (截图 by 截屏); a

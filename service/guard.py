@@ -464,7 +464,8 @@ class Guard:
         draft_marks = {group: list(rx.finditer(d.folded)) for group, rx in lex.conditions.items()}
         mark_spans = {m.span() for found in draft_marks.values() for m in found}
         marks = sorted({a for a, _ in mark_spans})
-        asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)]
+        unknowns = [m.span() for m in lex.patterns["unknowns"].finditer(d.folded)]
+        asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)] + unknowns
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
         # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
         # is no condition of its own; built only when such a marker occurs.
@@ -474,7 +475,7 @@ class Guard:
             return bool(f.key in cand_facts or (f.kind == "number" and (f.key[2:] in cand_values
                                                                        or _spelled(f.key[2:], c, lex)))
                         or _clock_of_hours(f) & cand_facts)
-        out += _dropped_uncertainty(d, c, lex, asks)
+        out += _dropped_uncertainty(d, c, lex, unknowns)
         for group, rx in lex.conditions.items():
             cand_marked: bool | None = None   # read only for a condition the draft states
             for m in draft_marks[group]:
@@ -605,7 +606,8 @@ class Guard:
         def etiquette_word(clause: content.Clause, t: content.Token) -> bool:
             """The customer's own word in an empathy clause, or one of the common
             words that clause is built of, if it does not speak of the company
-            ("sorry our team didn't catch it" admits), and not in a reason."""
+            ("sorry our team didn't catch it" admits). Only the content
+            comparison asks this; a reason (``_causes``) asks ``acknowledged``."""
             return acknowledged(clause, t) or (
                 c.low[t.start:t.end] in cl.common
                 and (any(scaffold[clause.start:clause.end]) or _empathic(c, t.start, lex))
@@ -677,30 +679,25 @@ class Guard:
         return out
 
 
-def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, asks: Sequence[tuple[int, int]]) -> list[Finding]:
-    """An "if" or "when" after a knowing verb asks, it sets no condition;
-    said with a "no" ("No sé si la incluirán", "ni idea de cuándo vuelven",
-    "不知道什么时候到") it is what the draft does not know, a limit the
-    customer must still read, even where the rules ask to reword a bare "I
-    don't know": some sentence of the rewrite says no or hedges ("no
-    tenemos fecha de reposición", "补货时间还不确定"), or the rewrite has
-    turned a doubt into a certainty. Any such sentence will do: a doubt is
-    reworded more freely than a condition ("not sure when it will arrive"
-    -> "no delivery date yet")."""
-    for start, end in asks:
-        a, b = d.clause(start)
-        if not lex.patterns["negations"].search(lex.mask_not_negations(d.folded[a:end])):
-            continue
-        if any(negative(c.folded[s_a:s_b], lex, preserving=False) or lex.patterns["hedges"].search(c.folded, s_a, s_b)
-               for s_a, s_b in _sentences(c)):
-            continue
-        shown = d.text[a:b].strip()[:80]
-        return [Finding(
-            FindingKind.DROPPED_FACT,
-            f'The rewrite leaves out the uncertainty "{shown}" that the draft states '
-            f"(draft characters {a}-{b}): it now reads as certain.",
-            Span(a, b))]
-    return []
+def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, unknowns: Sequence[tuple[int, int]]) -> list[Finding]:
+    """A doubt of the draft (``unknowns``: "No sé si la incluirán", "ni idea
+    de cuándo vuelven", "不知道什么时候到") sets no condition, but it is a
+    limit the customer must still read, even where the rules ask to reword
+    a bare "I don't know": some sentence of the rewrite says no or hedges
+    ("no tenemos fecha de reposición", "补货时间还不确定"), or the rewrite
+    has turned a doubt into a certainty. Any such sentence will do: a doubt
+    is reworded more freely than a condition ("not sure when it will
+    arrive" -> "no delivery date yet")."""
+    if not unknowns or any(negative(c.folded[a:b], lex, preserving=False) or lex.patterns["hedges"].search(c.folded, a, b)
+                           for a, b in _sentences(c)):
+        return []
+    a, b = d.clause(unknowns[0][0])
+    shown = d.text[a:b].strip()[:80]
+    return [Finding(
+        FindingKind.DROPPED_FACT,
+        f'The rewrite leaves out the uncertainty "{shown}" that the draft states '
+        f"(draft characters {a}-{b}): it now reads as certain.",
+        Span(a, b))]
 
 
 def _sentences(t: Text) -> list[tuple[int, int]]:

@@ -158,6 +158,9 @@ class LexiconDoc(ContentDoc):
     # regex lists a language may leave out
     absolute_phrases: Words = Field(default_factory=list)
     not_conditions: Words = Field(default_factory=list)
+    # a doubt: a "no" with a knowing verb and if/when ("not sure when", "no sé
+    # si", 不知道什么时候): no condition, and a limit the rewrite must keep
+    unknowns: Words = Field(default_factory=list)
     identifier_cues: Words = Field(default_factory=list)
     limits: Words = Field(default_factory=list)
     lapsed: Words = Field(default_factory=list)

@@ -10,9 +10,10 @@ The rewrite's clause that restates a draft warning (a clause with a
 ``prohibitions`` marker, or a "no" right before an order: "NON accenda le
 luci") is one carrying at least half of its content words. A softener
 (per-language data, ``softeners``: "try to", "if possible", "se le è
-possibile", "valore si", "建议", "轻易") in that clause's sentence ("Si
-ese día tiene fiebre, valore si acudir") that the draft's sentence does
-not have weakens it.
+possibile", "valore si", "建议", "轻易") in that clause or a clause beside
+it in its sentence ("Si ese día tiene fiebre, valore si acudir"), that
+the draft's sentence does not have, weakens it. A clause where the
+company speaks of itself ("we never share your data") warns of nothing.
 
 Measured and not kept (README, "How the guard decides"): the same reading
 for instructions ("fill some containers the night before" -> "we'd suggest
@@ -35,7 +36,9 @@ def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     p = lex.patterns
     if p["softeners"].pattern == r"(?!x)x":
         return []
-    warnings = [(a, b) for a, b in d.clauses() if _warns(d.folded[a:b], lex)]
+    # "We never share your data" states what the company does; it warns the customer of nothing.
+    warnings = [(a, b) for a, b in d.clauses()
+                if _warns(d.folded[a:b], lex) and not p["self_reference"].search(d.folded, a, b)]
     if not warnings:
         return []
     cl = lex.content
@@ -51,7 +54,7 @@ def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         for i, (ca, cb) in enumerate(c_clauses):
             if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said):
                 continue
-            lo, hi = c.sentence_of(ca)
+            lo, hi = _neighbourhood(c, c_clauses, i)
             why = _softened(d, c, lex, lo, hi, s_a, s_b)
             if why:
                 shown = d.text[a:b].strip()[:80]
@@ -73,6 +76,16 @@ def _warns(clause: str, lex: Lexicon) -> bool:
         return True
     low = clause.lower()
     return any(p["instructions"].match(low[m.end():].lstrip()) for m in p["negations"].finditer(low))
+
+
+def _neighbourhood(c: Text, clauses: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """The restating clause with the clauses on either side of it in its
+    sentence: "Si ese día tiene fiebre, | valore si acudir" carries the
+    words in one clause and softens them in the next."""
+    sentence = c.sentence_of(clauses[i][0])
+    lo = clauses[i - 1][0] if i > 0 and c.sentence_of(clauses[i - 1][0]) == sentence else clauses[i][0]
+    hi = clauses[i + 1][1] if i + 1 < len(clauses) and c.sentence_of(clauses[i + 1][0]) == sentence else clauses[i][1]
+    return lo, hi
 
 
 def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: int) -> str:

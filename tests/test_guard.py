@@ -1585,13 +1585,6 @@ def test_a_doubt_is_kept_not_read_as_a_condition(guard, lang, draft, cand, hones
     assert (not found) == honest, [f.detail for f in found]
 
 
-def test_a_commitment_with_its_own_no_is_not_denied_by_an_earlier_no(guard) -> None:
-    draft = "roaming pass is $10/day. no usage = no charge."
-    cand = "The roaming pass costs $10 per day. No usage means no charge."
-    assert FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand)
-    assert FindingKind.NEW_COMMITMENT in kinds(guard, "roaming pass is $10/day. no usage, still $10.", cand)
-
-
 @pytest.mark.parametrize("lang,conv,draft,cand,honest", [
     # an empathy or thanks clause is built of common words around the customer's own
     ("zh", "这个月水费128块？？是不是抄错了", "查过了读数没错 本月水费128.6",
@@ -1703,4 +1696,23 @@ def test_a_warning_left_to_the_customers_judgement_is_weakened(guard) -> None:
 def test_a_charge_forgiven_is_a_waiver(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.NEW_COMMITMENT]
+    assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # review mends: a day from today running past an event phrase is that day
+    ("en", "It arrives the day after tomorrow.", "It arrives tomorrow.", False),
+    # a doubt needs its "no": "make sure when", "past tense when" set or ask nothing
+    ("en", "We didn't have stock when you ordered. Refunds go to the card.",
+     "When you ordered, the item was out of stock. Your refund goes to the card.", True),
+    # a statement of what the company does is no warning to soften
+    ("en", "We never share your data.", "We never share your data, but you may want to change your password.", True),
+    # a Chinese commitment word before a verb promises, even if the draft has the same pair of words
+    ("zh", "定制商品不支持免费退货", "定制商品也可以免费退货", False),
+    # 交给 hands over, it does not pay; 提升 raises, it does not upgrade
+    ("zh", "包裹请交给快递员", "请您把包裹交给快递员，不用交给前台。", True),
+    ("zh", "我们会持续改进", "我们会持续提升会员体验。", True),
+])
+def test_review_mends_of_the_thirteenth_session(guard, lang, draft, cand, honest):
+    found = guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
     assert (not found) == honest, [f.detail for f in found]

@@ -368,9 +368,13 @@ class Lexicon:
             claim("weekday", f"wd:{self.ambiguous_weekdays[name.lower()]}", m.start(which), m.end(which))
         for m in p["weekday"].finditer(folded):
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
-        # before the days from today: "a la mañana siguiente" is not "mañana"
+        # before the days from today: "a la mañana siguiente" is not "mañana";
+        # but a day from today that runs on past it is that day ("the day after tomorrow")
         if "event_day" in p:
+            from_today = [r.span() for r in p["relative_day"].finditer(folded)] if "relative_day" in p else []
             for m in p["event_day"].finditer(folded):
+                if any(ra < m.end() < rb for ra, rb in from_today):
+                    continue
                 claim("relative_day", f"evt:{self.event_days[m.group(0).lower()]}", m.start(), m.end())
         if "relative_day" in p:
             for m in p["relative_day"].finditer(folded):

@@ -327,6 +327,7 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns[key] = alt(getattr(doc, key), key)
     # "check if the cable is plugged in": an indirect question, not a condition
     raw_patterns["not_conditions"] = alt(doc.not_conditions, "not_conditions")
+    raw_patterns["unknowns"] = alt(doc.unknowns, "unknowns")
     initials = dict(doc.weekday_initials)   # case kept: "L", not "l"
     for letter in initials:
         if len(letter) != 1 or not letter.isupper():
