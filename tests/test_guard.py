@@ -1716,3 +1716,15 @@ def test_a_charge_forgiven_is_a_waiver(guard, lang, draft, cand, honest):
 def test_review_mends_of_the_thirteenth_session(guard, lang, draft, cand, honest):
     found = guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
     assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a dash between two digit groups of one length that count up is a range, its ends said apart
+    ("it", "consegniamo solo nei CAP 20121-20149.", "Consegniamo soltanto nei CAP da 20121 a 20149.", True),
+    ("it", "consegniamo solo nei CAP 20121-20149.", "Consegniamo soltanto nei CAP da 20121 a 20159.", False),
+    ("en", "Call 555-0199 for help.", "Call 555 for help.", False),
+])
+def test_a_range_of_codes_said_apart(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind in (FindingKind.DROPPED_FACT, FindingKind.NEW_FACT)]
+    assert (not found) == honest, [f.detail for f in found]

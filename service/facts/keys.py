@@ -126,7 +126,22 @@ def equivalent_keys(f: Fact) -> frozenset[str]:
             return frozenset(f"dur:{e}:{unit}" for e in ends)
     if f.key == "chan:always_open" and "24" in f.text:
         return frozenset({DAY_KEY})
+    if f.kind == "phone" and (m := _number_range(f.text)):
+        return frozenset({f"n:{m.group(1)}", f"n:{m.group(2)}"})
     return frozenset()
+
+
+# Two digit groups of one length, joined by a dash.
+_NUMBER_RANGE = re.compile(r"(\d{3,})\s?[-–]\s?(\d{3,})")
+
+
+def _number_range(text: str) -> re.Match[str] | None:
+    """A phone-shaped pair that counts up, "20121-20149" (the postcodes a
+    shop delivers to), is also a range: its two ends may be written apart
+    ("dal 20121 al 20149"). A phone number's groups differ in length or
+    do not count up ("555-0199")."""
+    m = _NUMBER_RANGE.fullmatch(text)
+    return m if m and len(m.group(1)) == len(m.group(2)) and int(m.group(1)) < int(m.group(2)) else None
 
 
 def implied_channels(f: Fact) -> tuple[str, ...]:
