@@ -596,8 +596,12 @@ class Guard:
             return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
         heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
 
+        def in_etiquette(clause: content.Clause, t: content.Token) -> bool:
+            """Whether ``t`` stands in an etiquette or empathy clause of the rewrite."""
+            return any(scaffold[clause.start:clause.end]) or _empathic(c, t.start, lex)
+
         def acknowledged(clause: content.Clause, t: content.Token) -> bool:
-            if not conversation or not (any(scaffold[clause.start:clause.end]) or _empathic(c, t.start, lex)):
+            if not conversation or not in_etiquette(clause, t):
                 return False
             if not heard:
                 conv_low = "\n".join(lower_same_length(fold(m.text)) for m in conversation)
@@ -610,8 +614,7 @@ class Guard:
             ("sorry our team didn't catch it" admits). Only the content
             comparison asks this; a reason (``_causes``) asks ``acknowledged``."""
             return acknowledged(clause, t) or (
-                c.low[t.start:t.end] in cl.common
-                and (any(scaffold[clause.start:clause.end]) or _empathic(c, t.start, lex))
+                c.low[t.start:t.end] in cl.common and in_etiquette(clause, t)
                 and not lex.patterns["self_reference"].search(c.folded, clause.start, clause.end))
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,
                                   etiquette_word, reframe=negative(d.folded, lex))
@@ -690,7 +693,7 @@ def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, unknowns: Sequence[tupl
     is reworded more freely than a condition ("not sure when it will
     arrive" -> "no delivery date yet")."""
     if not unknowns or any(negative(c.folded[a:b], lex, preserving=False) or lex.patterns["hedges"].search(c.folded, a, b)
-                           for a, b in _sentences(c)):
+                           for a, b in c.sentences()):
         return []
     a, b = d.clause(unknowns[0][0])
     shown = d.text[a:b].strip()[:80]
@@ -699,12 +702,6 @@ def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, unknowns: Sequence[tupl
         f'The rewrite leaves out the uncertainty "{shown}" that the draft states '
         f"(draft characters {a}-{b}): it now reads as certain.",
         Span(a, b))]
-
-
-def _sentences(t: Text) -> list[tuple[int, int]]:
-    """The text's sentences, from the stops found once."""
-    starts = [0, *(e for e in t.sentence_ends if e < len(t.text))]
-    return [t.sentence_of(i) for i in starts]
 
 
 # Jargon-looking words: acronyms (KYC, OTA), camelCase (iCloud), snake_case
@@ -807,7 +804,7 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
     product; the shipping is not refunded")."""
     wanted = {t.key for t in about}
     words = lex.content.tokens(c.low)
-    for start, end in zip([0, *c.sentence_ends], [*c.sentence_ends, len(c.folded)]):
+    for start, end in c.sentences():
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
             return True
     return False

@@ -64,6 +64,11 @@ class Text:
         end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.folded)
         return start, end
 
+    def sentences(self) -> list[tuple[int, int]]:
+        """The text's sentences in order, from the stops found once."""
+        starts = [0, *(e for e in self.sentence_ends if e < len(self.text))]
+        return [self.sentence_of(i) for i in starts]
+
     def issentence(self, a: int, b: int) -> bool:
         """Whether [a, b) spans its whole sentence (punctuation aside)."""
         start, end = self.sentence_of(a)

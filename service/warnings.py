@@ -34,8 +34,6 @@ __all__ = ["weakened_warnings"]
 def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     """Draft warnings the rewrite keeps only as advice."""
     p = lex.patterns
-    if p["softeners"].pattern == r"(?!x)x":
-        return []
     # "We never share your data" states what the company does; it warns the customer of nothing.
     warnings = [(a, b) for a, b in d.clauses()
                 if _warns(d.folded[a:b], lex) and not p["self_reference"].search(d.folded, a, b)]

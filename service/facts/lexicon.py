@@ -370,16 +370,14 @@ class Lexicon:
             claim("weekday", f"wd:{self.weekdays[m.group(0).lower()]}", m.start(), m.end())
         # before the days from today: "a la mañana siguiente" is not "mañana";
         # but a day from today that runs on past it is that day ("the day after tomorrow")
+        from_today = list(p["relative_day"].finditer(folded)) if "relative_day" in p else []
         if "event_day" in p:
-            from_today = [r.span() for r in p["relative_day"].finditer(folded)] if "relative_day" in p else []
             for m in p["event_day"].finditer(folded):
-                if any(ra < m.end() < rb for ra, rb in from_today):
+                if any(r.start() < m.end() < r.end() for r in from_today):
                     continue
                 claim("relative_day", f"evt:{self.event_days[m.group(0).lower()]}", m.start(), m.end())
-        if "relative_day" in p:
-            for m in p["relative_day"].finditer(folded):
-                claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}",
-                      m.start(), m.end())
+        for m in from_today:
+            claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}", m.start(), m.end())
         for m in _VERSION.finditer(folded):   # "v4.2" is the version 4.2
             if m.group(1) or any(len(g) != 3 for g in m.group(2).split(".")[1:]):
                 claim("number", "n:" + (m.group(1) or m.group(2)), m.start(), m.end())
