@@ -30,6 +30,7 @@ BENCHMARKS = {
     "prompt": "bench.prompt_size",
     "cache": "bench.cache",
     "stall": "bench.stall",
+    "gc": "bench.gc_pause",
     "startup": "bench.startup",
     "embedded": "bench.embedded",
     "load": "bench.load",

@@ -10,6 +10,7 @@ graceful drain on SIGTERM/SIGINT.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -93,7 +94,23 @@ def build_deps(settings: Settings, metrics: Metrics | None = None,
     cpu = CpuLane(settings.max_queued_cpu_jobs)
     pipeline = RewritePipeline(settings, rulebook, guard, fallback, model_client,
                                PromptBuilder(prompts_dir / "templates"), metrics, admission, cache, cpu=cpu.run)
+    freeze_loaded_objects()
     return Deps(metrics, rulebook, guard, fallback, detector, model_client, pipeline, tokens, cpu)
+
+
+def freeze_loaded_objects() -> None:
+    """Move every object alive now out of the garbage collector's reach.
+
+    The rulebook, lexicons, word lists and models are about 430,000 tracked
+    objects that live as long as the process. A full (generation 2)
+    collection walks all of them: 0.25 s on a 2-core machine and 0.37 s under
+    the fault test's load, during which neither the event loop nor the CPU
+    lane runs, so a fallback due just before its deadline answered late (the
+    CI run of 9e64c80 saw a DEADLINE_EXCEEDED). Frozen, a full collection
+    walks only what requests allocate. Garbage from loading is collected
+    first, so nothing dead is kept."""
+    gc.collect()
+    gc.freeze()
 
 
 def _server_credentials(settings: Settings) -> grpc.ServerCredentials | None:

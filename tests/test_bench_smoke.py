@@ -62,7 +62,7 @@ async def test_in_process_benchmarks(name: str) -> None:
         assert bench["ours_tokens_mean"] > 0 and bench["naive_tokens_mean"] > 0
 
 
-@pytest.mark.parametrize("name", ["check", "rewrite", "cache", "load", "stall"])
+@pytest.mark.parametrize("name", ["check", "rewrite", "cache", "load", "stall", "gc"])
 async def test_process_benchmarks(name: str) -> None:
     import importlib
 
@@ -91,6 +91,11 @@ async def test_process_benchmarks(name: str) -> None:
         assert bench["rewrites"]["total"] > 0 and bench["checks_during"]["n"] > 0
         assert set(bench["fallback_path_in_process_ms"]) == {"en", "zh"}
         assert {t["target"].split(" ")[0] for t in bench["targets"]}   # verdicts, not asserted: timing
+    if name == "gc":
+        # Counts, not times: without the start-up freeze a full collection
+        # walks every loaded object (about 430,000).
+        assert bench["frozen_objects"] > 100_000
+        assert bench["walked_after_start"] < bench["frozen_objects"] / 50
     if name == "load":
         assert bench["summary"]["requests_ok"] > 0
         assert set(bench["memory_mb"]) >= {"start", "end", "growth_pct"}
