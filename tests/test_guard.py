@@ -1728,3 +1728,32 @@ def test_a_range_of_codes_said_apart(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind in (FindingKind.DROPPED_FACT, FindingKind.NEW_FACT)]
     assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "We price match only authorized retailers.",
+     "For a price match, the retailer must be an authorized one.", True),
+    ("it", "La riparazione è coperta solo nei centri convenzionati.",
+     "Per la copertura la riparazione deve essere fatta nei centri convenzionati.", True),
+    ("es", "El descuento es solo para clientes nuevos.",
+     "Para el descuento hace falta ser cliente nuevo.", True),
+    ("zh", "只限会员使用优惠券。", "使用优惠券必须是会员。", True),
+    # The requirement must carry what the restriction was about, and a plain
+    # "if" is no requirement: "only X" is not "if X".
+    ("en", "We price match only authorized retailers.", "We price match retailers; you must send the link.", False),
+    ("en", "Refunds go only to the original card.", "Refunds go to the original card if you ask.", False),
+])
+def test_a_restriction_restated_as_a_requirement(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    ("每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，需要在开课后2周之内申请，超过这个时间就无法再调整了。", True),
+    ("48h内回复。", "我们会在48小时以内回复您。", True),
+    # another direction, or the time gone, is no "within"
+    ("每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，开课2周前申请，超过这个时间就无法再调整了。", False),
+    ("每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，开课后申请，超过这个时间就无法再调整了。", False),
+])
+def test_a_chinese_time_limit_after_its_time_is_that_time(guard, draft, cand, honest):
+    """"2周内有效": the limit is "within 2 weeks", not the word 有效 after 内."""
+    assert (not kinds(guard, draft, cand, "zh")) == honest
