@@ -488,8 +488,6 @@ class Guard:
                 # only a sentence the rules let go (sarcasm, blame) takes it along.
                 if any(excused.sentences[m.start():m.end()]):
                     continue
-                if group == "time_limit" and _postposed_limit_kept(d, c, m, lex, fact_kept):
-                    continue
                 a, b = d.clause(m.start())
                 before = lex.patterns["condition_before"].fullmatch(d.folded, m.start(), m.end())
                 if before:
@@ -518,7 +516,7 @@ class Guard:
                 if cand_marked is None:
                     cand_marked = rx.search(c.folded) is not None
                 marked = cand_marked or group == "time_limit" or (
-                    group == "restriction" and (_contrasted(c, about, lex) or _required(c, about, lex)))
+                    group == "restriction" and _contrasted(c, about, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
                 kept_words = sum(in_cand(t.key) for t in about)
@@ -808,49 +806,6 @@ def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
     words = lex.content.tokens(c.low)
     for start, end in c.sentences():
         if negative(c.folded[start:end], lex) and wanted & {w.key for w in words if start <= w.start < end}:
-            return True
-    return False
-
-
-def _postposed_limit_kept(d: Text, c: Text, m: re.Match[str], lex: Lexicon,
-                          fact_kept: Callable[[Fact], bool]) -> bool:
-    """A time limit written after its time ("开课后2周内有效", ``deadline_after``)
-    is that time, not the words after the marker (they are the main clause):
-    it survives when the time is kept and followed by a marker of the same
-    direction ("2周之内申请": 内 and 之内 both end in 内). Any other wording
-    is read as any other condition: the converse ("超过2周就不能调") keeps a
-    limit too, so another marker after the time is no proof of a change."""
-    if not lex.patterns["deadline_after"].match(m.group()):
-        return False
-    limit = next((f for f in d.facts if f.span.end <= m.start() and not d.folded[f.span.end:m.start()].strip()),
-                 None)
-    if limit is None or not fact_kept(limit):
-        return False
-    direction = m.group()[-1]
-    wanted = {limit.key, *equivalent_keys(limit)}
-    for f in c.facts:
-        after = lex.conditions["time_limit"].match(c.folded, f.span.end)
-        if f.key in wanted and after and after.start() == f.span.end and after.group()[-1] == direction:
-            return True
-    return False
-
-
-def _required(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:
-    """Whether a restriction survives as a requirement: a clause with a
-    requirement ("must", "servono", 必须) that carries half of what the
-    restriction was about.
-    "Only authorized retailers, in stock, same model" says what "the item
-    must be in stock at an authorized retailer and be the same model" says.
-    A plain "if" is no requirement: "only X" is not "if X"."""
-    marker = lex.patterns["requirements"]
-    if not about:
-        return False
-    wanted = {t.key for t in about}
-    words = lex.content.tokens(c.low)
-    for m in marker.finditer(c.folded):
-        start, end = c.clause(m.start())
-        kept = wanted & {w.key for w in words if start <= w.start < end}
-        if 2 * len(kept) >= len(wanted):
             return True
     return False
 

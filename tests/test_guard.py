@@ -1730,30 +1730,19 @@ def test_a_range_of_codes_said_apart(guard, lang, draft, cand, honest):
     assert (not found) == honest, [f.detail for f in found]
 
 
-@pytest.mark.parametrize("lang,draft,cand,honest", [
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Only members can use the coupon.", "Anyone can use the coupon; members must log in first."),
+    ("it", "Lo sconto vale solo per i nuovi clienti.",
+     "Lo sconto vale per tutti i clienti; i nuovi clienti devono registrarsi."),
+    ("es", "El descuento es solo para los clientes nuevos.",
+     "El descuento es para todos los clientes; los clientes nuevos deben registrarse."),
     ("en", "We price match only authorized retailers.",
-     "For a price match, the retailer must be an authorized one.", True),
-    ("it", "La riparazione è coperta solo nei centri convenzionati.",
-     "Per la copertura la riparazione deve essere fatta nei centri convenzionati.", True),
-    ("es", "El descuento es solo para clientes nuevos.",
-     "Para el descuento hace falta ser cliente nuevo.", True),
-    ("zh", "只限会员使用优惠券。", "使用优惠券必须是会员。", True),
-    # The requirement must carry what the restriction was about, and a plain
-    # "if" is no requirement: "only X" is not "if X".
-    ("en", "We price match only authorized retailers.", "We price match retailers; you must send the link.", False),
-    ("en", "Refunds go only to the original card.", "Refunds go to the original card if you ask.", False),
+     "We price match all retailers, and authorized retailers must send a link."),
+    ("zh", "收货后7天内并且商品未拆封可以退货。", "收货后7天内可以退货。"),
+    ("zh", "每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，开课后随时可以申请，2周内会收到确认。"),
 ])
-def test_a_restriction_restated_as_a_requirement(guard, lang, draft, cand, honest):
-    assert (not kinds(guard, draft, cand, lang)) == honest
-
-
-@pytest.mark.parametrize("draft,cand,honest", [
-    ("每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，需要在开课后2周之内申请，超过这个时间就无法再调整了。", True),
-    ("48h内回复。", "我们会在48小时以内回复您。", True),
-    # another direction, or the time gone, is no "within"
-    ("每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，开课2周前申请，超过这个时间就无法再调整了。", False),
-    ("每期限调1次，开课后2周内有效，超时就不能调了。", "每期仅限调班1次，开课后申请，超过这个时间就无法再调整了。", False),
-])
-def test_a_chinese_time_limit_after_its_time_is_that_time(guard, draft, cand, honest):
-    """"2周内有效": the limit is "within 2 weeks", not the word 有效 after 内."""
-    assert (not kinds(guard, draft, cand, "zh")) == honest
+def test_a_widened_restriction_or_a_limit_moved_to_another_action_is_dropped(guard, lang, draft, cand):
+    """A review's counterexamples to two readings that were measured and not
+    kept: a restriction "restated" by a requirement on the same words
+    ("members must log in") and a Chinese time limit kept by its time alone."""
+    assert FindingKind.DROPPED_FACT in kinds(guard, draft, cand, lang)
