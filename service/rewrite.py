@@ -176,6 +176,7 @@ class RewritePipeline:
 
         report = CallReport()
         reserve = self.reserve()
+        window_from = self._clock()
         budget_end = deadline - reserve
         if self._drain_by is not None:
             budget_end = min(budget_end, self._drain_by - reserve)
@@ -204,9 +205,12 @@ class RewritePipeline:
             return result
         self._metrics.fallbacks.labels(reason.split(":")[0]).inc()
         self._metrics.rewrites.labels("fallback").inc()
-        # From when the model's time ended, not from now: a timer the busy
-        # loop fired late ate into the reserve as surely as the fallback did.
-        fallback_from = min(self._clock(), budget_end)
+        # From when the model's time was due to end, not from now: a timer
+        # the busy loop fired late ate into the reserve as surely as the
+        # fallback did. Never from before the window opened: a deadline
+        # shorter than the reserve leaves no model time at all, and counting
+        # the gap would let one such caller raise the reserve for everyone.
+        fallback_from = min(self._clock(), max(budget_end, window_from))
         result = await self._cpu(deadline, self._fall_back, request, violations, reason, report, stages)
         self._fallback_took.append((fallback_from, self._clock() - fallback_from))
         return result
@@ -214,8 +218,9 @@ class RewritePipeline:
     def reserve(self) -> float:
         """Seconds kept back from the deadline for the fallback: the
         setting, or twice the longest recent fallback (the last 64 in the
-        last minute, measured from the end of the model's time to the answer
-        built, a late timer and queueing for the CPU lane included) when that is more, at most
+        last minute, measured from when the model's time was due to end, or
+        from when its window opened if that is later, to the answer built: a
+        late timer and queueing for the CPU lane included) when that is more, at most
         four times the setting. Fallbacks that fall due together on a busy
         machine (bench stall: four maximum-size ones at once) took up to
         0.44 s, close to the 0.5 s default."""

@@ -93,9 +93,12 @@ async def test_process_benchmarks(name: str) -> None:
         assert {t["target"].split(" ")[0] for t in bench["targets"]}   # verdicts, not asserted: timing
     if name == "gc":
         # Counts, not times: without the start-up freeze a full collection
-        # walks every loaded object (about 430,000).
+        # walks every loaded object (about 430,000); after Rewrites on both
+        # paths it walks what litellm loaded on its first call and what the
+        # requests left.
+        assert bench["paths"] == {"model": bench["paths"]["model"], "fallback": bench["paths"]["fallback"]}
         assert bench["frozen_objects"] > 100_000
-        assert bench["walked_after_start"] < bench["frozen_objects"] / 50
+        assert bench["walked_while_serving"] < bench["frozen_objects"] / 5
     if name == "load":
         assert bench["summary"]["requests_ok"] > 0
         assert set(bench["memory_mb"]) >= {"start", "end", "growth_pct"}

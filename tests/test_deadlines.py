@@ -158,3 +158,24 @@ def test_the_fallback_reserve_grows_with_slow_recent_fallbacks_within_bounds() -
         assert pipeline.reserve() == 0.5            # forgotten after a minute
     finally:
         deps.cpu.close()
+
+
+async def test_a_deadline_shorter_than_the_reserve_does_not_raise_the_reserve() -> None:
+    """Such a call gets no model time and falls back at once; its fallback is
+    measured from when its window opened, not from a budget end before the
+    call began (which recorded 0.5-1.9 s for 10 ms fallbacks and pushed the
+    reserve to its maximum for a minute, for every caller)."""
+    import time
+
+    from service.domain import RewriteInput
+    from service.server import build_deps
+
+    deps = build_deps(settings_for(None, fallback_reserve=0.5))
+    try:
+        request = RewriteInput(draft="omg idk why that happened, pls w8. Order 10552 ships Friday.", conversation=())
+        for _ in range(3):
+            result = await deps.pipeline.rewrite(request, deadline=time.monotonic() + 0.05)
+            assert result.backend.fallback_used and result.backend.reason == "deadline"
+        assert deps.pipeline.reserve() == 0.5
+    finally:
+        deps.cpu.close()
