@@ -472,7 +472,7 @@ class Guard:
         not_before: bytearray | None = None
 
         def fact_kept(f: Fact) -> bool:
-            return bool(f.key in cand_facts or (equivalent_keys(f) and equivalent_keys(f) <= cand_facts)
+            return bool(f.key in cand_facts or ((same := equivalent_keys(f)) and same <= cand_facts)
                         or (f.kind == "number" and (f.key[2:] in cand_values
                                                                        or _spelled(f.key[2:], c, lex)))
                         or _clock_of_hours(f) & cand_facts)
