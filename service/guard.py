@@ -329,6 +329,8 @@ class Guard:
         cand_keys = {f.key for f in c.facts}
         cand_said = cand_keys | {k for g in c.facts for k in equivalent_keys(g)}
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
+        loose = _loose_values(c, lex)
+        carried: set[str] = set()
         seen: set[str] = set()
         for f in d.facts:
             if f.key in seen:
@@ -358,6 +360,9 @@ class Guard:
                 continue  # "costs 0 EUR" -> "is free"
             if _clock_of_hours(f) and any(g.key in _clock_of_hours(f) for g in c.facts):
                 continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
+            if (vals := _values(f, lex)) and vals <= loose:
+                carried |= vals
+                continue  # "app says 10 min" -> "about 10 more minutes", "300Mbps" -> "300 Mbps"
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
                 f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
@@ -393,6 +398,8 @@ class Guard:
                 continue
             if f.key in context.keys:
                 continue
+            if f.kind == "number" and f.key[2:] in carried:
+                continue  # that "10" is the draft's "10 min", said with words between number and unit
             if f.kind != "channel" and _empathic(c, f.span.start, lex) and f.key in context.said:
                 continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
             if f.kind != "channel" and _negated(c, f, lex) and f.key in context.said:
@@ -717,6 +724,36 @@ def _jargon_word(word: str, lex: Lexicon) -> bool:
     """A word that looks technical (an acronym, camelCase) or is borrowed
     into the draft's language ("provisioning" in Italian)."""
     return bool(_TECHNICAL.fullmatch(word)) or (word.islower() and word in lex.content.borrowed)
+
+
+_VALUED_KINDS = frozenset({"number", "duration", "id"})
+
+
+def _values(f: Fact, lex: Lexicon) -> frozenset[str]:
+    """The values of the numbers a fact is written with ("300Mbps" -> {"300"},
+    "10-15 min" -> {"10", "15"}). Only a bare number, a duration and an id
+    that starts with its number ("300Mbps", "24m") are read so: an amount's
+    currency and a percentage's sign are part of what it says ("€10" is not
+    "10 points"), and a date, a clock time or a phone number is no quantity."""
+    if f.kind not in _VALUED_KINDS or (f.kind == "id" and not f.text[:1].isdigit()):
+        return frozenset()
+    return frozenset(lex.value(m.group(0)) for m in lex.patterns["number_token"].finditer(f.text.lower())
+                     if m.group(0) not in lex.articles)
+
+
+def _loose_values(t: Text, lex: Lexicon) -> frozenset[str]:
+    """The values of the numbers a text writes with no unit the extractor
+    could attach: bare digits and number words outside every fact but a
+    bare number ("about 10 more minutes", "estas tres cosas").
+
+    A draft quantity whose every number the rewrite writes this way is kept:
+    the extractor read no unit there, so it saw no other unit either. A
+    number given another unit ("10 hours", "10%") is inside that fact and
+    is no loose value, so a changed unit is still a dropped fact. Clock
+    times are not read this way: "at 4" -> "4" has lost when it is."""
+    units = [(g.span.start, g.span.end) for g in t.facts if g.kind != "number"]
+    return frozenset(lex.value(m.group(0)) for m in lex.patterns["number_token"].finditer(t.low)
+                     if m.group(0) not in lex.articles and not any(a <= m.start() < b for a, b in units))
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})

@@ -1746,3 +1746,30 @@ def test_a_widened_restriction_or_a_limit_moved_to_another_action_is_dropped(gua
     kept: a restriction "restated" by a requirement on the same words
     ("members must log in") and a Chinese time limit kept by its time alone."""
     assert FindingKind.DROPPED_FACT in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "courier says 15 min away", "The courier expects to be with you in about 15 more minutes."),
+    ("en", "plan caps at 50Mbps here", "At this address the plan goes up to 50 Mbps."),
+    ("it", "manca ancora 1 settimana circa, poi spediamo", "Manca ancora circa una settimana, poi spediremo il pacco."),
+    ("es", "tardan 20 min mas o menos", "Tardarán unos 20 minutos más o menos."),
+    ("zh", "宽带这里最高100Mbps", "您这个地址的宽带最高可以到100 Mbps。"),
+])
+def test_a_quantity_written_with_words_between_number_and_unit_is_kept(guard, lang, draft, cand):
+    """The extractor reads "15 more minutes" as a bare 15: the draft's
+    "15 min" is still there, and that 15 is no new number."""
+    assert not {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT} & kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "courier says 15 min away", "The courier says it's 15 hours away."),
+    ("en", "the fee is €15", "The fee is 15 points."),
+    ("en", "the discount is 15%", "The discount is 15 euros."),
+    ("it", "la penale è di 30 €", "La penale è di 30 punti fedeltà."),
+    ("es", "la espera es de 20 min", "La espera es de 20 días."),
+    ("zh", "还要等20分钟", "还要等20天。"),
+])
+def test_a_number_given_another_unit_is_still_a_changed_fact(guard, lang, draft, cand):
+    """Only a number written with no unit the extractor knows keeps a draft
+    quantity; a currency or a percentage sign always counts."""
+    assert kinds(guard, draft, cand, lang) & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
