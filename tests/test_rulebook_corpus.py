@@ -26,18 +26,32 @@ from tests.eval_rulebook_corpus import Result, evaluate, held_out, load, report
 #   test5: en 0.68 it 0.67 es 0.68 zh 0.76 / en 0.94 it 0.98 es 0.95 zh 0.89, 2 of 24 clean flagged
 #   dev4:  en 0.77 it 0.75 es 0.76 zh 0.74 / en 0.88 it 0.88 es 0.76 zh 0.92, 3 of 20
 #   dev5:  en 0.80 it 0.84 es 0.77 zh 0.80 / en 0.89 it 0.93 es 0.94 zh 0.95, 1 of 24
+# Fifteenth session: greet-properly now fires only under a customer message that is
+# nothing but a hello, as the project's labelled cases (eval_cases.jsonl) read the rule; the
+# corpora written for this issue expect it under any first message, so their recall fell
+# (README, "greet-properly"). Floors re-measured then, recall per language:
+#   test:  en 0.86 it 0.85 es 0.79 zh 0.76
+#   test2: en 0.75 it 0.79 es 0.73 zh 0.74
+#   test3: en 0.62 it 0.72 es 0.51 zh 0.56
+#   test4: en 0.71 it 0.58 es 0.61 zh 0.57
+#   test5: en 0.66 it 0.66 es 0.68 zh 0.76
+#   dev:   en 0.95 it 0.92 es 0.95 zh 1.00
+#   dev2:  en 1.00 it 0.96 es 1.00 zh 1.00
+#   dev3:  en 0.86 it 0.85 es 0.82 zh 0.89
+#   dev4:  en 0.79 it 0.75 es 0.73 zh 0.72
+#   dev5:  en 0.80 it 0.80 es 0.77 zh 0.82
 RECALL_FLOOR = {
-    "test": {"en": 0.87, "it": 0.83, "es": 0.80, "zh": 0.78},
-    "test2": {"en": 0.77, "it": 0.81, "es": 0.75, "zh": 0.76},
-    "test3": {"en": 0.64, "it": 0.70, "es": 0.52, "zh": 0.50},
-    "dev": {"en": 0.95, "it": 0.95, "es": 0.95, "zh": 0.97},
-    "dev2": {"en": 0.93, "it": 0.97, "es": 0.97, "zh": 0.97},
-    "dev3": {"en": 0.86, "it": 0.83, "es": 0.77, "zh": 0.87},
+    "test": {"en": 0.84, "it": 0.83, "es": 0.77, "zh": 0.74},
+    "test2": {"en": 0.73, "it": 0.77, "es": 0.71, "zh": 0.72},
+    "test3": {"en": 0.60, "it": 0.70, "es": 0.49, "zh": 0.54},
+    "dev": {"en": 0.93, "it": 0.90, "es": 0.93, "zh": 0.98},
+    "dev2": {"en": 0.98, "it": 0.94, "es": 0.98, "zh": 0.98},
+    "dev3": {"en": 0.84, "it": 0.83, "es": 0.80, "zh": 0.87},
     # eleventh session: corpus4 and corpus5 (test4, test5 held out)
-    "test4": {"en": 0.71, "it": 0.61, "es": 0.63, "zh": 0.55},
-    "test5": {"en": 0.66, "it": 0.65, "es": 0.66, "zh": 0.74},
-    "dev4": {"en": 0.75, "it": 0.73, "es": 0.74, "zh": 0.72},
-    "dev5": {"en": 0.78, "it": 0.82, "es": 0.75, "zh": 0.78},
+    "test4": {"en": 0.69, "it": 0.56, "es": 0.59, "zh": 0.55},
+    "test5": {"en": 0.64, "it": 0.64, "es": 0.66, "zh": 0.74},
+    "dev4": {"en": 0.77, "it": 0.73, "es": 0.71, "zh": 0.70},
+    "dev5": {"en": 0.78, "it": 0.78, "es": 0.75, "zh": 0.80},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.87, "dev4": 0.74, "dev5": 0.87}

@@ -93,19 +93,22 @@ def run_use_name(rule: Rule, ctx: Context) -> list[Violation]:
 
 def run_greet(rule: Rule, ctx: Context) -> list[Violation]:
     """The agent's opening message should greet: no agent message yet, and the
-    customer's first message opens the conversation with a hello ("Hi", "Buonasera,
-    l'abbonamento...", "你好，我想问...").
+    customer's first message is nothing but a hello ("Hi", "Hello?", "在吗?").
 
     Without any conversation the caller may simply not have sent it, so an
-    empty conversation is not taken as proof that this is the opening; nor is an
-    excerpt whose first customer message starts mid-conversation ("My parcel is
-    late.", "Thanks, it works now"): precision first.
+    empty conversation is not taken as proof that this is the opening; nor is
+    a first customer message that asks something ("Hi, I was charged twice",
+    "My parcel is late."): the caller may send only the message being
+    answered. The project's labelled cases read it so: a draft without a
+    greeting under "Hey, I was charged twice for order 10552" expects no
+    greeting rule. Independently written corpora that do expect one there
+    disagree (README, "greet-properly"); the owners' labels decide.
     """
     if ctx.agent_messages or not ctx.customer_messages or not ctx.text.strip():
         return []
     first = next((m.strip() for m in ctx.customer_messages if m.strip()), "")
     openings = ctx.book.prepared.get(rule.id, ())
-    if not any(c.match(first) for c in openings):
+    if not any(c.fullmatch(first) for c in openings):
         return []
     # a greeting in another language still greets (the language is mirror-customer's business)
     head = ctx.text[: int(rule.params.get("head_chars", 80))]
