@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from typing import Callable
+
+from service.content import Token
 from service.domain import Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text, negative
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "dropped_refusals", "find_commitments", "is_zero_amount",
-           "new_commitments", "waived_charges"]
+           "new_actions", "new_commitments", "waived_charges"]
 
 COMMITMENT_LABELS = {
     "refund": "a refund", "discount": "a discount", "free": "something free",
@@ -328,4 +331,83 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
         if p["negations"].search(head) or p["hedges"].search(t.folded[a:b]):
             continue
         out.append(Commitment("deadline:" + f.key, f.span, f.text))
+    return out
+
+
+# An action is new when at least this many of its words are, and more than half.
+_NEW_ACTION_WORDS = 2
+# How many words after the cue say what the action is.
+_ACTION_WORDS = 6
+# How far before the action's verb a "no" turns it into a refusal ("no podremos", "we will not
+# send"); a "no" after the verb is part of the action ("make sure it doesn't happen again").
+_NEGATION_REACH = 12
+
+
+def new_actions(d: Text, c: Text, lex: Lexicon, c_words: list[Token],
+                explained: Callable[[Token], bool]) -> list[Finding]:
+    """First-person futures of the candidate whose action the draft does not
+    take: "we'll send you a replacement chair straight away", "le
+    descontaremos ese día en su próxima factura", "我们会第一时间短信通知您".
+
+    The commitment lexicon names kinds of promise (a refund, a call back);
+    an agent's rewrite can promise anything, in words no list foresees. So
+    every first-person future (``future_actions``, per language) is read:
+    the words after it in its clause (in Italian and Spanish the future is
+    the verb itself, so it counts too) are the action, and when most of them
+    are nowhere in the draft (``explained`` says, by stem and the glossary's
+    replacements), the draft did not promise it. The first word is the
+    verb, which a rewrite may choose ("tramitaremos la cancelación de su
+    servicio" for "te damos de baja el servicio"): more than half of what
+    follows it, words and facts, must be new too; a fact of the draft's
+    ("te devolveremos 23,90 € a tu tarjeta en 3 a 5 días") is the draft's
+    object, one it doesn't have is new. A future that the commitment
+    lexicon reads as a kind of promise the draft makes too ("te lo
+    mandamos", an action) is that promise, judged by ``new_commitments``.
+    ``c_words`` are the candidate's content words outside its facts and
+    etiquette phrases."""
+    d_keys = {f.key for f in d.facts}
+    made = {k.category for k in commitments_of(d)}
+    restated = [k.span for k in commitments_of(c) if k.category in made]
+    out: list[Finding] = []
+    for start, b in _actions(c, lex):
+        if any(span.start < b and start < span.end for span in restated):
+            continue  # "el tracking te lo mandamos" -> "te enviaremos los datos de seguimiento": a kind the draft makes
+        words = [t for t in c_words if start <= t.start < b][:_ACTION_WORDS]
+        verb_end = words[0].end if words else b
+        if negative(c.folded[max(c.clause(start)[0], start - _NEGATION_REACH):verb_end], lex):
+            continue  # "sin ellos no podremos entregarte el coche" refuses; it promises nothing
+        unexplained = [t for t in words if not explained(t)]
+        # The verb may be the rewrite's own ("provvederemo a inviarle il codice"
+        # for "ti mandiamo il codice"); what it acts on must be the draft's:
+        # its words, and its facts ("te devolveremos 23,90 € a tu tarjeta").
+        facts = [f.key in d_keys for f in c.facts if start <= f.span.start < b and f.kind != "name"]
+        if len(unexplained) >= _NEW_ACTION_WORDS and 2 * (len(unexplained) + facts.count(False)) > len(words) + len(facts):
+            shown = c.text[start:b].strip()
+            out.append(Finding(
+                FindingKind.NEW_COMMITMENT,
+                f'The rewrite promises an action the draft does not: "{shown}" (rewrite characters '
+                f"{start}-{b}); the draft does not say {', '.join(c.text[t.start:t.end] for t in unexplained[:4])}.",
+                Span(start, b)))
+    return out
+
+
+def _actions(t: Text, lex: Lexicon) -> list[tuple[int, int]]:
+    """Where each first-person future's actions are said: from the verb (a
+    one-word future, "invieremo") or the word after the auxiliary ("we'll",
+    "vamos a", "我们会") to the end of its clause, and, where conjunctions
+    join several, each conjunct as well: "we'll call you as soon as it
+    lands | and have it delivered to your hotel" promises two things, and
+    the draft's call (a fact, "call you") anchors only the first. The whole
+    is read too, so an action split in short pieces is still seen."""
+    out = []
+    for m in lex.patterns["future_actions"].finditer(t.folded):
+        start = m.start() if lex.word_boundaries and not any(ch.isspace() for ch in m.group(0)) else m.end()
+        end = t.clause(m.start())[1]
+        out.append((start, end))
+        joints = list(lex.patterns["conjunctions"].finditer(t.folded, start, end))
+        for joint in joints:
+            out.append((start, joint.start()))
+            start = joint.end()
+        if joints:
+            out.append((start, end))
     return out

@@ -47,7 +47,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from service import content
-from service.commitments import commitments_of, dropped_refusals, is_zero_amount, new_commitments, waived_charges
+from service.commitments import (commitments_of, dropped_refusals, is_zero_amount, new_actions, new_commitments,
+                                 waived_charges)
 from service.sanitize import INVISIBLE, strip_invisible
 from service.datafile import DataFileError, load_model
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
@@ -305,7 +306,7 @@ class Guard:
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
         findings += self._content(d, c, lex, excused, violations, conversation)
-        return findings
+        return _once_per_promise(findings)
 
     def kept_facts(self, draft: str, language: str = "en") -> list[str]:
         """The draft's facts as written, once each, in order."""
@@ -629,6 +630,8 @@ class Guard:
         # polarity mask only keeps a negation from counting as a new clause.
         c_reason_skip = union(c_skip, c_etiquette)
         out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon, acknowledged)
+        out += new_actions(d, c, lex, cl.tokens(c.low, c_reason_skip), lambda t: cl.matches(
+            t.key, d_vocab, draft_text, strict=True) or acknowledged(content.Clause(*c.clause(t.start), ()), t))
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(
@@ -688,6 +691,20 @@ class Guard:
                     f'The rewrite gives a reason the draft does not give: "{shown}" (rewrite characters '
                     f"{start}-{b}).", Span(start, b)))
         return out
+
+
+def _once_per_promise(findings: list[Finding]) -> list[Finding]:
+    """The findings with one NEW_COMMITMENT per promise: a promise the
+    commitment lexicon names ("we'll cover the repair") is also a
+    first-person future whose action the draft lacks; it is reported once."""
+    kept: list[Finding] = []
+    for f in findings:
+        if f.kind is FindingKind.NEW_COMMITMENT and any(
+                g.kind is FindingKind.NEW_COMMITMENT and g.span.start < f.span.end and f.span.start < g.span.end
+                for g in kept):
+            continue
+        kept.append(f)
+    return kept
 
 
 def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, unknowns: Sequence[tuple[int, int]]) -> list[Finding]:

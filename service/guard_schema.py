@@ -175,6 +175,8 @@ class LexiconDoc(ContentDoc):
     empathy: Words = Field(default_factory=list)
     prohibitions: Words = Field(default_factory=list)
     personal_promises: Words = Field(default_factory=list)
+    # a first-person future ("we'll send", "invieremo", "我们会"): commitments.new_actions
+    future_actions: Words = Field(default_factory=list)
     instructions: Words = Field(default_factory=list)
     alternatives: Words = Field(default_factory=list)
     requirements: Words = Field(default_factory=list)

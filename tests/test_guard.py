@@ -1711,7 +1711,9 @@ def test_a_charge_forgiven_is_a_waiver(guard, lang, draft, cand, honest):
     ("zh", "定制商品不支持免费退货", "定制商品也可以免费退货", False),
     # 交给 hands over, it does not pay; 提升 raises, it does not upgrade
     ("zh", "包裹请交给快递员", "请您把包裹交给快递员，不用交给前台。", True),
-    ("zh", "我们会持续改进", "我们会持续提升会员体验。", True),
+    # (the fifteenth session: an action the draft doesn't take is a new promise, so the
+    # object stays the draft's; "会员体验" added to a bare "持续改进" now reads as one)
+    ("zh", "我们会持续改进会员体验", "我们会持续提升会员体验。", True),
 ])
 def test_review_mends_of_the_thirteenth_session(guard, lang, draft, cand, honest):
     found = guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
@@ -1773,3 +1775,52 @@ def test_a_number_given_another_unit_is_still_a_changed_fact(guard, lang, draft,
     """Only a number written with no unit the extractor knows keeps a draft
     quantity; a currency or a percentage sign always counts."""
     assert kinds(guard, draft, cand, lang) & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "I've passed your complaint to the store manager.",
+     "I've passed your complaint to the store manager, and we'll repaint the fence for you."),
+    ("en", "The part is on backorder.", "The part is on backorder, but I will personally drive a spare one over to you."),
+    # the draft's own call anchors the first conjunct only
+    ("en", "We'll call you once the bag lands.",
+     "We'll call you once the bag lands and have a courier bring it straight to your hotel."),
+    ("it", "Ho inoltrato la segnalazione al reparto tecnico.",
+     "Ho inoltrato la segnalazione al reparto tecnico e le installeremo una nuova antenna sul tetto."),
+    ("es", "He enviado tu queja al encargado de la tienda.",
+     "He enviado tu queja al encargado de la tienda y pintaremos de nuevo la valla de tu jardín."),
+    ("zh", "您的投诉已转给门店经理。", "您的投诉已转给门店经理，我们会派师傅上门重新粉刷围栏。"),
+    # the draft's own fact (a day, an email) does not make the rest of the action the draft's
+    ("en", "Your order ships on Friday.", "We'll assemble it in your living room on Friday."),
+    ("zh", "订单周五发货。", "我们会在周五上门为您组装家具。"),
+    # a "no" after the verb is part of the action
+    ("en", "Thanks for reporting the bug in the export.",
+     "Thanks for reporting the bug in the export; we will take steps to make sure this never happens again."),
+])
+def test_an_action_promised_in_words_no_lexicon_lists_is_new(guard, lang, draft, cand):
+    """Any first-person future whose action the draft does not take is a
+    promise the draft does not make, whatever the verb."""
+    assert FindingKind.NEW_COMMITMENT in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "i'll check with the warehouse and get back to you", "I'll check with our warehouse and get back to you."),
+    ("en", "invoice goes out by friday", "We'll send out the invoice by Friday."),
+    ("en", "out of stock, check back in 2 weeks", "It will be back in stock in 2 weeks, I'll let you know."),
+    ("it", "ti mandiamo il codice via sms", "Le invieremo il codice via SMS."),
+    ("es", "te llamamos mañana para confirmar la cita", "Te llamaremos mañana para confirmar la cita."),
+    ("zh", "明天给您回电确认", "我们会在明天给您回电确认。"),
+    # a new verb on the draft's own object and facts
+    ("es", "reembolso de 23,90 € a tu tarjeta en 3-5 días hábiles",
+     "Te devolveremos 23,90 € a tu tarjeta en un plazo de 3 a 5 días hábiles."),
+    # a future that refuses
+    ("es", "sin eso no t podemos dar el coche", "Sin esos documentos no podremos entregarte el coche."),
+    ("en", "can't ship to PO boxes", "We will not be able to deliver the parcel to a PO box."),
+    # a future of being glad to help is a closing
+    ("en", "Your refund was issued today.", "Your refund was issued today. I'll be happy to answer any other questions you have."),
+    ("es", "Tu reembolso se emitió hoy.", "Tu reembolso se emitió hoy. Estaré encantada de resolver cualquier otra duda que tenga."),
+    ("zh", "退款今天已经发出。", "退款今天已经发出。我们会竭诚为您服务。"),
+])
+def test_the_drafts_own_action_said_as_a_future_is_no_new_promise(guard, lang, draft, cand):
+    """The action's words are the draft's, or it carries the draft's own fact
+    (a day, a channel): a future tense alone promises nothing new."""
+    assert FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)

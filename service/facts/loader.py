@@ -350,7 +350,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
-                "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "instructions",
+                "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "future_actions", "instructions",
                 "alternatives", "requirements", "condition_before", "offers", "self_reference", "softeners"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
