@@ -344,7 +344,8 @@ _NEGATION_REACH = 12
 
 
 def new_actions(d: Text, c: Text, lex: Lexicon, c_words: list[Token],
-                explained: Callable[[Token], bool]) -> list[Finding]:
+                explained: Callable[[Token], bool], also_made: set[str] | frozenset[str] = frozenset()
+                ) -> list[Finding]:
     """First-person futures of the candidate whose action the draft does not
     take: "we'll send you a replacement chair straight away", "le
     descontaremos ese día en su próxima factura", "我们会第一时间短信通知您".
@@ -362,11 +363,13 @@ def new_actions(d: Text, c: Text, lex: Lexicon, c_words: list[Token],
     ("te devolveremos 23,90 € a tu tarjeta en 3 a 5 días") is the draft's
     object, one it doesn't have is new. A future that the commitment
     lexicon reads as a kind of promise the draft makes too ("te lo
-    mandamos", an action) is that promise, judged by ``new_commitments``.
+    mandamos", an action; ``also_made``: the kinds the draft makes in chat
+    shorthand or borrowed English, "ha refund immediato") is that promise,
+    judged by ``new_commitments``.
     ``c_words`` are the candidate's content words outside its facts and
     etiquette phrases."""
     d_keys = {f.key for f in d.facts}
-    made = {k.category for k in commitments_of(d)}
+    made = {k.category for k in commitments_of(d)} | set(also_made)
     restated = [k.span for k in commitments_of(c) if k.category in made]
     out: list[Finding] = []
     for start, b in _actions(c, lex):

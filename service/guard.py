@@ -298,14 +298,16 @@ class Guard:
         excused = _Excused(d, violations, self._policy, lex, conversation)
         findings = self._facts(d, c, _ConversationFacts(conversation, lex, self._facts_of_draft), excused)
         findings += self._conditions(d, c, lex, excused)
-        findings += new_commitments(d, c, lex, self._commitments_as_spelled_out(draft, violations, lex)
-                                    | self._borrowed_commitments(d, lex))
+        # Kinds of promise the draft makes once its shorthand is spelled out
+        # ("t mando") or its borrowed English read ("ha refund immediato").
+        also_made = self._commitments_as_spelled_out(draft, violations, lex) | self._borrowed_commitments(d, lex)
+        findings += new_commitments(d, c, lex, also_made)
         if not any(f.kind is FindingKind.NEW_COMMITMENT for f in findings):
             findings += waived_charges(d, c, lex)
         findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
-        findings += self._content(d, c, lex, excused, violations, conversation)
+        findings += self._content(d, c, lex, excused, violations, conversation, also_made)
         return _once_per_promise(findings)
 
     def kept_facts(self, draft: str, language: str = "en") -> list[str]:
@@ -546,7 +548,8 @@ class Guard:
 
     # -- content ---------------------------------------------------------------
     def _content(self, d: Text, c: Text, lex: Lexicon, excused: "_Excused",
-                 violations: Sequence[Violation] = (), conversation: Sequence[Message] = ()) -> list[Finding]:
+                 violations: Sequence[Violation] = (), conversation: Sequence[Message] = (),
+                 also_made: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
         cl = lex.content
         d_skip = fact_mask(d)
         c_skip = fact_mask(c)
@@ -631,7 +634,7 @@ class Guard:
         c_reason_skip = union(c_skip, c_etiquette)
         out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon, acknowledged)
         out += new_actions(d, c, lex, cl.tokens(c.low, c_reason_skip), lambda t: cl.matches(
-            t.key, d_vocab, draft_text, strict=True) or acknowledged(content.Clause(*c.clause(t.start), ()), t))
+            t.key, d_vocab, draft_text, strict=True) or acknowledged(content.Clause(*c.clause(t.start), ()), t), also_made)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(

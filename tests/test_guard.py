@@ -1824,3 +1824,20 @@ def test_the_drafts_own_action_said_as_a_future_is_no_new_promise(guard, lang, d
     """The action's words are the draft's, or it carries the draft's own fact
     (a day, a channel): a future tense alone promises nothing new."""
     assert FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "The part is on backorder.", "The part is on backorder. You'll receive a courtesy loaner phone in the meantime.", False),
+    ("en", "tracking link goes out by email once it ships",
+     "You'll receive the tracking link by email once it ships.", True),
+    ("it", "Il pezzo è in arrivo.", "Il pezzo è in arrivo e riceverà un telefono sostitutivo in prestito.", False),
+    ("it", "ti arriva il codice via sms", "Riceverà il codice via SMS.", True),
+    ("es", "La pieza está pedida.", "La pieza está pedida y recibirá un teléfono de cortesía mientras tanto.", False),
+    ("es", "el codigo te llega por sms", "Recibirás el código por SMS.", True),
+    ("zh", "配件已经在调货了。", "配件已经在调货了，您将收到一部备用手机先用着。", False),
+    ("zh", "验证码会发到您的手机短信", "您将收到一条包含验证码的手机短信。", True),
+])
+def test_what_the_customer_will_receive_is_a_promise_too(guard, lang, draft, cand, honest):
+    """"You'll receive", "riceverà", "recibirás", "您将收到" promise what follows
+    them as much as "we'll send" does."""
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
