@@ -10,6 +10,8 @@ per-language data in ``prompts/guard/<lang>.yaml``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -356,12 +358,12 @@ def new_actions(d: Text, c: Text, lex: Lexicon, c_words: list[Token],
     the words after it in its clause (in Italian and Spanish the future is
     the verb itself, so it counts too) are the action, and when most of them
     are nowhere in the draft (``explained`` says, by stem and the glossary's
-    replacements), the draft did not promise it. The first word is the
-    verb, which a rewrite may choose ("tramitaremos la cancelación de su
-    servicio" for "te damos de baja el servicio"): more than half of what
-    follows it, words and facts, must be new too; a fact of the draft's
-    ("te devolveremos 23,90 € a tu tarjeta en 3 a 5 días") is the draft's
-    object, one it doesn't have is new. A future that the commitment
+    replacements), the draft did not promise it: at least two of its words
+    are new, and more than half of its words and facts together. A fact of
+    the draft's is the draft's own object ("te devolveremos 23,90 € a tu
+    tarjeta en 3 a 5 días" for "reembolso de 23,90 € a tu tarjeta en 3-5
+    días" keeps three facts against two new words), one it doesn't have is
+    new; so a new verb on the draft's object and facts is a rewording. A future that the commitment
     lexicon reads as a kind of promise the draft makes too ("te lo
     mandamos", an action; ``also_made``: the kinds the draft makes in chat
     shorthand or borrowed English, "ha refund immediato") is that promise,
@@ -372,17 +374,18 @@ def new_actions(d: Text, c: Text, lex: Lexicon, c_words: list[Token],
     made = {k.category for k in commitments_of(d)} | set(also_made)
     restated = [k.span for k in commitments_of(c) if k.category in made]
     out: list[Finding] = []
+    starts = [t.start for t in c_words]
     for start, b in _actions(c, lex):
         if any(span.start < b and start < span.end for span in restated):
             continue  # "el tracking te lo mandamos" -> "te enviaremos los datos de seguimiento": a kind the draft makes
-        words = [t for t in c_words if start <= t.start < b][:_ACTION_WORDS]
+        first = bisect.bisect_left(starts, start)
+        words = [t for t in c_words[first:first + _ACTION_WORDS] if t.start < b]
         verb_end = words[0].end if words else b
         if negative(c.folded[max(c.clause(start)[0], start - _NEGATION_REACH):verb_end], lex):
             continue  # "sin ellos no podremos entregarte el coche" refuses; it promises nothing
         unexplained = [t for t in words if not explained(t)]
-        # The verb may be the rewrite's own ("provvederemo a inviarle il codice"
-        # for "ti mandiamo il codice"); what it acts on must be the draft's:
-        # its words, and its facts ("te devolveremos 23,90 € a tu tarjeta").
+        # Its facts count with its words: the draft's are its object ("te
+        # devolveremos 23,90 € a tu tarjeta"), a new one is new.
         facts = [f.key in d_keys for f in c.facts if start <= f.span.start < b and f.kind != "name"]
         if len(unexplained) >= _NEW_ACTION_WORDS and 2 * (len(unexplained) + facts.count(False)) > len(words) + len(facts):
             shown = c.text[start:b].strip()
@@ -401,16 +404,28 @@ def _actions(t: Text, lex: Lexicon) -> list[tuple[int, int]]:
     join several, each conjunct as well: "we'll call you as soon as it
     lands | and have it delivered to your hotel" promises two things, and
     the draft's call (a fact, "call you") anchors only the first. The whole
-    is read too, so an action split in short pieces is still seen."""
-    out = []
-    for m in lex.patterns["future_actions"].finditer(t.folded):
-        start = m.start() if lex.word_boundaries and not any(ch.isspace() for ch in m.group(0)) else m.end()
+    is read too, so an action split in short pieces is still seen.
+
+    At most ``_MAX_ACTIONS`` futures are read, each split at most at
+    ``_MAX_CONJUNCTS`` conjunctions, and each range once: a 4,000-character
+    text of "我会和" repeated costs no more than a short one."""
+    out: dict[tuple[int, int], None] = {}
+    for m in itertools.islice(lex.patterns["future_actions"].finditer(t.folded), _MAX_ACTIONS):
+        cue = m.group(0)
+        # A one-word future is the verb itself ("invieremo"); "we'll" (an
+        # apostrophe) and "vamos a", "我们会" only lead to it.
+        start = m.start() if lex.word_boundaries and cue.isalpha() else m.end()
         end = t.clause(m.start())[1]
-        out.append((start, end))
-        joints = list(lex.patterns["conjunctions"].finditer(t.folded, start, end))
+        out[(start, end)] = None
+        joints = list(itertools.islice(lex.patterns["conjunctions"].finditer(t.folded, start, end), _MAX_CONJUNCTS))
         for joint in joints:
-            out.append((start, joint.start()))
+            out[(start, joint.start())] = None
             start = joint.end()
         if joints:
-            out.append((start, end))
-    return out
+            out[(start, end)] = None
+    return list(out)
+
+
+# A text's first futures that are read, and the conjunctions that split one.
+_MAX_ACTIONS = 32
+_MAX_CONJUNCTS = 4

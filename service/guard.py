@@ -332,7 +332,6 @@ class Guard:
         cand_keys = {f.key for f in c.facts}
         cand_said = cand_keys | {k for g in c.facts for k in equivalent_keys(g)}
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
-        loose = _loose_values(c, lex)
         carried: set[str] = set()
         seen: set[str] = set()
         for f in d.facts:
@@ -363,8 +362,8 @@ class Guard:
                 continue  # "costs 0 EUR" -> "is free"
             if _clock_of_hours(f) and any(g.key in _clock_of_hours(f) for g in c.facts):
                 continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
-            if (vals := _values(f, lex)) and vals <= loose:
-                carried |= vals
+            if (value := _unit_kept_apart(f, c, lex)) is not None:
+                carried.add(value)
                 continue  # "app says 10 min" -> "about 10 more minutes", "300Mbps" -> "300 Mbps"
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
@@ -746,34 +745,44 @@ def _jargon_word(word: str, lex: Lexicon) -> bool:
     return bool(_TECHNICAL.fullmatch(word)) or (word.islower() and word in lex.content.borrowed)
 
 
-_VALUED_KINDS = frozenset({"number", "duration", "id"})
+# A quantity written as its digits and one unit word ("10 min", "300Mbps", "20分钟").
+_DIGITS_AND_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s?([^\W\d_]+)")
+# How far after the number, and over how many words, the unit may come.
+_UNIT_REACH = 3
 
 
-def _values(f: Fact, lex: Lexicon) -> frozenset[str]:
-    """The values of the numbers a fact is written with ("300Mbps" -> {"300"},
-    "10-15 min" -> {"10", "15"}). Only a bare number, a duration and an id
-    that starts with its number ("300Mbps", "24m") are read so: an amount's
-    currency and a percentage's sign are part of what it says ("€10" is not
-    "10 points"), and a date, a clock time or a phone number is no quantity."""
-    if f.kind not in _VALUED_KINDS or (f.kind == "id" and not f.text[:1].isdigit()):
-        return frozenset()
-    return frozenset(lex.value(m.group(0)) for m in lex.patterns["number_token"].finditer(f.text.lower())
-                     if m.group(0) not in lex.articles)
+def _unit_kept_apart(f: Fact, c: Text, lex: Lexicon) -> str | None:
+    """The value of a draft duration or id written as digits and a unit
+    ("10 min", "300Mbps") that the rewrite writes with words between them
+    ("about 10 more minutes", "300 Mbps"), where the extractor reads only a
+    bare number; None otherwise.
+
+    The rewrite must write the same digits outside every fact that gives
+    them a unit, and within the next few words a word the draft's unit
+    starts ("min" -> "minutes", "Mbps" -> "Mbps", "分钟" -> "分钟"), before any
+    clause break. Another unit there ("2 full weeks" for "2 days", "10多个小时"
+    for "10分钟") or none ("wait 10.") keeps nothing."""
+    if f.kind not in ("duration", "id"):
+        return None
+    m = _DIGITS_AND_UNIT.fullmatch(f.text.strip())
+    if m is None:
+        return None
+    value, unit = lex.value(m.group(1)), m.group(2).casefold()
+    units = [(g.span.start, g.span.end) for g in c.facts if g.kind != "number"]
+    for n in _NUMBER_IN_TEXT.finditer(c.low):
+        if lex.value(n.group(0)) != value or any(a <= n.start() < b for a, b in units):
+            continue
+        end = c.clause(n.start())[1]
+        after = c.low[n.end():end]
+        if lex.word_boundaries:
+            if any(w.startswith(unit) for w in after.split()[:_UNIT_REACH]):
+                return value
+        elif unit in after[:len(unit) + _UNIT_REACH]:
+            return value
+    return None
 
 
-def _loose_values(t: Text, lex: Lexicon) -> frozenset[str]:
-    """The values of the numbers a text writes with no unit the extractor
-    could attach: bare digits and number words outside every fact but a
-    bare number ("about 10 more minutes", "estas tres cosas").
-
-    A draft quantity whose every number the rewrite writes this way is kept:
-    the extractor read no unit there, so it saw no other unit either. A
-    number given another unit ("10 hours", "10%") is inside that fact and
-    is no loose value, so a changed unit is still a dropped fact. Clock
-    times are not read this way: "at 4" -> "4" has lost when it is."""
-    units = [(g.span.start, g.span.end) for g in t.facts if g.kind != "number"]
-    return frozenset(lex.value(m.group(0)) for m in lex.patterns["number_token"].finditer(t.low)
-                     if m.group(0) not in lex.articles and not any(a <= m.start() < b for a, b in units))
+_NUMBER_IN_TEXT = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])")
 
 
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})

@@ -595,3 +595,20 @@ def test_a_pattern_its_conditions_refuse_hides_no_other_pattern(prompts_copy):
     book = load_rulebook(prompts_copy)
     found = [v for v in book.check("Honestly it's not that hard.", [], "", "en") if v.rule_id == "no-sarcasm"]
     assert [v.excerpt for v in found] == ["not that hard"]
+
+
+@pytest.mark.parametrize("lang,customer,draft,flagged", [
+    ("en", "Hello, is anyone there?", "What do you need?", True),
+    ("en", "hi :)", "What do you need?", True),
+    ("zh", "你好，在吗？", "说吧。", True),
+    ("es", "Hola, ¿hay alguien?", "Dime.", True),
+    ("it", "Ciao, buongiorno", "Dimmi.", True),
+    # a hello that comes with the question is no proof of an opening (the labelled cases)
+    ("en", "Hi, I was charged twice for order 10552.", "What do you need?", False),
+    ("zh", "你好,这个口红还有货吗?", "有的,今天下单明天发。", False),
+    # many hellos that end in a question: read in linear time, and no opening
+    ("en", "hi! " * 500 + "where is my order?", "What do you need?", False),
+])
+def test_greeting_asked_only_under_a_message_of_hellos(lang, customer, draft, flagged):
+    found = BOOK.check(draft, [Message(Role.CUSTOMER, customer)], "", lang)
+    assert ("greet-properly" in {v.rule_id for v in found}) == flagged

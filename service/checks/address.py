@@ -122,12 +122,16 @@ _NOT_LATIN_AFTER = r"(?![A-Za-z\u00C0-\u024F])"
 
 
 def prepare_greet(rule: Rule) -> tuple[re.Pattern[str], ...]:
-    """The opening cue of every language, anchored at a word end, to match the start of a message."""
+    """The opening cue of every language, anchored at a word end, repeated
+    with whatever is no word between ("你好，在吗？", "Hello, is anyone
+    there?", "hi :)", "Hello 👋"): a whole message made only of hellos."""
     out = []
     for lang in rule.languages:
         cue = rule.cue(lang, "opening")
         if cue is not None:
-            out.append(re.compile(f"(?:{cue.pattern}){_NOT_LATIN_AFTER}", cue.flags))
+            # Each hello is matched atomically: a long run of "hi! " that ends
+            # in a question fails in linear time, not by backtracking.
+            out.append(re.compile(f"(?>(?:{cue.pattern}){_NOT_LATIN_AFTER}[\\W_]*)++", cue.flags))
     return tuple(out)
 
 
