@@ -630,10 +630,15 @@ class Guard:
                                   etiquette_word, reframe=negative(d.folded, lex))
         # A reason's words are all content, "sold out" included: the
         # polarity mask only keeps a negation from counting as a new clause.
-        c_reason_skip = union(c_skip, c_etiquette)
-        out = self._causes(d, c, lex, d_vocab, draft_text, c_reason_skip, jargon, acknowledged)
-        out += new_actions(d, c, lex, cl.tokens(c.low, c_reason_skip), lambda t: cl.matches(
-            t.key, d_vocab, draft_text, strict=True) or acknowledged(content.Clause(*c.clause(t.start), ()), t), also_made)
+        # A reason and a promised action are read over the same words.
+        c_claim_words = cl.tokens(c.low, union(c_skip, c_etiquette))
+        out = self._causes(d, c, lex, d_vocab, draft_text, c_claim_words, jargon, acknowledged)
+
+        def drafts_word(t: content.Token) -> bool:
+            """The draft's word (by stem, or the glossary's replacement), or the customer's in an empathy clause."""
+            return cl.matches(t.key, d_vocab, draft_text, strict=True) or acknowledged(
+                content.Clause(*c.clause(t.start), ()), t)
+        out += new_actions(d, c, lex, c_claim_words, drafts_word, also_made)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(
@@ -651,19 +656,19 @@ class Guard:
         return out
 
     def _causes(self, d: Text, c: Text, lex: Lexicon, d_vocab: set[str], draft_text: str,
-                c_judged: bytearray, replaced: Sequence[tuple[int, int]],
+                c_words: list[content.Token], replaced: Sequence[tuple[int, int]],
                 acknowledged: Callable[[content.Clause, content.Token], bool]) -> list[Finding]:
         """An explanation the draft does not give ("because the courier
         lost it", "因征信记录问题") is invented content even inside a clause
         that is otherwise faithful: its words after the cue must be the draft's,
         or, in an empathy clause, the customer's own ("sorry you've been
-        without power since early this morning")."""
+        without power since early this morning"). ``c_words``: the
+        candidate's content words outside its facts and etiquette phrases."""
         out = []
         # A draft that gives a reason itself ("you entered the wrong address,
         # so...") may have it reworded: one of its words must remain.
         cues = [m for key in ("causes", "consequences", "causes_before") for m in lex.patterns[key].finditer(d.folded)]
         reasoned = bool(cues)
-        c_words = lex.content.tokens(c.low, c_judged)
         # The draft's reason was itself jargon or blame the rules asked to
         # reword ("per un timeout lato server"): its plain version is all new words.
         if any(m.start() <= a < d.clause(m.start())[1] for m in cues for a, _ in replaced):
