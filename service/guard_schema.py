@@ -113,6 +113,11 @@ class LexiconDoc(ContentDoc):
     percent_words: Words
     percent_prefixes: Words = Field(default_factory=list)
     time_cues: Words = Field(default_factory=list)
+    # Cues that are only an article ("las"): after them a number followed by
+    # a word is a count ("las 3 últimas nóminas"), unless the word is one of
+    # ``article_time_followers`` ("las 3 menos cuarto", "las 9 de la noche").
+    article_time_cues: Words = Field(default_factory=list)
+    article_time_followers: Words = Field(default_factory=list)
     time_suffixes: Words = Field(default_factory=list)
     # "L-V", "M-F": one capital letter -> a weekday 1-7 (the letter is checked when compiled)
     weekday_initials: dict[StrictStr, Weekday] = Field(default_factory=dict)

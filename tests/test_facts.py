@@ -329,3 +329,31 @@ def test_half_is_a_fact_only_as_a_share():
     assert Guard().verify("Cut it in half and send a photo.", "Please cut it in half and send us a photo.", [], "en") == []
     from service.facts import extract_facts
     assert [f.key for f in extract_facts("la meta del viaggio", "it")] == []
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("es", "hasta 09/2025", "hasta septiembre de 2025"),
+    ("it", "scade 03/2026", "scade marzo 2026"),
+    ("en", "expires 9/2025", "expires September 2025"),
+    ("es", "cita a las 9:30h", "cita a las 9:30"),
+    ("it", "apre alle 18:00 h", "apre alle 18:00"),
+])
+def test_a_month_of_a_year_and_a_clock_with_its_hour_suffix_are_one_fact(lang: str, a: str, b: str) -> None:
+    """"09/2025" is a month, not the numbers 9 and 2025; "9:30h" is a time,
+    not 9 and a duration of 30 hours."""
+    assert keys(a, lang) == keys(b, lang) != set()
+    assert not any(k.startswith(("n:", "dur:")) for k in keys(a, lang))
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Necesitamos las 3 últimas nóminas.", "number"),
+    ("Sin las 3 cosas no se entrega.", "number"),
+    ("Abrimos a las 3 el lunes.", "time"),
+    ("Son las 3 de la tarde.", "time"),
+    ("Cerramos hasta las 18 del viernes.", "time"),
+    ("Quedamos a las 3.", "time"),
+])
+def test_a_number_after_a_bare_article_before_a_noun_is_a_count(text: str, kind: str) -> None:
+    """Spanish "las" alone cues a time ("son las 3") but also counts ("las
+    3 últimas nóminas"): a noun after the number makes it a count."""
+    assert {f.kind for f in extract_facts(text, "es") if f.text.startswith("3") or f.text.startswith("18")} == {kind}

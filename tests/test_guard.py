@@ -1883,3 +1883,44 @@ def test_many_futures_in_one_long_rewrite_are_read_once_each(guard, lang, cand):
     most 32 futures. What matters here is that it returns: speed is measured
     by bench verify."""
     assert isinstance(guard.verify("ok", cand[:4000], [], lang), list)
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    # A London clinic writes "15:30" and "£40": its "09/04" is 9 April.
+    ("Confirmed: Dr Okafor 09/04 @ 15:30. cancel <48h = £40 charge.",
+     "Your appointment with Dr Okafor is on 9 April at 15:30; cancelling with under 48 hours' notice costs £40.", True),
+    ("Confirmed: Dr Okafor 09/04 @ 15:30. cancel <48h = £40 charge.",
+     "Your appointment with Dr Okafor is on September 4 at 15:30; cancelling with under 48 hours' notice costs £40.",
+     True),
+    # another day, or the slashes swapped, is another date to the same reader
+    ("Confirmed: Dr Okafor 09/04 @ 15:30. cancel <48h = £40 charge.",
+     "Your appointment with Dr Okafor is on 10 April at 15:30; cancelling with under 48 hours' notice costs £40.",
+     False),
+    ("Confirmed: Dr Okafor 09/04 @ 15:30. cancel <48h = £40 charge.",
+     "Your appointment with Dr Okafor is on 04/09 at 15:30; cancelling with under 48 hours' notice costs £40.", False),
+    # An American writes "2:30pm": "6/12" is June 12, never December 6.
+    ("Dr Patel's next opening is Thu 6/12 at 2:30pm. Want me to book it?",
+     "Dr Patel's next opening is Thursday, December 6 at 2:30 PM. Would you like me to book it?", False),
+])
+def test_a_slash_date_may_be_read_day_first_only_where_its_writer_writes_so(guard, draft, cand, honest):
+    found = kinds(guard, draft, cand, "en")
+    assert (not found) if honest else FindingKind.DROPPED_FACT in found
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("it", "L'importo è solo pre-autorizzato, nn addebitato, e si sblocca entro 7 gg.",
+     "L'importo è solo bloccato temporaneamente, non addebitato, e si sblocca entro 7 giorni.", True),
+    ("zh", "只有持有效学生证的才能买学生票，值机时要出示，没有的话现场补差价。",
+     "您好，购买学生票需要持有有效学生证，并在值机时出示。如果届时无法出示，需要在现场补缴差价。", True),
+    # the marker kept, the condition changed: none of its words is left
+    ("en", "We refund the full price if the item is unused.",
+     "We refund the full price if you ask us by email.", False),
+    ("es", "Le devolvemos el importe si el producto llega sin abrir.",
+     "Le devolvemos el importe si nos escribe antes del viernes.", False),
+])
+def test_a_condition_restated_in_its_own_sentence_is_kept(guard, lang, draft, cand, honest):
+    """A condition said in other words survives where the rewrite states a
+    condition in the sentence that carries what the draft's governs, with a
+    word of the condition (or, for a bare "if not", the same "no")."""
+    found = kinds(guard, draft, cand, lang)
+    assert (FindingKind.DROPPED_FACT not in found) if honest else FindingKind.DROPPED_FACT in found

@@ -28,6 +28,8 @@ from service.facts.keys import (
     cjk_number,
     duration_key,
     equivalent_keys,
+    other_readings,
+    writes_day_first,
     implied_channels,
 )
 from service.facts.lexicon import Lexicon
@@ -36,6 +38,6 @@ from service.textnorm import fold
 
 __all__ = [
     "CJK_DIGITS", "DAY_KEY", "DEFAULT_GUARD_DIR", "KIND_LABELS", "TIME_KINDS", "Lexicon", "cjk_number",
-    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon",
+    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon", "other_readings", "writes_day_first",
     "load_lexicons", "pick", "_default_lexicons",
 ]

@@ -5,6 +5,7 @@ language's word lists."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable
@@ -129,6 +130,38 @@ def equivalent_keys(f: Fact) -> frozenset[str]:
     if f.kind == "phone" and (m := _number_range(f.text)):
         return frozenset({f"n:{m.group(1)}", f"n:{m.group(2)}"})
     return frozenset()
+
+
+_SLASH_DAY_MONTH = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?")
+
+
+# A writer who puts the day first: a 24-hour clock ("06:45", "15:30") or
+# pounds and euros. Americans write "6/12" month first, "2:30pm", "$".
+_DAY_FIRST_TIME = re.compile(r"(?:0\d|1[3-9]|2[0-3])[:.h]\d\d")
+_DAY_FIRST_CURRENCIES = ("amt:GBP:", "amt:EUR:")
+
+
+def writes_day_first(facts: Sequence[Fact]) -> bool:
+    """Whether a text in a month-first language (US English) shows signs of a
+    day-first writer, so its "09/04" may be 9 April."""
+    return any((f.kind == "time" and _DAY_FIRST_TIME.match(f.text)) or f.key.startswith(_DAY_FIRST_CURRENCIES)
+               for f in facts)
+
+
+def other_readings(f: Fact) -> frozenset[str]:
+    """Keys the same words may mean instead of ``f.key``, any one of which
+    says the fact: "09/04" is 9 April or September 4, and the language's
+    date order picks one only as a guess. Asked only of a draft whose writer
+    shows the other order (``writes_day_first``: a clinic in London writes
+    "15:30" and "£40", then "9 April"). A rewrite that writes the draft's
+    date out in either reading keeps it; a third date is still another date."""
+    if f.kind != "date":
+        return frozenset()
+    m = _SLASH_DAY_MONTH.fullmatch(f.text.strip())
+    if not m or int(m.group(1)) > 12 or int(m.group(2)) > 12 or m.group(1).lstrip("0") == m.group(2).lstrip("0"):
+        return frozenset()
+    *year, month, day = f.key[len("date:"):].split("-")
+    return frozenset({"date:" + "-".join([*year, day, month])})
 
 
 # Two digit groups of one length, joined by a dash.

@@ -260,6 +260,10 @@ class Lexicon:
             if all(1 <= day <= 31 for _, _, day in days):
                 for start, end, day in days:
                     claim("date", f"date:{y + '-' if y else ''}{mo}-{day}", start, end)
+        for m in p["date_month_year"].finditer(folded):
+            month_number = int(m.group("m1")) if m.group("m1") else self.months[m.group("mo").lower()]
+            if 1 <= month_number <= 12:
+                claim("date", f"date:{m.group('y1') or m.group('y2')}-{month_number}-", m.start(), m.end())
         if "date_cjk" in p:
             for m in p["date_cjk"].finditer(folded):
                 year = m.group("y")

@@ -198,6 +198,7 @@ def load_lexicon(file: Path) -> Lexicon:
     cues = doc.time_cues
     range_re = r"(?:\s*(?:-|–|~|至|到)\s*|\s+(?:to|or|and|a|o|y|e|al)\s+)"
     sfx = doc.time_suffixes
+    colon_sfx = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_]))?" if sfx else ""
 
     hour_units = [w for w, u in units.items() if u == "hour"]
     minute_units = [w for w, u in units.items() if u == "minute"] + list(doc.compound_minute_units)
@@ -218,8 +219,13 @@ def load_lexicon(file: Path) -> Lexicon:
                        rf"(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
                        rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>{day}){ordinal}{na}"
                        rf"(?:{range_re}{day_article}(?P<d3>\d{{1,2}}){ordinal}{na})?(?:,?\s+(?P<y2>\d{{4}}))?"),
-        "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{na})"
-                       if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){na}"),
+        # "9:30h", "18:00 hs": the language's hour suffix is part of the time, never "30h" of a duration
+        # A month of a year: "09/2025", "settembre 2025", "septiembre de 2025" (a card's
+        # expiry, a warranty's end): one date, not the numbers 9 and 2025.
+        "date_month_year": (rf"{nb}(?P<m1>\d{{1,2}})/(?P<y1>\d{{4}}){na}"
+                            rf"|(?P<mo>{months_alt})\s+(?:(?:de|del|di|of)\s+)?(?P<y2>\d{{4}}){na}"),
+        "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{colon_sfx}{na})"
+                       if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){colon_sfx}{na}"),
         # A number word takes only a currency word after it: "a $75 fee" is no "a $".
         "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numh})\s?(?P<c2>{B(_alt(words))}){subunit_tail}"
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
@@ -292,8 +298,12 @@ def load_lexicon(file: Path) -> Lexicon:
         cue_end = rf"(?:\s?(?:{_alt(sfx)})(?![A-Za-z0-9_])|{na})" if sfx else na
         # "at 12 noon" is the clock word's ("12 noon"), not "at 12" and a "noon" more
         spelled_hour = rf"(?!\s+{B(_alt(clock_words))})" if clock_words else ""
-        raw_patterns["time_cue"] = (rf"{B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?{spelled_hour}{cue_end}"
-                                    rf"(?![.,:]\d)")
+        followers = _alt(doc.article_time_followers) if doc.article_time_followers else r"(?!x)x"
+        # "las 3 últimas nóminas" counts; "las 3 de la tarde", "a las 3 cosas"... a time as before
+        count_after_article = (rf"(?<!\w)(?:{_alt(doc.article_time_cues)})\s+\d{{1,2}}\s+(?!(?:{followers})(?!\w))[^\W\d_]{{3,}}"
+                               if doc.article_time_cues else r"(?!x)x")
+        raw_patterns["time_cue"] = (rf"(?!{count_after_article}){B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?"
+                                    rf"{spelled_hour}{cue_end}(?![.,:]\d)")
     if hour_markers:
         pre = _alt(time_prefixes) if time_prefixes else r"(?!x)x"
         raw_patterns["time_cjk"] = (rf"(?P<pre>{pre})?(?P<h>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})(?:{_alt(hour_markers)})"
