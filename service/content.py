@@ -47,6 +47,7 @@ __all__ = ["ContentDoc", "ContentLexicon", "Token", "load_content_lexicon"]
 _HEAD = 5
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CJK = re.compile(f"[{CJK_CLASS}]+")
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _STEMMERS = {"en": "english", "it": "italian", "es": "spanish"}
 _WORD_CACHE = 64  # texts whose words are kept: a request's draft, answers and glossary text
 # Characters that carry grammar, not content: one of them shared is no overlap.
@@ -176,10 +177,15 @@ class ContentLexicon:
         return out
 
     def vocabulary(self, tokens: Iterable[Token], text: str = "") -> set[str]:
-        """The keys ``matches`` looks up: stems, plus (Chinese) every character
+        """The keys ``matches`` looks up: stems (and those of hyphenated words
+        joined), plus (Chinese) every character
         of every content word, since Chinese paraphrases share characters,
         not words (发货 / 发出, 重装 / 重新安装)."""
         keys = {t.key for t in tokens}
+        if self.word_boundaries and "-" in text:
+            # "pre-orders" also says "preorders", "e-mail" "email": the words
+            # joined, as a rewrite that mends the spelling may write them
+            keys |= {self._stem(strip_accents(m.group(0).replace("-", ""))) for m in _HYPHENATED.finditer(text)}
         if not self.word_boundaries:
             keys |= {ch for k in list(keys) for ch in k if ch not in self.stopwords}
             keys |= {ch for ch in text if _CJK.match(ch) and ch not in self.stopwords and ch not in _CJK_FUNCTION}

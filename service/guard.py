@@ -41,7 +41,7 @@ own case (order, ticket, account, tracking numbers) and channels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Sequence
@@ -296,7 +296,8 @@ class Guard:
             # (service/sanitize.py); spans then count in the text without them.
             draft, candidate = strip_invisible(draft), strip_invisible(candidate)
             violations = ()
-        d, c = Text(draft, lex, self._facts_of_draft(draft, lex)), Text(candidate, lex)
+        c = Text(candidate, lex)
+        d = Text(draft, lex, _as_its_writer_reads(self._facts_of_draft(draft, lex), c.facts, lex))
         excused = _Excused(d, violations, self._policy, lex, conversation)
         findings = self._facts(d, c, _ConversationFacts(conversation, lex, self._facts_of_draft), excused)
         findings += self._conditions(d, c, lex, excused)
@@ -336,15 +337,12 @@ class Guard:
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
         carried: set[str] = set()
         seen: set[str] = set()
-        # "09/04" may be 9 April where the language reads months first but the writer doesn't
-        day_first = lex.date_order == "mdy" and writes_day_first(d.facts)
         for f in d.facts:
             if f.key in seen:
                 continue
             seen.add(f.key)
-            if f.key in cand_said or (equivalent_keys(f) and equivalent_keys(f) <= cand_said) \
-                    or (day_first and other_readings(f) & {g.key for g in c.facts if not other_readings(g)}):
-                continue  # "09/04" -> "9 April"; "04/09" is read as its writer's convention reads it
+            if f.key in cand_said or (equivalent_keys(f) and equivalent_keys(f) <= cand_said):
+                continue
             if f.kind in _TEXTUAL and _contains(c.low, _inner(f)):
                 continue
             if f.kind == "name" and _spelled_out(f.text, c.low):
@@ -378,12 +376,9 @@ class Guard:
         draft_keys = {f.key for f in d.facts}
         draft_said = draft_keys | {k for g in d.facts for k in equivalent_keys(g)} | {
             k for g in d.facts for k in implied_channels(g)}
-        draft_readings = {k for g in d.facts for k in other_readings(g)} if day_first else set()
         seen = set()
         for f in c.facts:
             if f.kind == "name" or f.key in draft_said or f.key in seen:
-                continue
-            if f.key in draft_readings and not other_readings(f):
                 continue
             if f.key.startswith("evt:") and not any(k.startswith("evt:") for k in draft_said):
                 continue  # "go same day" -> "go out the same day": only a day moved counts
@@ -542,9 +537,7 @@ class Guard:
                 if not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
                         any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))
                         or (group == "condition" and about and _restated_nearby(c, lex, about,
-                                                                               negative(d.folded[lo:b], lex)))
-                        or (group != "time_limit"
-                            and _restated_in_place(d, c, lex, rx, min(lo, m.start()), max(b, m.end()), d_words))):
+                                                                               negative(d.folded[lo:b], lex)))):
                     continue
                 start, end = min(lo, m.start()), max(b, m.end())
                 shown = d.text[start:end].strip()[:80]
@@ -708,6 +701,22 @@ class Guard:
                     f'The rewrite gives a reason the draft does not give: "{shown}" (rewrite characters '
                     f"{start}-{b}).", Span(start, b)))
         return out
+
+
+def _as_its_writer_reads(draft_facts: list[Fact], cand_facts: Sequence[Fact], lex: Lexicon) -> list[Fact]:
+    """The draft's facts, with its ambiguous slash dates ("09/04") read day
+    first where the language reads them month first (US English) but the
+    writer shows the day-first convention (a 24-hour clock, pounds or
+    euros, no dollars) and the rewrite writes every one of them out that
+    way ("9 April"). All of the draft's dates are read one way, never some
+    each way: "09/04 ... 04/09" is two dates, whichever the order."""
+    if lex.date_order != "mdy" or not writes_day_first(draft_facts):
+        return draft_facts
+    ambiguous = [f for f in draft_facts if other_readings(f)]
+    written_out = {g.key for g in cand_facts if g.kind == "date" and not other_readings(g)}
+    if not ambiguous or not all(other_readings(f) <= written_out for f in ambiguous):
+        return draft_facts
+    return [replace(f, key=next(iter(other_readings(f)))) if other_readings(f) else f for f in draft_facts]
 
 
 def _once_per_promise(findings: list[Finding]) -> list[Finding]:
@@ -1037,51 +1046,6 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
         n = _TIME_KEY.fullmatch(g.key)
         if n and int(n.group(1)) % 12 == h and n.group(2) == mins and (
                 _half_day_unknown(f, lex) or _half_day_unknown(g, lex)):
-            return True
-    return False
-
-
-def _restated_in_place(d: Text, c: Text, lex: Lexicon, rx: re.Pattern[str], lo: int, hi: int,
-                       d_words: Sequence[content.Token]) -> bool:
-    """Whether the rewrite states a condition of the same group, outside its
-    etiquette, in the sentence that carries what the draft's condition
-    governs (a fact of that sentence, or two of its words), and keeps a word
-    or a fact of the condition itself in that clause: "If u don't hear by
-    then, call 0800 555 210" -> "if you haven't heard by then, you can
-    reach us at 0800 555 210"; "l'importo è solo pre-autorizzato" -> "è solo
-    bloccato temporaneamente". A marker with none of the condition's own
-    words ("refund if unused" -> "refund if you ask") is another condition,
-    unless the condition has none and only says no ("没有的话", "if not")."""
-    cl = lex.content
-    sa, sb = d.sentence_of(lo)
-    governed_words = {t.key for t in d_words if sa <= t.start < sb and not lo <= t.start < hi
-                      and t.key not in cl.framing}
-    governed_facts = {f.key for f in d.facts if sa <= f.span.start < sb and not lo <= f.span.start < hi
-                      and f.kind != "channel"}
-    says_no = polarity_mask(d, lex)   # "没有的话", "if not": the "no" is the refusal check's, not a word to keep
-    own_words = {t.key for t in d_words if lo <= t.start < hi and t.key not in cl.framing and not says_no[t.start]}
-    own_facts = {f.key for f in d.facts if lo <= f.span.start < hi}
-    scaffold: bytearray | None = None
-    tokens: list[content.Token] | None = None
-    for m in rx.finditer(c.folded):
-        if scaffold is None or tokens is None:
-            scaffold, tokens = cl.scaffolding_mask(c.low), cl.tokens(c.low)
-        if scaffold[m.start()]:
-            continue  # "if you have any questions" governs nothing of the draft's
-        a, b = c.sentence_of(m.start())
-        near = [t for t in tokens if a <= t.start < b]
-        has = cl.matcher(cl.vocabulary(near, c.low[a:b]), c.low[a:b])
-        if not (governed_facts & {f.key for f in c.facts if a <= f.span.start < b}
-                or sum(has(w) for w in governed_words) >= 2):
-            continue
-        ca, cb = c.clause(m.start())
-        clause = [t for t in tokens if ca <= t.start < cb]
-        in_clause = cl.matcher(cl.vocabulary(clause, c.low[ca:cb]), c.low[ca:cb])
-        if any(in_clause(w) for w in own_words) or own_facts & {f.key for f in c.facts if ca <= f.span.start < cb}:
-            return True
-        # "没有的话" -> "如果无法出示", "if not" -> "if you can't": a condition of
-        # no words of its own is kept by a marker that says no where it does
-        if not own_words and not own_facts and negative(c.folded[ca:cb], lex) == negative(d.folded[lo:hi], lex):
             return True
     return False
 

@@ -334,7 +334,7 @@ def test_half_is_a_fact_only_as_a_share():
 @pytest.mark.parametrize("lang,a,b", [
     ("es", "hasta 09/2025", "hasta septiembre de 2025"),
     ("it", "scade 03/2026", "scade marzo 2026"),
-    ("en", "expires 9/2025", "expires September 2025"),
+    ("en", "expires 09/2025", "expires September 2025"),
     ("es", "cita a las 9:30h", "cita a las 9:30"),
     ("it", "apre alle 18:00 h", "apre alle 18:00"),
 ])

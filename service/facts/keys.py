@@ -54,12 +54,19 @@ _DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440
                   "month": ("month", 1), "year": ("month", 12)}
 
 
+# The last hour that "at night" leaves before dawn: "alle 4 di notte" is 04:00, "alle 9 di notte" 21:00.
+_LAST_SMALL_HOUR = 4
+
+
 def _clock_key(h: int, mins: int, half: str | None) -> str | None:
     """"time:HH:MM" on a 24-hour clock; None for an impossible time.
 
     "night" is the evening half where 12 is midnight, not noon ("晚上12点",
-    "le 12 di notte", "12 at night"); "24:00" is midnight too."""
-    if half in ("pm", "night") and h < 12:
+    "le 12 di notte", "12 at night"), and whose first hours are the small
+    hours ("le 2 di notte", "2 at night": 02:00); "24:00" is midnight too."""
+    if half == "night" and 1 <= h <= _LAST_SMALL_HOUR:
+        pass
+    elif half in ("pm", "night") and h < 12:
         h += 12
     elif half in ("am", "night") and h == 12:
         h = 0
@@ -144,6 +151,8 @@ _DAY_FIRST_CURRENCIES = ("amt:GBP:", "amt:EUR:")
 def writes_day_first(facts: Sequence[Fact]) -> bool:
     """Whether a text in a month-first language (US English) shows signs of a
     day-first writer, so its "09/04" may be 9 April."""
+    if any(f.key.startswith("amt:USD:") for f in facts):
+        return False   # "$40 ... at 14:02": a dollar says month first whatever the clock
     return any((f.kind == "time" and _DAY_FIRST_TIME.match(f.text)) or f.key.startswith(_DAY_FIRST_CURRENCIES)
                for f in facts)
 

@@ -234,6 +234,11 @@ class Lexicon:
                     and not text[m.start():m.end()].isupper():
                 continue
             claim("channel", "chan:" + value, m.start(), m.end())
+        for m in p["date_slash_from"].finditer(folded) if self.date_order == "dmy" else ():
+            to = self._slash_date_key(m.group("to"))
+            *year_month, last_day = to.split("-")
+            if int(m.group("d0")) < int(last_day):
+                claim("date", "-".join([*year_month, str(int(m.group("d0")))]), m.start("d0"), m.end("d0"))
         for m in p["date_slash"].finditer(folded):
             claim("date", self._slash_date_key(m.group(0)), m.start(), m.end())
         for m in p["phone"].finditer(folded):
@@ -261,9 +266,11 @@ class Lexicon:
                 for start, end, day in days:
                     claim("date", f"date:{y + '-' if y else ''}{mo}-{day}", start, end)
         for m in p["date_month_year"].finditer(folded):
+            year_digits = m.group("y1") or m.group("y2")
+            if m.group("mo0"):
+                claim("date", f"date:{year_digits}-{self.months[m.group('mo0').lower()]}-", m.start("mo0"), m.end("mo0"))
             month_number = int(m.group("m1")) if m.group("m1") else self.months[m.group("mo").lower()]
-            if 1 <= month_number <= 12:
-                claim("date", f"date:{m.group('y1') or m.group('y2')}-{month_number}-", m.start(), m.end())
+            claim("date", f"date:{year_digits}-{month_number}-", m.start("m1") if m.group("m1") else m.start("mo"), m.end())
         if "date_cjk" in p:
             for m in p["date_cjk"].finditer(folded):
                 year = m.group("y")

@@ -220,10 +220,16 @@ def load_lexicon(file: Path) -> Lexicon:
                        rf"|(?P<mo2>{months_alt})\s+(?:the\s+)?(?P<d2>{day}){ordinal}{na}"
                        rf"(?:{range_re}{day_article}(?P<d3>\d{{1,2}}){ordinal}{na})?(?:,?\s+(?P<y2>\d{{4}}))?"),
         # "9:30h", "18:00 hs": the language's hour suffix is part of the time, never "30h" of a duration
-        # A month of a year: "09/2025", "settembre 2025", "septiembre de 2025" (a card's
-        # expiry, a warranty's end): one date, not the numbers 9 and 2025.
-        "date_month_year": (rf"{nb}(?P<m1>\d{{1,2}})/(?P<y1>\d{{4}}){na}"
-                            rf"|(?P<mo>{months_alt})\s+(?:(?:de|del|di|of)\s+)?(?P<y2>\d{{4}}){na}"),
+        # The first day of a range that shares the second's month: "del 3 al 17/09"
+        "date_slash_from": (rf"{nb}(?<![/.])(?P<d0>\d{{1,2}}){ordinal}{range_re}{day_article}"
+                            rf"(?P<to>\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?){na}"),
+        # A month of a year: "09/2025" (as a card's expiry is written; "3/2025"
+        # may be an invoice's number), "settembre 2025", "septiembre de 2025":
+        # one date, not the numbers 9 and 2025. A range of months shares the
+        # year: "from September to December 2025", "de septiembre a diciembre de 2025".
+        "date_month_year": (rf"{nb}(?P<m1>0[1-9]|1[0-2])/(?P<y1>\d{{4}}){na}"
+                            rf"|(?:(?P<mo0>{months_alt}){range_re})?(?P<mo>{months_alt})\s+(?:(?:de|del|di|of)\s+)?"
+                            rf"(?P<y2>\d{{4}}){na}"),
         "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{colon_sfx}{na})"
                        if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){colon_sfx}{na}"),
         # A number word takes only a currency word after it: "a $75 fee" is no "a $".
