@@ -349,7 +349,7 @@ class Guard:
                 continue  # "IdP" -> "identity provider", "Dept" -> "Department"
             if excused.fact_may_go(f) or (f.kind == "name" and excused.replaced(f.text, c)):
                 continue
-            if f.kind == "channel" and _beside_contact(d, f):
+            if f.kind == "channel" and _beside_contact(d, f) and not _contact_rechanneled(d, c, f):
                 continue  # "or email support@acme.com": the address itself is the destination
             if f.kind == "number" and (f.key[2:] in cand_values or _spelled(f.key[2:], c, lex)):
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
@@ -994,6 +994,20 @@ def _beside_contact(t: Text, f: Fact) -> bool:
     """Whether a channel word shares its clause with an address, number or link it names."""
     a, b = t.clause(f.span.start)
     return any(g.kind in _CONTACT_KINDS and a <= g.span.start < b for g in t.facts)
+
+
+def _contact_rechanneled(d: Text, c: Text, f: Fact) -> bool:
+    """Whether the rewrite names another channel beside the same address or
+    number the draft's channel ``f`` stands with: "mandi un SMS al 347
+    1122334" -> "chiami il 347 1122334" keeps the number, not the SMS."""
+    a, b = d.clause(f.span.start)
+    contacts = {g.key for g in d.facts if g.kind in _CONTACT_KINDS and a <= g.span.start < b}
+    for g in c.facts:
+        if g.key in contacts:
+            ca, cb = c.clause(g.span.start)
+            if any(h.kind == "channel" and h.key != f.key and ca <= h.span.start < cb for h in c.facts):
+                return True
+    return False
 
 
 _CJK_COUNT = re.compile(rf"(?<![{CJK_DIGITS}\d])[{CJK_DIGITS}]+(?![{CJK_DIGITS}\d])")

@@ -103,7 +103,7 @@ def test_slang_numbers_acronyms_and_absolutes_are_not_facts(lang: str, text: str
 def test_a_fact_next_to_wording_is_read_whole(lang: str, text: str, fact: str) -> None:
     """Hypothesis found "555-0142 100% sure" read as 555 and 0142: the phone run
     reached into the absolute and was dropped whole. Wording is masked first."""
-    assert [f.text for f in extract_facts(text, lang)] == [fact]
+    assert [f.text for f in extract_facts(text, lang) if f.kind != "channel"] == [fact]
 
 
 def test_sentence_initial_and_stopword_capitals_are_not_names() -> None:

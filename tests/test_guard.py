@@ -1951,3 +1951,20 @@ def test_a_day_first_reading_takes_all_of_a_drafts_dates(guard, draft, cand, hon
 def test_a_month_of_a_year_is_one_fact(guard, lang, draft, cand, honest):
     found = kinds(guard, draft, cand, lang)
     assert (not found) if honest else FindingKind.DROPPED_FACT in found
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("it", "x disdire mandi un SMS al 347 1122334 con il codice prenotazione.",
+     "Per disdire chiami il 347 1122334 e comunichi il codice di prenotazione.", False),
+    ("it", "x disdire mandi un SMS al 347 1122334 con il codice prenotazione.",
+     "Per disdire scriva al 347 1122334 indicando il codice di prenotazione.", True),
+    ("es", "Para cancelar mande un SMS al 600 123 456 con su código.",
+     "Para cancelar llame al 600 123 456 e indique su código.", False),
+    ("es", "Para cancelar mande un SMS al 600 123 456 con su código.",
+     "Para cancelar, envíe un SMS al 600 123 456 con su código.", True),
+])
+def test_a_contact_kept_under_another_channel_changes_the_channel(guard, lang, draft, cand, honest):
+    """A channel beside its number may go with the number kept ("scriva al
+    347..."), but not be replaced by another beside the same number."""
+    found = kinds(guard, draft, cand, lang)
+    assert (FindingKind.DROPPED_FACT not in found) if honest else FindingKind.DROPPED_FACT in found
