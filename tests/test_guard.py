@@ -1968,3 +1968,16 @@ def test_a_contact_kept_under_another_channel_changes_the_channel(guard, lang, d
     347..."), but not be replaced by another beside the same number."""
     found = kinds(guard, draft, cand, lang)
     assert (FindingKind.DROPPED_FACT not in found) if honest else FindingKind.DROPPED_FACT in found
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("it", "Il bonifico istantaneo una volta eseguito nn è annullabile.",
+     "Possiamo procedere con l'annullamento del bonifico istantaneo."),
+    ("es", "La entrada no es transferible.", "¡Claro! Puede transferir la entrada sin problema."),
+    ("en", "Tickets are non-transferable.", "No problem, you can transfer the ticket to your sister."),
+    ("zh", "特价商品不可退。", "特价商品也可以退，没问题。"),
+])
+def test_a_negated_able_adjective_is_a_refusal(guard, lang, draft, cand):
+    """"nn è annullabile", "no es transferible", "non-transferable", 不可退:
+    a refusal by its word's form, which a rewrite must not turn into a yes."""
+    assert FindingKind.FLIPPED_REFUSAL in kinds(guard, draft, cand, lang)
