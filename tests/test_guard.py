@@ -1981,3 +1981,23 @@ def test_a_negated_able_adjective_is_a_refusal(guard, lang, draft, cand):
     """"nn è annullabile", "no es transferible", "non-transferable", 不可退:
     a refusal by its word's form, which a rewrite must not turn into a yes."""
     assert FindingKind.FLIPPED_REFUSAL in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "Acct temporarily restricted. Call the fraud team on 0345 600 1234.",
+     "Your account has been temporarily restricted after we noticed an unusual payment attempt from abroad. "
+     "Please call our fraud team on 0345 600 1234.", False),
+    ("en", "We noticed an unusual login from abroad, so the acct is temporarily restricted.",
+     "Your account is temporarily restricted after we noticed an unusual login from abroad.", True),
+    ("it", "Conto bloccato temporaneamente. Chiami il 800 123 456.",
+     "Il conto è stato bloccato temporaneamente dopo che abbiamo rilevato un accesso sospetto dall'estero. "
+     "Chiami il numero 800 123 456.", False),
+    ("es", "Cuenta bloqueada temporalmente. Llame al 900 123 456.",
+     "Su cuenta se ha bloqueado temporalmente después de que detectamos un acceso sospechoso desde el extranjero. "
+     "Llame al 900 123 456.", False),
+])
+def test_a_detection_given_as_the_cause_is_a_reason(guard, lang, draft, cand, honest):
+    """"after we noticed...", "dopo che abbiamo rilevato...": a reason in the
+    form of what was detected, which must be the draft's."""
+    found = kinds(guard, draft, cand, lang)
+    assert (FindingKind.NEW_CONTENT not in found) if honest else FindingKind.NEW_CONTENT in found
