@@ -705,12 +705,13 @@ class Guard:
 
 def _as_its_writer_reads(draft_facts: list[Fact], cand_facts: Sequence[Fact], lex: Lexicon) -> list[Fact]:
     """The draft's facts, with its ambiguous slash dates ("09/04") read day
-    first where the language reads them month first (US English) but the
+    first where the language reads them month first (US English; Chinese,
+    month first too, is written so by everyone) but the
     writer shows the day-first convention (a 24-hour clock, pounds or
     euros, no dollars) and the rewrite writes every one of them out that
     way ("9 April"). All of the draft's dates are read one way, never some
     each way: "09/04 ... 04/09" is two dates, whichever the order."""
-    if lex.date_order != "mdy" or not writes_day_first(draft_facts):
+    if lex.date_order != "mdy" or not lex.word_boundaries or not writes_day_first(draft_facts):
         return draft_facts
     ambiguous = [f for f in draft_facts if other_readings(f)]
     written_out = {g.key for g in cand_facts if g.kind == "date" and not other_readings(g)}

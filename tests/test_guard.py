@@ -2001,3 +2001,26 @@ def test_a_detection_given_as_the_cause_is_a_reason(guard, lang, draft, cand, ho
     form of what was detected, which must be the draft's."""
     found = kinds(guard, draft, cand, lang)
     assert (FindingKind.NEW_CONTENT not in found) if honest else FindingKind.NEW_CONTENT in found
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("zh", "请于9/4 14:00前到店取货。", "请于4月9日14:00前到店取货。"),
+    ("en", "Drop off on 03/04 at 15:30, pick up on 03/15.", "Drop off on 3 April at 15:30, pick up on 15 March."),
+    ("en", "Your slot is 03/04 at 09:00 AM.", "Your slot is 3 April at 9:00 AM."),
+    ("en", "Invoice 12/2025 has been paid.", "Your December 2025 invoice has been paid."),
+    ("es", "Le llamaremos sobre las 5 aproximadamente.", "Le llamaremos en 5 minutos aproximadamente."),
+])
+def test_a_second_review_of_dates_and_times(guard, lang, draft, cand):
+    """Chinese writes 9/4 month first, whatever its clock; a draft that
+    writes 03/15 reads month first itself; 09:00 AM is no 24-hour clock;
+    an invoice's 12/2025 is no month; "las 5 aproximadamente" is a time."""
+    assert kinds(guard, draft, cand, lang) & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "The charger isn't compatible with the X2.", "The charger is incompatible with the X2."),
+    ("es", "No es probable que llegue hoy.", "Es poco probable que llegue hoy."),
+    ("it", "Il modello non è compatibile con la base.", "Il modello è incompatibile con la base."),
+])
+def test_a_negated_adjective_that_refuses_no_action_is_no_refusal(guard, lang, draft, cand):
+    assert FindingKind.FLIPPED_REFUSAL not in kinds(guard, draft, cand, lang)

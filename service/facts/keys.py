@@ -54,19 +54,12 @@ _DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440
                   "month": ("month", 1), "year": ("month", 12)}
 
 
-# The last hour that "at night" leaves before dawn: "alle 4 di notte" is 04:00, "alle 9 di notte" 21:00.
-_LAST_SMALL_HOUR = 4
-
-
 def _clock_key(h: int, mins: int, half: str | None) -> str | None:
     """"time:HH:MM" on a 24-hour clock; None for an impossible time.
 
     "night" is the evening half where 12 is midnight, not noon ("晚上12点",
-    "le 12 di notte", "12 at night"), and whose first hours are the small
-    hours ("le 2 di notte", "2 at night": 02:00); "24:00" is midnight too."""
-    if half == "night" and 1 <= h <= _LAST_SMALL_HOUR:
-        pass
-    elif half in ("pm", "night") and h < 12:
+    "le 12 di notte", "12 at night"); "24:00" is midnight too."""
+    if half in ("pm", "night") and h < 12:
         h += 12
     elif half in ("am", "night") and h == 12:
         h = 0
@@ -142,9 +135,9 @@ def equivalent_keys(f: Fact) -> frozenset[str]:
 _SLASH_DAY_MONTH = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?")
 
 
-# A writer who puts the day first: a 24-hour clock ("06:45", "15:30") or
-# pounds and euros. Americans write "6/12" month first, "2:30pm", "$".
-_DAY_FIRST_TIME = re.compile(r"(?:0\d|1[3-9]|2[0-3])[:.h]\d\d")
+# A writer who puts the day first: an afternoon on a 24-hour clock ("15:30")
+# or pounds and euros. Americans write "6/12" month first, "2:30pm", "$".
+_DAY_FIRST_TIME = re.compile(r"(?:1[3-9]|2[0-3])[:.h]\d\d")
 _DAY_FIRST_CURRENCIES = ("amt:GBP:", "amt:EUR:")
 
 
@@ -153,6 +146,9 @@ def writes_day_first(facts: Sequence[Fact]) -> bool:
     day-first writer, so its "09/04" may be 9 April."""
     if any(f.key.startswith("amt:USD:") for f in facts):
         return False   # "$40 ... at 14:02": a dollar says month first whatever the clock
+    if any(f.kind == "date" and (m := _SLASH_DAY_MONTH.fullmatch(f.text.strip())) and int(m.group(2)) > 12
+           for f in facts):
+        return False   # "pick up on 03/15": the draft itself writes the month first
     return any((f.kind == "time" and _DAY_FIRST_TIME.match(f.text)) or f.key.startswith(_DAY_FIRST_CURRENCIES)
                for f in facts)
 

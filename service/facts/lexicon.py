@@ -53,6 +53,21 @@ def _groups_thousands(digits: str, separator: str) -> bool:
     return all(len(g) == 3 for g in digits.split(separator)[1:])
 
 
+_LAST_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
+# What numbers a thing in a series: "n. 12/2025", "nr 3/2024", "#12/2025".
+_NUMBER_SIGNS = frozenset({"n", "nr", "no", "num", "nº", "numero", "número", "number"})
+
+
+def _numbered(before: str, nouns: frozenset[str]) -> bool:
+    """Whether the words right before a figure name it as the number of
+    something (``nouns``: the language's identifier cues, "Invoice",
+    "fattura"; or a sign, "n.", "#")."""
+    if before.rstrip().endswith("#"):
+        return True
+    m = _LAST_WORD_BEFORE.search(before)
+    return m is not None and (m.group(1).lower() in _NUMBER_SIGNS or m.group(1).lower() in nouns)
+
+
 @dataclass
 class Lexicon:
     """One language's guard data, with every regex compiled."""
@@ -266,6 +281,8 @@ class Lexicon:
                 for start, end, day in days:
                     claim("date", f"date:{y + '-' if y else ''}{mo}-{day}", start, end)
         for m in p["date_month_year"].finditer(folded):
+            if m.group("m1") and _numbered(folded[max(0, m.start() - 30):m.start()], self.numbered_nouns):
+                continue   # "Invoice 12/2025", "fattura n. 12/2025": a number of a series, not a month
             year_digits = m.group("y1") or m.group("y2")
             if m.group("mo0"):
                 claim("date", f"date:{year_digits}-{self.months[m.group('mo0').lower()]}-", m.start("mo0"), m.end("mo0"))

@@ -305,8 +305,9 @@ def load_lexicon(file: Path) -> Lexicon:
         # "at 12 noon" is the clock word's ("12 noon"), not "at 12" and a "noon" more
         spelled_hour = rf"(?!\s+{B(_alt(clock_words))})" if clock_words else ""
         followers = _alt(doc.article_time_followers) if doc.article_time_followers else r"(?!x)x"
-        # "las 3 últimas nóminas" counts; "las 3 de la tarde", "a las 3 cosas"... a time as before
-        count_after_article = (rf"(?<!\w)(?:{_alt(doc.article_time_cues)})\s+\d{{1,2}}\s+(?!(?:{followers})(?!\w))[^\W\d_]{{3,}}"
+        # "las 3 últimas nóminas" counts (a plural word after it); "las 3 de la tarde",
+        # "sobre las 5 aproximadamente", "a las 3 cosas": a time as before
+        count_after_article = (rf"(?<!\w)(?:{_alt(doc.article_time_cues)})\s+\d{{1,2}}\s+(?!(?:{followers})(?!\w))[^\W\d_]{{2,}}s(?!\w)"
                                if doc.article_time_cues else r"(?!x)x")
         raw_patterns["time_cue"] = (rf"(?!{count_after_article}){B(_alt(cues))}\s+(?P<h>\d{{1,2}})(?:[.h:](?P<m>\d{{2}}))?"
                                     rf"{spelled_hour}{cue_end}(?![.,:]\d)")
