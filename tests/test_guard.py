@@ -2024,3 +2024,16 @@ def test_a_second_review_of_dates_and_times(guard, lang, draft, cand):
 ])
 def test_a_negated_adjective_that_refuses_no_action_is_no_refusal(guard, lang, draft, cand):
     assert FindingKind.FLIPPED_REFUSAL not in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand,flipped", [
+    ("en", "Your claim was rejected.", "Congratulations, your claim was accepted.", True),
+    ("es", "Su solicitud ha sido denegada.", "¡Buenas noticias! Su solicitud ha sido aprobada.", True),
+    ("it", "La richiesta è stata respinta.", "La richiesta è stata accettata.", True),
+    ("en", "Your claim was rejected because the photos were missing.",
+     "Your claim was not approved because the photos were missing.", False),
+])
+def test_a_decision_refused_in_the_passive_stays_refused(guard, lang, draft, cand, flipped):
+    """"was rejected" -> "was accepted": a refusal and a yes in the passive,
+    which the lists named only as "rechazado", "rifiutato" before."""
+    assert (FindingKind.FLIPPED_REFUSAL in kinds(guard, draft, cand, lang)) is flipped
