@@ -114,8 +114,10 @@ class LexiconDoc(ContentDoc):
     percent_prefixes: Words = Field(default_factory=list)
     time_cues: Words = Field(default_factory=list)
     # Cues that are only an article ("las"): after them a number followed by
-    # a word is a count ("las 3 últimas nóminas"), unless the word is one of
-    # ``article_time_followers`` ("las 3 menos cuarto", "las 9 de la noche").
+    # a plural word (one ending in "s") is a count ("las 3 últimas nóminas"),
+    # unless that word is one of ``article_time_followers`` ("las 3 menos
+    # cuarto", "las 9 horas"). Only plural words can matter here: "las 9 de
+    # la noche" is a time because "de" is not plural.
     article_time_cues: Words = Field(default_factory=list)
     article_time_followers: Words = Field(default_factory=list)
     time_suffixes: Words = Field(default_factory=list)
