@@ -181,6 +181,12 @@ class LexiconDoc(ContentDoc):
     purpose: Words = Field(default_factory=list)
     empathy: Words = Field(default_factory=list)
     prohibitions: Words = Field(default_factory=list)
+    # Prohibitions in the form of a notice ("No swimming after dark", "No
+    # fumar", 禁酒, "non va mai comunicato"): read only by service/warnings.py,
+    # so a rewrite can't turn them into advice. Kept out of ``prohibitions``,
+    # which also shapes content alignment, because their wording is shared
+    # with statements ("no debe nada", "il modem non va restituito").
+    notices: Words = Field(default_factory=list)
     personal_promises: Words = Field(default_factory=list)
     # a first-person future ("we'll send", "invieremo", "我们会"): commitments.new_actions
     future_actions: Words = Field(default_factory=list)

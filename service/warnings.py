@@ -30,13 +30,16 @@ from service.guard_text import Text
 
 __all__ = ["weakened_warnings"]
 
+# Fewest content words from a warning's marker on that still say what it forbids.
+_WARNED_WORDS_MIN = 2
+
 
 def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     """Draft warnings the rewrite keeps only as advice."""
     p = lex.patterns
     # "We never share your data" states what the company does; it warns the customer of nothing.
-    warnings = [(a, b) for a, b in d.clauses()
-                if _warns(d.folded[a:b], lex) and not p["self_reference"].search(d.folded, a, b)]
+    warnings = [(a, b, a + at) for a, b in d.clauses()
+                if (at := _warns(d.folded[a:b], lex)) is not None and not p["self_reference"].search(d.folded, a, b)]
     if not warnings:
         return []
     cl = lex.content
@@ -44,36 +47,54 @@ def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     c_words = cl.tokens(c.low)
     c_clauses = c.clauses()
     c_vocabs = [cl.vocabulary([t for t in c_words if ca <= t.start < cb], c.low[ca:cb]) for ca, cb in c_clauses]
-    for a, b in warnings:
-        said = [t for t in d_words if a <= t.start < b and t.key not in cl.framing]
+    for a, b, warned in warnings:
+        clause_words = [t for t in d_words if a <= t.start < b and t.key not in cl.framing]
+        # What is forbidden starts at the marker: "Si hueles a gas NO enciendas
+        # luces" forbids lights, and a rewrite that restates the lights and not
+        # the smell still restates the warning. A marker at the clause's end
+        # ("beach tracks, never") leaves too little: then the whole clause.
+        said = [t for t in clause_words if t.start >= warned]
+        if len(said) < _WARNED_WORDS_MIN:
+            said = clause_words
         if not said:
             continue
         s_a, s_b = d.sentence_of(a)
+        softened: list[tuple[int, int, str]] = []
+        kept_in_force = False
         for i, (ca, cb) in enumerate(c_clauses):
             if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said):
                 continue
             lo, hi = _neighbourhood(c, c_clauses, i)
             why = _softened(d, c, lex, lo, hi, s_a, s_b)
             if why:
-                shown = d.text[a:b].strip()[:80]
-                # one finding says the rewrite is dishonest; the first is enough
-                return [Finding(
-                    FindingKind.DROPPED_FACT,
-                    f'The rewrite keeps the warning "{shown}" (draft characters {a}-{b}) only as advice: '
-                    f'"{why}" (rewrite characters {lo}-{hi}).',
-                    Span(a, b))]
+                softened.append((lo, hi, why))
+            elif _warns(c.folded[ca:cb], lex) is not None:
+                # "酒店全面禁烟": a restatement that forbids in its own words, with
+                # no softener near it, keeps the warning; "建议您到室外吸烟区"
+                # elsewhere softens something else.
+                kept_in_force = True
+        if softened and not kept_in_force:
+            lo, hi, why = softened[0]
+            shown = d.text[a:b].strip()[:80]
+            # one finding says the rewrite is dishonest; the first is enough
+            return [Finding(
+                FindingKind.DROPPED_FACT,
+                f'The rewrite keeps the warning "{shown}" (draft characters {a}-{b}) only as advice: '
+                f'"{why}" (rewrite characters {lo}-{hi}).',
+                Span(a, b))]
     return []
 
 
-def _warns(clause: str, lex: Lexicon) -> bool:
-    """A prohibition marker ("do not", "vietato", "不要"), or a "no" right
-    before an order ("NON accenda luci", "NO encienda luces": the formal
-    imperative the instruction list knows, negated)."""
+def _warns(clause: str, lex: Lexicon) -> int | None:
+    """Where the clause starts to warn, or None: a prohibition marker ("do
+    not", "vietato", "不要"), or a "no" right before an order ("NON accenda
+    luci", "NO encienda luces": the formal imperative the instruction list
+    knows, negated)."""
     p = lex.patterns
-    if p["prohibitions"].search(clause):
-        return True
     low = clause.lower()
-    return any(p["instructions"].match(low[m.end():].lstrip()) for m in p["negations"].finditer(low))
+    starts = [m.start() for m in p["negations"].finditer(low) if p["instructions"].match(low[m.end():].lstrip())]
+    starts += [m.start() for key in ("prohibitions", "notices") if (m := p[key].search(clause)) is not None]
+    return min(starts, default=None)
 
 
 def _neighbourhood(c: Text, clauses: list[tuple[int, int]], i: int) -> tuple[int, int]:
@@ -87,8 +108,14 @@ def _neighbourhood(c: Text, clauses: list[tuple[int, int]], i: int) -> tuple[int
 
 
 def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: int) -> str:
-    """The softener the rewrite adds around the warning, if the draft's sentence has none."""
+    """The softener the rewrite adds around the warning, if the draft's
+    sentence has none and the draft does not say it elsewhere: "si quieres,
+    te avisamos por SMS" joined to the warning's sentence softens the offer,
+    not the warning."""
     m = lex.patterns["softeners"].search(c.folded, lo, hi)
     if m is None or lex.patterns["softeners"].search(d.folded, s_a, s_b):
+        return ""
+    said = c.low[m.start():m.end()]
+    if said in d.low:
         return ""
     return c.text[m.start():m.end()]

@@ -259,6 +259,8 @@ def _copy_data(tmp_path: Path) -> Path:
     ("quotes: ['\"\"',", "quotes: ['\"',", "quotes[0]"),
     ("hedges: [", "hedgez: [", "hedgez: unknown key"),
     ("quotes: ['\"\"', \"“”\", \"«»\", \"‘’\"]", "quotes: \"«»\"", "quotes: expected a list"),
+    # a phrase ending in a space can never match: a word edge follows every phrase
+    ("prohibitions: [\"must not\"", "prohibitions: [\"must \"", "prohibitions[0]: ends in a space"),
 ])
 def test_bad_data_fails_naming_file_and_key(tmp_path: Path, needle: str, replacement: str, key: str) -> None:
     d = _copy_data(tmp_path)
@@ -1678,6 +1680,76 @@ def test_promises_to_notify_or_deliver(guard, lang, draft, cand, honest):
 def test_a_day_counted_from_the_event_may_not_move(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind in (FindingKind.DROPPED_FACT, FindingKind.NEW_FACT) and "day" in f.detail]
+    assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # what a warning forbids starts at its marker: a condition before it
+    # ("if the alarm sounds") need not be restated for the warning to be
+    ("en", "If the alarm sounds, do not open the freezer door or unplug the unit.",
+     "Please keep the freezer door closed. If you can, try not to open the freezer door or unplug the unit.", False),
+    ("en", "If the alarm sounds, do not open the freezer door or unplug the unit.",
+     "If the alarm goes off, please don't open the freezer door or unplug the unit.", True),
+    ("es", "Si notas humo NO toques el enchufe ni el cable, corta la luz general.",
+     "Corta la luz general. Si puedes, intenta no tocar el enchufe ni el cable.", False),
+    ("es", "Si notas humo NO toques el enchufe ni el cable, corta la luz general.",
+     "Si notas humo, por favor no toques el enchufe ni el cable y corta la luz general.", True),
+    ("it", "Se senti odore di bruciato, non usare il forno e stacca la spina.",
+     "Stacchi la spina. Se le è possibile, eviti di usare il forno.", False),
+    # Italian "non deve" is "need not" as often as "must not": only "non deve mai" forbids
+    ("it", "Il codice non deve MAI essere condiviso con nessuno.",
+     "Le consigliamo di valutare bene prima di condividere il codice con qualcuno.", False),
+    ("it", "Non deve pagare nulla per la sostituzione.",
+     "Non deve pagare nulla per la sostituzione; se preferisce, può anche portarlo in negozio.", True),
+    # a notice-style prohibition: "No X-ing", "No + infinitive", 禁X
+    ("en", "No swimming after dark, the lifeguards leave at 7pm.",
+     "We'd suggest not swimming after dark, as the lifeguards leave at 7pm.", False),
+    ("en", "No swimming after dark, the lifeguards leave at 7pm.",
+     "Please don't swim after dark: the lifeguards leave at 7pm.", True),
+    ("es", "No fumar dentro de la habitación, la multa es de 150 €.",
+     "Le recomendamos no fumar dentro de la habitación; la multa es de 150 €.", False),
+    ("es", "No fumar dentro de la habitación, la multa es de 150 €.",
+     "Por favor, no fume dentro de la habitación: la multa es de 150 €.", True),
+    ("zh", "术后24小时禁酒禁辣。", "术后24小时请尽量禁酒禁辣。", False),
+    ("zh", "术后24小时禁酒禁辣。", "术后24小时内请禁酒禁辣。", True),
+    # 禁 after 被, 已 or 封 says what was done, not what to avoid
+    ("zh", "账号已被禁用，请联系管理员。", "您的账号目前已被禁用，建议您联系管理员。", True),
+    # a statement with "no" and an -ing word forbids nothing
+    ("en", "There are no pending charges on the account.",
+     "There are no pending charges on your account; if you like, I can email you a statement.", True),
+    # review mends: statements that share a notice's wording
+    ("en", "No outstanding balance on your account, so you can close it today.",
+     "There's no outstanding balance on your account, so if you like, you can close it today.", True),
+    ("en", "No charging cable is included, you can order one separately.",
+     "A charging cable isn't included, but if you like, you can order one separately.", True),
+    ("es", "Ahora mismo no debe nada, así que puede darse de baja hoy.",
+     "Ahora mismo no tiene nada pendiente, así que si lo desea puede darse de baja hoy.", True),
+    ("it", "Il vecchio modem non va restituito, può tenerlo.",
+     "Non è necessario restituire il vecchio modem: se preferisce, può tenerlo.", True),
+    ("zh", "您的门禁卡已补办好，工作日可以到物业前台领取。", "您的门禁卡已补办好，如果方便的话，工作日可以到物业前台领取。", True),
+    ("zh", "您可以在设置里禁用自动续费，24小时内生效。", "如果需要，可以考虑在设置里禁用自动续费，24小时内生效。", True),
+    # a restatement that forbids in its own words keeps the warning; advice beside it is about something else
+    ("zh", "酒店禁烟，如需吸烟可前往一楼室外吸烟区。", "酒店全面禁烟，如需吸烟，建议您前往一楼室外吸烟区。", True),
+    # a softener the draft says elsewhere is the draft's, even joined to the warning's sentence
+    ("es", "Mañana no uses la cocina. Si quieres, te avisamos por SMS cuando salga el técnico.",
+     "Por favor, mañana no uses la cocina, y si quieres te avisamos por SMS cuando salga el técnico.", True),
+    # ... and notices a rewrite may not soften
+    ("en", "Strictly no smoking in the rooms, there's a 200 EUR fee.",
+     "We'd suggest not smoking in the rooms, as there's a 200 EUR fee.", False),
+    ("en", "Don't open the freezer during the outage.", "Best not to open the freezer during the outage.", False),
+    ("es", "Favor de no fumar en la habitación, la multa es de 150 dólares.",
+     "Le recomendamos no fumar en la habitación, la multa es de 150 dólares.", False),
+    ("es", "No debe tomar alimentos 8 horas antes del análisis.",
+     "Conviene no tomar alimentos 8 horas antes del análisis.", False),
+    ("it", "Il forno non va assolutamente usato finché non arriva il tecnico.",
+     "Sarebbe meglio non usare il forno finché non arriva il tecnico.", False),
+    ("zh", "勿将验证码告诉任何人。", "建议您尽量不要将验证码告诉任何人。", False),
+    ("zh", "术后不宜剧烈运动。", "术后建议尽量避免剧烈运动。", False),
+    ("zh", "检查前8小时禁食禁水。", "检查前8小时请尽可能禁食禁水。", False),
+])
+def test_what_a_warning_forbids(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if "only as advice" in f.detail]
     assert (not found) == honest, [f.detail for f in found]
 
 

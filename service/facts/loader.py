@@ -70,6 +70,11 @@ def _regex_alt(items: list[str], file: Path, key: str, wb: bool,
             re.compile(item)
         except re.error as exc:
             raise DataFileError(file, f"{key}[{i}]", f"invalid regex: {exc}") from exc
+        if wb and item != item.rstrip():
+            # The alternation ends at a word edge, so a phrase ending in a
+            # space ("non deve ") could never match: it would be dead data.
+            raise DataFileError(file, f"{key}[{i}]", "ends in a space, so it can never match "
+                                "(a word edge follows every phrase)")
     items = [word_lookbehinds(item) for item in items]
     if contracted:
         items = [_with_contractions(item, contracted) for item in items]
@@ -367,7 +372,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
-                "speculation", "purpose", "empathy", "prohibitions", "personal_promises", "future_actions", "instructions",
+                "speculation", "purpose", "empathy", "prohibitions", "notices", "personal_promises", "future_actions", "instructions",
                 "alternatives", "requirements", "condition_before", "offers", "self_reference", "softeners"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
