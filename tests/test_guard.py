@@ -1753,6 +1753,19 @@ def test_what_a_warning_forbids(guard, lang, draft, cand, honest):
     assert (not found) == honest, [f.detail for f in found]
 
 
+@pytest.mark.parametrize("draft,cand,honest", [
+    # 仅限 / 只限 are read as the words they are, not as 只 / 仅 inside them
+    ("会员额外免费托运1件，仅限金卡及以上会员。", "会员可以额外免费托运1件行李。", False),
+    ("会员额外免费托运1件，仅限金卡及以上会员。", "会员可以额外免费托运1件行李，仅限金卡及以上会员。", True),
+    ("这款保险可以报门诊费用，但只限在公立医院就诊的。", "这款保险可以报销门诊费用。", False),
+    ("这款保险可以报门诊费用，但只限在公立医院就诊的。", "这款保险可以报销门诊费用，但仅限在公立医院就诊的情况。", True),
+])
+def test_a_chinese_restriction_is_read_as_its_word(guard, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], "zh", BOOK.check(draft, [], "", "zh"))
+             if "condition" in f.detail]
+    assert (not found) == honest, [f.detail for f in found]
+
+
 def test_a_warning_left_to_the_customers_judgement_is_weakened(guard) -> None:
     draft = "si tienes fiebre ese dia NO vengas, llama al 912 345 678 para cambiar la cita."
     cand = "Si ese día tiene fiebre, valore si acudir o llame al 912 345 678 para cambiar la cita."
