@@ -534,17 +534,23 @@ class Guard:
                 kept_words = sum(in_cand(t.key) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
-                if not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
-                        any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))
-                        or (group == "condition" and about and _restated_nearby(c, lex, about,
-                                                                               negative(d.folded[lo:b], lex)))):
+                kept = not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
+                    any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))
+                    or (group == "condition" and about and _restated_nearby(c, lex, about,
+                                                                           negative(d.folded[lo:b], lex))))
+                # A condition kept in words may have moved onto another statement.
+                moved = kept and group == "condition" and bool(about) and _detached(
+                    d, c, lex, rx, m.start(), lo, b, about, excused)
+                if kept and not moved:
                     continue
                 start, end = min(lo, m.start()), max(b, m.end())
                 shown = d.text[start:end].strip()[:80]
                 out.append(Finding(
                     FindingKind.DROPPED_FACT,
-                    f'The rewrite leaves out the condition "{shown}" that the draft states '
-                    f"(draft characters {start}-{end}).",
+                    (f'The rewrite keeps the condition "{shown}" (draft characters {start}-{end}) but no longer '
+                     "on what it governs in the draft: it now governs another statement." if moved else
+                     f'The rewrite leaves out the condition "{shown}" that the draft states '
+                     f"(draft characters {start}-{end})."),
                     Span(start, end)))
         return out
 
@@ -1085,6 +1091,58 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
         if 2 * sum(has(t.key) for t in about) > len(about):
             return True
     return False
+
+
+def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, lo: int, hi: int,
+              about: Sequence[content.Token], excused: "_Excused") -> bool:
+    """Whether the rewrite restates a condition in a sentence of its own,
+    away from what it governs: "Router gratis si renuevas 12 meses. Envío 3
+    días" -> "El router es gratis. Si renuevas 12 meses, el envío tarda 3
+    días". What it governs is the rest of the draft's sentence; the words of it
+    the rewrite keeps must share a sentence with the condition's
+    restatement (a sentence with a marker of the group and more than half of
+    what the condition is about), when there is one. Only a marker whose
+    scope can move counts (``conditional_markers``: "if", not "must be");
+    a restatement that leans on the sentence before ("This applies if...",
+    ``back_references``) is about that sentence; and what follows
+    "otherwise" in it speaks of the other case."""
+    p = lex.patterns
+    if not p["conditional_markers"].match(d.folded, at):
+        return False
+    cl = lex.content
+    sa, sb = d.sentence_of(at)
+    first, last = min(lo, at), hi
+    d_tokens = [t for t in cl.tokens(d.low) if t.key not in cl.framing and not excused.words[t.start]]
+    governed = {t.key for t in d_tokens if sa <= t.start < sb and not first <= t.start < last}
+    if not governed:
+        return False
+    own = {t.key for t in about}
+    # the draft's other statements: a restatement that carries one of them
+    # and none of what the condition governs has moved the condition onto it
+    others = {t.key for t in d_tokens if not sa <= t.start < sb} - governed - own
+    if "sentence_matchers" not in c.memo:   # built once per candidate, for every condition
+        c_tokens = cl.tokens(c.low)
+        c.memo["sentence_matchers"] = [
+            (ra, rb, cl.matcher(cl.vocabulary([t for t in c_tokens if ra <= t.start < rb], c.low[ra:rb]),
+                                c.low[ra:rb]), [t for t in c_tokens if ra <= t.start < rb])
+            for ra, rb in c.sentences()]
+    sentences = c.memo["sentence_matchers"]
+    moved, elsewhere = False, False
+    for i, (ra, rb, has, tokens) in enumerate(sentences):
+        kept_governed = any(has(k) for k in governed)
+        if marker.search(c.folded, ra, rb) and 2 * sum(has(k) for k in own) > len(own):
+            if kept_governed:
+                return False   # one restatement still governs it: kept
+            if p["back_references"].search(c.folded, ra, rb):
+                if i and any(sentences[i - 1][2](k) for k in governed):
+                    return False   # "...waive the fee. This applies if you pay by Friday"
+                continue
+            other_case = p["otherwise_markers"].search(c.folded, ra, rb)
+            end = other_case.start() if other_case else rb
+            moved = moved or any(t.key in others for t in tokens if t.start < end)
+        elif kept_governed:
+            elsewhere = True
+    return moved and elsewhere
 
 
 def _conjunct_lost(d: Text, lex: Lexicon, lo: int, hi: int, words: Sequence[content.Token],

@@ -195,6 +195,15 @@ class LexiconDoc(ContentDoc):
     requirements: Words = Field(default_factory=list)
     condition_before: Words = Field(default_factory=list)
     offers: Words = Field(default_factory=list)
+    # A condition moved onto another statement (service/guard.py, _detached):
+    # the markers whose scope a rewrite can move ("if", "se", "si", 如果, 的话;
+    # not a requirement such as "must be" or 需要), the frames that make a
+    # sentence lean on the one before ("This applies if...", "Esto es así
+    # siempre que...", 前提是), and "otherwise", after which a sentence
+    # speaks of the other case.
+    conditional_markers: Words = Field(default_factory=list)
+    back_references: Words = Field(default_factory=list)
+    otherwise_markers: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

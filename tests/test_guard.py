@@ -1753,6 +1753,92 @@ def test_what_a_warning_forbids(guard, lang, draft, cand, honest):
     assert (not found) == honest, [f.detail for f in found]
 
 
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a condition kept in words but moved onto another statement no longer
+    # governs what it governed: the offer now reads unconditional
+    ("en", "Free installation if you sign up for 24 months. Delivery takes 5 days.",
+     "Installation is free. If you sign up for 24 months, delivery takes 5 days.", False),
+    ("en", "Free installation if you sign up for 24 months. Delivery takes 5 days.",
+     "If you sign up for 24 months, installation is free. Delivery takes 5 days.", True),
+    ("en", "Free installation if you sign up for 24 months. Delivery takes 5 days.",
+     "Installation is free when you sign up for 24 months, and delivery takes 5 days.", True),
+    ("it", "Spedizione gratuita se l'ordine supera i 50 €. La consegna richiede 3 giorni.",
+     "La spedizione è gratuita. Se l'ordine supera i 50 €, la consegna richiede 3 giorni.", False),
+    ("it", "Spedizione gratuita se l'ordine supera i 50 €. La consegna richiede 3 giorni.",
+     "Se l'ordine supera i 50 €, la spedizione è gratuita. La consegna richiede 3 giorni.", True),
+    ("es", "Le devolvemos el depósito si entrega las llaves el viernes. La inspección es el jueves.",
+     "Le devolvemos el depósito. Si entrega las llaves el viernes, la inspección será el jueves.", False),
+    ("es", "Le devolvemos el depósito si entrega las llaves el viernes. La inspección es el jueves.",
+     "Si entrega las llaves el viernes, le devolveremos el depósito. La inspección será el jueves.", True),
+    ("zh", "会员的话免运费。发货要3天。", "我们免运费。如果您是会员，发货需要3天。", False),
+    ("zh", "会员的话免运费。发货要3天。", "如果您是会员，可以免运费。发货需要3天。", True),
+    # a restatement about nothing else leans on the sentence before it
+    ("en", "You can upgrade for free if your contract started before 2023.",
+     "Good news: you can upgrade for free. This applies if your contract started before 2023.", True),
+    # a clause that runs past a full stop inside a quotation: the text itself is no move
+    ("zh", "看到您的留言了：“如果明天还不到，就给我退款。”您的订单今天已发出，请注意查收。",
+     "看到您的留言了：“如果明天还不到，就给我退款。”您的订单今天已发出，请注意查收。", True),
+    # review mends: a restatement that leans on the sentence before ("This applies
+    # if...", "Esto es así siempre que...", 前提是), "otherwise", one condition over
+    # two things, and a requirement (需要) whose scope does not move
+    ("en", "We can waive the late fee if you pay the outstanding balance by Friday. You can pay in the app or by bank transfer.",
+     "Good news: we can waive the late fee. This applies if you pay the outstanding balance by Friday, either in the app or by bank transfer.", True),
+    ("en", "Your new card will be sent once we verify your address. Verification usually takes 2 days.",
+     "We'll send your new card. This happens once we verify your address, which usually takes 2 days.", True),
+    ("en", "Your plan renews automatically on 1 May unless you cancel before then. You can cancel in the app.",
+     "Your plan renews automatically on 1 May. That is, unless you cancel before then, which you can do in the app.", True),
+    ("en", "Hi Tom, installation and the router are free if you sign a 24-month contract.",
+     "Hi Tom! Installation and the router are both free. Tom, this applies if you sign a 24-month contract.", True),
+    ("en", "Your deposit will be returned once the inspection is completed. We'll email you the report.",
+     "We'll return your deposit. That happens once the inspection is completed, and we'll email you the report.", True),
+    ("en", "Your claim will be paid if the repair invoice shows the damage was caused by the storm. Please upload the invoice in your account.",
+     "We'll pay your claim. That's provided the repair invoice shows the storm caused the damage, so please upload the invoice in your account.", True),
+    ("it", "Il modem è gratuito se rinnova il contratto per 12 mesi. La consegna avviene in 3 giorni lavorativi.",
+     "Il modem è gratuito. Questo vale se rinnova il contratto per 12 mesi, e la consegna avviene in 3 giorni lavorativi.", True),
+    ("es", "Te reembolsamos la consulta si cancelas con 24 horas de antelación. Puedes cancelar desde la app.",
+     "Te devolvemos el importe de la consulta. Esto es así siempre que canceles con 24 horas de antelación desde la app.", True),
+    ("es", "El router nuevo es gratis si renuevas la permanencia de 12 meses. El envío tarda 3 días laborables.",
+     "El router nuevo te sale gratis. Eso sí, siempre que renueves la permanencia de 12 meses, y el envío tarda 3 días laborables.", True),
+    ("es", "Le devolvemos la fianza una vez que se complete la inspección del piso. Le enviaremos el informe por correo.",
+     "Le devolveremos la fianza. Será una vez que se complete la inspección del piso, y le enviaremos el informe por correo.", True),
+    ("zh", "会员的话免运费，发货要3天。",
+     "可以为您免运费。前提是您是会员哦，发货一般需要3天。", True),
+    ("zh", "您是会员的话可以免运费。订单一般3天内发货。",
+     "好消息：可以免运费！只要您是会员就行，订单一般3天内发货。", True),
+    ("en", "Parking is free and boarding is prioritised if you're a Gold member. Check-in opens 24 hours before departure.",
+     "If you're a Gold member, parking is free. Boarding is prioritised too, and check-in opens 24 hours before departure.", True),
+    ("en", "We can replace the phone if the fault is covered by the warranty. Otherwise the repair costs 60 euros.",
+     "We can replace your phone. That's if the fault is covered by the warranty; otherwise the repair costs 60 euros.", True),
+    ("en", "Hi Priya, you can get a refund for the cancelled class if you ask for it by email. Our finance team handles refunds on Fridays.",
+     "Hi Priya,\nhere's how it works:\n- You can get a refund for the cancelled class.\n- This applies if you ask for it by email; our finance team handles these on Fridays.", True),
+    ("it", "Possiamo sostituire il telefono se il guasto è coperto dalla garanzia. Altrimenti la riparazione costa 60 euro.",
+     "Possiamo sostituirle il telefono. Questo vale se il guasto è coperto dalla garanzia; altrimenti la riparazione costa 60 euro.", True),
+    ("it", "Il parcheggio è gratuito e l'imbarco è prioritario se è socio Gold. Il check-in apre 24 ore prima.",
+     "Se è socio Gold, il parcheggio è gratuito. Anche l'imbarco è prioritario, e il check-in apre 24 ore prima.", True),
+    ("it", "La borsa di studio viene confermata se consegni l'ISEE aggiornato. La segreteria è aperta fino alle 16.",
+     "La borsa di studio è confermata. Vale solo se consegni l'ISEE aggiornato: la segreteria è aperta fino alle 16.", True),
+    ("es", "Podemos sustituir el móvil si la avería está cubierta por la garantía. De lo contrario, la reparación cuesta 60 euros.",
+     "Podemos sustituirle el móvil. Esto es así si la avería está cubierta por la garantía; de lo contrario, la reparación cuesta 60 euros.", True),
+    ("es", "El parking es gratis y el embarque es prioritario si eres socio Oro. La facturación abre 24 horas antes.",
+     "Si eres socio Oro, el parking es gratis. El embarque también es prioritario, y la facturación abre 24 horas antes.", True),
+    ("es", "Hola Marta, te bonificamos la cuota si domicilias la nómina. Puedes hacerlo desde la app.",
+     "¡Hola Marta! Te bonificamos la cuota. Eso sí, siempre que domicilies la nómina, algo que puedes hacer desde la app.", True),
+    ("zh", "换卡需要带身份证到营业厅办理。营业厅周末也开门。",
+     "换卡没问题。需要您带身份证到营业厅办理，营业厅周末也开门。", True),
+    ("zh", "会员的话停车免费，登机也优先。值机提前24小时开放。",
+     "会员可以免费停车。只要您是会员，登机也优先，值机提前24小时开放。", True),
+    ("zh", "退款需要3到5个工作日到账。到账后我们会短信通知您。",
+     "退款这边请您放心。到账需要3到5个工作日，到账后我们会短信通知您。", True),
+    # a condition after "and" governs what follows it, not the order before the "and"
+    ("it", "Aggiorna l'app alla versione 4.2 e se si blocca ancora mandaci il log.",
+     "Aggiorni l'app alla versione 4.2; se si blocca ancora, ci invii il log.", True),
+])
+def test_a_condition_stays_on_what_it_governs(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if "condition" in f.detail]
+    assert (not found) == honest, [f.detail for f in found]
+
+
 @pytest.mark.parametrize("draft,cand,honest", [
     # 仅限 / 只限 are read as the words they are, not as 只 / 仅 inside them
     ("会员额外免费托运1件，仅限金卡及以上会员。", "会员可以额外免费托运1件行李。", False),
