@@ -1112,7 +1112,17 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
     cl = lex.content
     sa, sb = d.sentence_of(at)
     first, last = min(lo, at), hi
-    d_tokens = [t for t in cl.tokens(d.low) if t.key not in cl.framing and not excused.words[t.start]]
+    # A time limit inside the condition is the condition's ("if you return
+    # it within 30 days"): its span runs to the clause's end, unless the
+    # condition opens a clause that is its whole sentence and so also holds
+    # what it governs ("Si lo entrega antes del 20/06 puede defenderlo").
+    clause_start, clause_end = d.clause(at)
+    opens = not d.folded[clause_start:first].strip(" \t\n,;:，；：")
+    if not (opens and clause_end >= sb - 1):
+        last = max(last, clause_end)
+    # Words the rules ask to reword still say what is governed ("You'll get a
+    # full refund, provided..." is a promise to soften, and still the refund's).
+    d_tokens = [t for t in cl.tokens(d.low) if t.key not in cl.framing]
     governed = {t.key for t in d_tokens if sa <= t.start < sb and not first <= t.start < last}
     if not governed:
         return False
