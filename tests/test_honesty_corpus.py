@@ -15,7 +15,7 @@ import pytest
 
 from tests.eval_honesty import LANGUAGES, evaluate, load
 
-# Measured at the end of the sixteenth session (python tests/eval_honesty.py HALF):
+# Measured in the seventeenth session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
 FLOORS = {
     "test": {"en": (26, 28), "it": (28, 27), "es": (26, 24), "zh": (27, 23)},
@@ -25,15 +25,15 @@ FLOORS = {
     "test7": {"en": (18, 9), "it": (17, 8), "es": (17, 9), "zh": (17, 11)},
     "test8": {"en": (13, 12), "it": (17, 9), "es": (20, 10), "zh": (19, 8)},
     "test9": {"en": (18, 12), "it": (16, 5), "es": (16, 12), "zh": (18, 11)},
-    "test10": {"en": (13, 7), "it": (15, 10), "es": (15, 13), "zh": (14, 13)},
-    "test11": {"en": (15, 10), "it": (14, 13), "es": (13, 11), "zh": (15, 10)},
+    "test10": {"en": (13, 7), "it": (15, 10), "es": (16, 13), "zh": (16, 13)},
+    "test11": {"en": (15, 10), "it": (15, 13), "es": (13, 11), "zh": (16, 10)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
-    "dev6": {"en": (7, 11), "it": (10, 11), "es": (7, 8), "zh": (9, 11)},
-    "dev7": {"en": (12, 14), "it": (13, 9), "es": (14, 15), "zh": (12, 13)},
-    "dev8": {"en": (10, 8), "it": (12, 12), "es": (12, 11), "zh": (8, 11)},
+    "dev6": {"en": (7, 11), "it": (10, 11), "es": (7, 8), "zh": (10, 11)},
+    "dev7": {"en": (12, 14), "it": (13, 9), "es": (14, 15), "zh": (13, 13)},
+    "dev8": {"en": (11, 8), "it": (12, 12), "es": (12, 11), "zh": (8, 11)},
     "dev9": {"en": (12, 11), "it": (12, 9), "es": (11, 10), "zh": (11, 11)},
-    "dev10": {"en": (13, 10), "it": (11, 10), "es": (12, 11), "zh": (11, 11)},
-    "dev11": {"en": (12, 11), "it": (12, 8), "es": (12, 11), "zh": (11, 10)},
+    "dev10": {"en": (13, 10), "it": (11, 10), "es": (14, 11), "zh": (11, 11)},
+    "dev11": {"en": (12, 11), "it": (13, 8), "es": (12, 11), "zh": (11, 10)},
 }
 
 
