@@ -1117,8 +1117,9 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
     # condition opens a clause that is its whole sentence and so also holds
     # what it governs ("Si lo entrega antes del 20/06 puede defenderlo").
     clause_start, clause_end = d.clause(at)
-    opens = not d.folded[clause_start:first].strip(" \t\n,;:，；：")
-    if not (opens and clause_end >= sb - 1):
+    opens = not d.folded[clause_start:first].strip(_PUNCTUATION)
+    whole = not d.folded[clause_end:sb].strip(_PUNCTUATION)   # "...defenderlo!!" or ".\n" end it too
+    if not (opens and whole):
         last = max(last, clause_end)
     # Words the rules ask to reword still say what is governed ("You'll get a
     # full refund, provided..." is a promise to soften, and still the refund's).
@@ -1140,7 +1141,8 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
     moved, elsewhere = False, False
     for i, (ra, rb, has, tokens) in enumerate(sentences):
         kept_governed = any(has(k) for k in governed)
-        if marker.search(c.folded, ra, rb) and 2 * sum(has(k) for k in own) > len(own):
+        found = p["conditional_markers"].search(c.folded, ra, rb)
+        if found and marker.search(c.folded, ra, rb) and 2 * sum(has(k) for k in own) > len(own):
             if kept_governed:
                 return False   # one restatement still governs it: kept
             if p["back_references"].search(c.folded, ra, rb):
@@ -1149,10 +1151,16 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
                 continue
             other_case = p["otherwise_markers"].search(c.folded, ra, rb)
             end = other_case.start() if other_case else rb
-            moved = moved or any(t.key in others for t in tokens if t.start < end)
+            # the condition's own clause ("only if you return it within 30 days
+            # of delivery") says nothing moved; what it now governs is outside it
+            own_a, own_b = c.clause(found.start())
+            moved = moved or any(t.key in others for t in tokens if t.start < end and not own_a <= t.start < own_b)
         elif kept_governed:
             elsewhere = True
     return moved and elsewhere
+
+
+_PUNCTUATION = " \t\n.!?;,:。！？；，：、…"
 
 
 def _conjunct_lost(d: Text, lex: Lexicon, lo: int, hi: int, words: Sequence[content.Token],

@@ -21,9 +21,10 @@ __all__ = ["Text", "fact_mask", "lower_same_length", "negative", "polarity_mask"
 _CLAUSE_PUNCT = re.compile(r"[.!?;,:。！？；，、\n…]+")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]{{2,}}")
-# A full stop ends a sentence where a space, a line or a closing quote
-# follows it, not inside "$3.99", "acme.com" or "v4.2".
-_SENTENCE_END = re.compile(r"(?:[!?。！？\n]|\.(?=[\s\"'”’»)\]]|$))+")
+# A full stop ends a sentence where a space, a line, a closing quote or a
+# Chinese character follows it ("重启路由器.请勿"), not inside "$3.99",
+# "acme.com" or "v4.2".
+_SENTENCE_END = re.compile(rf"(?:[!?。！？\n]|\.(?=[\s\"'”’»)\]{CJK_CLASS}]|$))+")
 # Spaces between two Chinese characters (not around a Latin word, "升级到 Pro 版").
 _CJK_SPACE = re.compile(f"(?<=[{CJK_CLASS}])[ \u3000]+(?=[{CJK_CLASS}])")
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from service.domain import Finding, FindingKind, Span
 from service.facts import Lexicon
-from service.guard_text import Text
+from service.guard_text import Text, lower_same_length
 
 __all__ = ["weakened_warnings"]
 
@@ -60,20 +60,20 @@ def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             continue
         s_a, s_b = d.sentence_of(a)
         softened: list[tuple[int, int, str]] = []
-        kept_in_force = False
+        in_force: set[tuple[int, int]] = set()   # sentences that forbid it in their own words
         for i, (ca, cb) in enumerate(c_clauses):
             if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said):
                 continue
             lo, hi = _neighbourhood(c, c_clauses, i)
-            why = _softened(d, c, lex, lo, hi, s_a, s_b)
+            why = _softened(d, c, lex, lo, hi, s_a, s_b, (ca, cb))
             if why:
                 softened.append((lo, hi, why))
-            elif _warns(c.folded[ca:cb], lex) is not None:
-                # "酒店全面禁烟": a restatement that forbids in its own words, with
-                # no softener near it, keeps the warning; "建议您到室外吸烟区"
-                # elsewhere softens something else.
-                kept_in_force = True
-        if softened and not kept_in_force:
+            elif _warns(c.folded[ca:cb], lex) is not None and not p["self_reference"].search(c.folded, ca, cb):
+                in_force.add(c.sentence_of(ca))
+        # "酒店全面禁烟，...，建议您到室外吸烟区": a sentence that forbids it in its own
+        # words keeps the warning; the advice beside it softens something else.
+        softened = [x for x in softened if c.sentence_of(x[0]) not in in_force]
+        if softened:
             lo, hi, why = softened[0]
             shown = d.text[a:b].strip()[:80]
             # one finding says the rewrite is dishonest; the first is enough
@@ -91,7 +91,7 @@ def _warns(clause: str, lex: Lexicon) -> int | None:
     luci", "NO encienda luces": the formal imperative the instruction list
     knows, negated)."""
     p = lex.patterns
-    low = clause.lower()
+    low = lower_same_length(clause)   # offsets stay the clause's
     starts = [m.start() for m in p["negations"].finditer(low) if p["instructions"].match(low[m.end():].lstrip())]
     starts += [m.start() for key in ("prohibitions", "notices") if (m := p[key].search(clause)) is not None]
     return min(starts, default=None)
@@ -107,15 +107,30 @@ def _neighbourhood(c: Text, clauses: list[tuple[int, int]], i: int) -> tuple[int
     return lo, hi
 
 
-def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: int) -> str:
+def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: int,
+              restating: tuple[int, int]) -> str:
     """The softener the rewrite adds around the warning, if the draft's
-    sentence has none and the draft does not say it elsewhere: "si quieres,
-    te avisamos por SMS" joined to the warning's sentence softens the offer,
-    not the warning."""
-    m = lex.patterns["softeners"].search(c.folded, lo, hi)
-    if m is None or lex.patterns["softeners"].search(d.folded, s_a, s_b):
+    sentence has none. One in a clause beside the restatement that the draft
+    also says as a softener elsewhere is the draft's: "si quieres, te avisamos
+    por SMS" joined to the warning's sentence softens the offer, not the
+    warning."""
+    softeners = lex.patterns["softeners"]
+    m = softeners.search(c.folded, lo, hi)
+    if m is None or softeners.search(d.folded, s_a, s_b):
         return ""
     said = c.low[m.start():m.end()]
-    if said in d.low:
-        return ""
+    beside = not restating[0] <= m.start() < restating[1]
+    cl = lex.content
+    ma, mb = c.clause(m.start())
+    here = cl.vocabulary([t for t in cl.tokens(c.low) if ma <= t.start < mb], c.low[ma:mb])
+    for x in softeners.finditer(d.folded):
+        if d.low[x.start():x.end()] != said:
+            continue
+        if beside:
+            return ""
+        # the draft's own advice, kept: most of its clause's other words are in the rewrite's
+        xa, xb = d.clause(x.start())
+        words = [t for t in cl.tokens(d.low) if xa <= t.start < xb and not x.start() <= t.start < x.end()]
+        if words and 2 * sum(cl.matches(t.key, here, c.low[ma:mb]) for t in words) > len(words):
+            return ""
     return c.text[m.start():m.end()]

@@ -1877,6 +1877,36 @@ def test_a_chinese_restriction_is_read_as_its_word(guard, draft, cand, honest):
     assert (not found) == honest, [f.detail for f in found]
 
 
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # review mends of the seventeenth session: the condition's own clause says nothing moved;
+    # a requirement ("must be") is no condition whose scope moves
+    ("en", "You can get a refund if you return the item within 30 days. Delivery takes 3 days.",
+     "You can get a refund. But only if you return the item within 30 days of delivery. Delivery takes 3 days.", True),
+    ("en", "We refund the fee if you are the account holder. Delivery takes 3 days.",
+     "We refund the fee. Note that you must be the account holder; delivery takes 3 days.", True),
+    # a softener is the draft's only where the draft says it as one, beside the restatement
+    ("en", "Thanks for considering us. Do not share your password with anyone.",
+     "Thanks for considering us. Consider not sharing your password with anyone.", False),
+    ("zh", "感谢您的建议。请勿在房间内吸烟。", "感谢您的反馈。建议您不要在房间内吸烟。", False),
+    # a forbidding clause keeps the warning only in its own sentence, and not as the company's
+    ("en", "Do not restart the router during the update.",
+     "Ideally, avoid restarting the router during the update. Don't worry about the router update restarting it twice.",
+     False),
+    ("en", "Do not share your password with anyone.",
+     "Ideally, avoid sharing your password with anyone; we never share your password either.", False),
+    # an ASCII full stop before a Chinese character ends a sentence
+    ("zh", "建议您先重启路由器.请勿拔掉电源", "建议您先重启路由器.尽量不要拔掉电源", False),
+    # a sentence may end in "!!" or a line break
+    ("es", "Si lo entrega antes del 20/06 puede defenderlo!! El envío tarda 3 días.",
+     "Puede defenderlo!! Si lo entrega antes del 20/06, el envío tarda 3 días.", False),
+    ("es", "Si lo entrega antes del 20/06 puede defenderlo.\nEl envío tarda 3 días.",
+     "Puede defenderlo.\nSi lo entrega antes del 20/06, el envío tarda 3 días.", False),
+])
+def test_review_mends_of_the_seventeenth_session(guard, lang, draft, cand, honest):
+    found = guard.verify(draft, cand, [], lang)
+    assert (not found) == honest, [f.detail for f in found]
+
+
 def test_a_warning_left_to_the_customers_judgement_is_weakened(guard) -> None:
     draft = "si tienes fiebre ese dia NO vengas, llama al 912 345 678 para cambiar la cita."
     cand = "Si ese día tiene fiebre, valore si acudir o llame al 912 345 678 para cambiar la cita."
