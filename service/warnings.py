@@ -122,12 +122,14 @@ def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: i
     beside = not restating[0] <= m.start() < restating[1]
     cl = lex.content
     ma, mb = c.clause(m.start())
-    here = cl.vocabulary([t for t in cl.tokens(c.low) if ma <= t.start < mb], c.low[ma:mb])
+    here: set[str] | None = None   # the softener's clause in the rewrite, read only if the draft says it too
     for x in softeners.finditer(d.folded):
         if d.low[x.start():x.end()] != said:
             continue
         if beside:
             return ""
+        if here is None:
+            here = cl.vocabulary([t for t in cl.tokens(c.low) if ma <= t.start < mb], c.low[ma:mb])
         # the draft's own advice, kept: most of its clause's other words are in the rewrite's
         xa, xb = d.clause(x.start())
         words = [t for t in cl.tokens(d.low) if xa <= t.start < xb and not x.start() <= t.start < x.end()]
