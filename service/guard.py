@@ -482,12 +482,30 @@ class Guard:
         # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
+        p_conditional = lex.patterns["conditional_markers"]
 
         def fact_kept(f: Fact) -> bool:
             return bool(f.key in cand_facts or ((same := equivalent_keys(f)) and same <= cand_facts)
                         or (f.kind == "number" and (f.key[2:] in cand_values
                                                                        or _spelled(f.key[2:], c, lex)))
                         or _clock_of_hours(f) & cand_facts)
+
+        def restated(group: str, at: int, lo: int, hi: int, clause_end: int,
+                     about: Sequence[content.Token]) -> bool:
+            """A condition said as a requirement or another condition ("only
+            X" as "X is required", "only if X" as "as long as X"). A time
+            limit keeps its own marker; "only if A and B" said "if A" must
+            keep every part of its clause, one-word parts too."""
+            if group not in ("condition", "restriction"):
+                return False
+            if group == "restriction" and p_conditional.match(d.folded, at) and _conjunct_lost(
+                    d, lex, lo, clause_end, [t for t in d_words if lo <= t.start < clause_end
+                                             and t.key not in lex.content.framing and not excused.words[t.start]],
+                    in_cand, fact_kept, every_part=True):
+                return False
+            return _restated_nearby(
+                c, lex, about, negative(d.folded[lo:hi], lex), exclusive=group == "restriction",
+                alternatives=bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
         out += _dropped_uncertainty(d, c, lex, unknowns)
         for group, rx in lex.conditions.items():
             cand_marked: bool | None = None   # read only for a condition the draft states
@@ -501,6 +519,7 @@ class Guard:
                 if any(excused.sentences[m.start():m.end()]):
                     continue
                 a, b = d.clause(m.start())
+                clause_end = b
                 before = lex.patterns["condition_before"].fullmatch(d.folded, m.start(), m.end())
                 if before:
                     # "会员的话, 免运费": the condition is what comes before
@@ -536,11 +555,12 @@ class Guard:
                 # unopened in its original box" is not kept by "once we receive it".
                 kept = not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
                     any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))
-                    or (group == "condition" and about and _restated_nearby(c, lex, about,
-                                                                           negative(d.folded[lo:b], lex))))
+                    or (about and restated(group, m.start(), lo, b, clause_end, about)))
                 # A condition kept in words may have moved onto another statement.
-                moved = kept and group == "condition" and bool(about) and _detached(
-                    d, c, lex, rx, m.start(), lo, b, about, excused)
+                # "only if X" restated as "if X" has moved when "if X" governs another statement
+                moved = kept and group in ("condition", "restriction") and bool(about) and _detached(
+                    d, c, lex, rx if group == "condition" else lex.conditions["condition"], m.start(), lo, b, about,
+                    excused)
                 if kept and not moved:
                     continue
                 start, end = min(lo, m.start()), max(b, m.end())
@@ -1071,14 +1091,18 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
     return False
 
 
-def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool) -> bool:
+def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool,
+                     exclusive: bool = False, alternatives: bool = False) -> bool:
     """Whether one sentence of the rewrite states a condition or a
     requirement in any words of the language's lists, says no where the
     draft's condition does, and keeps more than half of what that condition
     is about: "we refund it if the product is unopened" -> "for a refund the
-    product needs to be unopened". Only a condition ("if"): a restriction
-    ("only if X and Y" -> "if X") and a time limit ("within 30 days" for "if
-    unassembled") keep their own markers."""
+    product needs to be unopened". A time limit ("within 30 days" for "if
+    unassembled") keeps its own marker. A restriction (``exclusive``:
+    "only if added at pickup") is restated only by a sentence that keeps it
+    exclusive: no softener or focus word ("especially when", "ideally"), and
+    no "or" the draft's sentence does not have ("convenzionate, oppure
+    un'officina di fiducia")."""
     cl = lex.content
     # A condition or a requirement restates a condition; "within 30 days" is a
     # limit of its own and "only" a restriction, neither a restatement of "if unassembled"
@@ -1086,6 +1110,10 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     for a, b in {c.sentence_of(m.start()) for rx in markers for m in rx.finditer(c.folded)}:
         if negative(c.folded[a:b], lex) != says_no:
             continue  # "if you have another policy" does not restate "se nn ha un'altra polizza"
+        if exclusive and (lex.patterns["non_exclusive"].search(c.folded, a, b)
+                          or lex.patterns["softeners"].search(c.folded, a, b)
+                          or (not alternatives and lex.patterns["alternatives"].search(c.folded, a, b))):
+            continue
         near = [t for t in cl.tokens(c.low) if a <= t.start < b]
         has = cl.matcher(cl.vocabulary(near, c.low[a:b]), c.low[a:b])
         if 2 * sum(has(t.key) for t in about) > len(about):
@@ -1138,13 +1166,16 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
                                 c.low[ra:rb]), [t for t in c_tokens if ra <= t.start < rb])
             for ra, rb in c.sentences()]
     sentences = c.memo["sentence_matchers"]
-    moved, elsewhere = False, False
+    # How much of what the condition governs the best restatement still
+    # holds, and the best other sentence: a restatement holding a trailing
+    # "con foto" of the condition's own clause while "danni coperti" stands
+    # alone elsewhere governs the wrong statement.
+    moved, restated_best, elsewhere_best = False, 0, 0
     for i, (ra, rb, has, tokens) in enumerate(sentences):
-        kept_governed = any(has(k) for k in governed)
+        kept_governed = sum(has(k) for k in governed)
         found = p["conditional_markers"].search(c.folded, ra, rb)
         if found and marker.search(c.folded, ra, rb) and 2 * sum(has(k) for k in own) > len(own):
-            if kept_governed:
-                return False   # one restatement still governs it: kept
+            restated_best = max(restated_best, kept_governed)
             if p["back_references"].search(c.folded, ra, rb):
                 if i and any(sentences[i - 1][2](k) for k in governed):
                     return False   # "...waive the fee. This applies if you pay by Friday"
@@ -1155,20 +1186,23 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
             # of delivery") says nothing moved; what it now governs is outside it
             own_a, own_b = c.clause(found.start())
             moved = moved or any(t.key in others for t in tokens if t.start < end and not own_a <= t.start < own_b)
-        elif kept_governed:
-            elsewhere = True
-    return moved and elsewhere
+        else:
+            elsewhere_best = max(elsewhere_best, kept_governed)
+    return moved and elsewhere_best > restated_best
 
 
 _PUNCTUATION = " \t\n.!?;,:。！？；，：、…"
 
 
 def _conjunct_lost(d: Text, lex: Lexicon, lo: int, hi: int, words: Sequence[content.Token],
-                   in_cand: Callable[[str], bool], fact_kept: Callable[[Fact], bool]) -> bool:
+                   in_cand: Callable[[str], bool], fact_kept: Callable[[Fact], bool],
+                   every_part: bool = False) -> bool:
     """Whether a condition of several parts ("only if there was violence and
     you report it within 48h") lost one part: every part joined by "and"
     must keep a word or a fact, since keeping the others states a looser
-    condition. ``words`` are the condition's content words."""
+    condition. ``words`` are the condition's content words. ``every_part``:
+    a part of one word is judged too (an "only if" said without its "only"
+    must keep all of what it required)."""
     cuts = [lo, *(m.end() for m in lex.patterns["conjunctions"].finditer(d.folded, lo, hi)), hi]
     if len(cuts) < 3:
         return False
@@ -1177,7 +1211,7 @@ def _conjunct_lost(d: Text, lex: Lexicon, lo: int, hi: int, words: Sequence[cont
         part_facts = [f for f in d.facts if a <= f.span.start < b and f.kind != "channel"]
         # a part of one word ("the keys are returned") may be said in other
         # words ("the keys are back"); two or more, one of them must stay
-        judged = part_facts or len({t.key for t in part_words}) >= 2
+        judged = part_facts or len({t.key for t in part_words}) >= (1 if every_part else 2)
         if judged and not any(fact_kept(f) for f in part_facts) and not any(in_cand(t.key) for t in part_words):
             return True
     return False

@@ -202,6 +202,9 @@ class LexiconDoc(ContentDoc):
     # siempre que...", 前提是), and "otherwise", after which a sentence
     # speaks of the other case.
     conditional_markers: Words = Field(default_factory=list)
+    # focus words that make a restriction one case among others ("especially
+    # when", "soprattutto se", 尤其是): no restatement of "only"
+    non_exclusive: Words = Field(default_factory=list)
     back_references: Words = Field(default_factory=list)
     otherwise_markers: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è

@@ -2263,3 +2263,53 @@ def test_a_decision_refused_in_the_passive_stays_refused(guard, lang, draft, can
     """"was rejected" -> "was accepted": a refusal and a yes in the passive,
     which the lists named only as "rechazado", "rifiutato" before."""
     assert (FindingKind.FLIPPED_REFUSAL in kinds(guard, draft, cand, lang)) is flipped
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "only X" said as what is required: the restriction stays
+    ("en", "We lend chargers only to guests with a room key.",
+     "To borrow a charger, guests need to show their room key.", True),
+    ("it", "Il parcheggio è riservato solo agli ospiti con la tessera.",
+     "Per usare il parcheggio, gli ospiti devono avere la tessera.", True),
+    ("es", "El parking es solo para clientes con la tarjeta.",
+     "Para usar el parking, los clientes tienen que tener la tarjeta.", True),
+    # ...but not as one case among others, softened, or with an "or" of its own
+    ("en", "We lend chargers only to guests with a room key.",
+     "Chargers are lent mainly to guests, who need to show their room key.", False),
+    ("en", "We lend chargers only to guests with a room key.",
+     "To borrow a charger, guests need to show their room key or a booking email.", False),
+    ("it", "Il parcheggio è riservato solo agli ospiti con la tessera.",
+     "Il parcheggio è per tutti; gli ospiti devono avere la tessera.", False),
+    ("es", "El parking es solo para clientes con la tarjeta.",
+     "Para usar el parking, los clientes normalmente tienen que tener la tarjeta.", False),
+])
+def test_a_restriction_restated_as_a_requirement_stays_exclusive(guard, lang, draft, cand, honest):
+    """The eighteenth session: "only X" said as "you need X" keeps the
+    restriction; a restatement that makes X one case among others does not.
+    ("only if X" -> "especially if X" still passes: the "if" is read as the
+    condition, kept, and "only" then restricts nothing. A known hole.)"""
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.DROPPED_FACT]
+    assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the restatement keeps a trailing phrase of the condition's own clause
+    # ("con foto") while what the condition governs stands alone elsewhere
+    ("it", "Danni da grandine coperti solo se il sinistro viene denunciato entro 3 gg, con foto. "
+           "Il perito fissa la perizia entro 10 gg lavorativi.",
+     "La polizza copre i danni da grandine. Se il sinistro viene denunciato entro 3 giorni con le foto, "
+     "il perito fisserà la perizia entro 10 giorni lavorativi.", False),
+    ("en", "Hail damage is covered only if you report it within 3 days, with photos. "
+           "The assessor visits within 10 working days.",
+     "Hail damage is covered. If you report it within 3 days with photos, the assessor will visit "
+     "within 10 working days.", False),
+    ("en", "Hail damage is covered only if you report it within 3 days, with photos. "
+           "The assessor visits within 10 working days.",
+     "Hail damage is covered as long as you report it within 3 days and send photos. "
+     "The assessor will visit within 10 working days.", True),
+])
+def test_a_restriction_moved_onto_another_statement(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.DROPPED_FACT]
+    assert (not found) == honest, [f.detail for f in found]
