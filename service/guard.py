@@ -491,7 +491,7 @@ class Guard:
                         or _clock_of_hours(f) & cand_facts)
 
         def restated(group: str, at: int, lo: int, hi: int, clause_end: int,
-                     about: Sequence[content.Token]) -> bool:
+                     about: Sequence[content.Token], facts: Sequence[Fact]) -> bool:
             """A condition said as a requirement or another condition ("only
             X" as "X is required", "only if X" as "as long as X"). A time
             limit keeps its own marker; "only if A and B" said "if A" must
@@ -504,7 +504,7 @@ class Guard:
                     in_cand, fact_kept, every_part=True):
                 return False
             return _restated_nearby(
-                c, lex, about, negative(d.folded[lo:hi], lex), exclusive=group == "restriction",
+                c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=group == "restriction",
                 alternatives=bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
         out += _dropped_uncertainty(d, c, lex, unknowns)
         for group, rx in lex.conditions.items():
@@ -528,6 +528,10 @@ class Guard:
                         not_before = lex.content.scaffolding_mask(d.low)
                         for ma, mb in mark_spans:
                             not_before[ma:mb] = b"\x01" * (mb - ma)
+                elif group == "restriction" and (whole := p_conditional.match(d.folded, m.start())):
+                    # "only if X": the restriction is X, which a bare "if X" keeps
+                    # only when said as exclusive ("especially if X" is not)
+                    lo, b = whole.end(), next((x for x in marks if whole.end() <= x < b), b)
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
                 words = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
@@ -553,9 +557,12 @@ class Guard:
                 kept_words = sum(in_cand(t.key) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
+                # "only if X": X's facts kept by a bare "if" no longer say "only"
+                only_if = group == "restriction" and lo > m.end()
                 kept = not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
-                    any(fact_kept(f) for f in about_facts) or (marked and about and 2 * kept_words >= len(about))
-                    or (about and restated(group, m.start(), lo, b, clause_end, about)))
+                    (any(fact_kept(f) for f in about_facts) and (marked or not only_if))
+                    or (marked and about and 2 * kept_words >= len(about))
+                    or ((about or about_facts) and restated(group, m.start(), lo, b, clause_end, about, about_facts)))
                 # A condition kept in words may have moved onto another statement.
                 # "only if X" restated as "if X" has moved when "if X" governs another statement
                 moved = kept and group in ("condition", "restriction") and bool(about) and _detached(
@@ -1092,7 +1099,7 @@ def _same_clock(f: Fact, others: Sequence[Fact], lex: Lexicon) -> bool:
 
 
 def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool,
-                     exclusive: bool = False, alternatives: bool = False) -> bool:
+                     facts: Sequence[Fact] = (), exclusive: bool = False, alternatives: bool = False) -> bool:
     """Whether one sentence of the rewrite states a condition or a
     requirement in any words of the language's lists, says no where the
     draft's condition does, and keeps more than half of what that condition
@@ -1102,7 +1109,9 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     "only if added at pickup") is restated only by a sentence that keeps it
     exclusive: no softener or focus word ("especially when", "ideally"), and
     no "or" the draft's sentence does not have ("convenzionate, oppure
-    un'officina di fiducia")."""
+    un'officina di fiducia"). A condition's ``facts`` all in the sentence
+    restate it too ("only if done 24h before" -> "as long as you do it
+    24 hours before")."""
     cl = lex.content
     # A condition or a requirement restates a condition; "within 30 days" is a
     # limit of its own and "only" a restriction, neither a restatement of "if unassembled"
@@ -1113,6 +1122,11 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
         if exclusive and (lex.patterns["non_exclusive"].search(c.folded, a, b)
                           or lex.patterns["softeners"].search(c.folded, a, b)
                           or (not alternatives and lex.patterns["alternatives"].search(c.folded, a, b))):
+            continue
+        if facts and all(any(a <= g.span.start < b and (g.key == f.key or g.key in equivalent_keys(f))
+                             for g in c.facts) for f in facts):
+            return True
+        if not about:
             continue
         near = [t for t in cl.tokens(c.low) if a <= t.start < b]
         has = cl.matcher(cl.vocabulary(near, c.low[a:b]), c.low[a:b])

@@ -2285,9 +2285,7 @@ def test_a_decision_refused_in_the_passive_stays_refused(guard, lang, draft, can
 ])
 def test_a_restriction_restated_as_a_requirement_stays_exclusive(guard, lang, draft, cand, honest):
     """The eighteenth session: "only X" said as "you need X" keeps the
-    restriction; a restatement that makes X one case among others does not.
-    ("only if X" -> "especially if X" still passes: the "if" is read as the
-    condition, kept, and "only" then restricts nothing. A known hole.)"""
+    restriction; a restatement that makes X one case among others does not."""
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.DROPPED_FACT]
     assert (not found) == honest, [f.detail for f in found]
@@ -2310,6 +2308,32 @@ def test_a_restriction_restated_as_a_requirement_stays_exclusive(guard, lang, dr
      "The assessor will visit within 10 working days.", True),
 ])
 def test_a_restriction_moved_onto_another_statement(guard, lang, draft, cand, honest):
+    found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
+             if f.kind is FindingKind.DROPPED_FACT]
+    assert (not found) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "only if X": a bare "if X" or "as long as X" keeps it; X made one case among others does not,
+    # though X's facts (48h) all stay
+    ("en", "Refunds only if you cancel 48h before the class.",
+     "Refunds are given especially if you cancel 48 hours before the class.", False),
+    ("en", "Refunds only if you cancel 48h before the class.",
+     "Refunds are available as long as you cancel 48 hours before the class.", True),
+    ("en", "Free seat change only if done at least 24h before departure.",
+     "You can change your seat for free as long as you do it at least 24 hours before departure.", True),
+    ("it", "Il rimborso spetta solo se la disdetta arriva 48 ore prima della lezione.",
+     "Il rimborso spetta di solito se la disdetta arriva 48 ore prima della lezione.", False),
+    ("it", "Il rimborso spetta solo se la disdetta arriva 48 ore prima della lezione.",
+     "Il rimborso spetta se la disdetta arriva almeno 48 ore prima della lezione.", True),
+    ("es", "La cancelación es gratis solo si cancelas con 48h de antelación.",
+     "La cancelación es gratis normalmente si cancelas con 48 horas de antelación.", False),
+    ("es", "La cancelación es gratis solo si cancelas con 48h de antelación.",
+     "La cancelación es gratuita siempre que canceles con 48 horas de antelación.", True),
+])
+def test_only_if_said_as_one_case_among_others_is_dropped(guard, lang, draft, cand, honest):
+    """The eighteenth session: the facts of an "only if" condition kept
+    under a bare or softened "if" no longer say "only"."""
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.DROPPED_FACT]
     assert (not found) == honest, [f.detail for f in found]
