@@ -2337,3 +2337,11 @@ def test_only_if_said_as_one_case_among_others_is_dropped(guard, lang, draft, ca
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.DROPPED_FACT]
     assert (not found) == honest, [f.detail for f in found]
+
+
+def test_a_contracted_perfect_negation_is_a_negation(guard):
+    """"haven't", "hasn't", "hadn't", "weren't" were missing from the English
+    negations, so "we haven't approved the refund" read as approving it."""
+    draft, cand = "We haven't approved the refund yet.", "We've approved the refund."
+    assert FindingKind.NEW_COMMITMENT in kinds(guard, draft, cand, "en")
+    assert kinds(guard, draft, "We haven't approved the refund yet, sorry.", "en") == set()
