@@ -1106,8 +1106,10 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     is about: "we refund it if the product is unopened" -> "for a refund the
     product needs to be unopened". A time limit ("within 30 days" for "if
     unassembled") keeps its own marker. A restriction (``exclusive``:
-    "only if added at pickup") is restated only by a sentence that keeps it
-    exclusive: no softener or focus word ("especially when", "ideally"), and
+    "only if added at pickup") is restated only by a requirement or a
+    condition of that strength ("as long as", "purché": a bare "if" leaves
+    other ways open) in a sentence that keeps it exclusive: no softener,
+    focus or widening word ("especially when", "ideally", "also"), and
     no "or" the draft's sentence does not have ("convenzionate, oppure
     un'officina di fiducia"). A condition's ``facts`` all in the sentence
     restate it too ("only if done 24h before" -> "as long as you do it
@@ -1115,7 +1117,10 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     cl = lex.content
     # A condition or a requirement restates a condition; "within 30 days" is a
     # limit of its own and "only" a restriction, neither a restatement of "if unassembled"
-    markers = [rx for group, rx in lex.conditions.items() if group == "condition"] + [lex.patterns["requirements"]]
+    # A restriction ("only if X") is said again only as what is required or
+    # a condition of that strength ("as long as"); "if X" alone leaves other ways open.
+    markers = ([lex.patterns["requirements"], lex.patterns["exclusive_conditions"]] if exclusive else
+               [rx for group, rx in lex.conditions.items() if group == "condition"] + [lex.patterns["requirements"]])
     for a, b in {c.sentence_of(m.start()) for rx in markers for m in rx.finditer(c.folded)}:
         if negative(c.folded[a:b], lex) != says_no:
             continue  # "if you have another policy" does not restate "se nn ha un'altra polizza"
@@ -1180,16 +1185,13 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
                                 c.low[ra:rb]), [t for t in c_tokens if ra <= t.start < rb])
             for ra, rb in c.sentences()]
     sentences = c.memo["sentence_matchers"]
-    # How much of what the condition governs the best restatement still
-    # holds, and the best other sentence: a restatement holding a trailing
-    # "con foto" of the condition's own clause while "danni coperti" stands
-    # alone elsewhere governs the wrong statement.
-    moved, restated_best, elsewhere_best = False, 0, 0
+    moved, elsewhere = False, False
     for i, (ra, rb, has, tokens) in enumerate(sentences):
-        kept_governed = sum(has(k) for k in governed)
+        kept_governed = any(has(k) for k in governed)
         found = p["conditional_markers"].search(c.folded, ra, rb)
         if found and marker.search(c.folded, ra, rb) and 2 * sum(has(k) for k in own) > len(own):
-            restated_best = max(restated_best, kept_governed)
+            if kept_governed:
+                return False   # one restatement still governs it: kept
             if p["back_references"].search(c.folded, ra, rb):
                 if i and any(sentences[i - 1][2](k) for k in governed):
                     return False   # "...waive the fee. This applies if you pay by Friday"
@@ -1200,9 +1202,9 @@ def _detached(d: Text, c: Text, lex: Lexicon, marker: re.Pattern[str], at: int, 
             # of delivery") says nothing moved; what it now governs is outside it
             own_a, own_b = c.clause(found.start())
             moved = moved or any(t.key in others for t in tokens if t.start < end and not own_a <= t.start < own_b)
-        else:
-            elsewhere_best = max(elsewhere_best, kept_governed)
-    return moved and elsewhere_best > restated_best
+        elif kept_governed:
+            elsewhere = True
+    return moved and elsewhere
 
 
 _PUNCTUATION = " \t\n.!?;,:。！？；，：、…"

@@ -205,6 +205,9 @@ class LexiconDoc(ContentDoc):
     # focus words that make a restriction one case among others ("especially
     # when", "soprattutto se", 尤其是): no restatement of "only"
     non_exclusive: Words = Field(default_factory=list)
+    # conditions that say what is required, as a restated "only if" must
+    # ("as long as", "purché", "siempre que", 前提是; not a bare "if")
+    exclusive_conditions: Words = Field(default_factory=list)
     back_references: Words = Field(default_factory=list)
     otherwise_markers: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è

@@ -2282,6 +2282,16 @@ def test_a_decision_refused_in_the_passive_stays_refused(guard, lang, draft, can
      "Il parcheggio è per tutti; gli ospiti devono avere la tessera.", False),
     ("es", "El parking es solo para clientes con la tarjeta.",
      "Para usar el parking, los clientes normalmente tienen que tener la tarjeta.", False),
+    # widened by "also" / "anche" / "también" / 也 (the eighteenth session's review)
+    ("en", "We lend chargers only to guests with a room key.",
+     "Guests need a room key to borrow a charger, and visitors can borrow one too.", False),
+    ("it", "Il parcheggio è riservato solo agli ospiti con la tessera.",
+     "Per usare il parcheggio gli ospiti devono avere la tessera, e vale anche per i visitatori.", False),
+    ("es", "El parking es solo para clientes con la tarjeta.",
+     "Para usar el parking hay que tener la tarjeta, y también pueden usarlo los visitantes.", False),
+    ("zh", "停车场仅限持卡会员使用。", "停车场需要持卡会员才能使用，访客也可以使用。", False),
+    ("es", "Renovaciones solo si ha tenido consulta en los últimos 6 meses.",
+     "Para renovar es necesario que haya tenido una consulta en los últimos 6 meses.", True),
 ])
 def test_a_restriction_restated_as_a_requirement_stays_exclusive(guard, lang, draft, cand, honest):
     """The eighteenth session: "only X" said as "you need X" keeps the
@@ -2292,8 +2302,9 @@ def test_a_restriction_restated_as_a_requirement_stays_exclusive(guard, lang, dr
 
 
 @pytest.mark.parametrize("lang,draft,cand,honest", [
-    # the restatement keeps a trailing phrase of the condition's own clause
-    # ("con foto") while what the condition governs stands alone elsewhere
+    # "only if" said as a bare "if" over another statement, while what it
+    # governs stands alone ("La polizza copre i danni da grandine."); an
+    # exclusive restatement over the right statement keeps it
     ("it", "Danni da grandine coperti solo se il sinistro viene denunciato entro 3 gg, con foto. "
            "Il perito fissa la perizia entro 10 gg lavorativi.",
      "La polizza copre i danni da grandine. Se il sinistro viene denunciato entro 3 giorni con le foto, "
@@ -2324,8 +2335,12 @@ def test_a_restriction_moved_onto_another_statement(guard, lang, draft, cand, ho
      "You can change your seat for free as long as you do it at least 24 hours before departure.", True),
     ("it", "Il rimborso spetta solo se la disdetta arriva 48 ore prima della lezione.",
      "Il rimborso spetta di solito se la disdetta arriva 48 ore prima della lezione.", False),
+    # a bare "if X" leaves other ways open (the eighteenth session's review)
     ("it", "Il rimborso spetta solo se la disdetta arriva 48 ore prima della lezione.",
-     "Il rimborso spetta se la disdetta arriva almeno 48 ore prima della lezione.", True),
+     "Il rimborso spetta se la disdetta arriva almeno 48 ore prima della lezione.", False),
+    ("it", "Il rimborso spetta solo se la disdetta arriva 48 ore prima della lezione.",
+     "Il rimborso spetta purché la disdetta arrivi almeno 48 ore prima della lezione.", True),
+    ("en", "We waive the late fee only if you pay by card.", "We waive the late fee if you pay by card.", False),
     ("es", "La cancelación es gratis solo si cancelas con 48h de antelación.",
      "La cancelación es gratis normalmente si cancelas con 48 horas de antelación.", False),
     ("es", "La cancelación es gratis solo si cancelas con 48h de antelación.",
