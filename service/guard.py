@@ -492,13 +492,18 @@ class Guard:
 
         def restated(group: str, at: int, lo: int, hi: int, clause_end: int,
                      about: Sequence[content.Token], facts: Sequence[Fact]) -> bool:
-            """A condition said as a requirement or another condition ("only
-            X" as "X is required", "only if X" as "as long as X"). A time
-            limit keeps its own marker; "only if A and B" said "if A" must
-            keep every part of its clause, one-word parts too."""
-            if group not in ("condition", "restriction"):
+            """A condition said as a requirement or another condition ("if
+            unopened" as "it needs to be unopened", "only if X" as "as long
+            as X"). A time limit keeps its own marker, and so does a
+            restriction that is no "only if": two reviews' fresh pairs found
+            "only students" said "students and teachers need an ID" and the
+            like, which no closed list of widening words tells apart from
+            "students need an ID". "Only if A and B" said "if A" must keep
+            every part of its clause, one-word parts too."""
+            only_if = group == "restriction" and p_conditional.match(d.folded, at) is not None
+            if group != "condition" and not only_if:
                 return False
-            if group == "restriction" and p_conditional.match(d.folded, at) and _conjunct_lost(
+            if only_if and _conjunct_lost(
                     d, lex, lo, clause_end, [t for t in d_words if lo <= t.start < clause_end
                                              and t.key not in lex.content.framing and not excused.words[t.start]],
                     in_cand, fact_kept, every_part=True):

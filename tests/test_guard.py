@@ -2266,14 +2266,9 @@ def test_a_decision_refused_in_the_passive_stays_refused(guard, lang, draft, can
 
 
 @pytest.mark.parametrize("lang,draft,cand,honest", [
-    # "only X" said as what is required: the restriction stays
-    ("en", "We lend chargers only to guests with a room key.",
-     "To borrow a charger, guests need to show their room key.", True),
-    ("it", "Il parcheggio è riservato solo agli ospiti con la tessera.",
-     "Per usare il parcheggio, gli ospiti devono avere la tessera.", True),
-    ("es", "El parking es solo para clientes con la tarjeta.",
-     "Para usar el parking, los clientes tienen que tener la tarjeta.", True),
-    # ...but not as one case among others, softened, or with an "or" of its own
+    # "only X" said without "only": the restriction is read as dropped, one
+    # case among others, softened, widened or with an "or" of its own alike
+    # (a reading that let "you need X" keep it was reviewed and not kept)
     ("en", "We lend chargers only to guests with a room key.",
      "Chargers are lent mainly to guests, who need to show their room key.", False),
     ("en", "We lend chargers only to guests with a room key.",
@@ -2293,9 +2288,10 @@ def test_a_decision_refused_in_the_passive_stays_refused(guard, lang, draft, can
     ("es", "Renovaciones solo si ha tenido consulta en los últimos 6 meses.",
      "Para renovar es necesario que haya tenido una consulta en los últimos 6 meses.", True),
 ])
-def test_a_restriction_restated_as_a_requirement_stays_exclusive(guard, lang, draft, cand, honest):
-    """The eighteenth session: "only X" said as "you need X" keeps the
-    restriction; a restatement that makes X one case among others does not."""
+def test_a_restriction_said_without_its_word_is_dropped(guard, lang, draft, cand, honest):
+    """The eighteenth session: two reviews' fresh pairs showed a closed list
+    of widening words cannot tell "you need X" from "X and Y need": only an
+    "only if" may be said as a requirement (below)."""
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
              if f.kind is FindingKind.DROPPED_FACT]
     assert (not found) == honest, [f.detail for f in found]
