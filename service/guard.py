@@ -534,8 +534,8 @@ class Guard:
                         for ma, mb in mark_spans:
                             not_before[ma:mb] = b"\x01" * (mb - ma)
                 elif group == "restriction" and (whole := p_conditional.match(d.folded, m.start())):
-                    # "only if X": the restriction is X, which a bare "if X" keeps
-                    # only when said as exclusive ("especially if X" is not)
+                    # "only if X": the restriction is X, kept by "only", a requirement
+                    # or "as long as X", not by a bare or softened "if X"
                     lo, b = whole.end(), next((x for x in marks if whole.end() <= x < b), b)
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
@@ -569,7 +569,7 @@ class Guard:
                     or (marked and about and 2 * kept_words >= len(about))
                     or ((about or about_facts) and restated(group, m.start(), lo, b, clause_end, about, about_facts)))
                 # A condition kept in words may have moved onto another statement.
-                # "only if X" restated as "if X" has moved when "if X" governs another statement
+                # a restated "only if X" ("as long as X") has moved when it governs another statement
                 moved = kept and group in ("condition", "restriction") and bool(about) and _detached(
                     d, c, lex, rx if group == "condition" else lex.conditions["condition"], m.start(), lo, b, about,
                     excused)
