@@ -490,7 +490,12 @@ class Guard:
                                                                        or _spelled(f.key[2:], c, lex)))
                         or _clock_of_hours(f) & cand_facts)
 
-        def restated(group: str, at: int, lo: int, hi: int, clause_end: int,
+        def condition_words(lo: int, hi: int) -> list[content.Token]:
+            """The draft's content words between ``lo`` and ``hi`` that a condition must keep."""
+            return [t for t in d_words if lo <= t.start < hi and t.key not in lex.content.framing
+                    and not excused.words[t.start]]
+
+        def restated(group: str, only_if: bool, at: int, lo: int, hi: int, clause_end: int,
                      about: Sequence[content.Token], facts: Sequence[Fact]) -> bool:
             """A condition said as a requirement or another condition ("if
             unopened" as "it needs to be unopened", "only if X" as "as long
@@ -500,17 +505,14 @@ class Guard:
             like, which no closed list of widening words tells apart from
             "students need an ID". "Only if A and B" said "if A" must keep
             every part of its clause, one-word parts too."""
-            only_if = group == "restriction" and p_conditional.match(d.folded, at) is not None
             if group != "condition" and not only_if:
                 return False
-            if only_if and _conjunct_lost(
-                    d, lex, lo, clause_end, [t for t in d_words if lo <= t.start < clause_end
-                                             and t.key not in lex.content.framing and not excused.words[t.start]],
-                    in_cand, fact_kept, every_part=True):
+            if only_if and _conjunct_lost(d, lex, lo, clause_end, condition_words(lo, clause_end),
+                                          in_cand, fact_kept, every_part=True):
                 return False
             return _restated_nearby(
-                c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=group == "restriction",
-                alternatives=bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
+                c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=only_if,
+                alternatives=only_if and bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
         out += _dropped_uncertainty(d, c, lex, unknowns)
         for group, rx in lex.conditions.items():
             cand_marked: bool | None = None   # read only for a condition the draft states
@@ -526,6 +528,7 @@ class Guard:
                 a, b = d.clause(m.start())
                 clause_end = b
                 before = lex.patterns["condition_before"].fullmatch(d.folded, m.start(), m.end())
+                only_if = False
                 if before:
                     # "会员的话, 免运费": the condition is what comes before
                     lo, b = max([a, *(x for x in marks if x < m.start())]), m.start()
@@ -537,10 +540,10 @@ class Guard:
                     # "only if X": the restriction is X, kept by "only", a requirement
                     # or "as long as X", not by a bare or softened "if X"
                     lo, b = whole.end(), next((x for x in marks if whole.end() <= x < b), b)
+                    only_if = True
                 else:
                     lo, b = m.end(), next((x for x in marks if m.end() <= x < b), b)
-                words = [t for t in d_words if lo <= t.start < b and t.key not in lex.content.framing
-                         and not excused.words[t.start]]
+                words = condition_words(lo, b)
                 # Jargon need not be kept in its own words ("appena il pagamento
                 # viene riconciliato il provisioning riattiva l'outbound"), while
                 # the condition's other words still hold it ("only in CSV" keeps CSV).
@@ -563,11 +566,10 @@ class Guard:
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
                 # "only if X": X's facts kept by a bare "if" no longer say "only"
-                only_if = group == "restriction" and lo > m.end()
                 kept = not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
                     (any(fact_kept(f) for f in about_facts) and (marked or not only_if))
                     or (marked and about and 2 * kept_words >= len(about))
-                    or ((about or about_facts) and restated(group, m.start(), lo, b, clause_end, about, about_facts)))
+                    or ((about or about_facts) and restated(group, only_if, m.start(), lo, b, clause_end, about, about_facts)))
                 # A condition kept in words may have moved onto another statement.
                 # a restated "only if X" ("as long as X") has moved when it governs another statement
                 moved = kept and group in ("condition", "restriction") and bool(about) and _detached(

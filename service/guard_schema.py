@@ -202,14 +202,15 @@ class LexiconDoc(ContentDoc):
     # siempre que...", 前提是), and "otherwise", after which a sentence
     # speaks of the other case.
     conditional_markers: Words = Field(default_factory=list)
-    # focus words that make a restriction one case among others ("especially
-    # when", "soprattutto se", 尤其是): no restatement of "only"
-    non_exclusive: Words = Field(default_factory=list)
-    # conditions that say what is required, as a restated "only if" must
-    # ("as long as", "purché", "siempre que", 前提是; not a bare "if")
-    exclusive_conditions: Words = Field(default_factory=list)
     back_references: Words = Field(default_factory=list)
     otherwise_markers: Words = Field(default_factory=list)
+    # A restated "only if" (service/guard.py, _restated_nearby): focus,
+    # universal and widening words that make it one case among others
+    # ("especially when", "soprattutto se", 尤其是), and the conditions that
+    # say what is required, as its restatement must ("as long as", "purché",
+    # "siempre que", 前提是; not a bare "if").
+    non_exclusive: Words = Field(default_factory=list)
+    exclusive_conditions: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)
