@@ -5,7 +5,7 @@ behind the Verify RPC, so it is deterministic, data-driven and linear: the
 lexicons are compiled once in ``__init__`` and each check is a handful of
 regex passes over the two texts.
 
-Five checks, each producing plain-language findings an agent can read:
+Six checks, each producing plain-language findings an agent can read:
 
 * facts: every fact of the draft is kept (compared by normalised key, so
   harmless rewording passes) and no fact is added unless the conversation has
@@ -25,6 +25,11 @@ Five checks, each producing plain-language findings an agent can read:
   within 30 days... this order is past that window", "back in stock in 2
   weeks"); a topical clause that affirms ("we can", "take care of", "sì",
   "没问题") with neither is a flipped refusal.
+* statements (``service/statements.py``): a negative statement of the draft
+  ("the parcel hasn't shipped", "don't restart the router") that the
+  candidate says is so ("has shipped", "feel free to restart") is a flipped
+  refusal too, unless the candidate asks, requests, conditions or schedules
+  it (the positive reframes the rules ask for).
 * content (``service/content.py``): no clause of the draft loses all its
   content words (DROPPED_CONTENT), no clause of the candidate is made of
   words grounded in neither the draft nor the etiquette scaffolding
@@ -56,6 +61,7 @@ from service.guard_schema import GuardPolicyDoc
 from service.guard_text import Text, fact_mask, negative, polarity_mask, sentence, union
 from service.textnorm import CJK_CLASS, lower_same_length, strip_accents
 from service.refusals import flipped_refusals
+from service.statements import flipped_statements
 from service.warnings import weakened_warnings
 from service.facts import (
     DEFAULT_GUARD_DIR,
@@ -310,6 +316,7 @@ class Guard:
         findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
+        findings += flipped_statements(d, c, lex)
         findings += self._content(d, c, lex, excused, violations, conversation, also_made)
         return _once_per_promise(findings)
 

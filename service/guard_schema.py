@@ -211,6 +211,26 @@ class LexiconDoc(ContentDoc):
     # "siempre que", 前提是; not a bare "if").
     non_exclusive: Words = Field(default_factory=list)
     exclusive_conditions: Words = Field(default_factory=list)
+    # Words that leave a thing undone or failed without a negation ("still",
+    # "pending", "failed", "ancora", "pendiente", 仍): a clause with one keeps
+    # a negative statement's "no" (service/statements.py)
+    still_negative: Words = Field(default_factory=list)
+    # how often ("sometimes", "a volte", "a veces", 偶尔): a clause that says
+    # it some of the time affirms what the draft said never happens
+    frequency: Words = Field(default_factory=list)
+    # the "no" of a preposition ("without", "instead of", "senza", "sin"):
+    # it names what a sentence does without ("without an appointment we
+    # can't..." -> "by appointment only"), so it denies nothing by itself
+    absence: Words = Field(default_factory=list)
+    # a polite request before a word ("please", "kindly", "La preghiamo di",
+    # "Le pedimos que", 请, 麻烦): the word is asked for, not said to be so
+    requests: Words = Field(default_factory=list)
+    # a word said as a purpose or a state to come ("to be", "for", "per
+    # essere", "para", 待): "in the queue to be assigned" asserts no assignment
+    prospective: Words = Field(default_factory=list)
+    # the future ("will", "going to", "partirà", "llegará", 将, 会): a "not
+    # yet" may be said as what will happen
+    future: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

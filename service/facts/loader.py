@@ -374,7 +374,9 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
                 "speculation", "purpose", "empathy", "prohibitions", "notices", "personal_promises", "future_actions", "instructions",
                 "alternatives", "requirements", "condition_before", "offers", "self_reference", "softeners",
-                "conditional_markers", "back_references", "otherwise_markers", "non_exclusive", "exclusive_conditions"):
+                "conditional_markers", "back_references", "otherwise_markers", "non_exclusive", "exclusive_conditions",
+                "still_negative", "frequency", "absence",
+                "requests", "prospective", "future"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = alt(doc.clause_breaks, "clause_breaks")

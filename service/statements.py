@@ -1,0 +1,308 @@
+"""Negative statements: when the draft says something is not so, the
+rewrite must not say that it is.
+
+A refusal ("we can't refund it") is ``service/refusals.py``'s. This reads
+the draft's other "no": a statement of fact ("the parcel hasn't shipped",
+"non abbiamo ricevuto il pagamento", "el cargo no se ha aplicado",
+"包裹还没发货") or an order not to do something ("don't restart the
+router"). What a "no" denies is the first content word after it, its head
+("shipped", "ricevuto", "aplicado", "发货"). A clause of the rewrite that
+says the head again, about the same thing (half the draft clause's other
+words in its sentence), without any "no" (a negation, a refusal, a
+prohibition, or a word from ``still_negative``: "still", "pending",
+"rarely", "ancora", "pendiente", "仍") says it is so: the rewrite has
+turned the statement around ("The parcel has shipped").
+
+Not every such clause affirms. One that asks ("did you get the code?"),
+requests ("please attach the invoice", "La preghiamo di allegare" for "you
+didn't attach the invoice": the reframe the blame rule asks for), names the
+head as a purpose or a state to come ("in the queue to be assigned", "in
+valutazione per l'approvazione"), makes it depend on something ("once we
+receive the payment"), requires something ("per iscriversi serve il B2"
+for "senza B2 non può iscriversi") or sets a limit or a time of its own
+("available from Monday") does not contradict the "no": those are the
+positive reframes the rules ask for. A "not yet" ("hasn't shipped yet")
+may also be said as a future or an expectation ("partirà il 14 giugno",
+"should ship Friday"). A "no" inside a condition ("if it doesn't
+arrive"), in a question, cancelled by another ("it's not that we didn't
+ship it"), or a "without" beside the clause's own "no" ("senza appuntamento non si
+accettano": a requirement) denies nothing the rewrite must keep. Text
+the rules let the rewrite remove (a blaming or off-topic sentence) is still
+read: removing it is honest, saying the opposite is not.
+
+Measured and known to miss (README, "How the guard decides"): antonyms
+("didn't go through" -> "was successful"), a "no" moved onto another part
+("not all" -> "none"), irregular verb forms (bring / brought), and a
+second verb after the first ("don't unplug or reset it").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from service.content import Token
+from service.domain import Finding, FindingKind, Span
+from service.facts import Lexicon
+from service.guard_text import Text, negative
+from service.textnorm import CJK_CLASS
+
+__all__ = ["flipped_statements"]
+
+_CJK = re.compile(f"[{CJK_CLASS}]")
+# what opens an item of a list ("2) ", "- "): an instruction follows it
+_LIST_MARKS = " \t\n,.;:!-*•)0123456789"
+# Fact kinds that set a time: a clause holding one of its own reframes a
+# "not yet" ("hasn't shipped" -> "ships on 3 May") rather than denying it.
+_TIMES = frozenset({"date", "time", "duration", "weekday", "clock"})
+# How far before the head a purpose or request word may stand ("in the
+# queue to be assigned", "Le pedimos que adjunte"), in characters.
+_BEFORE_HEAD = 24
+_GAP_WORDS = re.compile(rf"[^\W\d_]+|[{CJK_CLASS}]")
+
+
+def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """Clauses of the rewrite that affirm what a negative statement of the
+    draft denies."""
+    p = lex.patterns
+    no = lex.mask_not_negations(d.folded)
+    # "nº" folds to "no": an abbreviation, not a "no"
+    denials = sorted((m for key in ("negations", "post_negations") for m in p[key].finditer(no)
+                      if "º" not in d.text[m.start():m.end()]), key=lambda m: m.start())
+    if not denials:
+        return []
+    cl = lex.content
+    d_words = cl.tokens(d.low)
+    c_words = cl.tokens(c.low)
+    c_clauses = c.clauses()
+    # greetings and thanks ("please note" excepted: what follows it asserts)
+    # and empathy ("Siento que haya tenido que pedirlo") assert nothing
+    etiquette = cl.scaffolding_mask(c.low)
+    for e in p["empathy"].finditer(c.folded):
+        ca, cb = c.clause(e.start())
+        etiquette[ca:cb] = b"\x01" * (cb - ca)
+    out: list[Finding] = []
+    read: set[tuple[str, frozenset[str]]] = set()
+    cancelled: set[int] = set()
+    for k, m in enumerate(denials):
+        clause = d.clause(m.start())
+        head = _head(d, d_words, m, clause[1], lex)
+        nxt = denials[k + 1] if k + 1 < len(denials) else None
+        if nxt is not None and nxt.start() < clause[1] and (head is None or nxt.start() < head.start):
+            # "it's not that we didn't ship it", "non è che non", "不是我们没": two "no"s, a yes
+            cancelled.update((m.start(), nxt.start()))
+        if m.start() in cancelled or head is None or not _states(d, m, lex, denials):
+            continue
+        # what else the clause speaks of: its words but the head and the "no" ("千万别" holds 别)
+        about = [t for t in d_words if clause[0] <= t.start < clause[1] and t is not head
+                 and not t.start <= m.start() < t.end and not _denying(d.folded[t.start:t.end], lex)]
+        key = (head.key, frozenset(t.key for t in about))
+        if key in read:
+            continue
+        read.add(key)
+        holders = [(a, b, at) for a, b in c_clauses
+                   if (at := _holds(c, c_words, a, b, head, d.low)) is not None
+                   and not etiquette[at] and _about(c, c_words, a, b, about, d.low, sentence=True)]
+        # a clause that still says no, about the same thing, keeps it
+        if not holders or any(_still_no(c, a, b, lex) and _about(c, c_words, a, b, about, d.low, share=1)
+                              for a, b, _ in holders):
+            continue
+        not_yet = bool(p["still_negative"].search(d.folded, *clause))
+        draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
+        affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
+                          and not _reframes(c, a, b, at, lex, draft_times, not_yet)
+                          and not _denied_beside(c, c_words, c_clauses, a, about, lex)), None)
+        if affirming is None:
+            continue
+        a, b = affirming
+        out.append(Finding(
+            FindingKind.FLIPPED_REFUSAL,
+            f'The draft says "{d.text[m.start():head.end]}" is not so (draft characters {m.start()}-{head.end}) '
+            f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}) with no "no" left.',
+            Span(a, b)))
+    return out
+
+
+def _denying(word: str, lex: Lexicon) -> bool:
+    """Whether a word is itself a "no" or a "not yet" ("nessuno", "todavía")."""
+    return bool(lex.patterns["negations"].fullmatch(word) or lex.patterns["still_negative"].fullmatch(word))
+
+
+def _states(d: Text, m: re.Match[str], lex: Lexicon, denials: Sequence[re.Match[str]]) -> bool:
+    """Whether the "no" ``m`` states something the rewrite must keep: not a
+    refusal (``service/refusals.py`` reads it), not the premise of a
+    condition, not part of a question, and not a "without" beside the
+    clause's own "no" ("senza appuntamento nn si accettano": a requirement,
+    which "si fanno su appuntamento" restates) or opening its clause ("sin
+    ella, la factura saldrá estimada": a condition)."""
+    p = lex.patterns
+    a, b = d.clause(m.start())
+    if p["refusals"].search(d.folded, a, b) or _asks(d, b):
+        return False
+    if p["absence"].fullmatch(m.group(0)) and (
+            any(a <= o.start() < b and o is not m for o in denials) or not d.folded[a:m.start()].strip(_LIST_MARKS)):
+        return False   # "without it, the bill is estimated": a condition
+    marker = lex.conditions.get("condition")
+    if marker is not None and marker.search(d.folded, a, m.start()):
+        return False
+    return not p["condition_before"].search(d.folded, m.end(), b)   # "你不是管理员的话"
+
+
+def _head(d: Text, words: Sequence[Token], m: re.Match[str], end: int, lex: Lexicon) -> Token | None:
+    """The first content word after a "no", in its clause: what it denies.
+    A word that is itself a "no" or a "not yet" ("ancora", "todavía") is
+    how it denies, not what."""
+    cl = lex.content
+    after = m.end()
+    if not cl.word_boundaries:
+        return _cjk_head(d, words, m, end, lex)
+    return next((t for t in words if after <= t.start < end and not _denying(d.folded[t.start:t.end], lex)), None)
+
+
+def _cjk_head(d: Text, words: Sequence[Token], m: re.Match[str], end: int, lex: Lexicon) -> Token | None:
+    """The Chinese head: the next word after the "no", or, when the
+    segmenter read the "no" into a word ("还没收到" as 没收 + 到), the
+    characters after it to that word's next one's end (收到). A verb of one
+    character ("还没批") is what the "no" denies too."""
+    cl = lex.content
+    after = m.end()
+    inside = next((t for t in words if t.start < after < t.end), None)
+    if inside is not None:
+        nxt = next((t for t in words if t.start >= inside.end), None)
+        stop = nxt.end if nxt is not None and nxt.start == inside.end and nxt.end <= end else inside.end
+        # a word of the "no" and one character (没货, 没空) says the "no" in one word
+        return Token(d.low[after:stop], after, stop) if stop - after >= 2 else None
+    word = next((t for t in words if after <= t.start < end and not _denying(d.folded[t.start:t.end], lex)), None)
+    if (word is None or word.start > after) and after < end and _CJK.match(ch := d.low[after]) \
+            and ch not in cl.stopwords:
+        return Token(ch, after, after + 1)   # "你没传发票": 传, not 发票
+    return word
+
+
+def _holds(c: Text, words: Sequence[Token], a: int, b: int, head: Token, draft_low: str) -> int | None:
+    """Where the rewrite's clause ``c[a:b]`` says the head word again, or
+    None: the same stem (``_kin``), in Chinese the same word anywhere in
+    the clause (开灯 in 打开灯)."""
+    if not c.lex.content.word_boundaries:
+        # a head of one character must be a word of its own there (批, not 补货's 货)
+        word = draft_low[head.start:head.end]
+        cuts = c.lex.content.cuts(c.low) if len(word) == 1 else None
+        at = c.low.find(word, a, b)
+        while at >= 0 and cuts is not None and not (at in cuts and at + 1 in cuts):
+            at = c.low.find(word, at + 1, b)
+        return at if at >= 0 else None
+    return next((t.start for t in words if a <= t.start < b and _kin(t.key, head.key)), None)
+
+
+def _kin(key: str, other: str) -> bool:
+    """Whether two stems are one word's: equal, one the start of the other
+    ("cost" of costa, "coster" of costerà), or the same first five letters."""
+    short, long = sorted((key, other), key=len)
+    return key == other or (len(short) >= 4 and long.startswith(short)) or (len(short) >= 5 and key[:5] == other[:5])
+
+
+def _about(c: Text, words: Sequence[Token], a: int, b: int, about: Sequence[Token], draft_low: str,
+           sentence: bool = False, share: float = 0.5) -> bool:
+    """Whether the rewrite's clause (or, with ``sentence``, its sentence)
+    speaks of what the draft's "no" is about: at least ``share`` of the
+    draft clause's other content words (the parcel, the router, 地址), or
+    that many words when ``share`` is 1 or more, when it has any."""
+    if not about:
+        return True
+    s_a, s_b = c.sentence_of(a) if sentence else (a, b)
+    if not c.lex.content.word_boundaries:
+        seg = c.low[s_a:s_b]
+        kept = sum(draft_low[t.start:t.end] in seg for t in about)
+    else:
+        keys = [t.key for t in words if s_a <= t.start < s_b]
+        kept = sum(any(_kin(t.key, k) for k in keys) for t in about)
+    return kept >= share if share >= 1 else kept >= share * len(about)
+
+
+def _denied_beside(c: Text, words: Sequence[Token], clauses: Sequence[tuple[int, int]], a: int,
+                   about: Sequence[Token], lex: Lexicon) -> bool:
+    """Whether a later clause of the same sentence says no about one of the
+    draft clause's words: "incluye el desayuno y la cena, pero no las
+    bebidas" keeps "bebidas no incl." though its "include" says yes. One
+    before it does not: "no pueden viajar en cabina, así que tendrás que
+    facturarlo para que vaya en bodega" grants the hold the draft refused."""
+    sentence = c.sentence_of(a)
+    keys = {t.key for t in about}
+    later = [(x, y) for x, y in clauses if c.sentence_of(x) == sentence and x > a]
+    return any(_still_no(c, x, y, lex) and any(x <= t.start < y and any(_kin(t.key, k) for k in keys) for t in words)
+               for x, y in later)
+
+
+def _still_no(c: Text, a: int, b: int, lex: Lexicon) -> bool:
+    """Whether the rewrite's clause still says no: a negation, a refusal, a
+    prohibition, or a word that leaves it undone, failed or rare. A "no"
+    inside a condition ("没有补考的话") says nothing is so, and one beside
+    "sometimes" says it is so some of the time."""
+    p = lex.patterns
+    marker = lex.conditions.get("condition")
+    if (marker is not None and marker.search(c.folded, a, b)) or p["condition_before"].search(c.folded, a, b):
+        return False
+    if p["frequency"].search(c.folded, a, b):
+        return False
+    return (negative(c.folded[a:b], lex, preserving=False) or _says(c, p["prohibitions"], a, b)
+            or _says(c, p["still_negative"], a, b, prefix=True))
+
+
+def _asks(t: Text, b: int) -> bool:
+    """Whether the clause ending at ``b`` is part of a question: its sentence
+    ends with a question mark and no ";" or ":" stands between ("Il prestito
+    è stato approvato; può caricarla in app?" asserts its first part)."""
+    s_a, s_b = t.sentence_of(b - 1)
+    tail = t.folded[b:s_b].rstrip()
+    return (tail.endswith(("?", "？")) and not any(ch in tail for ch in ";:；：")) or t.folded[s_a:b].lstrip().startswith("¿")
+
+
+def _says(c: Text, pattern: re.Pattern[str], a: int, b: int, prefix: bool = False) -> bool:
+    """Whether ``pattern`` matches in the clause as words of their own: in
+    Chinese a match must start and end where the segmenter cuts ("过了" in
+    通过了, "前" in 左前大灯 are parts of other words)."""
+    return any(_aligned(c, m, prefix) for m in pattern.finditer(c.folded, a, b))
+
+
+def _just_before(c: Text, pattern: re.Pattern[str], a: int, at: int) -> bool:
+    """Whether ``pattern`` matches right before the head at ``at``, at most
+    one word between ("Le pedimos que adjunte", "la preghiamo di voler
+    allegare", "in the queue to be assigned"); "Please note that order 2231
+    has shipped" asks nothing of the shipping."""
+    return any(_aligned(c, m) and len(_GAP_WORDS.findall(c.folded, m.end(), at)) <= 1
+               for m in pattern.finditer(c.folded, max(a, at - _BEFORE_HEAD), at))
+
+
+def _aligned(c: Text, m: re.Match[str], prefix: bool = False) -> bool:
+    """Whether a match stands as words of its own (see ``_says``), or, with
+    ``prefix``, starts one (a "not yet" or "lacking" opens its word: 缺少, 仍然)."""
+    if c.lex.word_boundaries:
+        return True
+    cuts = c.lex.content.cuts(c.low)
+    return m.start() in cuts and (prefix or m.end() in cuts)
+
+
+def _reframes(c: Text, a: int, b: int, at: int, lex: Lexicon, draft_times: set[str], not_yet: bool) -> bool:
+    """Whether the clause says the head without asserting it: a question, a
+    request, a purpose, a requirement, a condition, a limit or a time of
+    its own; for a "not yet", also a future or an expectation. Not when it
+    says how often ("only occasionally", 偶尔): that is a yes some of the
+    time; nor "only", which restricts the yes, not the no."""
+    p = lex.patterns
+    if p["frequency"].search(c.folded, a, b):
+        return False
+    if _asks(c, b) or p["instructions"].match(c.low[a:b].lstrip(_LIST_MARKS)):
+        return True
+    if _just_before(c, p["requests"], a, at) or _just_before(c, p["prospective"], a, at):
+        return True
+    if any(_says(c, p[key], a, b) for key in ("requirements", "purpose", "otherwise_markers")):
+        return True
+    if any(_says(c, marker, a, b) for group, marker in lex.conditions.items() if group != "restriction"):
+        return True
+    restriction = lex.conditions.get("restriction")
+    if any(_aligned(c, m) for m in p["limits"].finditer(c.folded, a, b)
+           if restriction is None or not restriction.fullmatch(m.group(0))):
+        return True
+    if not_yet and (_says(c, p["future"], a, b) or _says(c, p["hedges"], a, b)):
+        return True
+    return any(a <= f.span.start < b and f.kind in _TIMES and f.key not in draft_times for f in c.facts)

@@ -1,0 +1,76 @@
+"""Negative statements (service/statements.py): a rewrite may say a "no"
+positively, but must not say that what the draft denied is so."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import FindingKind
+from service.guard import Guard
+from service.rulebook import load_rulebook
+
+FLIP = FindingKind.FLIPPED_REFUSAL
+BOOK = load_rulebook()
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard()
+
+
+def findings(guard: Guard, draft: str, cand: str, lang: str) -> list:
+    return guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the "no" dropped
+    ("en", "Your parcel hasn't shipped yet.", "Good news: your parcel has shipped."),
+    ("en", "We weren't able to reproduce the crash on 4.2.", "We were able to reproduce the crash on 4.2."),
+    ("it", "Il rimborso non è ancora stato accreditato.", "Il rimborso è stato accreditato."),
+    ("es", "El cargo de 30 € no se ha aplicado a su cuenta.", "El cargo de 30 € se ha aplicado a su cuenta."),
+    ("zh", "您的包裹还没发货。", "您的包裹已经发货了。"),
+    # an order not to do something made a permission
+    ("en", "Don't unplug the modem during the update.", "Feel free to unplug the modem during the update."),
+    ("zh", "千万别开灯。", "您可以打开灯检查一下。"),
+    # "never" made "sometimes"
+    ("en", "We never ask for your password by email.", "We only occasionally ask for your password by email."),
+    # a "no" beside the head in a question elsewhere in the sentence is no question
+    ("it", "La pratica non è ancora stata approvata, manca il modulo.",
+     "La pratica è stata approvata; ci manca ancora il modulo: può inviarlo?"),
+])
+def test_a_denied_statement_said_to_be_so_is_flagged(guard, lang, draft, cand):
+    flips = [f for f in findings(guard, draft, cand, lang) if f.kind is FLIP]
+    assert flips, (draft, cand)
+    assert "with no \"no\" left" in flips[0].detail or "reads as a yes" in flips[0].detail
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the "no" kept in other words, or as still pending
+    ("en", "Your refund hasn't been processed yet.", "Your refund is still being processed."),
+    ("en", "The transfer isn't complete, the old provider hasn't released the number.",
+     "The transfer is still in progress while we wait for the old provider to release the number."),
+    ("es", "La pieza no ha llegado todavía.", "Seguimos esperando a que llegue la pieza."),
+    ("zh", "包裹还没发货。", "包裹正在打包，还在等待发货。"),
+    # blame turned into a request, or a question
+    ("en", "You didn't attach the invoice.", "Could you attach the invoice?"),
+    ("en", "You didn't attach the invoice.", "Please attach the invoice."),
+    # "without X, no Y" said as "Y needs X"
+    ("it", "Senza certificato B2 non può iscriversi al corso.", "Per iscriversi al corso serve il certificato B2."),
+    # a "no" inside a condition; "otherwise"
+    ("en", "If the parcel doesn't arrive by Friday, call us.", "If your parcel hasn't arrived by Friday, please call us."),
+    ("zh", "不用重复提交，重复提交会生成重复记录。", "请不要重复提交，否则会产生重复的记录。"),
+    # a later clause of the sentence keeps the "no" for the part it was about
+    ("es", "Media pensión: desayuno y cena, bebidas no incluidas.",
+     "La media pensión incluye el desayuno y la cena, pero no las bebidas."),
+    # a comfort phrase is no statement
+    ("it", "nn si preoccupi, la SIM arriva in 3 giorni.", "Non si preoccupi: la SIM arriverà in 3 giorni."),
+])
+def test_a_reframe_that_keeps_the_no_passes(guard, lang, draft, cand):
+    assert not [f for f in findings(guard, draft, cand, lang) if f.kind is FLIP], (draft, cand)
+
+
+def test_a_numero_abbreviation_is_no_no(guard):
+    """"nº" folds to "no"; it abbreviates "número" and denies nothing."""
+    draft = "Indique su nº de póliza en el correo."
+    cand = "Indique su número de póliza en el correo, por favor."
+    assert not [f for f in findings(guard, draft, cand, "es") if f.kind is FLIP]
