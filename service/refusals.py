@@ -52,7 +52,11 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
     for i in range(len(spans) - 2):   # "El reembolso, en cambio, no está incluido"
         if not refuses[i] and refuses[i + 2] and _aside(c, spans[i], spans[i + 1], spans[i + 2]):
             refuses[i] = refuses[i + 1] = True   # "The boots in black, size 10, have sold out"
-    kept_no = [refuses[i] or _states_limit(c, a, b, lex) for i, (a, b) in enumerate(spans)]
+    # a wait the draft's own refusal gives ("the 2 yr warranty doesn't cover
+    # it" -> "the 2-year warranty covers it") restates the subject, no limit
+    refused_times = {f.key for f in d.facts for m in found
+                     if d.clause(m.start())[0] <= f.span.start < d.clause(m.start())[1]}
+    kept_no = [refuses[i] or _states_limit(c, a, b, lex, refused_times) for i, (a, b) in enumerate(spans)]
     # The hand-over a rule asks for ("I can pass your request to a
     # supervisor") is not a yes to the refused transfer.
     asked = lex.content.rule_scaffolding_mask(c.low, broken)
@@ -167,7 +171,7 @@ def _flip(d: Text, c: Text, m: re.Match[str], span: tuple[int, int]) -> Finding:
         Span(a, b))
 
 
-def _states_limit(t: Text, a: int, b: int, lex: Lexicon) -> bool:
+def _states_limit(t: Text, a: int, b: int, lex: Lexicon, refused_times: set[str] | frozenset[str] = frozenset()) -> bool:
     """A clause that still states the limit a refusal set ("available within
     30 days", "past that window", "back in stock in 2 weeks"): a positive
     reframe, not a yes."""
@@ -184,7 +188,7 @@ def _states_limit(t: Text, a: int, b: int, lex: Lexicon) -> bool:
         return True
     # A wait ("restocked within 2 weeks") states the limit; a yes in the
     # refused region ("beyond 24 months") is caught in _refusals.
-    return any(a <= f.span.start < b and f.kind == "duration" for f in t.facts)
+    return any(a <= f.span.start < b and f.kind == "duration" and f.key not in refused_times for f in t.facts)
 
 
 def _limit_words(segment: str, lex: Lexicon) -> set[str]:

@@ -2356,3 +2356,18 @@ def test_a_contracted_perfect_negation_is_a_negation(guard):
     draft, cand = "We haven't approved the refund yet.", "We've approved the refund."
     assert FindingKind.NEW_COMMITMENT in kinds(guard, draft, cand, "en")
     assert kinds(guard, draft, "We haven't approved the refund yet, sorry.", "en") == set()
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # a duration the refusal itself names is its subject, not a stated limit
+    ("en", "The 2 yr warranty doesn't cover water damage.", "The 2-year warranty covers water damage."),
+    # "still" between the verb and "available" still says yes
+    ("en", "The Aria 2 is no longer sold.", "The Aria 2 is still available."),
+])
+def test_a_refusal_said_as_yes_around_its_own_words_is_flipped(guard, lang, draft, cand):
+    assert FLIP in kinds(guard, draft, cand, lang)
+
+
+def test_a_wait_of_the_rewrites_own_still_states_the_limit(guard):
+    assert FLIP not in kinds(guard, "We can't ship the sofa this week.",
+                             "The sofa will ship within 2 weeks.")
