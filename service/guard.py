@@ -375,6 +375,8 @@ class Guard:
             if (value := _unit_kept_apart(f, c, lex)) is not None:
                 carried.add(value)
                 continue  # "app says 10 min" -> "about 10 more minutes", "300Mbps" -> "300 Mbps"
+            if f.kind == "weekday" and _closed_days_said_as_open(d, c, lex):
+                continue  # "nn apre sabato e domenica" -> "aperto dal lunedì al venerdì"
             out.append(Finding(
                 FindingKind.DROPPED_FACT,
                 f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
@@ -897,6 +899,31 @@ def _widened_recipients(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
 
 
 _COMPACT_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-3])[.:]?(?P<m>[0-5]\d)")
+
+
+# What joins the first and last day of a run of weekdays ("Monday to
+# Friday", "lun-ven", "dal lunedì al venerdì", "de lunes a viernes", 周一至周六).
+_DAY_RANGE = re.compile(r"\s*(?:-|–|~|至|到)\s*|\s+(?:to|through|thru|till|until|al|a|fino a|hasta)\s+")
+
+
+def _closed_days_said_as_open(d: Text, c: Text, lex: Lexicon) -> bool:
+    """Whether the days the draft says no to ("closed on Sundays", "nn apre
+    sabato e domenica", 周日不开门) are said as the run of days that is open,
+    every other day of the week and none of them ("open Monday to
+    Saturday"): the same schedule, positively framed, as the rules ask."""
+    closed = {f.key for f in d.facts if f.kind == "weekday" and negative(d.folded[slice(*d.clause(f.span.start))], lex,
+                                                                          preserving=False)}
+    if not closed:
+        return False
+    days = sorted((f for f in c.facts if f.kind == "weekday"), key=lambda f: f.span.start)
+    week = {f"wd:{i}" for i in range(1, 8)}
+    for first, last in zip(days, days[1:]):
+        a, b = int(first.key[3:]), int(last.key[3:])
+        if a < b and _DAY_RANGE.fullmatch(c.folded[first.span.end:last.span.start]):
+            run = {f"wd:{i}" for i in range(a, b + 1)}
+            if not run & closed and run | closed == week:
+                return True
+    return False
 
 
 def _clock_reading(f: Fact) -> str:

@@ -2371,3 +2371,24 @@ def test_a_refusal_said_as_yes_around_its_own_words_is_flipped(guard, lang, draf
 def test_a_wait_of_the_rewrites_own_still_states_the_limit(guard):
     assert FLIP not in kinds(guard, "We can't ship the sofa this week.",
                              "The sofa will ship within 2 weeks.")
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("it", "lo sportello nn apre sabato e domenica, solo lun-ven 8-13",
+     "Lo sportello è aperto dal lunedì al venerdì, dalle 8 alle 13."),
+    ("zh", "周日不开门 周一到周六8点到17点", "我们的营业时间是周一至周六8:00-17:00。"),
+    ("es", "no abrimos sábados ni domingos, de lunes a viernes de 9 a 14", "Abrimos de lunes a viernes, de 9 a 14."),
+])
+def test_closed_days_said_as_the_open_run_of_the_week_are_kept(guard, lang, draft, cand):
+    assert DROPPED not in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the run leaves a day out, or takes in a closed one
+    ("it", "lo sportello nn apre sabato e domenica, solo lun-ven 8-13",
+     "Lo sportello è aperto dal lunedì al giovedì, dalle 8 alle 13."),
+    ("es", "no abrimos sábados ni domingos, de lunes a viernes de 9 a 14", "Abrimos de lunes a sábado, de 9 a 14."),
+])
+def test_a_run_of_days_that_is_not_the_rest_of_the_week_drops_the_closed_day(guard, lang, draft, cand):
+    found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
+    assert any(f.kind is DROPPED and "weekday" in f.detail for f in found), found
