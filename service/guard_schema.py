@@ -231,6 +231,12 @@ class LexiconDoc(ContentDoc):
     # the future ("will", "going to", "partirà", "llegará", 将, 会): a "not
     # yet" may be said as what will happen
     future: Words = Field(default_factory=list)
+    # right after a word: it is asked for or made a condition ("填写一下",
+    # "上传后就可以了")
+    after_head: Words = Field(default_factory=list)
+    # a "no" said as a rule, not without exception ("usually", "di solito",
+    # "por lo general", 一般): service/statements.py
+    weakeners: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

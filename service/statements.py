@@ -11,7 +11,10 @@ says the head again, about the same thing (half the draft clause's other
 words in its sentence), without any "no" (a negation, a refusal, a
 prohibition, or a word from ``still_negative``: "still", "pending",
 "rarely", "ancora", "pendiente", "仍") says it is so: the rewrite has
-turned the statement around ("The parcel has shipped").
+turned the statement around ("The parcel has shipped"). One that still
+says no, but only as a rule ("usually not covered", "一般不退款", a
+``weakeners`` word the draft's clause lacks), has made an exception
+possible, and is flagged too.
 
 Not every such clause affirms. One that asks ("did you get the code?"),
 requests ("please attach the invoice", "La preghiamo di allegare" for "you
@@ -58,6 +61,10 @@ _TIMES = frozenset({"date", "time", "duration", "weekday", "clock"})
 # How far before the head a purpose or request word may stand ("in the
 # queue to be assigned", "Le pedimos que adjunte"), in characters.
 _BEFORE_HEAD = 24
+# How many words a condition marker may stand before the "no" it governs.
+_CONDITION_REACH = 5
+# Words after a clause that may still be its question's ("..., please?", "..., 好吗?").
+_QUESTION_TAIL = 2
 _GAP_WORDS = re.compile(rf"[^\W\d_]+|[{CJK_CLASS}]")
 
 
@@ -93,6 +100,8 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             cancelled.update((m.start(), nxt.start()))
         if m.start() in cancelled or head is None or not _states(d, m, lex, denials):
             continue
+        # a refusal turned into a yes is service/refusals.py's; here only its "no" made a rule
+        refusal = bool(p["refusals"].search(d.folded, *clause))
         # what else the clause speaks of: its words but the head and the "no" ("千万别" holds 别)
         about = [t for t in d_words if clause[0] <= t.start < clause[1] and t is not head
                  and not t.start <= m.start() < t.end and not _denying(d.folded[t.start:t.end], lex)]
@@ -103,14 +112,27 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         holders = [(a, b, at) for a, b in c_clauses
                    if (at := _holds(c, c_words, a, b, head, d.low)) is not None
                    and not etiquette[at] and _about(c, c_words, a, b, about, d.low, sentence=True)]
-        # a clause that still says no, about the same thing, keeps it
-        if not holders or any(_still_no(c, a, b, lex) and _about(c, c_words, a, b, about, d.low, share=1)
-                              for a, b, _ in holders):
+        # a clause that still says no, about the same thing, keeps it, unless
+        # it says no only as a rule ("is usually not covered", "一般不退款")
+        # where the draft's clause says it without exception
+        kept = [(a, b) for a, b, _ in holders
+                if _still_no(c, a, b, lex) and _about(c, c_words, a, b, about, d.low, share=1)]
+        draft_weakened = bool(p["weakeners"].search(d.folded, *clause))
+        weakened = [(a, b) for a, b in kept if not draft_weakened and _says(c, p["weakeners"], a, b)]
+        if weakened and len(weakened) == len(kept):
+            a, b = weakened[0]
+            out.append(Finding(
+                FindingKind.FLIPPED_REFUSAL,
+                f'The draft says "{d.text[m.start():head.end]}" is not so (draft characters {m.start()}-{head.end}) '
+                f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): not so only as a rule.',
+                Span(a, b)))
+            continue
+        if not holders or kept or refusal:
             continue
         not_yet = bool(p["still_negative"].search(d.folded, *clause))
         draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
         affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
-                          and not _reframes(c, a, b, at, lex, draft_times, not_yet)
+                          and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet)
                           and not _denied_beside(c, c_words, c_clauses, a, about, lex)), None)
         if affirming is None:
             continue
@@ -129,21 +151,23 @@ def _denying(word: str, lex: Lexicon) -> bool:
 
 
 def _states(d: Text, m: re.Match[str], lex: Lexicon, denials: Sequence[re.Match[str]]) -> bool:
-    """Whether the "no" ``m`` states something the rewrite must keep: not a
-    refusal (``service/refusals.py`` reads it), not the premise of a
-    condition, not part of a question, and not a "without" beside the
+    """Whether the "no" ``m`` states something the rewrite must keep: not
+    the premise of a condition, not part of a question, and not a "without" beside the
     clause's own "no" ("senza appuntamento nn si accettano": a requirement,
     which "si fanno su appuntamento" restates) or opening its clause ("sin
     ella, la factura saldrá estimada": a condition)."""
     p = lex.patterns
     a, b = d.clause(m.start())
-    if p["refusals"].search(d.folded, a, b) or _asks(d, b):
+    if _asks(d, b):
         return False
     if p["absence"].fullmatch(m.group(0)) and (
             any(a <= o.start() < b and o is not m for o in denials) or not d.folded[a:m.start()].strip(_LIST_MARKS)):
         return False   # "without it, the bill is estimated": a condition
     marker = lex.conditions.get("condition")
-    if marker is not None and marker.search(d.folded, a, m.start()):
+    # a condition opens the "no" a few words before it ("call us if it doesn't
+    # arrive"); "Ho appena controllato e il bonifico non è arrivato" has none
+    if marker is not None and any(len(_GAP_WORDS.findall(d.folded, x.end(), m.start())) <= _CONDITION_REACH
+                                  for x in marker.finditer(d.folded, a, m.start())):
         return False
     return not p["condition_before"].search(d.folded, m.end(), b)   # "你不是管理员的话"
 
@@ -167,9 +191,12 @@ def _cjk_head(d: Text, words: Sequence[Token], m: re.Match[str], end: int, lex: 
     cl = lex.content
     after = m.end()
     inside = next((t for t in words if t.start < after < t.end), None)
+    if inside is not None and all(ch in cl.stopwords for ch in d.low[after:inside.end]):
+        inside = None   # 没有, 不是: the "no" is the whole word; what it denies comes next
     if inside is not None:
-        nxt = next((t for t in words if t.start >= inside.end), None)
-        stop = nxt.end if nxt is not None and nxt.start == inside.end and nxt.end <= end else inside.end
+        # the rest of the word and the segmenter's next piece: 没收|到 -> 收到
+        stop = min((x for x in cl.cuts(d.low) if x > inside.end), default=inside.end)
+        stop = stop if stop <= end and stop - inside.end <= 2 else inside.end
         # a word of the "no" and one character (没货, 没空) says the "no" in one word
         return Token(d.low[after:stop], after, stop) if stop - after >= 2 else None
     word = next((t for t in words if after <= t.start < end and not _denying(d.folded[t.start:t.end], lex)), None)
@@ -250,11 +277,14 @@ def _still_no(c: Text, a: int, b: int, lex: Lexicon) -> bool:
 
 def _asks(t: Text, b: int) -> bool:
     """Whether the clause ending at ``b`` is part of a question: its sentence
-    ends with a question mark and no ";" or ":" stands between ("Il prestito
-    è stato approvato; può caricarla in app?" asserts its first part)."""
+    ends with a question mark, no ";" or ":" stands between ("Il prestito
+    è stato approvato; può caricarla in app?" asserts its first part) and
+    no other clause of its own ("we haven't received it, can u check with
+    your employer?" asks only its second part; "..., please?" asks)."""
     s_a, s_b = t.sentence_of(b - 1)
     tail = t.folded[b:s_b].rstrip()
-    return (tail.endswith(("?", "？")) and not any(ch in tail for ch in ";:；：")) or t.folded[s_a:b].lstrip().startswith("¿")
+    return (tail.endswith(("?", "？")) and not any(ch in tail for ch in ";:；：")
+            and len(_GAP_WORDS.findall(tail)) <= _QUESTION_TAIL) or t.folded[s_a:b].lstrip().startswith("¿")
 
 
 def _says(c: Text, pattern: re.Pattern[str], a: int, b: int, prefix: bool = False) -> bool:
@@ -282,7 +312,8 @@ def _aligned(c: Text, m: re.Match[str], prefix: bool = False) -> bool:
     return m.start() in cuts and (prefix or m.end() in cuts)
 
 
-def _reframes(c: Text, a: int, b: int, at: int, lex: Lexicon, draft_times: set[str], not_yet: bool) -> bool:
+def _reframes(c: Text, words: Sequence[Token], a: int, b: int, at: int, lex: Lexicon, draft_times: set[str],
+              not_yet: bool) -> bool:
     """Whether the clause says the head without asserting it: a question, a
     request, a purpose, a requirement, a condition, a limit or a time of
     its own; for a "not yet", also a future or an expectation. Not when it
@@ -294,6 +325,10 @@ def _reframes(c: Text, a: int, b: int, at: int, lex: Lexicon, draft_times: set[s
     if _asks(c, b) or p["instructions"].match(c.low[a:b].lstrip(_LIST_MARKS)):
         return True
     if _just_before(c, p["requests"], a, at) or _just_before(c, p["prospective"], a, at):
+        return True
+    # right after it ("填写一下", "上传后就可以了"): asked for, or a condition
+    end = next((t.end for t in words if t.start == at), at)
+    if p["after_head"].match(c.folded, end, b):
         return True
     if any(_says(c, p[key], a, b) for key in ("requirements", "purpose", "otherwise_markers")):
         return True

@@ -34,6 +34,17 @@ def findings(guard: Guard, draft: str, cand: str, lang: str) -> list:
     ("zh", "千万别开灯。", "您可以打开灯检查一下。"),
     # "never" made "sometimes"
     ("en", "We never ask for your password by email.", "We only occasionally ask for your password by email."),
+    # a question after the statement asks only its own part
+    ("en", "we havent received the form for claim 88 yet, can u check with HR?",
+     "We have received the form for claim 88, could you check with HR?"),
+    # "appena" here is "just", no condition of the "no"
+    ("it", "Ho appena controllato: il bonifico non è ancora arrivato.", "Ho appena controllato: il bonifico è arrivato."),
+    # the segmenter reads 还没收到 as 没收 + 到; what is denied is 收到
+    ("zh", "我们还没收到您的付款。", "我们已经收到您的付款。"),
+    ("zh", "我们没有发现线路有故障。", "我们发现线路有故障。"),
+    # a "no" kept only as a rule
+    ("en", "Water damage is not covered by the 1-year warranty.", "Water damage is usually not covered by the 1-year warranty."),
+    ("zh", "私教课不退款。", "私教课一般不退款。"),
     # a "no" beside the head in a question elsewhere in the sentence is no question
     ("it", "La pratica non è ancora stata approvata, manca il modulo.",
      "La pratica è stata approvata; ci manca ancora il modulo: può inviarlo?"),
@@ -41,7 +52,7 @@ def findings(guard: Guard, draft: str, cand: str, lang: str) -> list:
 def test_a_denied_statement_said_to_be_so_is_flagged(guard, lang, draft, cand):
     flips = [f for f in findings(guard, draft, cand, lang) if f.kind is FLIP]
     assert flips, (draft, cand)
-    assert "with no \"no\" left" in flips[0].detail or "reads as a yes" in flips[0].detail
+    assert any(x in flips[0].detail for x in ('with no "no" left', "reads as a yes", "only as a rule"))
 
 
 @pytest.mark.parametrize("lang,draft,cand", [
@@ -62,6 +73,10 @@ def test_a_denied_statement_said_to_be_so_is_flagged(guard, lang, draft, cand):
     # a later clause of the sentence keeps the "no" for the part it was about
     ("es", "Media pensión: desayuno y cena, bebidas no incluidas.",
      "La media pensión incluye el desayuno y la cena, pero no las bebidas."),
+    # a "not often" said as "rarely": the draft's clause is a rule already
+    ("en", "Outages like this don't happen often here.", "Outages like this rarely happen here."),
+    # asked for, or made a condition, right after the word (zh)
+    ("zh", "您没有填写门牌号。", "门牌号可以补充填写一下。"),
     # a comfort phrase is no statement
     ("it", "nn si preoccupi, la SIM arriva in 3 giorni.", "Non si preoccupi: la SIM arriverà in 3 giorni."),
 ])
