@@ -237,6 +237,9 @@ class LexiconDoc(ContentDoc):
     # a "no" said as a rule, not without exception ("usually", "di solito",
     # "por lo general", 一般): service/statements.py
     weakeners: Words = Field(default_factory=list)
+    # a verb's gerund or infinitive ("including", "allegando", "adjuntar"):
+    # opening a clause, it names a step, not a fact
+    gerund: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

@@ -63,6 +63,7 @@ _TIMES = frozenset({"date", "time", "duration", "weekday", "clock"})
 _BEFORE_HEAD = 24
 # How many words a condition marker may stand before the "no" it governs.
 _CONDITION_REACH = 5
+_NEVER = re.compile(r"(?!x)x")
 # Words after a clause that may still be its question's ("..., please?", "..., 好吗?").
 _QUESTION_TAIL = 2
 _GAP_WORDS = re.compile(rf"[^\W\d_]+|[{CJK_CLASS}]")
@@ -74,8 +75,10 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     p = lex.patterns
     no = lex.mask_not_negations(d.folded)
     # "nº" folds to "no": an abbreviation, not a "no"
-    denials = sorted((m for key in ("negations", "post_negations") for m in p[key].finditer(no)
-                      if "º" not in d.text[m.start():m.end()]), key=lambda m: m.start())
+    found = sorted((m for key in ("negations", "post_negations") for m in p[key].finditer(no)
+                    if "º" not in d.text[m.start():m.end()]), key=lambda m: (m.start(), -m.end()))
+    # one "no" matched by two lists ("isn't" and "isn't available") is one "no", not two
+    denials = [m for k, m in enumerate(found) if k == 0 or m.start() >= found[k - 1].end()]
     if not denials:
         return []
     cl = lex.content
@@ -111,7 +114,8 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         read.add(key)
         holders = [(a, b, at) for a, b in c_clauses
                    if (at := _holds(c, c_words, a, b, head, d.low)) is not None
-                   and not etiquette[at] and _about(c, c_words, a, b, about, d.low, sentence=True)]
+                   and not etiquette[at] and _about(c, c_words, a, b, about, d.low, sentence=True)
+                   and not (about and _restates_other(d, d_words, c, c_words, clause, (a, b), head, lex))]
         # a clause that still says no, about the same thing, keeps it, unless
         # it says no only as a rule ("is usually not covered", "一般不退款")
         # where the draft's clause says it without exception
@@ -130,9 +134,12 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         if not holders or kept or refusal:
             continue
         not_yet = bool(p["still_negative"].search(d.folded, *clause))
+        # "you don't need to bring it": the "no" denies the need itself, so
+        # "you'll need to bring it" restates nothing as a requirement
+        needless = bool(p["requirements"].search(d.folded, m.start(), head.start))
         draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
         affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
-                          and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet)
+                          and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet, needless)
                           and not _denied_beside(c, c_words, c_clauses, a, about, lex)), None)
         if affirming is None:
             continue
@@ -246,6 +253,30 @@ def _about(c: Text, words: Sequence[Token], a: int, b: int, about: Sequence[Toke
     return kept >= share if share >= 1 else kept >= share * len(about)
 
 
+def _restates_other(d: Text, d_words: Sequence[Token], c: Text, c_words: Sequence[Token],
+                    clause: tuple[int, int], holder: tuple[int, int], head: Token, lex: Lexicon) -> bool:
+    """Whether the rewrite's clause restates another clause of the draft, one
+    that says no "no": it shares content words with it and none with the
+    denying clause ("套餐包含国内通话和流量，不包含国际漫游" -> "这个套餐包含国内
+    通话和流量": the first clause's yes; "don't restart it, as that would erase
+    the settings" -> "as restarting it would erase the settings")."""
+    ha, hb = holder
+    keys = [t.key for t in c_words if ha <= t.start < hb]
+
+    def shared(a: int, b: int) -> int:
+        return sum(any(_kin(t.key, k) for k in keys) for t in d_words
+                   if a <= t.start < b and t is not head and not (t.start <= head.start < t.end))
+
+    # none of the denying clause's other words (it has some: "approved but
+    # not paid yet" -> "approved and paid" restates nothing else); a clause
+    # that also carries them
+    # ("vale per lei e per tutti i compagni di viaggio") grants what it denied
+    if shared(*clause):
+        return False
+    return any(shared(a, b) for a, b in d.clauses()
+               if (a, b) != clause and not _still_no(d, a, b, lex) and not _says(d, lex.patterns["negations"], a, b))
+
+
 def _denied_beside(c: Text, words: Sequence[Token], clauses: Sequence[tuple[int, int]], a: int,
                    about: Sequence[Token], lex: Lexicon) -> bool:
     """Whether a later clause of the same sentence says no about one of the
@@ -267,7 +298,11 @@ def _still_no(c: Text, a: int, b: int, lex: Lexicon) -> bool:
     "sometimes" says it is so some of the time."""
     p = lex.patterns
     marker = lex.conditions.get("condition")
-    if (marker is not None and marker.search(c.folded, a, b)) or p["condition_before"].search(c.folded, a, b):
+    # a condition that opens the clause's "no" ("if it doesn't arrive"), not
+    # one after it ("不符合要求": 要求 is what is not met)
+    first_no = min((x.start() for key in ("negations", "refusals", "post_negations")
+                    for x in p[key].finditer(c.folded, a, b)), default=b)
+    if (marker is not None and marker.search(c.folded, a, first_no)) or p["condition_before"].search(c.folded, a, b):
         return False
     if p["frequency"].search(c.folded, a, b):
         return False
@@ -313,7 +348,7 @@ def _aligned(c: Text, m: re.Match[str], prefix: bool = False) -> bool:
 
 
 def _reframes(c: Text, words: Sequence[Token], a: int, b: int, at: int, lex: Lexicon, draft_times: set[str],
-              not_yet: bool) -> bool:
+              not_yet: bool, needless: bool = False) -> bool:
     """Whether the clause says the head without asserting it: a question, a
     request, a purpose, a requirement, a condition, a limit or a time of
     its own; for a "not yet", also a future or an expectation. Not when it
@@ -326,18 +361,31 @@ def _reframes(c: Text, words: Sequence[Token], a: int, b: int, at: int, lex: Lex
         return True
     if _just_before(c, p["requests"], a, at) or _just_before(c, p["prospective"], a, at):
         return True
+    # the word as the subject of a benefit ("Including your order number will
+    # help", "Allegando la fattura potremo", "Al adjuntar la factura")
+    if not c.folded[a:at].strip(_LIST_MARKS) or _just_before(c, p["prospective"], a, at):
+        if p["gerund"].fullmatch(c.low[at:next((t.end for t in words if t.start == at), at)]):
+            return True
     # right after it ("填写一下", "上传后就可以了"): asked for, or a condition
     end = next((t.end for t in words if t.start == at), at)
     if p["after_head"].match(c.folded, end, b):
         return True
-    if any(_says(c, p[key], a, b) for key in ("requirements", "purpose", "otherwise_markers")):
+    # ... not the head itself, nor a need the draft denied ("you don't need to" -> "you'll need to")
+    keys = ("purpose", "otherwise_markers") if needless else ("requirements", "purpose", "otherwise_markers")
+    if any(_aligned(c, x) and not x.start() <= at < x.end() for key in keys for x in p[key].finditer(c.folded, a, b)):
         return True
     if any(_says(c, marker, a, b) for group, marker in lex.conditions.items() if group != "restriction"):
+        return True
+    # the condition in the clause before, in the same sentence ("en cuanto lo firme, la cuenta quedará activa")
+    before = c.clause(a - 1) if a > 0 else None
+    if before is not None and c.sentence_of(before[0]) == c.sentence_of(a) and _says(
+            c, lex.conditions.get("condition", _NEVER), *before):
         return True
     restriction = lex.conditions.get("restriction")
     if any(_aligned(c, m) for m in p["limits"].finditer(c.folded, a, b)
            if restriction is None or not restriction.fullmatch(m.group(0))):
         return True
-    if not_yet and (_says(c, p["future"], a, b) or _says(c, p["hedges"], a, b)):
-        return True
+    timed = any(a <= f.span.start < b and f.kind in _TIMES for f in c.facts)
+    if not_yet and timed and (_says(c, p["future"], a, b) or _says(c, p["hedges"], a, b)):
+        return True   # "non è ancora partito" -> "partirà il 14 giugno"; not a bare "will be approved"
     return any(a <= f.span.start < b and f.kind in _TIMES and f.key not in draft_times for f in c.facts)

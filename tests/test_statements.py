@@ -42,6 +42,14 @@ def findings(guard: Guard, draft: str, cand: str, lang: str) -> list:
     # the segmenter reads 还没收到 as 没收 + 到; what is denied is 收到
     ("zh", "我们还没收到您的付款。", "我们已经收到您的付款。"),
     ("zh", "我们没有发现线路有故障。", "我们发现线路有故障。"),
+    # "isn't available" is one "no" (two lists match it), weakened here
+    ("en", "The blue model isn't available in size 9.", "The blue model usually isn't available in size 9."),
+    # "you don't need to": the head is the requirement itself
+    ("en", "You don't need to bring the receipt.", "You'll need to bring the receipt."),
+    # a bare future for a "not yet" promises the outcome
+    ("en", "Your claim hasn't been approved yet.", "Your claim will be approved."),
+    # "approved but not paid yet": the denied part restated as done
+    ("en", "The payout is approved but not paid yet.", "The payout has been approved and paid."),
     # a "no" kept only as a rule
     ("en", "Water damage is not covered by the 1-year warranty.", "Water damage is usually not covered by the 1-year warranty."),
     ("zh", "私教课不退款。", "私教课一般不退款。"),
@@ -77,6 +85,17 @@ def test_a_denied_statement_said_to_be_so_is_flagged(guard, lang, draft, cand):
     ("en", "Outages like this don't happen often here.", "Outages like this rarely happen here."),
     # asked for, or made a condition, right after the word (zh)
     ("zh", "您没有填写门牌号。", "门牌号可以补充填写一下。"),
+    # a step named as a benefit, a "not yet" said as under way or about to happen
+    ("en", "You didn't include your order number.", "Including your order number will help us find it faster."),
+    ("es", "No adjuntó la factura.", "Al adjuntar la factura podremos tramitar su solicitud enseguida."),
+    ("en", "Your account hasn't been activated yet.", "Your account activation is underway."),
+    ("zh", "您的订单还没发货。", "您的订单即将发货。"),
+    # the rewrite restates the draft's own yes, not the denied part
+    ("zh", "这个套餐包含国内通话和流量，不包含国际漫游。", "这个套餐包含国内通话和流量，国际漫游需要另外开通。"),
+    # a "no" matched by two lists is one "no", not a double negative, and is kept here
+    ("en", "The blue model isn't available in size 9.", "The blue model is not available in size 9."),
+    # a condition after the "no" does not make it a condition's premise ("不符合要求")
+    ("zh", "收入证明不符合要求。", "很遗憾，收入证明不符合要求。"),
     # a comfort phrase is no statement
     ("it", "nn si preoccupi, la SIM arriva in 3 giorni.", "Non si preoccupi: la SIM arriverà in 3 giorni."),
 ])
