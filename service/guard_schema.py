@@ -240,6 +240,9 @@ class LexiconDoc(ContentDoc):
     # a verb's gerund or infinitive ("including", "allegando", "adjuntar"):
     # opening a clause, it names a step, not a fact
     gerund: Words = Field(default_factory=list)
+    # "or" after a "no" carries it to the next word ("don't unplug or reset
+    # it", "non spenga o scolleghi"): service/statements.py
+    disjunctions: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

@@ -81,6 +81,9 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     denials = [m for k, m in enumerate(found) if k == 0 or m.start() >= found[k - 1].end()]
     if not denials:
         return []
+    # "don't unplug or reset it": the "or" carries the "no" to its next word
+    denials = sorted(denials + [o for m in denials for o in p["disjunctions"].finditer(d.folded, m.end(), d.clause(m.start())[1])
+                                if not any(x.start() == o.start() for x in denials)], key=lambda m: m.start())
     cl = lex.content
     d_words = cl.tokens(d.low)
     c_words = cl.tokens(c.low)

@@ -50,6 +50,11 @@ def findings(guard: Guard, draft: str, cand: str, lang: str) -> list:
     ("en", "Your claim hasn't been approved yet.", "Your claim will be approved."),
     # "approved but not paid yet": the denied part restated as done
     ("en", "The payout is approved but not paid yet.", "The payout has been approved and paid."),
+    # "or" carries the "no" to the next word
+    ("en", "Don't unplug the modem or restart it during the update.",
+     "Please don't unplug the modem during the update, but feel free to restart it."),
+    ("it", "Non spenga il modem o lo riavvii durante l'aggiornamento.",
+     "Non spenga il modem durante l'aggiornamento; può riavviarlo tranquillamente."),
     # a "no" kept only as a rule
     ("en", "Water damage is not covered by the 1-year warranty.", "Water damage is usually not covered by the 1-year warranty."),
     ("zh", "私教课不退款。", "私教课一般不退款。"),
@@ -96,6 +101,9 @@ def test_a_denied_statement_said_to_be_so_is_flagged(guard, lang, draft, cand):
     ("en", "The blue model isn't available in size 9.", "The blue model is not available in size 9."),
     # a condition after the "no" does not make it a condition's premise ("不符合要求")
     ("zh", "收入证明不符合要求。", "很遗憾，收入证明不符合要求。"),
+    # "don't hesitate" is an invitation, no "no" ("or" after it carries nothing)
+    ("es", "No dudes en escribirnos o llamarnos si vuelve a salir el error.",
+     "Escríbenos o llámanos con total libertad si vuelve a salir el error."),
     # a comfort phrase is no statement
     ("it", "nn si preoccupi, la SIM arriva in 3 giorni.", "Non si preoccupi: la SIM arriverà in 3 giorni."),
 ])

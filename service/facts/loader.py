@@ -376,7 +376,7 @@ def load_lexicon(file: Path) -> Lexicon:
                 "alternatives", "requirements", "condition_before", "offers", "self_reference", "softeners",
                 "conditional_markers", "back_references", "otherwise_markers", "non_exclusive", "exclusive_conditions",
                 "still_negative", "frequency", "absence",
-                "requests", "prospective", "future", "after_head", "weakeners", "gerund"):
+                "requests", "prospective", "future", "after_head", "weakeners", "gerund", "disjunctions"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     raw_patterns["clause_breaks"] = alt(doc.clause_breaks, "clause_breaks")
