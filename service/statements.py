@@ -141,8 +141,14 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         # "you'll need to bring it" restates nothing as a requirement
         needless = bool(p["requirements"].search(d.folded, m.start(), head.start))
         draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
+        # an order not to do it ("don't reset it"), with no condition or limit of its own
+        # ("Non spenga il modem": a "no" opening its clause before an order; not "you didn't attach")
+        forbidden = bool(p["prohibitions"].search(d.folded, *clause) or (
+            not d.folded[clause[0]:m.start()].strip(_LIST_MARKS)
+            and p["instructions"].match(d.low[m.end():clause[1]].lstrip()))) and not (
+            _says(d, p["limits"], *clause) or any(_says(d, x, *clause) for x in lex.conditions.values()))
         affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
-                          and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet, needless)
+                          and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet, needless, forbidden)
                           and not _denied_beside(c, c_words, c_clauses, a, about, lex)), None)
         if affirming is None:
             continue
@@ -351,15 +357,20 @@ def _aligned(c: Text, m: re.Match[str], prefix: bool = False) -> bool:
 
 
 def _reframes(c: Text, words: Sequence[Token], a: int, b: int, at: int, lex: Lexicon, draft_times: set[str],
-              not_yet: bool, needless: bool = False) -> bool:
+              not_yet: bool, needless: bool = False, forbidden: bool = False) -> bool:
     """Whether the clause says the head without asserting it: a question, a
     request, a purpose, a requirement, a condition, a limit or a time of
     its own; for a "not yet", also a future or an expectation. Not when it
     says how often ("only occasionally", 偶尔): that is a yes some of the
-    time; nor "only", which restricts the yes, not the no."""
+    time; nor "only", which restricts the yes, not the no; nor anything but a
+    question for an order the draft gives without a condition or a limit
+    (``forbidden``): "reset it if needed", "se serve, può scollegarlo",
+    如有需要可以拔掉 permit what it forbade, on a condition of their own."""
     p = lex.patterns
     if p["frequency"].search(c.folded, a, b):
         return False
+    if forbidden:
+        return _asks(c, b)
     if _asks(c, b) or p["instructions"].match(c.low[a:b].lstrip(_LIST_MARKS)):
         return True
     if _just_before(c, p["requests"], a, at) or _just_before(c, p["prospective"], a, at):

@@ -55,6 +55,12 @@ def findings(guard: Guard, draft: str, cand: str, lang: str) -> list:
      "Please don't unplug the modem during the update, but feel free to restart it."),
     ("it", "Non spenga il modem o lo riavvii durante l'aggiornamento.",
      "Non spenga il modem durante l'aggiornamento; può riavviarlo tranquillamente."),
+    # an order given without a condition, permitted on the rewrite's own condition
+    ("en", "Please don't reset the router during the update.",
+     "Please keep the router on during the update; reset it if needed."),
+    ("es", "No apague el módem durante la actualización.",
+     "Durante la actualización, si hace falta, puede apagar el módem."),
+    ("zh", "千万别开灯。", "如有需要可以开灯。"),
     # a "no" kept only as a rule
     ("en", "Water damage is not covered by the 1-year warranty.", "Water damage is usually not covered by the 1-year warranty."),
     ("zh", "私教课不退款。", "私教课一般不退款。"),
@@ -101,6 +107,8 @@ def test_a_denied_statement_said_to_be_so_is_flagged(guard, lang, draft, cand):
     ("en", "The blue model isn't available in size 9.", "The blue model is not available in size 9."),
     # a condition after the "no" does not make it a condition's premise ("不符合要求")
     ("zh", "收入证明不符合要求。", "很遗憾，收入证明不符合要求。"),
+    # an order with its own limit, said as what may be done once it is met
+    ("en", "Don't use the app until the update is installed.", "You can use the app once the update is installed."),
     # "don't hesitate" is an invitation, no "no" ("or" after it carries nothing)
     ("es", "No dudes en escribirnos o llamarnos si vuelve a salir el error.",
      "Escríbenos o llámanos con total libertad si vuelve a salir el error."),
