@@ -25,18 +25,26 @@ receive the payment"), requires something ("per iscriversi serve il B2"
 for "senza B2 non può iscriversi") or sets a limit or a time of its own
 ("available from Monday") does not contradict the "no": those are the
 positive reframes the rules ask for. A "not yet" ("hasn't shipped yet")
-may also be said as a future or an expectation ("partirà il 14 giugno",
-"should ship Friday"). A "no" inside a condition ("if it doesn't
-arrive"), in a question, cancelled by another ("it's not that we didn't
-ship it"), or a "without" beside the clause's own "no" ("senza appuntamento non si
-accettano": a requirement) denies nothing the rewrite must keep. Text
-the rules let the rewrite remove (a blaming or off-topic sentence) is still
-read: removing it is honest, saying the opposite is not.
+may also be said as a future or an expectation with its time ("partirà
+il 14 giugno", "should ship Friday"); a bare "will be approved" promises.
+An order given with no condition or limit of its own ("don't reset the
+router") has no reframe but a question: "reset it if needed", "se serve,
+può scollegarlo" permit it on a condition the rewrite made up.
+
+A "no" inside a condition ("if it doesn't arrive"), in a question,
+cancelled by another ("it's not that we didn't ship it"), or a "without"
+beside the clause's own "no" ("senza appuntamento non si accettano": a
+requirement) or opening its clause ("sin ella, la factura saldrá
+estimada": a condition) denies nothing the rewrite must keep. Text the
+rules let the rewrite remove (a blaming or off-topic sentence) is still
+read: removing it is honest, saying the opposite is not. An "or" after a
+"no" carries it to the next word ("don't unplug or reset it").
 
 Measured and known to miss (README, "How the guard decides"): antonyms
 ("didn't go through" -> "was successful"), a "no" moved onto another part
 ("not all" -> "none"), irregular verb forms (bring / brought), and a
-second verb after the first ("don't unplug or reset it").
+phrasal verb's other particle ("don't turn off" -> "leave it turned on",
+flagged).
 """
 
 from __future__ import annotations
