@@ -155,7 +155,9 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             not d.folded[clause[0]:m.start()].strip(_LIST_MARKS)
             and p["instructions"].match(d.low[m.end():clause[1]].lstrip()))) and not (
             _says(d, p["limits"], *clause) or any(_says(d, x, *clause) for x in lex.conditions.values()))
+        # against an order, a "no" in a condition still forbids ("as long as the seal is not broken")
         affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
+                          and not (forbidden and negative(c.folded[a:b], lex, preserving=False))
                           and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet, needless, forbidden)
                           and not _denied_beside(c, c_words, c_clauses, a, about, lex)), None)
         if affirming is None:
