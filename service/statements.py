@@ -135,12 +135,7 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         draft_weakened = bool(p["weakeners"].search(d.folded, *clause))
         weakened = [(a, b) for a, b in kept if not draft_weakened and _says(c, p["weakeners"], a, b)]
         if weakened and len(weakened) == len(kept):
-            a, b = weakened[0]
-            out.append(Finding(
-                FindingKind.FLIPPED_REFUSAL,
-                f'The draft says "{d.text[m.start():head.end]}" is not so (draft characters {m.start()}-{head.end}) '
-                f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): not so only as a rule.',
-                Span(a, b)))
+            out.append(_flip(d, c, m, head, weakened[0], ": not so only as a rule."))
             continue
         if not holders or kept or refusal:
             continue
@@ -149,26 +144,36 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         # "you'll need to bring it" restates nothing as a requirement
         needless = bool(p["requirements"].search(d.folded, m.start(), head.start))
         draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
-        # an order not to do it ("don't reset it"), with no condition or limit of its own
-        # ("Non spenga il modem": a "no" opening its clause before an order; not "you didn't attach")
-        forbidden = bool(p["prohibitions"].search(d.folded, *clause) or (
-            not d.folded[clause[0]:m.start()].strip(_LIST_MARKS)
-            and p["instructions"].match(d.low[m.end():clause[1]].lstrip()))) and not (
-            _says(d, p["limits"], *clause) or any(_says(d, x, *clause) for x in lex.conditions.values()))
+        forbidden = _forbids(d, m, clause, lex)
         # against an order, a "no" in a condition still forbids ("as long as the seal is not broken")
         affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
                           and not (forbidden and negative(c.folded[a:b], lex, preserving=False))
                           and not _reframes(c, c_words, a, b, at, lex, draft_times, not_yet, needless, forbidden)
                           and not _denied_beside(c, c_words, c_clauses, a, about, lex)), None)
-        if affirming is None:
-            continue
-        a, b = affirming
-        out.append(Finding(
-            FindingKind.FLIPPED_REFUSAL,
-            f'The draft says "{d.text[m.start():head.end]}" is not so (draft characters {m.start()}-{head.end}) '
-            f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}) with no "no" left.',
-            Span(a, b)))
+        if affirming is not None:
+            out.append(_flip(d, c, m, head, affirming, ' with no "no" left.'))
     return out
+
+
+def _flip(d: Text, c: Text, m: re.Match[str], head: Token, span: tuple[int, int], why: str) -> Finding:
+    a, b = span
+    return Finding(
+        FindingKind.FLIPPED_REFUSAL,
+        f'The draft says "{d.text[m.start():head.end]}" is not so (draft characters {m.start()}-{head.end}) '
+        f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}){why}',
+        Span(a, b))
+
+
+def _forbids(d: Text, m: re.Match[str], clause: tuple[int, int], lex: Lexicon) -> bool:
+    """Whether the "no" is an order not to do something ("don't reset it",
+    "Non spenga il modem": a prohibition, or a "no" opening its clause
+    before an order; not "you didn't attach it") given with no condition
+    or limit of its own."""
+    p = lex.patterns
+    order = bool(p["prohibitions"].search(d.folded, *clause)) or (
+        not d.folded[clause[0]:m.start()].strip(_LIST_MARKS)
+        and bool(p["instructions"].match(d.low[m.end():clause[1]].lstrip())))
+    return order and not (_says(d, p["limits"], *clause) or any(_says(d, x, *clause) for x in lex.conditions.values()))
 
 
 def _denying(word: str, lex: Lexicon) -> bool:
