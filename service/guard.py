@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -62,6 +62,8 @@ from service.guard_text import Text, fact_mask, negative, polarity_mask, sentenc
 from service.textnorm import CJK_CLASS, lower_same_length, strip_accents
 from service.refusals import flipped_refusals
 from service.statements import flipped_statements
+from service.fallback_conditions import conditions_of, failure_words, kept_or_said, same_step, states_failure
+from service.written_numbers import ordinal_said, step_listed
 from service.warnings import weakened_warnings
 from service.facts import (
     DEFAULT_GUARD_DIR,
@@ -360,6 +362,10 @@ class Guard:
                 continue  # "or email support@acme.com": the address itself is the destination
             if f.kind == "number" and (f.key[2:] in cand_values or _spelled(f.key[2:], c, lex)):
                 continue  # "a los 30" -> "a los 30 días", "3 volte" -> "tre tentativi"
+            if f.kind == "number" and step_listed(d, f, c):
+                continue  # "1 tieni premuto reset 2 aspetta" -> a list: "1. Tieni premuto..."
+            if f.kind == "number" and ordinal_said(d, f, c, lex):
+                continue  # "the 2nd line" -> "the second line", "1er piso" -> "primer piso"
             if f.key.startswith("evt:") and not any(g.key.startswith("evt:") for g in c.facts):
                 continue  # "on the day you leave" -> "on the 28th, when you leave": only a day moved counts
             if f.kind == "time" and _same_clock(f, c.facts, lex):
@@ -523,6 +529,7 @@ class Guard:
                 c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=only_if,
                 alternatives=only_if and bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
         out += _dropped_uncertainty(d, c, lex, unknowns)
+        cand_fallbacks: list[tuple[str, int, int]] | None = None   # read only once a draft condition needs them
         for group, rx in lex.conditions.items():
             cand_marked: bool | None = None   # read only for a condition the draft states
             for m in draft_marks[group]:
@@ -557,9 +564,32 @@ class Guard:
                 # viene riconciliato il provisioning riattiva l'outbound"), while
                 # the condition's other words still hold it ("only in CSV" keeps CSV).
                 words = [t for t in words if not _jargon_word(d.text[t.start:t.end], lex)] or words
+                keeps: Callable[[str], bool] = in_cand
+                failed = False   # a failure condition the rewrite no longer states
+                stated = False   # ...or states with a marker of its own ("otherwise", 否则)
+                if group == "condition" and (fallback := failure_words(d, lex, lo, b)):
+                    # "if still broken" -> "if it still doesn't work": the failure is
+                    # said in other words, once for each such condition of the rewrite;
+                    # "if that doesn't work", with no other word, is kept only so, or
+                    # in its own words ("si sigue igual")
+                    said, phrases = fallback
+                    failure = {t.key for t in words if said[t.start] and not in_cand(t.key)}
+                    if failure or not words:
+                        if cand_fallbacks is None:
+                            cand_fallbacks = conditions_of(c, lex)
+                        sa, sb = d.sentence_of(m.start())
+                        consequence = [t for t in condition_words(sa, sb) if not said[t.start]]
+                        stating = next((x for x in cand_fallbacks if states_failure(x[0], phrases, lex)
+                                        and same_step(c, lex, x[1], x[2], consequence)), None)
+                        if stating is not None:
+                            cand_fallbacks.remove(stating)
+                            keeps = partial(kept_or_said, in_cand, frozenset(failure))
+                            stated = True
+                        else:   # said only in failure words, and none of them kept
+                            failed = all(said[t.start] for t in words)
                 about = [t for t in words if not (before and not_before is not None and not_before[t.start])][:5]
                 about_facts = [f for f in d.facts if lo <= f.span.start < b and f.kind != "channel"]
-                if not about and not about_facts:
+                if not about and not about_facts and not failed:
                     continue  # nothing to keep beyond the facts, which are checked as facts
                 # "Only the product is refunded" survives as "the product is
                 # refunded; shipping is not": a restriction may be kept by contrast.
@@ -567,15 +597,15 @@ class Guard:
                 # the 30 days", "晚于"): its words (or its time, a fact) must stay.
                 if cand_marked is None:
                     cand_marked = rx.search(c.folded) is not None
-                marked = cand_marked or group == "time_limit" or (
+                marked = cand_marked or stated or group == "time_limit" or (
                     group == "restriction" and _contrasted(c, about, lex))
                 # A channel ("phone") alone doesn't keep "only to the phone
                 # number already on the account".
-                kept_words = sum(in_cand(t.key) for t in about)
+                kept_words = sum(keeps(t.key) for t in about)
                 # Half of what the condition is about must remain: "if it arrives
                 # unopened in its original box" is not kept by "once we receive it".
                 # "only if X": X's facts kept by a bare "if" no longer say "only"
-                kept = not _conjunct_lost(d, lex, lo, b, words, in_cand, fact_kept) and (
+                kept = not failed and not _conjunct_lost(d, lex, lo, b, words, keeps, fact_kept) and (
                     (any(fact_kept(f) for f in about_facts) and (marked or not only_if))
                     or (marked and about and 2 * kept_words >= len(about))
                     or ((about or about_facts) and restated(group, only_if, m.start(), lo, b, clause_end, about, about_facts)))

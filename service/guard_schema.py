@@ -73,6 +73,11 @@ class LexiconDoc(ContentDoc):
     # "second floor" = "2nd floor" = "2° piano": read only where a digit
     # number of the other text is looked for in words, never as facts
     ordinal_words: Numbers = Field(default_factory=dict)
+    # The first ordinals ("first", "secondo", "primera"), which elsewhere also
+    # mean "before", "a second" or "according to": read only for a number
+    # the draft writes with an ordinal suffix ("1st", "2°", "2ª", "1er", 第2).
+    low_ordinals: Numbers = Field(default_factory=dict)
+    ordinal_suffix: Words = Field(default_factory=list)
     weekdays: Numbers
     # a day of the month said as a word before the month ("primo gennaio")
     day_words: dict[Text, Annotated[StrictInt, Field(ge=1, le=31)]] = Field(default_factory=dict)
@@ -215,6 +220,18 @@ class LexiconDoc(ContentDoc):
     # "pending", "failed", "ancora", "pendiente", 仍): a clause with one keeps
     # a negative statement's "no" (service/statements.py)
     still_negative: Words = Field(default_factory=list)
+    # What makes a condition the failure of the step before it ("if still
+    # broken", "if u don't hear by then", "si sigue igual", 还不行的话): these
+    # words are interchangeable inside a condition (service/fallback_conditions.py),
+    # so "if it still doesn't work" keeps "if still broken"; the condition's
+    # other words must still be kept. Persistence ("still", "again", 仍然)
+    # is read in the draft's condition only: "if you still want it" is no
+    # failure.
+    fallback_cues: Words = Field(default_factory=list)
+    fallback_persistence: Words = Field(default_factory=list)
+    # Words right after a number that make it a count of things, not the
+    # number of a step ("3张照片", service/guard_text.py, step_numbers).
+    counters: Words = Field(default_factory=list)
     # how often ("sometimes", "a volte", "a veces", 偶尔): a clause that says
     # it some of the time affirms what the draft said never happens
     frequency: Words = Field(default_factory=list)

@@ -47,13 +47,18 @@ class Text:
             for m in _CJK_SPACE.finditer(self.folded):
                 bounds.add(m.start())
                 bounds.add(m.end())
+        # Steps numbered inline ("1 pide cita 2 lleva el DNI") are clauses of their own.
+        self.steps = step_numbers(self.folded, self.facts, lex)
+        bounds.update(f.span.start for f in self.steps)
         # Punctuation inside a fact is part of it ("1.000 richieste",
         # "3,1%", "12.30", "www.acme.com"): a clause never ends there.
         inside = {i for f in self.facts for i in range(f.span.start + 1, f.span.end)}
         self.bounds = sorted(bounds - inside) if inside else sorted(bounds)
         self._lex = lex
         self._memo: dict[str, Any] = {}
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.folded)]
+        # ...and sentences of their own: each step is a point to keep.
+        self.sentence_ends = sorted({m.end() for m in _SENTENCE_END.finditer(self.folded)}
+                                    | {f.span.start for f in self.steps[1:]})
 
     @property
     def lex(self) -> Lexicon:
@@ -102,6 +107,24 @@ class Text:
         """Readings other modules compute once per text (its commitments)."""
         return self._memo
 
+
+
+def step_numbers(folded: str, facts: list[Fact], lex: Lexicon) -> list[Fact]:
+    """The bare numbers that number steps inline ("x sbloccarla: 1 tieni
+    premuto reset 2 aspetta 2 min 3 controlla"): the run 1, 2, 3... of a
+    text's bare numbers in reading order, once it reaches 2. A number after
+    "and", or before a counter word (份, 张), counts things: "1 copy of ur
+    lease 2 payslips and 3 photos" numbers no third step."""
+    run: list[Fact] = []
+    for f in sorted(facts, key=lambda f: f.span.start):
+        if f.kind != "number" or not f.text.isdigit() or f.key != f"n:{len(run) + 1}":
+            continue
+        before = folded[max(0, f.span.start - 12):f.span.start].rstrip()
+        if lex.patterns["conjunctions"].search(before + " ", max(0, len(before) - 6)) \
+                or lex.patterns["counters"].match(folded, f.span.end):
+            break
+        run.append(f)
+    return run if len(run) >= 2 else []
 
 
 def sentence(text: str, a: int, b: int) -> tuple[int, int]:

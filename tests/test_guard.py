@@ -2392,3 +2392,87 @@ def test_closed_days_said_as_the_open_run_of_the_week_are_kept(guard, lang, draf
 def test_a_run_of_days_that_is_not_the_rest_of_the_week_drops_the_closed_day(guard, lang, draft, cand):
     found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
     assert any(f.kind is DROPPED and "weekday" in f.detail for f in found), found
+
+
+# -- twentieth session: fallback conditions, ordinals, steps ------------------
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Clear cookies and sign in again. If still broken raise it w/ ur IT admin.",
+     "Please clear your cookies and sign in again. If it still doesn't work, please contact your IT admin."),
+    ("en", "Adjuster calls within 5 business days. If u don't hear by then, call 0800 555 210.",
+     "An adjuster will call you within 5 business days. If you haven't heard from them by then, call 0800 555 210."),
+    ("it", "Riavvia il modem. Se ancora niente, apri un ticket.",
+     "Riavvia il modem; se il problema persiste, apri un ticket."),
+    ("es", "Reinicia el router. Si sigue igual, escríbenos por aquí.",
+     "Reinicia el router. Si el problema continúa, escríbenos por aquí."),
+    ("zh", "先重启光猫。还不行的话我派师傅上门。", "请先重启光猫。如果重启后还是无法上网，我派师傅上门。"),
+])
+def test_a_fallback_condition_said_in_other_words_is_kept(guard, lang, draft, cand):
+    assert DROPPED not in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the trigger changed from a failure to a wish
+    ("en", "Clear cookies and sign in again. If still broken raise it w/ ur IT admin.",
+     "Please clear your cookies and sign in again. If you'd like, contact your IT admin."),
+    # persistence alone is no failure
+    ("en", "Restart the router. If still broken, we send a technician.",
+     "Restart the router. If you still want one, we send a technician."),
+    ("zh", "先重启光猫。还不行的话我派师傅上门。", "请先重启光猫。需要的话我派师傅上门。"),
+    # a wish is no failure, though it says "no"
+    ("en", "Try the reset. If that doesn't work, call us.", "Try the reset. If you don't want to wait, just call us."),
+    ("es", "Prueba el reset. Si no funciona, llámanos.", "Prueba el reset. Si no quieres esperar, llámanos."),
+    # one failure condition of the rewrite stands for one of the draft's
+    ("en", "Restart it. If still broken, reset it. If that doesn't work either, call 0800 555 210.",
+     "Restart it. If it still doesn't work, reset it or call 0800 555 210."),
+])
+def test_a_fallback_condition_needs_a_failure_of_its_own(guard, lang, draft, cand):
+    assert DROPPED in kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "The 2nd attempt is on Thursday.", "The second attempt is on Thursday.", True),
+    ("en", "Your 1st bill covers 12-31 March.", "Your first bill covers 12-31 March.", True),
+    ("it", "Studio al 2° piano, via Monti 8.", "Lo studio è al secondo piano, in via Monti 8.", True),
+    ("es", "Te cobramos la 1a noche si cancelas tarde.", "Si cancelas tarde, te cobramos la primera noche.", True),
+    # the ordinal must count the same thing: "first" alone is "before"
+    ("en", "Your refund goes out on the 1st.", "First, your refund goes out.", False),
+    ("en", "The 2nd attempt is on Thursday.", "Wait a second: the attempt is on Thursday.", False),
+    # what is said of each ordinal stays with it; the counted thing stays the same
+    ("en", "Pls use the 2nd link, the 1st link expired.", "Please use the first link; the second link has expired.", False),
+    ("it", "Usa il 2° link, il 1° link è scaduto.", "Usa il primo link: il secondo link è scaduto.", False),
+    ("en", "U'll be charged from the 2nd month, 1st month is free.",
+     "You'll see a second monthly charge; your first month is free.", False),
+])
+def test_an_ordinal_said_as_a_word(guard, lang, draft, cand, honest):
+    assert (DROPPED not in kinds(guard, draft, cand, lang)) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("es", "1 pide cita en la sede 2 lleva el DNI original 3 firma el formulario",
+     "Estos son los pasos:\n1. Pide cita en la sede.\n2. Lleva el DNI original.\n3. Firma el formulario.", True),
+    ("it", "x sbloccarla: 1 tieni premuto reset 2 aspetta 2 min 3 controlla la pressione",
+     "Per sbloccarla:\n- tieni premuto reset;\n- aspetta 2 minuti;\n- controlla la pressione.", True),
+    # a step dropped from the list: its number goes with it
+    ("es", "1 pide cita en la sede 2 lleva el DNI original 3 firma el formulario",
+     "Estos son los pasos:\n1. Pide cita en la sede.\n2. Lleva el DNI original.", False),
+    # a count is no step: after "and", or before a counter word
+    ("en", "bring 1 copy of ur lease 2 payslips and 3 photos",
+     "Please bring:\n- a copy of your lease\n- 2 payslips\n- photos", False),
+    ("zh", "需要1份合同复印件 2张工资单 3张照片", "需要：\n- 一份合同复印件\n- 2张工资单\n- 照片", False),
+    # a step moved takes its number along
+    ("es", "1 pide cita en la sede 2 lleva el DNI original 3 firma el formulario",
+     "Estos son los pasos:\n1. Lleva el DNI original.\n2. Pide cita en la sede.\n3. Firma el formulario.", False),
+    ("zh", "配镜流程:1电脑验光 2插片试戴 3选镜框", "配镜流程:\n1. 电脑验光\n2. 插片试戴\n3. 选镜框", True),
+    ("en", "We need 2 photos and the receipt.", "We need:\n- photos\n- the receipt", False),
+])
+def test_inline_steps_written_as_a_list(guard, lang, draft, cand, honest):
+    assert (DROPPED not in kinds(guard, draft, cand, lang)) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "It shows in 1-2 bus days.", "It will show in 1-2 business days."),
+    ("zh", "明早9:00手术。", "明天早上9:00手术。"),
+])
+def test_chat_shorthand_for_days(guard, lang, draft, cand):
+    assert not kinds(guard, draft, cand, lang) & {DROPPED, NEW, PROMISE}

@@ -31,6 +31,7 @@ from service.facts.keys import (
     other_readings,
     writes_day_first,
     implied_channels,
+    list_items,
 )
 from service.facts.lexicon import Lexicon
 from service.facts.loader import _default_lexicons, extract_facts, load_lexicon, load_lexicons, pick
@@ -39,5 +40,5 @@ from service.textnorm import fold
 __all__ = [
     "CJK_DIGITS", "DAY_KEY", "DEFAULT_GUARD_DIR", "KIND_LABELS", "TIME_KINDS", "Lexicon", "cjk_number",
     "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon", "other_readings", "writes_day_first",
-    "load_lexicons", "pick", "_default_lexicons",
+    "load_lexicons", "pick", "_default_lexicons", "list_items",
 ]

@@ -43,6 +43,19 @@ _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# An item of a list: a line opening with a marker ("1.", "2)", "-", "•", "*").
+_LIST_ITEM = re.compile(r"^[ \t]*(?:\(?(\d{1,2})[.)]|[-•*·])(?=\s)", re.M)
+
+
+def list_items(text: str) -> list[tuple[int | None, int, int]]:
+    """The items of the lists in ``text``, in order: the number a numbered
+    item carries (None for a bullet), and where its line starts and ends;
+    "1 tieni premuto 2 aspetta" written as a list."""
+    out: list[tuple[int | None, int, int]] = []
+    for m in _LIST_ITEM.finditer(text):
+        end = text.find("\n", m.end())
+        out.append((int(m.group(1)) if m.group(1) else None, m.end(), len(text) if end < 0 else end))
+    return out
 _DIGIT = re.compile(r"\d")
 _NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
 _TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"

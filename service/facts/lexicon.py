@@ -77,6 +77,7 @@ class Lexicon:
     decimal: str
     number_words: dict[str, int]
     ordinal_words: dict[str, int]
+    low_ordinals: dict[str, int]   # "first", "secondo": only for "1st", "2°"
     weekdays: dict[str, int]
     day_words: dict[str, int]   # a day of the month said as a word: "primo gennaio"
     minute_phrases_before: dict[str, int]   # minutes said before the hour: "a quarter to" = -15

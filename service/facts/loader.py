@@ -375,10 +375,13 @@ def load_lexicon(file: Path) -> Lexicon:
                 "speculation", "purpose", "empathy", "prohibitions", "notices", "personal_promises", "future_actions", "instructions",
                 "alternatives", "requirements", "condition_before", "offers", "self_reference", "softeners",
                 "conditional_markers", "back_references", "otherwise_markers", "non_exclusive", "exclusive_conditions",
-                "still_negative", "frequency", "absence",
+                "still_negative", "frequency", "absence", "fallback_cues", "fallback_persistence", "counters",
                 "requests", "prospective", "future", "after_head", "weakeners", "gerund", "disjunctions"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
+    # right after a number's digits: no boundary before it, a word's end after it
+    raw_patterns["ordinal_suffix"] = (rf"(?:{_alt(doc.ordinal_suffix)})(?![^\W\d_])" if doc.ordinal_suffix
+                                      else r"(?!x)x")
     raw_patterns["clause_breaks"] = alt(doc.clause_breaks, "clause_breaks")
     raw_patterns["conjunctions"] = alt(doc.conjunctions, "conjunctions")
     before = [*doc.deadline_before, *_contracted_literals(doc.deadline_before, contracted)]
@@ -400,6 +403,7 @@ def load_lexicon(file: Path) -> Lexicon:
     return Lexicon(
         language=lang, file=file, decimal=dec, number_words=number_words,
         ordinal_words=_with_unaccented(_lower_keys(doc.ordinal_words)), weekdays=weekdays,
+        low_ordinals=_with_unaccented(_lower_keys(doc.low_ordinals)),
         relative_days=relative_days, event_days=event_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
         months=months, currencies=currencies, duration_units=units,
         rate_words={w.lower(): units.get(u.lower(), u.lower()) for w, u in doc.rates.words.items()},
