@@ -224,9 +224,9 @@ class LexiconDoc(ContentDoc):
     # broken", "if u don't hear by then", "si sigue igual", 还不行的话): these
     # words are interchangeable inside a condition (service/fallback_conditions.py),
     # so "if it still doesn't work" keeps "if still broken"; the condition's
-    # other words must still be kept. Persistence ("still", "again", 仍然)
-    # is read in the draft's condition only: "if you still want it" is no
-    # failure.
+    # other words must still be kept. Persistence ("still", "again", 仍然,
+    # and a bare 没有) is read in the draft's condition only: "if you still
+    # want it" is no failure, nor is any "no".
     fallback_cues: Words = Field(default_factory=list)
     fallback_persistence: Words = Field(default_factory=list)
     # Words right after a number that make it a count of things, not the

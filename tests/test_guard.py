@@ -2406,6 +2406,8 @@ def test_a_run_of_days_that_is_not_the_rest_of_the_week_drops_the_closed_day(gua
     ("es", "Reinicia el router. Si sigue igual, escríbenos por aquí.",
      "Reinicia el router. Si el problema continúa, escríbenos por aquí."),
     ("zh", "先重启光猫。还不行的话我派师傅上门。", "请先重启光猫。如果重启后还是无法上网，我派师傅上门。"),
+    # a bare 没有 ("if you don't have it") said as the failure it is
+    ("zh", "请带上发票，没有的话无法换货。", "请带上发票，如果无法提供发票，就不能换货。"),
 ])
 def test_a_fallback_condition_said_in_other_words_is_kept(guard, lang, draft, cand):
     assert DROPPED not in kinds(guard, draft, cand, lang)
@@ -2422,6 +2424,7 @@ def test_a_fallback_condition_said_in_other_words_is_kept(guard, lang, draft, ca
     # a wish is no failure, though it says "no"
     ("en", "Try the reset. If that doesn't work, call us.", "Try the reset. If you don't want to wait, just call us."),
     ("es", "Prueba el reset. Si no funciona, llámanos.", "Prueba el reset. Si no quieres esperar, llámanos."),
+    ("zh", "先重启光猫。不行的话我派师傅上门。", "请先重启光猫。如果没有时间，我派师傅上门。"),
     # one failure condition of the rewrite stands for one of the draft's
     ("en", "Restart it. If still broken, reset it. If that doesn't work either, call 0800 555 210.",
      "Restart it. If it still doesn't work, reset it or call 0800 555 210."),
