@@ -75,7 +75,7 @@ class LexiconDoc(ContentDoc):
     ordinal_words: Numbers = Field(default_factory=dict)
     # The first ordinals ("first", "secondo", "primera"), which elsewhere also
     # mean "before", "a second" or "according to": read only for a number
-    # the draft writes with an ordinal suffix ("1st", "2°", "2ª", "1er", 第2).
+    # the draft writes with an ordinal suffix ("1st", "2°", "2ª", "1er").
     low_ordinals: Numbers = Field(default_factory=dict)
     ordinal_suffix: Words = Field(default_factory=list)
     weekdays: Numbers

@@ -43,6 +43,9 @@ _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_DIGIT = re.compile(r"\d")
+_NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
+_TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 # An item of a list: a line opening with a marker ("1.", "2)", "-", "•", "*").
 _LIST_ITEM = re.compile(r"^[ \t]*(?:\(?(\d{1,2})[.)]|[-•*·])(?=\s)", re.M)
 
@@ -56,9 +59,6 @@ def list_items(text: str) -> list[tuple[int | None, int, int]]:
         end = text.find("\n", m.end())
         out.append((int(m.group(1)) if m.group(1) else None, m.end(), len(text) if end < 0 else end))
     return out
-_DIGIT = re.compile(r"\d")
-_NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
-_TLDS = "com|org|net|io|co|it|es|cn|uk|de|fr|eu|info|biz|app|dev|help|shop|mx|ar"
 
 
 # Durations compare in one base unit per scale, so "2 weeks" = "14 days",
