@@ -4,6 +4,7 @@ prepositions, compound numbers) and every phrase list compiled once."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -427,11 +428,23 @@ def load_lexicon(file: Path) -> Lexicon:
 
 
 def load_lexicons(data_dir: Path) -> dict[str, Lexicon]:
-    """Every ``*.yaml`` in ``data_dir``, keyed by language code."""
+    """Every ``*.yaml`` in ``data_dir``, keyed by language code.
+
+    A file read before with the same bytes gives the same compiled lexicon:
+    compiling one costs about half a second (thousands of patterns, more
+    than ``re``'s own cache holds), and a lexicon is never changed once
+    loaded, so a second Guard in one process (the tests build hundreds)
+    need not pay it again."""
     files = sorted(f for f in Path(data_dir).glob("*.yaml") if not f.name.startswith("_"))
     if not files:
         raise DataFileError(data_dir, "(directory)", "no <lang>.yaml guard files found")
-    return {f.stem: load_lexicon(f) for f in files}
+    return {f.stem: _load_lexicon_once(f.resolve(), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files}
+
+
+@lru_cache(maxsize=16)
+def _load_lexicon_once(file: Path, digest: str) -> Lexicon:
+    """``load_lexicon``, once per file and content (``digest``)."""
+    return load_lexicon(file)
 
 
 @lru_cache(maxsize=4)
