@@ -173,7 +173,7 @@ def _subject_kept(d: Text, c: Text, lex: Lexicon, a: int, b: int, m: re.Match[st
     words = {t.key for t in cl.tokens(d.low) if a <= t.start < b and not m.start() <= t.start < m.end()}
     if not words:
         return False
-    has = cl.matcher(cl.vocabulary(cl.tokens(c.low), c.low), c.low)
+    has = cl.carried_by(c.low)
     return 2 * sum(map(has, words)) >= len(words)
 
 

@@ -213,6 +213,11 @@ class ContentLexicon:
         heads = {v[:_HEAD] for v in vocabulary if len(v) >= _HEAD}
         return lambda key: key in vocabulary or (len(key) >= _HEAD and key[:_HEAD] in heads)
 
+    def carried_by(self, low: str) -> Callable[[str], bool]:
+        """``matcher`` for the content words of one lower-cased, folded text
+        (a rewrite, or one of its sentences or list items)."""
+        return self.matcher(self.vocabulary(self.tokens(low), low), low)
+
     def scaffolding_mask(self, low: str, rules: Iterable[str] = ()) -> bytearray:
         """Characters inside etiquette phrases, and inside the phrases the
         draft's broken ``rules`` ask for (a hand-over offer for honor-escalation)."""

@@ -482,7 +482,7 @@ class Guard:
         about the same thing (one of the words after the marker is still in
         the candidate), else a DROPPED_FACT naming the condition."""
         out: list[Finding] = []
-        in_cand = lex.content.matcher(lex.content.vocabulary(lex.content.tokens(c.low), c.low), c.low)
+        in_cand = lex.content.carried_by(c.low)
         d_words = lex.content.tokens(d.low)
         cand_facts = {g.key for g in c.facts}
         # Where each condition ends: at the next condition marker of its

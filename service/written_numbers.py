@@ -39,13 +39,11 @@ def step_listed(d: Text, f: Fact, c: Text) -> bool:
         return False
     lex = d.lex.content
     a, b = place[0]
-    low = c.low[a:b]
-    vocabulary = lex.vocabulary(lex.tokens(low), low)
+    in_item = lex.carried_by(c.low[a:b])
 
     def said(step: Fact) -> int:
         start, end = d.clause(step.span.start)
-        return len({t.key for t in lex.tokens(d.low[start:end])
-                    if t.key not in lex.framing and lex.matches(t.key, vocabulary, low)})
+        return len({t.key for t in lex.tokens(d.low[start:end]) if t.key not in lex.framing and in_item(t.key)})
     return said(f) >= max(said(g) for g in d.steps)
 
 
@@ -74,9 +72,7 @@ def ordinal_said(d: Text, f: Fact, c: Text, lex: Lexicon) -> bool:
         for m in re.finditer(rf"(?<!\w){re.escape(w)}\s+([^\W\d_]+)", c.low):
             if key(m.group(1)) != key(counted.group(1)) or abs(len(m.group(1)) - len(counted.group(1))) > 1:
                 continue   # "2nd month" is no "second monthly charge"
-            ca, cb = c.clause(m.start())
-            low = c.low[ca:cb]
-            vocabulary = lex.content.vocabulary(lex.content.tokens(low), low)
-            if not said or any(lex.content.matches(k, vocabulary, low) for k in said):
+            in_clause = lex.content.carried_by(c.low[slice(*c.clause(m.start()))])
+            if not said or any(in_clause(k) for k in said):
                 return True
     return False
