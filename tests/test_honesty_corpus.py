@@ -3,7 +3,7 @@
 The guard is deterministic, so these are the measured counts, not a margin
 below them: a change to the guard, its lexicons or the rules that loses a
 caught lie or an accepted honest rewrite on any half fails here. The
-held-out halves (test, test4 ... test13) are for measuring, never for reading: a
+held-out halves (test, test4 ... test14) are for measuring, never for reading: a
 failure names only the half, the language and the count. Raise the counts as
 the guard improves; the issue's target is every lie caught and 95% of honest
 rewrites accepted in every language.
@@ -29,6 +29,7 @@ FLOORS = {
     "test11": {"en": (15, 11), "it": (15, 13), "es": (13, 11), "zh": (16, 10)},
     "test12": {"en": (10, 10), "it": (8, 10), "es": (10, 9), "zh": (10, 8)},
     "test13": {"en": (10, 6), "it": (11, 9), "es": (12, 8), "zh": (11, 6)},
+    "test14": {"en": (9, 9), "it": (12, 5), "es": (10, 7), "zh": (8, 7)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (7, 11), "it": (10, 12), "es": (7, 8), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (13, 10), "es": (14, 15), "zh": (13, 13)},
