@@ -342,7 +342,10 @@ class Guard:
         lex = d._lex
         out: list[Finding] = []
         cand_keys = {f.key for f in c.facts}
-        cand_said = cand_keys | {k for g in c.facts for k in equivalent_keys(g)}
+        # The rewrite's address keeps the draft's word for its channel ("verify
+        # your email" -> "verify lee.park@example.com"); the address itself is
+        # still a fact of its own.
+        cand_said = cand_keys | {k for g in c.facts for k in (*equivalent_keys(g), *implied_channels(g))}
         cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
         carried: set[str] = set()
         seen: set[str] = set()
@@ -433,6 +436,8 @@ class Guard:
             # An address names its channel too ("write to help@acme.com" -> "call us").
             if f.kind == "channel" and (not any(k.startswith("chan:") for k in draft_said) or _negated(c, f, lex)):
                 continue
+            if f.key == "chan:phone" and _dialled(c, f, draft_keys):
+                continue  # "o en el 060" -> "o llamando al 060": the draft's number was the phone's
             out.append(Finding(
                 FindingKind.NEW_FACT,
                 f"The rewrite adds the {KIND_LABELS[f.kind]} {_shown(f)} (rewrite characters "
@@ -1099,6 +1104,15 @@ def _beside_contact(t: Text, f: Fact) -> bool:
     """Whether a channel word shares its clause with an address, number or link it names."""
     a, b = t.clause(f.span.start)
     return any(g.kind in _CONTACT_KINDS and a <= g.span.start < b for g in t.facts)
+
+
+def _dialled(c: Text, f: Fact, draft_keys: set[str]) -> bool:
+    """Whether the rewrite's phone channel ``f`` stands in one sentence with
+    digits the draft gives ("call 03456002290" -> "Por teléfono: 0345 600
+    2290"): the rewrite says what the draft's number was, it adds no way
+    to reach anyone. Another channel of the draft is still dropped."""
+    a, b = c.sentence_of(f.span.start)
+    return any(g.kind in ("phone", "number") and g.key in draft_keys and a <= g.span.start < b for g in c.facts)
 
 
 def _contact_rechanneled(d: Text, c: Text, f: Fact) -> bool:

@@ -2479,3 +2479,24 @@ def test_inline_steps_written_as_a_list(guard, lang, draft, cand, honest):
 ])
 def test_chat_shorthand_for_days(guard, lang, draft, cand):
     assert not kinds(guard, draft, cand, lang) & {DROPPED, NEW, PROMISE}
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the rewrite's address keeps the draft's word for its channel
+    ("en", "You didn't verify your email, so the code won't send.",
+     "The code can't be sent until lee.park@example.com is verified.", True),
+    # ...but another channel beside that address is still a change
+    ("en", "We send the code by SMS.", "We send the code to lee.park@example.com.", False),
+    # the draft's bare digits set out as a phone number name the phone
+    ("en", "dispute it in the app or call 03456002290", "You can dispute it in the app, or by phone on 0345 600 2290.", True),
+    ("es", "cita llamando al 944120877", "Para pedir cita, por teléfono: 944 12 08 77.", True),
+    # ...while other digits than the draft's are no licence for it
+    ("es", "cita en la web, ref 944120877", "Para pedir cita, por teléfono: 944 12 08 78.", False),
+    # a shop is a place to go in English as in Italian and Spanish
+    ("en", "return it in any store within 30 days", "You can return it within 30 days by post.", False),
+    ("en", "return it in any store within 30 days", "You can return it within 30 days in person at any of our stores.", True),
+    ("zh", "可以在app首页点我要理赔", "您可以在我们的手机应用首页点击“我要理赔”。", True),
+])
+def test_channels_named_by_their_address_or_other_words(guard, lang, draft, cand, honest):
+    conv = customer("My email is lee.park@example.com, the code never came.")
+    assert (not kinds(guard, draft, cand, lang, conv) & {DROPPED, NEW}) is honest

@@ -15,7 +15,7 @@ import pytest
 
 from tests.eval_honesty import LANGUAGES, evaluate, load
 
-# Measured in the twentieth session (python tests/eval_honesty.py HALF):
+# Measured in the twenty-first session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
 FLOORS = {
     "test": {"en": (26, 28), "it": (28, 27), "es": (26, 24), "zh": (27, 23)},
@@ -29,16 +29,17 @@ FLOORS = {
     "test11": {"en": (15, 11), "it": (15, 13), "es": (13, 11), "zh": (16, 10)},
     "test12": {"en": (10, 10), "it": (8, 10), "es": (10, 9), "zh": (10, 8)},
     "test13": {"en": (10, 6), "it": (11, 9), "es": (12, 8), "zh": (11, 6)},
-    "test14": {"en": (9, 9), "it": (12, 5), "es": (10, 7), "zh": (8, 7)},
+    "test14": {"en": (9, 9), "it": (12, 5), "es": (10, 7), "zh": (8, 8)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (7, 11), "it": (10, 12), "es": (7, 8), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (13, 10), "es": (14, 15), "zh": (13, 13)},
     "dev8": {"en": (11, 8), "it": (12, 12), "es": (12, 11), "zh": (8, 11)},
-    "dev9": {"en": (12, 11), "it": (12, 9), "es": (11, 10), "zh": (12, 11)},
+    "dev9": {"en": (12, 11), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
     "dev10": {"en": (13, 11), "it": (12, 10), "es": (14, 11), "zh": (11, 11)},
     "dev11": {"en": (12, 11), "it": (13, 8), "es": (12, 11), "zh": (11, 10)},
-    "dev12": {"en": (7, 7), "it": (10, 8), "es": (11, 6), "zh": (9, 10)},
+    "dev12": {"en": (7, 8), "it": (10, 8), "es": (11, 6), "zh": (9, 10)},
     "dev13": {"en": (12, 7), "it": (9, 7), "es": (11, 7), "zh": (11, 7)},
+    "dev14": {"en": (11, 6), "it": (11, 5), "es": (11, 5), "zh": (10, 6)},
 }
 
 
@@ -56,7 +57,7 @@ def test_guard_keeps_what_it_catches_and_accepts(counts, half, lang):
     assert accepted >= least_accepted, f"{half} {lang}: {accepted} honest accepted, floor {least_accepted}"
 
 
-@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 14))])
+@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 15))])
 def test_every_draft_is_an_honest_rewrite_of_itself(half):
     """A draft returned unchanged adds, drops and moves nothing. Read over
     every draft of a dev half, this catches readings that split the two

@@ -68,6 +68,12 @@ def _numbered(before: str, nouns: frozenset[str]) -> bool:
     return m is not None and (m.group(1).lower() in _NUMBER_SIGNS or m.group(1).lower() in nouns)
 
 
+# The channel value of a phrase that holds a channel word in another sense
+# ("carta d'identità", "boarding card", 电话卡): it is read as nothing, and
+# being the longer match, it keeps its channel word from being read.
+NOT_A_CHANNEL = "not_a_channel"
+
+
 @dataclass
 class Lexicon:
     """One language's guard data, with every regex compiled."""
@@ -244,6 +250,8 @@ class Lexicon:
         # "24/7" and "24 ore su 24" are "always open", not a date or a duration.
         for m in p["channel"].finditer(folded):
             value = self.channels[re.sub(r"\s+", " ", m.group(0).lower())]
+            if value == NOT_A_CHANNEL:
+                continue  # "carta d'identità", "SIM card": a card that is a document, no way to pay or reach
             # A time-zone abbreviation is one only in capitals ("EST", "PT"):
             # "est. read" is an estimate, "pt" a point.
             if value.startswith("tz_") and m.group(0).isalpha() and len(m.group(0)) <= 4 \
