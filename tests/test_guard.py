@@ -2500,3 +2500,16 @@ def test_chat_shorthand_for_days(guard, lang, draft, cand):
 def test_channels_named_by_their_address_or_other_words(guard, lang, draft, cand, honest):
     conv = customer("My email is lee.park@example.com, the code never came.")
     assert (not kinds(guard, draft, cand, lang, conv) & {DROPPED, NEW}) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the policyholder is a recipient, in every language's insurance words
+    ("zh", "纸质保单寄给投保人", "纸质保单会寄给您。", False),
+    ("zh", "纸质保单寄给投保人", "纸质保单会寄给投保人，也就是为您购买保险的人。", True),
+    ("it", "il rimborso va sul conto del contraente", "Il rimborso verrà accreditato sul suo conto.", False),
+    ("it", "il rimborso va sul conto del contraente", "Il rimborso verrà accreditato sul conto del contraente della polizza.", True),
+    ("es", "la indemnización se abona en la cuenta del tomador", "La indemnización se abonará en su cuenta.", False),
+    ("es", "la indemnización se abona en la cuenta del tomador", "La indemnización se abonará en la cuenta del tomador de la póliza.", True),
+])
+def test_the_policyholder_is_a_recipient(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang) & {DROPPED, NEW}) is honest
