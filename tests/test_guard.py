@@ -2513,3 +2513,16 @@ def test_channels_named_by_their_address_or_other_words(guard, lang, draft, cand
 ])
 def test_the_policyholder_is_a_recipient(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang) & {DROPPED, NEW}) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a call or a text from someone else is promised as much as one of ours
+    ("zh", "已确认周六上午9-12点上门，地址莲花路12号", "已为您确认周六上午9:00–12:00上门，地址是莲花路12号，出发前师傅会先给您打个电话。", False),
+    ("it", "visita confermata sabato 9-12", "La visita è confermata per sabato dalle 9 alle 12 e il tecnico ti chiamerà prima di arrivare.", False),
+    # ...and kept where the draft gives it, in the present or the future
+    ("it", "si, il tecnico ti chiama sul cell circa 30 min prima di arrivare",
+     "Certo! Il tecnico ti chiamerà sul cellulare circa 30 minuti prima di arrivare.", True),
+    ("zh", "师傅出发前会给您打电话", "师傅出发前会先给您打个电话。", True),
+])
+def test_a_contact_promised_by_someone_else(guard, lang, draft, cand, honest):
+    assert (PROMISE not in kinds(guard, draft, cand, lang)) is honest
