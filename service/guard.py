@@ -437,7 +437,7 @@ class Guard:
             if f.kind == "channel" and (not any(k.startswith("chan:") for k in draft_said) or _negated(c, f, lex)):
                 continue
             if f.key == "chan:phone" and _dialled(c, f, draft_keys):
-                continue  # "o en el 060" -> "o llamando al 060": the draft's number was the phone's
+                continue  # "call 03456002290" -> "By phone: 0345 600 2290": the draft's number was the phone's
             out.append(Finding(
                 FindingKind.NEW_FACT,
                 f"The rewrite adds the {KIND_LABELS[f.kind]} {_shown(f)} (rewrite characters "

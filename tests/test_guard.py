@@ -2489,7 +2489,8 @@ def test_chat_shorthand_for_days(guard, lang, draft, cand):
     ("en", "We send the code by SMS.", "We send the code to lee.park@example.com.", False),
     # the draft's bare digits set out as a phone number name the phone
     ("en", "dispute it in the app or call 03456002290", "You can dispute it in the app, or by phone on 0345 600 2290.", True),
-    ("es", "cita llamando al 944120877", "Para pedir cita, por teléfono: 944 12 08 77.", True),
+    ("es", "cita llamando al 944120877 o escribiendo a citas@taller.es",
+     "Para pedir cita:\n• Por correo electrónico: citas@taller.es\n• Por teléfono: 944 12 08 77", True),
     # ...while other digits than the draft's are no licence for it
     ("es", "cita en la web, ref 944120877", "Para pedir cita, por teléfono: 944 12 08 78.", False),
     # a shop is a place to go in English as in Italian and Spanish
