@@ -2497,6 +2497,8 @@ def test_chat_shorthand_for_days(guard, lang, draft, cand):
     ("en", "return it in any store within 30 days", "You can return it within 30 days by post.", False),
     ("en", "return it in any store within 30 days", "You can return it within 30 days in person at any of our stores.", True),
     ("zh", "可以在app首页点我要理赔", "您可以在我们的手机应用首页点击“我要理赔”。", True),
+    # ...as a noun: the verb "store" names no place
+    ("en", "The app stores your login.", "The app keeps your login.", True),
 ])
 def test_channels_named_by_their_address_or_other_words(guard, lang, draft, cand, honest):
     conv = customer("My email is lee.park@example.com, the code never came.")
