@@ -346,7 +346,10 @@ class Guard:
         # your email" -> "verify lee.park@example.com"); the address itself is
         # still a fact of its own.
         cand_said = cand_keys | {k for g in c.facts for k in (*equivalent_keys(g), *implied_channels(g))}
-        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
+        # A number is kept by a fact that counts it: "30" by "30 days", and
+        # "3-5 bd" by either end of "3–5 business days".
+        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))} | {
+            end for g in c.facts if g.kind == "duration" for end in _range_ends(g)}
         carried: set[str] = set()
         seen: set[str] = set()
         for f in d.facts:
@@ -498,7 +501,10 @@ class Guard:
         marks = sorted({a for a, _ in mark_spans})
         unknowns = [m.span() for m in lex.patterns["unknowns"].finditer(d.folded)]
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)] + unknowns
-        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))}
+        # A number is kept by a fact that counts it: "30" by "30 days", and
+        # "3-5 bd" by either end of "3–5 business days".
+        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))} | {
+            end for g in c.facts if g.kind == "duration" for end in _range_ends(g)}
         # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
@@ -816,6 +822,13 @@ def _once_per_promise(findings: list[Finding]) -> list[Finding]:
             continue
         kept.append(f)
     return kept
+
+
+def _range_ends(f: Fact) -> tuple[str, ...]:
+    """The two numbers of a range of durations ("dur:5-7:business_day" ->
+    "5", "7"); none for a single one."""
+    ends = f.key.split(":")[1].split("-") if f.key.count(":") == 2 else []
+    return tuple(ends) if len(ends) == 2 else ()
 
 
 def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, unknowns: Sequence[tuple[int, int]]) -> list[Finding]:

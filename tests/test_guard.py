@@ -2529,3 +2529,14 @@ def test_the_policyholder_is_a_recipient(guard, lang, draft, cand, honest):
 ])
 def test_a_contact_promised_by_someone_else(guard, lang, draft, cand, honest):
     assert (PROMISE not in kinds(guard, draft, cand, lang)) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # either end of a range is kept by the range written with its unit
+    ("en", "refund issued, 3-5 bd to show", "The refund has been issued and should show within 3–5 business days.", True),
+    ("en", "BO reviews within 5-7 bd", "Our back-office team will review it within 5–7 business days.", True),
+    ("en", "we review it in 5-7 days", "We review it in 5–7 business days.", False),
+    ("en", "refund issued, 3-5 bd to show", "The refund has been issued and should show within 3–6 business days.", False),
+])
+def test_a_range_keeps_both_of_its_numbers(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang) & {DROPPED, NEW, PROMISE}) is honest
