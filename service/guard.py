@@ -346,10 +346,7 @@ class Guard:
         # your email" -> "verify lee.park@example.com"); the address itself is
         # still a fact of its own.
         cand_said = cand_keys | {k for g in c.facts for k in (*equivalent_keys(g), *implied_channels(g))}
-        # A number is kept by a fact that counts it: "30" by "30 days", and
-        # "3-5 bd" by either end of "3–5 business days".
-        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))} | {
-            end for g in c.facts if g.kind == "duration" for end in _range_ends(g)}
+        cand_values = _counted_values(c, lex)
         carried: set[str] = set()
         seen: set[str] = set()
         for f in d.facts:
@@ -501,10 +498,7 @@ class Guard:
         marks = sorted({a for a, _ in mark_spans})
         unknowns = [m.span() for m in lex.patterns["unknowns"].finditer(d.folded)]
         asks = [m.span() for m in lex.patterns["not_conditions"].finditer(d.folded)] + unknowns
-        # A number is kept by a fact that counts it: "30" by "30 days", and
-        # "3-5 bd" by either end of "3–5 business days".
-        cand_values = {v for g in c.facts if (v := lex.leading_number(g.text))} | {
-            end for g in c.facts if g.kind == "duration" for end in _range_ends(g)}
+        cand_values = _counted_values(c, lex)
         # Before "的话", a greeting ("亲亲, 这样的话") or another marker ("超过的话")
         # is no condition of its own; built only when such a marker occurs.
         not_before: bytearray | None = None
@@ -822,6 +816,13 @@ def _once_per_promise(findings: list[Finding]) -> list[Finding]:
             continue
         kept.append(f)
     return kept
+
+
+def _counted_values(c: Text, lex: Lexicon) -> set[str]:
+    """The numbers a text's facts count, which keep a draft's bare number:
+    "30" by "30 days", and "3-5 bd" by either end of "3–5 business days"."""
+    return {v for g in c.facts if (v := lex.leading_number(g.text))} | {
+        end for g in c.facts if g.kind == "duration" for end in _range_ends(g)}
 
 
 def _range_ends(f: Fact) -> tuple[str, ...]:
