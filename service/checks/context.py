@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from service.rulebook.engine import Rulebook
 
 # Sentence ends include the full-width CJK ones (！？；), written as escapes so no editor folds them.
-SENTENCE = re.compile(r"[^.!?。\uff01\uff1f\n;\uff1b]+[.!?。\uff01\uff1f;\uff1b]*")
+# The full stop of a number's abbreviation ends nothing: "mi ridai il n. ordine?", "order no. 4471",
+# "pratica nr. 55", "nº. 8812" are one sentence each.
+SENTENCE = re.compile(r"(?:[^.!?。\uff01\uff1f\n;\uff1b]|(?<=\bn)\.(?=\s?\w)|(?<=\bnr)\.(?=\s?\w)|(?<=\bn\u00ba)\.(?=\s?\w)"
+                      r"|(?<=\bno)\.(?=\s?\d))+[.!?。\uff01\uff1f;\uff1b]*", re.IGNORECASE)
 _ENDS = ".!?\u3002\uff01\uff1f\n"
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
