@@ -13,6 +13,7 @@ an ordinal moved to another thing ("use the 2nd link, the 1st expired" ->
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from service.domain import Fact
 from service.facts import Lexicon, list_items
@@ -47,6 +48,19 @@ def step_listed(d: Text, f: Fact, c: Text) -> bool:
     return said(f) >= max(said(g) for g in d.steps)
 
 
+def _counted_twice(d: Text, lex: Lexicon, counted: str, key: Callable[[str], str]) -> bool:
+    """Whether the draft numbers ``counted`` (a word's key) with more than
+    one ordinal ("the 2nd link, the 1st link")."""
+    n = 0
+    for g in d.facts:
+        if g.kind != "number":
+            continue
+        suffix = lex.patterns["ordinal_suffix"].match(d.folded, g.span.end)
+        word = re.match(r"\s*([^\W\d_]{3,})", d.low[suffix.end():]) if suffix else None
+        n += bool(word and key(word.group(1)) == counted)
+    return n > 1
+
+
 def ordinal_said(d: Text, f: Fact, c: Text, lex: Lexicon) -> bool:
     """Whether the draft writes the number ``f`` as an ordinal ("1st", "2°",
     "1er") and the candidate says that ordinal as a word ("first", "secondo",
@@ -63,10 +77,14 @@ def ordinal_said(d: Text, f: Fact, c: Text, lex: Lexicon) -> bool:
     def key(word: str) -> str:
         return next((t.key for t in lex.content.tokens(word)), word)
 
-    # ...and what is said of it: "use the 2nd link, the 1st expired" is not
-    # "use the first link; the second has expired"
+    # ...and, where the draft counts the same thing twice, what is said of
+    # each: "use the 2nd link, the 1st expired" is not "use the first link;
+    # the second has expired". One ordinal of its kind cannot be swapped:
+    # "the 2nd line is a pending auth" is "the second line is a temporary hold".
     a, b = d.clause(f.span.start)
     said = {t.key for t in lex.content.tokens(d.low[a:b])} - {key(counted.group(1))}
+    if not _counted_twice(d, lex, key(counted.group(1)), key):
+        said = set()
     words = [w for w, v in lex.low_ordinals.items() if f.key == f"n:{v}"]
     for w in words:
         for m in re.finditer(rf"(?<!\w){re.escape(w)}\s+([^\W\d_]+)", c.low):

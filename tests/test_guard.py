@@ -2446,6 +2446,9 @@ def test_a_fallback_condition_needs_a_failure_of_its_own(guard, lang, draft, can
     ("it", "Usa il 2° link, il 1° link è scaduto.", "Usa il primo link: il secondo link è scaduto.", False),
     ("en", "U'll be charged from the 2nd month, 1st month is free.",
      "You'll see a second monthly charge; your first month is free.", False),
+    # one ordinal of its kind cannot be swapped: what is said of it may be reworded
+    ("en", "its not uncommon for the 1st bill to be higher", "The first bill is often higher.", True),
+    ("it", "il 2° piano è chiuso x lavori", "Il secondo piano è inaccessibile per dei lavori.", True),
 ])
 def test_an_ordinal_said_as_a_word(guard, lang, draft, cand, honest):
     assert (DROPPED not in kinds(guard, draft, cand, lang)) is honest
