@@ -200,7 +200,7 @@ class LexiconDoc(ContentDoc):
     requirements: Words = Field(default_factory=list)
     condition_before: Words = Field(default_factory=list)
     offers: Words = Field(default_factory=list)
-    # A condition moved onto another statement (service/guard.py, _detached):
+    # A condition moved onto another statement (service/condition_check.py, _detached):
     # the markers whose scope a rewrite can move ("if", "se", "si", 如果, 的话;
     # not a requirement such as "must be" or 需要), the frames that make a
     # sentence lean on the one before ("This applies if...", "Esto es así
@@ -209,7 +209,7 @@ class LexiconDoc(ContentDoc):
     conditional_markers: Words = Field(default_factory=list)
     back_references: Words = Field(default_factory=list)
     otherwise_markers: Words = Field(default_factory=list)
-    # A restated "only if" (service/guard.py, _restated_nearby): focus,
+    # A restated "only if" (service/condition_check.py, _restated_nearby): focus,
     # universal and widening words that make it one case among others
     # ("especially when", "soprattutto se", 尤其是), and the conditions that
     # say what is required, as its restatement must ("as long as", "purché",

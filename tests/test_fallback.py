@@ -437,7 +437,7 @@ def test_a_maximum_size_conversation_costs_the_fallback_only_what_the_guard_read
     draft, and the conversation only as far as the guard does, and only when a
     replacement brings a fact the draft lacks. Counted in characters, not timed."""
     from bench.hostile import max_size_input
-    from service.guard import CONVERSATION_CHARS_READ
+    from service.guard_context import CONVERSATION_CHARS_READ
 
     guard = Guard()
     fb = FallbackRewriter(guard=guard)
