@@ -1,4 +1,5 @@
-"""Spelling: the rule's list of common misspellings, plus dropped accents.
+"""Spelling: the rule's list of common misspellings, plus dropped accents
+and doubled letters typed once.
 
 Agents typing fast in Spanish and Italian leave accents out ("tendra",
 "perche", "fedelta", "ano" for "año"). No list of such words can be complete,
@@ -65,6 +66,33 @@ def accent_slips(language: str, min_gain: float, ambiguous_finals: str = "") -> 
     return {plain: word for plain, (_, word) in best.items()}
 
 
+# A doubled consonant (or the "cq" of "acquisto") a fast typist may type once.
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1|cq")
+
+
+@lru_cache(maxsize=8)
+def double_letter_slips(language: str, min_gain: float) -> dict[str, str]:
+    """A word typed with one letter of a double ("agiorna", "aquistato",
+    "tomorow", "desarollo") -> the word, where the word is ``min_gain`` Zipf
+    points more common than the single-letter spelling as a word of its own;
+    where both are common words ("caro"/"carro", "copia"/"coppia") nothing
+    is read. Slips of five letters or more: shorter ones ("core" for
+    "corre") are borrowed words, names and abbreviations as often."""
+    import wordfreq
+
+    freqs = wordfreq.get_frequency_dict(language, "small")
+    ratio = 10 ** min_gain
+    best: dict[str, tuple[float, str]] = {}
+    for word, freq in freqs.items():
+        if len(word) < 6 or not word.isascii() or not word.isalpha():
+            continue
+        for m in _DOUBLED.finditer(word):
+            single = word[:m.start()] + word[m.start() + 1:]
+            if freq >= ratio * freqs.get(single, 0.0) and freq > best.get(single, (0.0, ""))[0]:
+                best[single] = (freq, word)
+    return {single: word for single, (_, word) in best.items()}
+
+
 def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
     """The rule's term list, then words whose accents were left out.
 
@@ -72,10 +100,9 @@ def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
     out = run_terms(rule, ctx)
     if ctx.language in (rule.params.get("sentence_case_languages") or ()):
         out.extend(_lower_case_starts(rule, ctx))
-    languages = rule.params.get("accent_languages") or ()
-    if ctx.language not in languages:
+    slips = ctx.book.prepared[rule.id].get(ctx.language)
+    if not slips:
         return out
-    slips = ctx.book.prepared[rule.id].get(ctx.language, {})
     # Most drafts hold no slip: one set test over the words (found in C)
     # spares a Python step per word.
     if slips.keys().isdisjoint(map(str.lower, _PLAIN_WORD.findall(ctx.text))):
@@ -120,10 +147,17 @@ def _abbreviations(rule: Rule, language: str) -> frozenset[str]:
 
 
 def prepare_spelling(rule: Rule) -> dict[str, dict[str, str]]:
-    """Each language's accent map, built at start-up (a list takes ~0.1 s to read)."""
+    """Each language's map of slips (dropped accents, a double typed once),
+    built at start-up (a list takes ~0.1 s to read); an accent's reading
+    wins where both give one."""
     gain = float(rule.params.get("accent_min_gain", 1.0))
     finals = "".join(rule.params.get("accent_ambiguous_finals") or ())
-    return {lang: accent_slips(lang, gain, finals) for lang in rule.params.get("accent_languages") or ()}
+    out: dict[str, dict[str, str]] = {}
+    for lang in rule.params.get("double_letter_languages") or ():
+        out[lang] = dict(double_letter_slips(lang, gain))
+    for lang in rule.params.get("accent_languages") or ():
+        out.setdefault(lang, {}).update(accent_slips(lang, gain, finals))
+    return out
 
 
 DETECTORS: dict[str, Detector] = {

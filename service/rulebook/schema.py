@@ -94,6 +94,8 @@ class ParamsDoc(_Doc):
     borrow_terms: dict[Lang, Lang] | None = None
     # the spelling detector
     accent_languages: list[Lang] | None = None
+    # languages whose words typed with one letter of a double are read ("agiorna", "tomorow")
+    double_letter_languages: list[Lang] | None = None
     accent_min_gain: StrictFloat | None = None
     accent_ambiguous_finals: list[StrictStr] | None = None
     # correct-spelling: languages whose sentences start with a capital, and the
