@@ -7,6 +7,8 @@ client to the scripted provider. Nothing talks to any other host.
 
 from __future__ import annotations
 
+import asyncio
+
 import os
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -84,6 +86,19 @@ class RunningServer:
 
     def metric(self, name: str, labels: dict[str, str] | None = None) -> float:
         return self.deps.metrics.registry.get_sample_value(name, labels or {}) or 0.0
+
+    async def metric_reaching(self, name: str, labels: dict[str, str] | None = None, at_least: float = 1.0,
+                              timeout: float = 5.0) -> float:
+        """The sample once it reaches ``at_least`` (or its value after ``timeout``).
+
+        A call the handler ends with context.abort() has its status sent
+        before the interceptor's ``finally`` counts it: the caller may read
+        the metric a moment too early."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (value := self.metric(name, labels)) < at_least and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        return value
 
 
 def settings_for(provider: ScriptedProvider | None, **overrides: Any) -> Settings:

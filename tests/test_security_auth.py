@@ -103,7 +103,7 @@ async def test_health_is_open_but_every_other_rpc_needs_the_token(provider: Scri
         assert await call_every_protected_rpc(s, bearer(TOKEN)) == ALL_OK
         assert s.metric("replyrewriter_auth_failures_total") == len(ALL_DENIED)
         # refused calls are counted under their method with UNAUTHENTICATED
-        assert s.metric("replyrewriter_requests_total", {"method": "Rewrite", "code": "UNAUTHENTICATED"}) == 1
+        assert await s.metric_reaching("replyrewriter_requests_total", {"method": "Rewrite", "code": "UNAUTHENTICATED"}) == 1
 
 
 async def test_refused_rewrite_never_reaches_the_model(provider: ScriptedProvider, tmp_path: Path) -> None:
