@@ -48,17 +48,18 @@ def step_listed(d: Text, f: Fact, c: Text) -> bool:
     return said(f) >= max(said(g) for g in d.steps)
 
 
+def _counted_by_ordinal(d: Text, f: Fact, lex: Lexicon) -> re.Match[str] | None:
+    """The word after the number ``f`` written as an ordinal ("2nd attempt",
+    "2° piano"): what it counts; None when ``f`` is no ordinal."""
+    suffix = lex.patterns["ordinal_suffix"].match(d.folded, f.span.end)
+    return re.match(r"\s*([^\W\d_]{3,})", d.low[suffix.end():]) if suffix else None
+
+
 def _counted_twice(d: Text, lex: Lexicon, counted: str, key: Callable[[str], str]) -> bool:
     """Whether the draft numbers ``counted`` (a word's key) with more than
     one ordinal ("the 2nd link, the 1st link")."""
-    n = 0
-    for g in d.facts:
-        if g.kind != "number":
-            continue
-        suffix = lex.patterns["ordinal_suffix"].match(d.folded, g.span.end)
-        word = re.match(r"\s*([^\W\d_]{3,})", d.low[suffix.end():]) if suffix else None
-        n += bool(word and key(word.group(1)) == counted)
-    return n > 1
+    words = (_counted_by_ordinal(d, g, lex) for g in d.facts if g.kind == "number")
+    return sum(bool(w and key(w.group(1)) == counted) for w in words) > 1
 
 
 def ordinal_said(d: Text, f: Fact, c: Text, lex: Lexicon) -> bool:
@@ -67,10 +68,9 @@ def ordinal_said(d: Text, f: Fact, c: Text, lex: Lexicon) -> bool:
     "primer") before the same word, in a clause that says something else of
     the draft's clause too. The words for the first ordinals are read nowhere
     else, as they also mean "before" or "a second"."""
-    suffix = lex.patterns["ordinal_suffix"].match(d.folded, f.span.end)
     # What the ordinal counts must follow it in both texts ("2nd attempt" ->
     # "second attempt", "2° piano" -> "secondo piano"); "on the 1st" is a day.
-    counted = re.match(r"\s*([^\W\d_]{3,})", d.low[suffix.end():]) if suffix else None
+    counted = _counted_by_ordinal(d, f, lex)
     if not counted:
         return False
 

@@ -24,6 +24,7 @@ mark skips the text between marks in one step.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from service.checks.context import Context, Detector, at_sentence_start, match_case
@@ -53,17 +54,16 @@ def accent_slips(language: str, min_gain: float, ambiguous_finals: str = "") -> 
     import wordfreq
 
     freqs = wordfreq.get_frequency_dict(language, "small")
-    ratio = 10 ** min_gain
-    best: dict[str, tuple[float, str]] = {}
-    for word, freq in freqs.items():
-        plain = strip_accents(word)
-        if plain == word or not plain.isascii() or not plain.isalpha():
-            continue
-        if word[-1] in ambiguous_finals and word[:-1] == plain[:-1]:
-            continue
-        if freq >= ratio * freqs.get(plain, 0.0) and freq > best.get(plain, (0.0, ""))[0]:
-            best[plain] = (freq, word)
-    return {plain: word for plain, (_, word) in best.items()}
+
+    def misspellings() -> Iterator[tuple[str, str]]:
+        for word in freqs:
+            plain = strip_accents(word)
+            if plain == word or not plain.isascii() or not plain.isalpha():
+                continue
+            if word[-1] in ambiguous_finals and word[:-1] == plain[:-1]:
+                continue
+            yield plain, word
+    return _much_commoner(freqs, min_gain, misspellings())
 
 
 # A doubled consonant (or the "cq" of "acquisto") a fast typist may type once.
@@ -81,16 +81,27 @@ def double_letter_slips(language: str, min_gain: float) -> dict[str, str]:
     import wordfreq
 
     freqs = wordfreq.get_frequency_dict(language, "small")
+
+    def misspellings() -> Iterator[tuple[str, str]]:
+        for word in freqs:
+            if len(word) < 6 or not word.isascii() or not word.isalpha():
+                continue
+            for m in _DOUBLED.finditer(word):
+                yield word[:m.start()] + word[m.start() + 1:], word
+    return _much_commoner(freqs, min_gain, misspellings())
+
+
+def _much_commoner(freqs: dict[str, float], min_gain: float, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """misspelling -> word, for each (misspelling, word) pair where the word
+    is ``min_gain`` Zipf points more common than the misspelling is as a word
+    of its own; the commonest word where one misspelling has several."""
     ratio = 10 ** min_gain
     best: dict[str, tuple[float, str]] = {}
-    for word, freq in freqs.items():
-        if len(word) < 6 or not word.isascii() or not word.isalpha():
-            continue
-        for m in _DOUBLED.finditer(word):
-            single = word[:m.start()] + word[m.start() + 1:]
-            if freq >= ratio * freqs.get(single, 0.0) and freq > best.get(single, (0.0, ""))[0]:
-                best[single] = (freq, word)
-    return {single: word for single, (_, word) in best.items()}
+    for wrong, word in pairs:
+        freq = freqs[word]
+        if freq >= ratio * freqs.get(wrong, 0.0) and freq > best.get(wrong, (0.0, ""))[0]:
+            best[wrong] = (freq, word)
+    return {wrong: word for wrong, (_, word) in best.items()}
 
 
 def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
