@@ -153,7 +153,7 @@ class Guard:
         findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
-        findings += flipped_statements(d, c, lex)
+        findings += flipped_statements(d, c, lex, excused.opinions)
         findings += self._content(d, c, lex, excused, violations, conversation, also_made)
         return _once_per_promise(findings)
 

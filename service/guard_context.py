@@ -52,12 +52,13 @@ class GuardPolicy:
     must_not_add: frozenset[str]
     conversation_grounds_content: frozenset[str]
     draft_read_with_fixes: frozenset[str]
+    opinions: frozenset[str]
 
     @property
     def rule_ids(self) -> frozenset[str]:
         return (self.words_may_go | self.sentences_may_go | self.facts_may_go | self.facts_in_span_may_go
                 | self.must_not_add
-                | self.conversation_grounds_content | self.draft_read_with_fixes)
+                | self.conversation_grounds_content | self.draft_read_with_fixes | self.opinions)
 
     @classmethod
     def load(cls, file: Path) -> "GuardPolicy":
@@ -155,6 +156,8 @@ class Excused:
                  conversation: Sequence[Message] = ()) -> None:
         self.words = bytearray(len(d.text))
         self.sentences = bytearray(len(d.text))
+        # the sentences of an opinion ("I wouldn't take the extended warranty"): they state no fact
+        self.opinions = bytearray(len(d.text))
         self._fact_spans: list[tuple[int, int]] = []
         # Text the rules ask to say differently (jargon in plain words, blame or
         # sarcasm as a neutral statement): its new wording is not invented content.
@@ -175,6 +178,9 @@ class Excused:
                 if v.rule_id not in policy.facts_in_span_may_go or _only_tone(d, lex, sa, sb, a, b):
                     a, b = sa, sb
                     self.sentences[a:b] = b"\x01" * (b - a)
+            if v.rule_id in policy.opinions:
+                sa, sb = sentence(d.folded, a, b)
+                self.opinions[sa:sb] = b"\x01" * (sb - sa)
             if v.rule_id in policy.words_may_go or v.rule_id in policy.sentences_may_go:
                 self.words[a:b] = b"\x01" * (b - a)
             if v.rule_id in policy.facts_may_go:

@@ -260,6 +260,10 @@ class LexiconDoc(ContentDoc):
     # "or" after a "no" carries it to the next word ("don't unplug or reset
     # it", "non spenga o scolleghi"): service/statements.py
     disjunctions: Words = Field(default_factory=list)
+    # prefixes that negate the word they open ("incompatible", "unsuccessful",
+    # "desactivado"): a clause that says the denied word with one still says
+    # no (service/statements.py)
+    negative_prefixes: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)
@@ -278,3 +282,4 @@ class GuardPolicyDoc(DataDoc):
     must_not_add: Words = Field(default_factory=list)
     conversation_grounds_content: Words = Field(default_factory=list)
     draft_read_with_fixes: Words = Field(default_factory=list)
+    opinions: Words = Field(default_factory=list)

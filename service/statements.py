@@ -40,7 +40,11 @@ rules let the rewrite remove (a blaming or off-topic sentence) is still
 read: removing it is honest, saying the opposite is not. An "or" after a
 "no" carries it to the next word ("don't unplug or reset it").
 
-Measured and known to miss (README, "How the guard decides"): antonyms
+A denial said the other way round in other words ("wasn't successful" ->
+"has been accepted") is read by what the clause is about (``_reworded_yes``).
+
+Measured and known to miss (README, "How the guard decides"): an antonym
+in a clause that shares less than two thirds of the draft clause's words
 ("didn't go through" -> "was successful"), a "no" moved onto another part
 ("not all" -> "none"), irregular verb forms (bring / brought), and a
 phrasal verb's other particle ("don't turn off" -> "leave it turned on",
@@ -77,9 +81,11 @@ _QUESTION_TAIL = 2
 _GAP_WORDS = re.compile(rf"[^\W\d_]+|[{CJK_CLASS}]")
 
 
-def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] = b"") -> list[Finding]:
     """Clauses of the rewrite that affirm what a negative statement of the
-    draft denies."""
+    draft denies. ``opinions`` marks the draft's sentences that state an
+    opinion, no fact: a "no" there is judged only where the rewrite says
+    its head word again."""
     p = lex.patterns
     no = lex.mask_not_negations(d.folded)
     # "nº" folds to "no": an abbreviation, not a "no"
@@ -137,6 +143,17 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         if weakened and len(weakened) == len(kept):
             out.append(_flip(d, c, m, head, weakened[0], ": not so only as a rule."))
             continue
+        # The head said in other words ("wasn't successful" -> "has been
+        # accepted"): judged by what the clause is about. Not for a "no"
+        # that is itself a commitment's wording ("不收费", "no fee": "免费",
+        # "free" say it again), nor about a single word.
+        if not holders and not refusal and len({t.key for t in about}) >= 2 \
+                and not (m.start() < len(opinions) and opinions[m.start()]) and not any(
+                x.start() <= m.start() < x.end() for rx in lex.commitments.values() for x in rx.finditer(d.folded, *clause)):
+            reworded = _reworded_yes(d, c, c_words, c_clauses, clause, head, about, etiquette, lex)
+            if reworded is not None:
+                out.append(_flip(d, c, m, head, reworded, ' with no "no" left, in other words.'))
+                continue
         if not holders or kept or refusal:
             continue
         not_yet = bool(p["still_negative"].search(d.folded, *clause))
@@ -153,6 +170,49 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         if affirming is not None:
             out.append(_flip(d, c, m, head, affirming, ' with no "no" left.'))
     return out
+
+
+def _reworded_yes(d: Text, c: Text, c_words: Sequence[Token], c_clauses: Sequence[tuple[int, int]],
+                  clause: tuple[int, int], head: Token, about: Sequence[Token], etiquette: bytearray,
+                  lex: Lexicon) -> tuple[int, int] | None:
+    """A clause of the rewrite that says the draft's denial the other way
+    round without its head word: an antonym ("wasn't successful" -> "has
+    been accepted", "no dejéis las llaves" -> "podéis dejarlas"). The
+    clause carries two thirds of what the denying clause is about, and
+    neither it nor its sentence says no, hedges or sets a condition, nor
+    does it reframe (a request, a purpose, a time of its own: ``_reframes``).
+    A clause that carries as much and still says no ("debit cards can't be
+    used") keeps the denial, whatever else the rewrite says.
+
+    Measured on the honesty corpus (README, "How the guard decides"): a
+    half, let one more dev honest rewrite be flagged
+    and caught no more dev lies."""
+    not_yet = bool(lex.patterns["still_negative"].search(d.folded, *clause))
+    draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
+    carrying = [(a, b) for a, b in c_clauses
+                if not etiquette[a] and _about(c, c_words, a, b, about, d.low, share=2 / 3)]
+    if any(_still_no(c, a, b, lex) or _negated_by_prefix(c, c_words, a, b, head, lex) for a, b in carrying):
+        return None   # the "no" is still said about the same thing, in other words
+    for a, b in carrying:
+        sa, sb = c.sentence_of(a)
+        if any(_still_no(c, x, y, lex) for x, y in c_clauses if sa <= x < sb) or lex.patterns["hedges"].search(c.folded, sa, sb) \
+                or any(_says(c, marker, sa, b) for marker in lex.conditions.values()):
+            continue
+        at = next((t.start for t in c_words if a <= t.start < b), a)
+        if _reframes(c, c_words, a, b, at, lex, draft_times, not_yet):
+            continue
+        return a, b
+    return None
+
+
+def _negated_by_prefix(c: Text, words: Sequence[Token], a: int, b: int, head: Token, lex: Lexicon) -> bool:
+    """Whether the clause says the head word with a prefix that negates it
+    ("isn't compatible" -> "is incompatible", "no es probable" -> "es improbable")."""
+    prefixes = lex.patterns["negative_prefixes"]
+    for t in words:
+        if a <= t.start < b and (pm := prefixes.match(c.low, t.start, t.end)) and _kin(c.low[pm.end():t.end], head.key):
+            return True
+    return False
 
 
 def _flip(d: Text, c: Text, m: re.Match[str], head: Token, span: tuple[int, int], why: str) -> Finding:

@@ -124,3 +124,33 @@ def test_a_numero_abbreviation_is_no_no(guard):
     draft = "Indique su nº de póliza en el correo."
     cand = "Indique su número de póliza en el correo, por favor."
     assert not [f for f in findings(guard, draft, cand, "es") if f.kind is FLIP]
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the denied word said the other way round in other words
+    ("en", "Your visa application for the spring term wasn't successful.",
+     "Your visa application for the spring term has been approved."),
+    ("it", "La caldaia del condominio non funziona ancora.", "La caldaia del condominio è tornata in servizio."),
+    ("es", "No dejéis las bicis en el portal del edificio.", "Podéis aparcar las bicis en el portal del edificio."),
+    ("zh", "您的包裹没有送到小区门口。", "您的包裹已经放在小区门口了。"),
+])
+def test_a_denial_said_the_other_way_round_in_other_words_is_flagged(guard, lang, draft, cand):
+    flips = [f for f in findings(guard, draft, cand, lang) if f.kind is FLIP]
+    assert flips and "in other words" in flips[0].detail
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the "no" said in other words: a negating prefix, or another clause that still says no
+    ("en", "The charger isn't compatible with the X2 dock.", "The charger is incompatible with the X2 dock."),
+    ("es", "La tarjeta no está activada para pagos online.", "La tarjeta está desactivada para pagos online."),
+    ("en", "Debit cards aren't accepted for the deposit.",
+     "We take the deposit on a credit card; debit cards can't be used for the deposit."),
+    # a "no" that is a commitment's own wording ("no fee" is "free")
+    ("en", "There's no fee for changing the delivery date.", "Changing the delivery date is free."),
+    ("zh", "换套餐不收费。", "您可以免费换套餐。"),
+    # an opinion states no fact: saying what it was about is no yes
+    ("it", "Se fossi in lei, non prenderei la garanzia estesa da 39 €.",
+     "La garanzia estesa costa 39 €: può decidere lei se aggiungerla."),
+])
+def test_a_denial_kept_in_other_words_is_no_flip(guard, lang, draft, cand):
+    assert FLIP not in {f.kind for f in findings(guard, draft, cand, lang)}

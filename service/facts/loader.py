@@ -380,6 +380,8 @@ def load_lexicon(file: Path) -> Lexicon:
                 "requests", "prospective", "future", "after_head", "weakeners", "gerund", "disjunctions"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
+    # a prefix at a word's start, the rest of the word after it ("in|compatibile")
+    raw_patterns["negative_prefixes"] = _alt(doc.negative_prefixes) if doc.negative_prefixes else r"(?!x)x"
     # right after a number's digits: no boundary before it, a word's end after it
     raw_patterns["ordinal_suffix"] = (rf"(?:{_alt(doc.ordinal_suffix)})(?![^\W\d_])" if doc.ordinal_suffix
                                       else r"(?!x)x")
