@@ -352,6 +352,10 @@ class Guard:
                            and not acknowledged(clause, t)]
             if reasoned and not guess and len(unexplained) < len(words):
                 continue
+            if not guess and not named_before and len(unexplained) < len(words) and _reason_by_preposition(
+                    d, c, lex, [t for t in c_words if c.sentence_of(a)[0] <= t.start < m.start()],
+                    [t for t in c_words if m.end() <= t.start < b]):
+                continue   # "bloccata x 3 PIN errati" -> "bloccata perché il PIN è stato inserito in modo errato"
             if not guess and len(unexplained) < len(words) and _rewords_replaced(d, lex, words, c, replaced):
                 continue  # "flagged by AML screening" -> "because it was flagged by our anti-money-laundering checks"
             if unexplained and 2 * len(unexplained) > len(words):
@@ -362,6 +366,34 @@ class Guard:
                     f'The rewrite gives a reason the draft does not give: "{shown}" (rewrite characters '
                     f"{start}-{b}).", Span(start, b)))
         return out
+
+
+def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[content.Token],
+                           reason: Sequence[content.Token]) -> bool:
+    """Whether the draft gives the reason with a preposition ("carta bloccata
+    x 3 PIN errati", "retenida por 3DS fallido", "suspended for late
+    payment"), which a rewrite may say with "because": in one clause of
+    the draft, a word of the rewrite's ``effect`` stands before a
+    ``cause_prepositions`` word, and every content word after it is one
+    of the rewrite's ``reason`` (which may say more: "il codice segreto
+    (PIN) è stato inserito in modo errato"). "for 2 missed payments" is
+    not given by "because our fraud team flagged two payments"."""
+    if not effect or not reason:
+        return False
+    reason_low = c.low[reason[0].start:reason[-1].end]
+    in_reason = lex.content.matcher(lex.content.vocabulary(reason, reason_low), reason_low)
+    cl = lex.content
+    d_tokens: list[content.Token] | None = None
+    for pm in lex.patterns["cause_prepositions"].finditer(d.folded):
+        if d_tokens is None:
+            d_tokens = cl.tokens(d.low)
+        ca, cb = d.clause(pm.start())
+        before = d.low[ca:pm.start()]
+        has_before = cl.matcher(cl.vocabulary([t for t in d_tokens if ca <= t.start < pm.start()], before), before)
+        given = [t for t in d_tokens if pm.end() <= t.start < cb]
+        if given and all(in_reason(t.key) for t in given) and any(has_before(t.key) for t in effect):
+            return True
+    return False
 
 
 def _as_its_writer_reads(draft_facts: list[Fact], cand_facts: Sequence[Fact], lex: Lexicon) -> list[Fact]:

@@ -264,6 +264,10 @@ class LexiconDoc(ContentDoc):
     # "desactivado"): a clause that says the denied word with one still says
     # no (service/statements.py)
     negative_prefixes: Words = Field(default_factory=list)
+    # prepositions that may give a reason ("blocked for late payment",
+    # "bloccata x 3 PIN errati", "retenida por 3DS fallido"): a draft that
+    # gives one so may have it said with "because" (service/guard.py)
+    cause_prepositions: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

@@ -1134,6 +1134,24 @@ def test_a_reason_after_an_articled_cue_is_the_drafts(guard, lang, draft, cand, 
 
 
 @pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the draft's reason after a preposition, said with "because" and more words
+    ("en", "Order held for address verification.",
+     "Your order is on hold because our team needs to confirm the delivery address with a quick verification.", True),
+    ("it", "Conto sospeso x 2 bollette non pagate.",
+     "Il conto è stato sospeso perché nel nostro archivio risultano due bollette arretrate non ancora pagate.", True),
+    ("es", "La cuenta está bloqueada por 3 intentos fallidos.",
+     "La cuenta está bloqueada porque el sistema registró tres intentos de acceso fallidos seguidos.", True),
+    # ...not a reason that keeps one of its words and drops the rest
+    ("en", "Your account was suspended for 2 missed payments.",
+     "Your account was suspended because our fraud team flagged two payments.", False),
+    ("it", "Conto sospeso x 2 bollette non pagate.",
+     "Il conto è stato sospeso perché il sistema antifrode ha segnalato due bollette.", False),
+])
+def test_a_reason_the_draft_gives_after_a_preposition(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
     # the commitment word is the subject of a refusal after an aside: no promise
     ("en", "This fare can't be refunded, you can only change the date for a $40 fee.",
      "With this fare you can change the date for a $40 fee. A refund, however, isn't available.", True),
