@@ -195,7 +195,9 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     precio es 30 €, no incluye el envío")."""
     if any(k.category == "free" for k in commitments_of(d)):
         return []
-    out: list[Finding] = []
+    out: list[Finding] = _waived_by_pronoun(d, c, lex)
+    if out:
+        return out
     for f in c.facts:
         if f.kind != "amount" or is_zero_amount(f.key):
             continue
@@ -214,6 +216,33 @@ def waived_charges(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             Span(a, b)))
         break
     return out
+
+
+def _waived_by_pronoun(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A charge of the draft the rewrite names and then lets go with a
+    pronoun: "the £12 is a late payment fee. As a one-off, we'll take it
+    off your next bill", "a half-day charge of £40, but we won't be
+    charging it", "a $15 late fee was added... I've taken care of it"
+    (``pronoun_waivers``). The draft's amount must stand before the waiver
+    in the rewrite, the draft must not say the waiver itself, and the
+    waiver's sentence sets no condition ("if you pay by Friday we'll take
+    it off")."""
+    rx = lex.patterns["pronoun_waivers"]
+    amounts = {f.key for f in d.facts if f.kind == "amount" and not is_zero_amount(f.key)}
+    if not amounts or rx.search(d.folded):
+        return []
+    for m in rx.finditer(c.folded):
+        if not any(f.key in amounts and f.span.end <= m.start() for f in c.facts):
+            continue
+        a, b = c.sentence_of(m.start())
+        if any(lex.conditions[group].search(c.folded, a, b) for group in _CONDITIONAL if group in lex.conditions):
+            continue
+        return [Finding(
+            FindingKind.NEW_COMMITMENT,
+            f'The rewrite promises {COMMITMENT_LABELS["free"]} ("{c.text[m.start():m.end()]}", rewrite characters '
+            f"{m.start()}-{m.end()}): the draft charges it, the rewrite lets it go.",
+            Span(m.start(), m.end()))]
+    return []
 
 
 def _names_the_drafts(d: Text, c: Text, k: Commitment, lex: Lexicon) -> bool:

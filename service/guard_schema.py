@@ -268,6 +268,10 @@ class LexiconDoc(ContentDoc):
     # "bloccata x 3 PIN errati", "retenida por 3DS fallido"): a draft that
     # gives one so may have it said with "because" (service/guard.py)
     cause_prepositions: Words = Field(default_factory=list)
+    # a charge let go with a pronoun ("we'll take it off your bill", "non
+    # gliela addebitiamo", "te lo quitamos", 这次就不收了): with the draft's
+    # amount before it, a waiver the draft does not make (service/commitments.py)
+    pronoun_waivers: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

@@ -2561,3 +2561,23 @@ def test_a_contact_promised_by_someone_else(guard, lang, draft, cand, honest):
 ])
 def test_a_range_keeps_both_of_its_numbers(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang) & {DROPPED, NEW, PROMISE}) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a charge named, then let go with a pronoun
+    ("en", "A late return costs £40, charged to the card on file.",
+     "A late return costs £40, but we won't be charging it this time.", False),
+    ("en", "The £12 is a late payment fee.", "The £12 is a late payment fee. As a one-off, we'll take it off your bill.", False),
+    ("it", "La penale per il ritardo è di 25 €.", "La penale per il ritardo è di 25 €, ma questa volta gliela togliamo.", False),
+    ("es", "El recargo por demora es de 18 €.", "El recargo por demora es de 18 €, pero esta vez te lo quitamos.", False),
+    ("zh", "逾期费用是20元。", "逾期费用是20元,这次就不收了。", False),
+    # ...not when the rewrite only restates the charge, or the draft lets it go too
+    ("en", "A late return costs £40, charged to the card on file.",
+     "A late return costs £40, which will be charged to the card on file.", True),
+    ("en", "The £12 late fee has been removed, we've taken it off your bill.",
+     "I've removed the £12 late fee: we've taken it off your bill.", True),
+    ("it", "La penale per il ritardo è di 25 €. Lo storno non è previsto.",
+     "La penale per il ritardo è di 25 €. Lo storno dell'importo non è previsto.", True),
+])
+def test_a_charge_let_go_with_a_pronoun_is_a_waiver(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
