@@ -141,7 +141,7 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] =
         draft_weakened = bool(p["weakeners"].search(d.folded, *clause))
         weakened = [(a, b) for a, b in kept if not draft_weakened and _says(c, p["weakeners"], a, b)]
         if weakened and len(weakened) == len(kept):
-            out.append(_flip(d, c, m, head, weakened[0], ": not so only as a rule."))
+            out.append(_flip(d, c, m, head, weakened[0], ": not so only as a rule, or only for some."))
             continue
         # The head said in other words ("wasn't successful" -> "has been
         # accepted"): judged by what the clause is about. Not for a "no"

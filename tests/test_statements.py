@@ -154,3 +154,15 @@ def test_a_denial_said_the_other_way_round_in_other_words_is_flagged(guard, lang
 ])
 def test_a_denial_kept_in_other_words_is_no_flip(guard, lang, draft, cand):
     assert FLIP not in {f.kind for f in findings(guard, draft, cand, lang)}
+
+
+@pytest.mark.parametrize("lang,draft,cand,flipped", [
+    # "none" said as "some": an exception made possible
+    ("en", "None of the 3 parcels were delivered to your door.", "Some of the 3 parcels weren't delivered to your door.", True),
+    ("it", "Nessuno dei nostri panini è senza glutine.", "Alcuni dei nostri panini sono senza glutine.", True),
+    ("es", "Ninguno de los cursos incluye certificado.", "Algunos de los cursos no incluyen certificado.", True),
+    # ...not when the draft says "some" itself
+    ("en", "Some of the 3 parcels weren't delivered to your door.", "Some of the 3 parcels were not delivered to your door.", False),
+])
+def test_none_said_as_some_is_flagged(guard, lang, draft, cand, flipped):
+    assert (FLIP in {f.kind for f in findings(guard, draft, cand, lang)}) == flipped
