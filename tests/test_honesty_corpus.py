@@ -3,7 +3,7 @@
 The guard is deterministic, so these are the measured counts, not a margin
 below them: a change to the guard, its lexicons or the rules that loses a
 caught lie or an accepted honest rewrite on any half fails here. The
-held-out halves (test, test4 ... test14) are for measuring, never for reading: a
+held-out halves (test, test4 ... test15) are for measuring, never for reading: a
 failure names only the half, the language and the count. Raise the counts as
 the guard improves; the issue's target is every lie caught and 95% of honest
 rewrites accepted in every language.
@@ -59,7 +59,7 @@ def test_guard_keeps_what_it_catches_and_accepts(counts, half, lang):
     assert accepted >= least_accepted, f"{half} {lang}: {accepted} honest accepted, floor {least_accepted}"
 
 
-@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 15))])
+@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 16))])
 def test_every_draft_is_an_honest_rewrite_of_itself(half):
     """A draft returned unchanged adds, drops and moves nothing. Read over
     every draft of a dev half, this catches readings that split the two
