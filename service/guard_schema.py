@@ -272,6 +272,10 @@ class LexiconDoc(ContentDoc):
     # gliela addebitiamo", "te lo quitamos", 这次就不收了): with the draft's
     # amount before it, a waiver the draft does not make (service/commitments.py)
     pronoun_waivers: Words = Field(default_factory=list)
+    # words that say a step is done ("has been", "è stato", "ha sido", 已经):
+    # before a word of a draft clause that still waits, a "not yet" said done
+    # (service/statements.py)
+    done_markers: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

@@ -62,7 +62,7 @@ from service.facts import Lexicon
 from service.guard_text import Text, negative
 from service.textnorm import CJK_CLASS
 
-__all__ = ["flipped_statements"]
+__all__ = ["flipped_statements", "pending_said_done"]
 
 _CJK = re.compile(f"[{CJK_CLASS}]")
 # what opens an item of a list ("2) ", "- "): an instruction follows it
@@ -170,6 +170,58 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] =
         if affirming is not None:
             out.append(_flip(d, c, m, head, affirming, ' with no "no" left.'))
     return out
+
+
+def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A step the draft says is still to come ("refund will be issued once
+    the check is done", "deve ancora essere controllato", "退款审核中")
+    that the rewrite says is done ("your refund has been issued", "已经审核
+    通过"): a clause of the rewrite whose ``done_markers`` word ("has
+    been", "è stato", "ha sido", 已经) stands right before a word of a
+    draft clause that waits (a ``still_negative`` or ``future`` word, or a
+    condition), where the draft's clause says nothing done itself and the
+    rewrite's clause neither waits nor sets a condition."""
+    p = lex.patterns
+    done = p["done_markers"]
+    marks = [m for m in done.finditer(c.folded) if _aligned(c, m)]
+    if not marks:
+        return []
+    cl = lex.content
+    d_words, c_words = cl.tokens(d.low), cl.tokens(c.low)
+    condition = lex.conditions.get("condition", _NEVER)
+    pending: list[tuple[tuple[int, int], set[str]]] = []
+    for a, b in d.clauses():
+        if _says(d, done, a, b):
+            continue
+        if _says(d, p["still_negative"], a, b, prefix=True):
+            end = b
+        else:   # what a condition governs, not its premise: "refund will be issued | once QC check done"
+            end = next((x.start() for x in condition.finditer(d.folded, a, b) if _aligned(d, x)), a)
+        if end > a:
+            pending.append(((a, b), {t.key for t in d_words if a <= t.start < end}))
+    # what the draft itself says is done ("已联系司机") is no "not yet"
+    said_done = {t.key for m in done.finditer(d.folded) if _aligned(d, m)
+                 for t in d_words[:] if m.end() <= t.start < m.end() + _AFTER_DONE}
+    if not pending:
+        return []
+    for m in marks:
+        a, b = c.clause(m.start())
+        nxt = next((t for t in c_words if m.end() <= t.start < min(b, m.end() + _AFTER_DONE)), None)
+        if nxt is None or any(_kin(nxt.key, k) for k in said_done) or _still_no(c, a, b, lex) \
+                or _says(c, condition, a, b) or _says(c, p["still_negative"], a, b, prefix=True):
+            continue
+        for (da, db), keys in pending:
+            if any(_kin(nxt.key, k) for k in keys):
+                return [Finding(
+                    FindingKind.FLIPPED_REFUSAL,
+                    f'The draft says "{d.text[da:db].strip()}" is still to come (draft characters {da}-{db}) '
+                    f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): done.',
+                    Span(a, b))]
+    return []
+
+
+# How far after a "done" word ("has been", 已经) the word it says is done may start, in characters.
+_AFTER_DONE = 16
 
 
 def _reworded_yes(d: Text, c: Text, c_words: Sequence[Token], c_clauses: Sequence[tuple[int, int]],

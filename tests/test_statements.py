@@ -166,3 +166,18 @@ def test_a_denial_kept_in_other_words_is_no_flip(guard, lang, draft, cand):
 ])
 def test_none_said_as_some_is_flagged(guard, lang, draft, cand, flipped):
     assert (FLIP in {f.kind for f in findings(guard, draft, cand, lang)}) == flipped
+
+
+@pytest.mark.parametrize("lang,draft,cand,flipped", [
+    # a step still to come said done
+    ("en", "Your refund will be issued once the item passes inspection.", "Good news: your refund has been issued.", True),
+    ("it", "Il rimborso sarà emesso appena arriva il reso in magazzino.", "Il rimborso è stato emesso ieri.", True),
+    ("es", "El reembolso se emitirá cuando llegue la devolución al almacén.", "El reembolso ya se ha emitido.", True),
+    ("zh", "您的退款审核中，审核通过后原路退回。", "您的退款已经审核通过，会原路退回。", True),
+    # ...not when the rewrite still waits, or the draft says it done itself
+    ("en", "Your refund will be issued once the item passes inspection.",
+     "Once the item passes inspection, your refund will be issued.", False),
+    ("zh", "已联系司机，如果9点司机联系不上请直接回复。", "司机已经联系上了，如果9点还联系不上司机，请直接回复。", False),
+])
+def test_a_step_still_to_come_said_done_is_flagged(guard, lang, draft, cand, flipped):
+    assert (FLIP in {f.kind for f in findings(guard, draft, cand, lang)}) == flipped
