@@ -2581,3 +2581,25 @@ def test_a_range_keeps_both_of_its_numbers(guard, lang, draft, cand, honest):
 ])
 def test_a_charge_let_go_with_a_pronoun_is_a_waiver(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an admission that "our" checks should have stopped it
+    ("en", "The transfer was authorised with your one-time code, so we can't reverse it.",
+     "This should have been caught by our fraud checks. The transfer was authorised with your one-time code, "
+     "so we can't reverse it.", False),
+    ("it", "Il bonifico risulta autorizzato col suo codice, quindi non possiamo stornarlo.",
+     "Il bonifico avrebbe dovuto essere bloccato dai nostri controlli; risulta autorizzato col suo codice, "
+     "quindi non possiamo stornarlo.", False),
+    ("es", "La transferencia se autorizó con su código, así que no podemos anularla.",
+     "La transferencia debería haber sido detenida por nuestros controles; se autorizó con su código, "
+     "así que no podemos anularla.", False),
+    ("zh", "这笔转账是用您的验证码授权的，我们无法撤回。", "这笔转账本应被我们的系统拦截，它是用您的验证码授权的，我们无法撤回。", False),
+    # someone else will pay for the loss
+    ("en", "Your card is frozen and the fraud team will decide within 15 days.",
+     "Your card is frozen and the fraud team will decide within 15 days. The bank will cover it.", False),
+    ("en", "Your card is frozen and the fraud team will decide within 15 days.",
+     "Your card is now frozen, and the fraud team will decide within 15 days.", True),
+])
+def test_an_admission_or_cover_the_draft_does_not_make(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
