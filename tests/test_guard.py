@@ -2603,3 +2603,12 @@ def test_a_charge_let_go_with_a_pronoun_is_a_waiver(guard, lang, draft, cand, ho
 ])
 def test_an_admission_or_cover_the_draft_does_not_make(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand", [
+    # an acronym with a small word inside ("PPP over Ethernet", "Voice over LTE") is jargon to explain
+    ("Don't reset the router, it wipes your PPPoE login.", "Please don't reset the router: it erases the login details it uses to connect."),
+    ("Turn on VoLTE in the phone settings.", "Turn on HD calling (calls over 4G) in the phone settings."),
+])
+def test_a_mixed_case_acronym_may_be_said_in_plain_words(guard, draft, cand):
+    assert FindingKind.DROPPED_FACT not in kinds(guard, draft, cand, "en")

@@ -166,11 +166,12 @@ _MAYBE_CAPS = re.compile(r"[^\Wa-z](?<!\w.)[^\Wa-z]*(?!\w)")
 # touch it ("线路SNR余量"). As "(?<![A-Za-z0-9_\-/\u00C0-\u024F])[A-Z]{2,6}(?![A-Za-z0-9_\-/\u00C0-\u024F])".
 _CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/\u00C0-\u024F].)[A-Z]{1,5}(?![A-Za-z0-9_\-/\u00C0-\u024F])")
 # An acronym written with its small words in lower case: "IdP", "SaaS",
-# "IoT", "VoIP", "QoS" (3-5 letters, a capital after a lower-case letter,
-# which no word of en/it/es has; longer ones are names: "PayPal", "YouTube").
-# Opens with its capital, so re skips to capitals; the edge check comes after.
+# "IoT", "VoIP", "QoS", "PPPoE", "VoLTE" (3-5 letters, a capital after a
+# lower-case letter, which no word of en/it/es has; longer ones are names:
+# "PayPal", "YouTube"). Opens with its capital, so re skips to capitals;
+# the edge check comes after.
 _MIXED_CASE_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9_\-/\u00C0-\u024F].)(?=[A-Za-z]{2,4}(?![A-Za-z0-9_\-/\u00C0-\u024F]))"
-                               r"[a-z]{1,2}[A-Z][A-Za-z]?(?![A-Za-z0-9_\-/\u00C0-\u024F])")
+                               r"[A-Z]{0,3}[a-z]{1,2}[A-Z][A-Za-z]{0,2}(?![A-Za-z0-9_\-/\u00C0-\u024F])")
 _VOWELS = frozenset("AEIOUY")
 # Two consonants a word of en/it/es may begin with ("STOP", "FREE", "SBAGLIO",
 # "GNOCCHI", "PSICO"); an acronym often begins with another pair ("DSLAM", "MFA").
