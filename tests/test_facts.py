@@ -357,3 +357,13 @@ def test_a_number_after_a_bare_article_before_a_noun_is_a_count(text: str, kind:
     """Spanish "las" alone cues a time ("son las 3") but also counts ("las
     3 últimas nóminas"): a noun after the number makes it a count."""
     assert {f.kind for f in extract_facts(text, "es") if f.text.startswith("3") or f.text.startswith("18")} == {kind}
+
+
+@pytest.mark.parametrize("text,is_phone", [
+    ("visit window 0800-1200", False),     # two 24-hour times in order: a window
+    ("open 0930 - 1730 on weekdays", False),
+    ("call 0800-123-4567", True),
+    ("call 1200-0800", True),              # not in order: no window
+])
+def test_a_window_of_24_hour_times_is_no_phone_number(text, is_phone):
+    assert any(f.kind == "phone" for f in extract_facts(text, "en")) == is_phone

@@ -46,6 +46,10 @@ _POINTS_AND_STRETCHES = frozenset({"duration", "date", "time"})
 _CODE_LETTERS = 8
 _CODE_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]+-?$")
 _TIME_SPAN = re.compile(r"\d{1,2}[.:]\d{2}\s?[-–]\s?\d{1,2}[.:]\d{2}")
+# "0800-1200": two 24-hour clock readings, the first the earlier: a time
+# window, not a phone number (no phone number is eight digits split 4-4
+# into two times of day in order)
+_CLOCK_SPAN = re.compile(r"((?:[01]\d|2[0-3])[0-5]\d)\s?[-–]\s?((?:[01]\d|2[0-4])[0-5]\d)")
 
 
 def _groups_thousands(digits: str, separator: str) -> bool:
@@ -271,6 +275,8 @@ class Lexicon:
             seps = set(re.sub(r"[\d]", "", raw))
             if _TIME_SPAN.fullmatch(raw):
                 continue   # "8.30-12.30": opening hours, read as a time range below
+            if (span := _CLOCK_SPAN.fullmatch(raw)) and span.group(1) < span.group(2):
+                continue   # "window 0800-1200": its numbers are read as clock readings
             # "335.6677889": one dot that groups no thousands, where the
             # decimal separator is a comma, only separates a phone's digits.
             grouped = self.decimal != "." and seps == {"."} and not _groups_thousands(raw, ".")
