@@ -2612,3 +2612,12 @@ def test_an_admission_or_cover_the_draft_does_not_make(guard, lang, draft, cand,
 ])
 def test_a_mixed_case_acronym_may_be_said_in_plain_words(guard, draft, cand):
     assert FindingKind.DROPPED_FACT not in kinds(guard, draft, cand, "en")
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    # the gerund of a channel phrase keeps the channel
+    ("Log in to the portal or call the nurse line.", "You can log in to the portal, or get them by calling the nurse line.", True),
+    ("Log in to the portal or call the nurse line.", "You can log in to the portal, or email the nurse line.", False),
+])
+def test_calling_keeps_call(guard, draft, cand, honest):
+    assert (not {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT} & kinds(guard, draft, cand, "en")) == honest
