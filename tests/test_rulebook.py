@@ -614,3 +614,14 @@ def test_a_pattern_its_conditions_refuse_hides_no_other_pattern(prompts_copy):
 def test_greeting_asked_only_under_a_message_of_hellos(lang, customer, draft, flagged):
     found = BOOK.check(draft, [Message(Role.CUSTOMER, customer)], "", lang)
     assert ("greet-properly" in {v.rule_id for v in found}) == flagged
+
+
+@pytest.mark.parametrize("lang,draft,excerpt", [
+    ("en", "It shows delivered, so check with your neighbours before accusing us.", "before accusing us"),
+    ("it", "Risulta consegnato, controlli dai vicini prima di accusarci.", "prima di accusarci"),
+    ("es", "Figura como entregado, pregunta a tus vecinos antes de acusarnos.", "antes de acusarnos"),
+    ("zh", "显示已签收，先问问邻居，别冤枉我们。", "别冤枉我们"),
+])
+def test_reproaching_the_customer_for_complaining_is_blame(lang, draft, excerpt):
+    found = [v for v in BOOK.check(draft, (), "", lang) if v.rule_id == "no-excuses-or-blame"]
+    assert [v.excerpt for v in found] == [excerpt]
