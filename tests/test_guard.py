@@ -2621,3 +2621,11 @@ def test_a_mixed_case_acronym_may_be_said_in_plain_words(guard, draft, cand):
 ])
 def test_calling_keeps_call(guard, draft, cand, honest):
     assert (not {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT} & kinds(guard, draft, cand, "en")) == honest
+
+
+def test_a_failure_said_in_other_words_keeps_its_condition(guard):
+    """"if still missing" and "if it still hasn't turned up" name the same failure."""
+    draft = "it shows delivered with a photo at your door. if still missing after 48h file a claim."
+    cand = ("The courier marked it as delivered with a photo at your door. If it still hasn't turned up "
+            "after 48 hours, you can file a claim.")
+    assert FindingKind.DROPPED_FACT not in kinds(guard, draft, cand, "en")
