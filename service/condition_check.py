@@ -154,8 +154,11 @@ def condition_findings(d: Text, c: Text, lex: Lexicon, excused: "Excused") -> li
             # Half of what the condition is about must remain: "if it arrives
             # unopened in its original box" is not kept by "once we receive it".
             # "only if X": X's facts kept by a bare "if" no longer say "only"
+            # a restriction kept by its fact only ("only in Spain" -> "in Spain"), not
+            # where each sentence with that fact widens it ("in Spain and also abroad")
             kept = not failed and not _conjunct_lost(d, lex, lo, b, words, keeps, fact_kept) and (
-                (any(fact_kept(f) for f in about_facts) and (marked or not only_if))
+                (any(fact_kept(f) for f in about_facts) and (marked or not only_if)
+                 and (marked or group != "restriction" or not _widened(c, lex, about_facts)))
                 or (marked and about and 2 * kept_words >= len(about))
                 or ((about or about_facts) and restated(group, only_if, m.start(), lo, b, clause_end, about, about_facts)))
             # A condition kept in words may have moved onto another statement.
@@ -207,6 +210,16 @@ def _jargon_word(word: str, lex: Lexicon) -> bool:
     """A word that looks technical (an acronym, camelCase) or is borrowed
     into the draft's language ("provisioning" in Italian)."""
     return bool(TECHNICAL_TERM.fullmatch(word)) or (word.islower() and word in lex.content.borrowed)
+
+
+def _widened(c: Text, lex: Lexicon, facts: Sequence[Fact]) -> bool:
+    """Whether every sentence of the rewrite that holds one of ``facts``
+    has a widening or focus word (``non_exclusive``: "also", "también",
+    "anche", 也): "solo vale en España" said "puedes usarlo en España y
+    también en itinerancia" no longer restricts."""
+    keys = {f.key for f in facts}
+    held = [c.sentence_of(g.span.start) for g in c.facts if g.key in keys]
+    return bool(held) and all(lex.patterns["non_exclusive"].search(c.folded, a, b) for a, b in held)
 
 
 def _contrasted(c: Text, about: Sequence[content.Token], lex: Lexicon) -> bool:

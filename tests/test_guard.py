@@ -2629,3 +2629,17 @@ def test_a_failure_said_in_other_words_keeps_its_condition(guard):
     cand = ("The courier marked it as delivered with a photo at your door. If it still hasn't turned up "
             "after 48 hours, you can file a claim.")
     assert FindingKind.DROPPED_FACT not in kinds(guard, draft, cand, "en")
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a restriction whose place is kept, but widened
+    ("es", "El bono solo vale en España.", "El bono vale en España y también en el resto de la UE.", False),
+    ("it", "Il pacchetto vale solo in Italia.", "Il pacchetto vale in Italia e anche all'estero.", False),
+    ("en", "The pass is only valid in London.", "The pass is valid in London and also in other cities.", False),
+    # ...kept when its sentence does not widen it
+    ("es", "El bono solo vale en España.", "El bono se puede usar en España.", True),
+    ("en", "Sorry, the 3pm slot is taken. Only 5pm left that day.",
+     "The 3pm slot is taken; we still have the 5pm slot that day.", True),
+])
+def test_a_restriction_kept_by_its_fact_is_not_widened(guard, lang, draft, cand, honest):
+    assert (FindingKind.DROPPED_FACT not in kinds(guard, draft, cand, lang)) == honest
