@@ -80,7 +80,7 @@ from service.guard_context import (
 from service.guard_text import Text, fact_mask, negative, polarity_mask, union
 from service.refusals import flipped_refusals
 from service.sanitize import INVISIBLE, strip_invisible
-from service.statements import flipped_statements, pending_said_done
+from service.statements import flipped_statements, pending_said_done, requirement_made_optional
 from service.textnorm import lower_same_length
 from service.warnings import weakened_warnings
 
@@ -155,6 +155,7 @@ class Guard:
         findings += weakened_warnings(d, c, lex)
         findings += flipped_statements(d, c, lex, excused.opinions)
         findings += pending_said_done(d, c, lex)
+        findings += requirement_made_optional(d, c, lex)
         findings += self._content(d, c, lex, excused, violations, conversation, also_made)
         return _once_per_promise(findings)
 

@@ -276,6 +276,9 @@ class LexiconDoc(ContentDoc):
     # before a word of a draft clause that still waits, a "not yet" said done
     # (service/statements.py)
     done_markers: Words = Field(default_factory=list)
+    # words that make a thing optional ("optional", "facoltativo", "opcional",
+    # 可选): said of what the draft requires, a requirement dropped (service/statements.py)
+    optional_words: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

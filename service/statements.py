@@ -62,7 +62,7 @@ from service.facts import Lexicon
 from service.guard_text import Text, negative
 from service.textnorm import CJK_CLASS
 
-__all__ = ["flipped_statements", "pending_said_done"]
+__all__ = ["flipped_statements", "pending_said_done", "requirement_made_optional"]
 
 _CJK = re.compile(f"[{CJK_CLASS}]")
 # what opens an item of a list ("2) ", "- "): an instruction follows it
@@ -216,6 +216,36 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
                     FindingKind.FLIPPED_REFUSAL,
                     f'The draft says "{d.text[da:db].strip()}" is still to come (draft characters {da}-{db}) '
                     f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): done.',
+                    Span(a, b))]
+    return []
+
+
+def requirement_made_optional(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A requirement of the draft ("para el reembolso necesitamos foto del
+    producto") that the rewrite calls optional ("la foto es opcional",
+    ``optional_words``): a rewrite clause with such a word that carries a
+    word of a draft clause that requires, where the draft's clause is not
+    optional itself and does not say no ("you don't need to")."""
+    p = lex.patterns
+    marks = [m for m in p["optional_words"].finditer(c.folded) if _aligned(c, m)]
+    if not marks:
+        return []
+    cl = lex.content
+    d_words, c_words = cl.tokens(d.low), cl.tokens(c.low)
+    required: list[tuple[tuple[int, int], set[str]]] = []
+    for a, b in d.clauses():
+        if _says(d, p["requirements"], a, b) and not _says(d, p["optional_words"], a, b) \
+                and not negative(d.folded[a:b], lex, preserving=False):
+            required.append(((a, b), {t.key for t in d_words if a <= t.start < b}))
+    for m in marks:
+        a, b = c.clause(m.start())
+        words = [t for t in c_words if a <= t.start < b and not t.start <= m.start() < t.end]
+        for (da, db), keys in required:
+            if any(_kin(t.key, k) for t in words for k in keys):
+                return [Finding(
+                    FindingKind.FLIPPED_REFUSAL,
+                    f'The draft requires "{d.text[da:db].strip()}" (draft characters {da}-{db}) but the rewrite '
+                    f'says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): optional.',
                     Span(a, b))]
     return []
 
@@ -429,7 +459,8 @@ def _denied_beside(c: Text, words: Sequence[Token], clauses: Sequence[tuple[int,
 
 def _still_no(c: Text, a: int, b: int, lex: Lexicon) -> bool:
     """Whether the rewrite's clause still says no: a negation, a refusal, a
-    prohibition, or a word that leaves it undone, failed or rare. A "no"
+    prohibition, a word that leaves it undone, failed or rare, or one that
+    makes it optional ("you don't need a photo" -> "a photo is optional"). A "no"
     inside a condition ("没有补考的话") says nothing is so, and one beside
     "sometimes" says it is so some of the time."""
     p = lex.patterns
@@ -443,7 +474,7 @@ def _still_no(c: Text, a: int, b: int, lex: Lexicon) -> bool:
     if p["frequency"].search(c.folded, a, b):
         return False
     return (negative(c.folded[a:b], lex, preserving=False) or _says(c, p["prohibitions"], a, b)
-            or _says(c, p["still_negative"], a, b, prefix=True))
+            or _says(c, p["still_negative"], a, b, prefix=True) or _says(c, p["optional_words"], a, b))
 
 
 def _asks(t: Text, b: int) -> bool:

@@ -181,3 +181,18 @@ def test_none_said_as_some_is_flagged(guard, lang, draft, cand, flipped):
 ])
 def test_a_step_still_to_come_said_done_is_flagged(guard, lang, draft, cand, flipped):
     assert (FLIP in {f.kind for f in findings(guard, draft, cand, lang)}) == flipped
+
+
+@pytest.mark.parametrize("lang,draft,cand,flipped", [
+    # a requirement called optional
+    ("en", "For the refund we need a photo of the item.", "To request the refund, a photo of the item is optional.", True),
+    ("it", "Per il rimborso serve la foto del prodotto.", "Per il rimborso la foto del prodotto è facoltativa.", True),
+    ("es", "Para el reembolso necesitamos foto del producto.", "Para el reembolso, la foto del producto es opcional.", True),
+    ("zh", "退款需要上传商品照片。", "退款时商品照片是可选的。", True),
+    # ...not what the draft itself leaves optional or says is not needed
+    ("en", "You don't need a photo of the item for the refund.", "For the refund, a photo of the item is optional.", False),
+    ("en", "For the refund we need the receipt; a photo is optional.",
+     "For the refund we need the receipt, and a photo is optional.", False),
+])
+def test_a_requirement_called_optional_is_flagged(guard, lang, draft, cand, flipped):
+    assert (FLIP in {f.kind for f in findings(guard, draft, cand, lang)}) == flipped
