@@ -212,11 +212,7 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             continue
         for (da, db), keys in pending:
             if any(_kin(nxt.key, k) for k in keys):
-                return [Finding(
-                    FindingKind.FLIPPED_REFUSAL,
-                    f'The draft says "{d.text[da:db].strip()}" is still to come (draft characters {da}-{db}) '
-                    f'but the rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): done.',
-                    Span(a, b))]
+                return [_contradicted(d, c, (da, db), (a, b), "says {} is still to come", "done")]
     return []
 
 
@@ -242,12 +238,21 @@ def requirement_made_optional(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         words = [t for t in c_words if a <= t.start < b and not t.start <= m.start() < t.end]
         for (da, db), keys in required:
             if any(_kin(t.key, k) for t in words for k in keys):
-                return [Finding(
-                    FindingKind.FLIPPED_REFUSAL,
-                    f'The draft requires "{d.text[da:db].strip()}" (draft characters {da}-{db}) but the rewrite '
-                    f'says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): optional.',
-                    Span(a, b))]
+                return [_contradicted(d, c, (da, db), (a, b), "requires {}", "optional")]
     return []
+
+
+def _contradicted(d: Text, c: Text, draft: tuple[int, int], cand: tuple[int, int], says: str,
+                  verdict: str) -> Finding:
+    """A FLIPPED_REFUSAL quoting the draft's clause (``says`` holds "{}" for
+    it: "requires {}") and the rewrite's clause that now reads ``verdict``."""
+    (da, db), (a, b) = draft, cand
+    quoted = '"' + d.text[da:db].strip() + '"'
+    return Finding(
+        FindingKind.FLIPPED_REFUSAL,
+        f'The draft {says.format(quoted)} (draft characters {da}-{db}) but the '
+        f'rewrite says "{c.text[a:b].strip()}" (rewrite characters {a}-{b}): {verdict}.',
+        Span(a, b))
 
 
 # How far after a "done" word ("has been", 已经) the word it says is done may start, in characters.
