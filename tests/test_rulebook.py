@@ -625,3 +625,9 @@ def test_greeting_asked_only_under_a_message_of_hellos(lang, customer, draft, fl
 def test_reproaching_the_customer_for_complaining_is_blame(lang, draft, excerpt):
     found = [v for v in BOOK.check(draft, (), "", lang) if v.rule_id == "no-excuses-or-blame"]
     assert [v.excerpt for v in found] == [excerpt]
+
+
+@pytest.mark.parametrize("draft", ["我现在就帮您转给值班主管，记录都写进转接备注了。", "好的，我把您的问题转交给我们的负责人处理。"])
+def test_a_hand_over_to_a_named_supervisor_honors_escalation(draft):
+    conv = (Message(Role.CUSTOMER, "我要找你们主管。"),)
+    assert "honor-escalation" not in {v.rule_id for v in BOOK.check(draft, conv, "", "zh")}
