@@ -631,3 +631,12 @@ def test_reproaching_the_customer_for_complaining_is_blame(lang, draft, excerpt)
 def test_a_hand_over_to_a_named_supervisor_honors_escalation(draft):
     conv = (Message(Role.CUSTOMER, "我要找你们主管。"),)
     assert "honor-escalation" not in {v.rule_id for v in BOOK.check(draft, conv, "", "zh")}
+
+
+@pytest.mark.parametrize("draft,pressure", [
+    ("¡Cómpralo ya, quedan pocas!", True),
+    # scarcity as the condition of an alert the customer asked for
+    ("Te activo un aviso para que te llegue un correo si quedan pocas unidades antes del sábado.", False),
+])
+def test_scarcity_in_a_condition_is_no_pressure(draft, pressure):
+    assert ("no-pressure" in {v.rule_id for v in BOOK.check(draft, (), "", "es")}) == pressure
