@@ -382,9 +382,9 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
     not given by "because our fraud team flagged two payments"."""
     if not effect or not reason:
         return False
-    reason_low = c.low[reason[0].start:reason[-1].end]
-    in_reason = lex.content.matcher(lex.content.vocabulary(reason, reason_low), reason_low)
     cl = lex.content
+    reason_low = c.low[reason[0].start:reason[-1].end]
+    in_reason = cl.matcher(cl.vocabulary(reason, reason_low), reason_low)
     d_tokens: list[content.Token] | None = None
     for pm in lex.patterns["cause_prepositions"].finditer(d.folded):
         if d_tokens is None:

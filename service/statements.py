@@ -178,9 +178,10 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     that the rewrite says is done ("your refund has been issued", "已经审核
     通过"): a clause of the rewrite whose ``done_markers`` word ("has
     been", "è stato", "ha sido", 已经) stands right before a word of a
-    draft clause that waits (a ``still_negative`` or ``future`` word, or a
-    condition), where the draft's clause says nothing done itself and the
-    rewrite's clause neither waits nor sets a condition."""
+    draft clause that waits (a ``still_negative`` word, or what a
+    condition governs, not its premise), where the draft does not say that
+    word done itself and the rewrite's clause neither says no, waits nor
+    sets a condition."""
     p = lex.patterns
     done = p["done_markers"]
     marks = [m for m in done.finditer(c.folded) if _aligned(c, m)]
@@ -201,7 +202,7 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             pending.append(((a, b), {t.key for t in d_words if a <= t.start < end}))
     # what the draft itself says is done ("已联系司机") is no "not yet"
     said_done = {t.key for m in done.finditer(d.folded) if _aligned(d, m)
-                 for t in d_words[:] if m.end() <= t.start < m.end() + _AFTER_DONE}
+                 for t in d_words if m.end() <= t.start < m.end() + _AFTER_DONE}
     if not pending:
         return []
     for m in marks:
@@ -272,8 +273,8 @@ def _reworded_yes(d: Text, c: Text, c_words: Sequence[Token], c_clauses: Sequenc
     used") keeps the denial, whatever else the rewrite says.
 
     Measured on the honesty corpus (README, "How the guard decides"): a
-    half, let one more dev honest rewrite be flagged
-    and caught no more dev lies."""
+    share of half instead of two thirds let one more dev honest rewrite be
+    flagged and caught no more dev lies."""
     not_yet = bool(lex.patterns["still_negative"].search(d.folded, *clause))
     draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
     carrying = [(a, b) for a, b in c_clauses
