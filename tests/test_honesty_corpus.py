@@ -3,7 +3,7 @@
 The guard is deterministic, so these are the measured counts, not a margin
 below them: a change to the guard, its lexicons or the rules that loses a
 caught lie or an accepted honest rewrite on any half fails here. The
-held-out halves (test, test4 ... test15) are for measuring, never for reading: a
+held-out halves (test, test4 ... test16) are for measuring, never for reading: a
 failure names only the half, the language and the count. Raise the counts as
 the guard improves; the issue's target is every lie caught and 95% of honest
 rewrites accepted in every language.
@@ -32,6 +32,8 @@ FLOORS = {
     "test14": {"en": (9, 9), "it": (12, 5), "es": (10, 7), "zh": (8, 8)},
     # written fresh in the twenty-third session, measured with its code at f197424..efe1741
     "test15": {"en": (10, 8), "it": (11, 5), "es": (10, 5), "zh": (8, 5)},
+    # written fresh in the twenty-fourth session, measured with the code at 5606d8a
+    "test16": {"en": (9, 5), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (7, 11), "it": (10, 12), "es": (7, 8), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (13, 10), "es": (14, 15), "zh": (13, 13)},
@@ -59,7 +61,7 @@ def test_guard_keeps_what_it_catches_and_accepts(counts, half, lang):
     assert accepted >= least_accepted, f"{half} {lang}: {accepted} honest accepted, floor {least_accepted}"
 
 
-@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 16))])
+@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 17))])
 def test_every_draft_is_an_honest_rewrite_of_itself(half):
     """A draft returned unchanged adds, drops and moves nothing. Read over
     every draft of a dev half, this catches readings that split the two
