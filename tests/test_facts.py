@@ -367,3 +367,29 @@ def test_a_number_after_a_bare_article_before_a_noun_is_a_count(text: str, kind:
 ])
 def test_a_window_of_24_hour_times_is_no_phone_number(text, is_phone):
     assert any(f.kind == "phone" for f in extract_facts(text, "en")) == is_phone
+
+
+@pytest.mark.parametrize("a,b", [
+    ("单次导出超5w行", "超过5万行"),        # chat "w" is ten thousand
+    ("限额2w", "限额20000"),
+    ("120kW直流快充", "120千瓦的快充"),
+    ("65W快充", "65瓦快充"),               # a capital "W" is watts
+])
+def test_chinese_magnitudes_and_power_units_give_equal_keys(a: str, b: str) -> None:
+    assert keys(a, "zh") == keys(b, "zh") != set()
+
+
+@pytest.mark.parametrize("a,b", [
+    ("5w行", "50w行"),
+    ("5万", "5千"),
+    ("2万元", "20万元"),
+])
+def test_chinese_magnitudes_keep_their_value(a: str, b: str) -> None:
+    assert keys(a, "zh") != keys(b, "zh")
+
+
+def test_a_bare_chinese_magnitude_is_kept_by_its_amount() -> None:
+    """"上限就是2万" said "上限为2万元": the amount counts the same 20000."""
+    from service.guard import Guard
+    assert Guard().verify("ATM每天取现上限就是2万,不能调。", "ATM每天的取现上限为2万元,目前无法调整。", [], "zh") == []
+    assert Guard().verify("ATM每天取现上限就是2万,不能调。", "ATM每天的取现上限为20万元,目前无法调整。", [], "zh") != []

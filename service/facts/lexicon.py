@@ -150,9 +150,9 @@ class Lexicon:
                 return _plus(self.value(t[:-len(half) - 1]), Decimal("0.5"))
         if len(t) > 1 and t[-1] == "k" and t[0].isdigit() and self.word_boundaries:
             return format((Decimal(self._digits_value(t[:-1])) * 1000).normalize(), "f")
-        if t and t[-1] in _CJK_MULTIPLIERS and t[0].isdigit():
+        if t and t[0].isdigit() and (t[-1] in _CJK_MULTIPLIERS or (t[-1] == "w" and not self.word_boundaries)):
             base = Decimal(self._digits_value(t[:-1]))
-            return format((base * _CJK_MULTIPLIERS[t[-1]]).normalize(), "f")
+            return format((base * _CJK_MULTIPLIERS.get(t[-1], 10000)).normalize(), "f")
         if t in self.number_words:
             return str(self.number_words[t])
         if t and t[0].isdigit():
@@ -190,7 +190,11 @@ class Lexicon:
         "30 días" -> "30", "seis meses" -> "6", "两张" -> "2"; "" if none."""
         m = _NUMBER.search(text)
         if m:
-            return self.value(m.group(0))
+            # "2万元" counts 20000, as the bare "2万" of a draft says
+            magnitude = text[m.end():m.end() + 1]
+            if self.word_boundaries or magnitude not in ("万", "亿", "w"):
+                magnitude = ""
+            return self.value(m.group(0) + magnitude)
         # Number words longest first ("thirty-five", "treinta y cinco"); an
         # article ("a hundred") is no number of its own.
         for w in self.patterns["number_token"].finditer(text.lower()):

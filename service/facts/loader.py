@@ -171,7 +171,9 @@ def load_lexicon(file: Path) -> Lexicon:
     # Numbers start only where a number starts: without the lookbehind every
     # digit of "1.1.1.1…" would start a match that scans to the end (quadratic).
     # "2.5k", "10k": thousands, as agents write amounts and limits
-    num = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*" + (r"[万亿]?" if cjk else r"(?:k(?![A-Za-z]))?")
+    # Chinese chat writes ten thousand as "w" ("5w行", "限额2w"): a watt is "W".
+    magnitude = r"(?:[万亿]|(?-i:w)(?![A-Za-z]))?"
+    num = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*" + (magnitude if cjk else r"(?:k(?![A-Za-z]))?")
     numw = _alt(number_words)
     cjk_num = f"(?<![{CJK_DIGITS}])[{CJK_DIGITS}]+" if cjk else ""
     numx = "|".join(x for x in (num, B(numw) if numw else "", cjk_num) if x)
@@ -269,7 +271,8 @@ def load_lexicon(file: Path) -> Lexicon:
             rf"|{B(_alt(weekdays))}\s*(?:{_WEEKDAY_JOIN})\s*(?P<amb>{B(_alt(ambiguous_days))})"
             if ambiguous_days else r"(?!x)x"),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
-        "number": rf"(?<![{_ASCII_WORD}.,])(?P<n>\d+(?:[.,]\d+)*){ordinal}{na}",
+        "number": (rf"(?<![{_ASCII_WORD}.,])"
+                   rf"(?P<n>\d+(?:[.,]\d+)*{magnitude if cjk else ''}){ordinal}{na}"),
         "word": r"(?<![\w'’])[^\W\d_][\w'’-]*",
     }
     if numw and (cues or day_parts):
@@ -369,7 +372,10 @@ def load_lexicon(file: Path) -> Lexicon:
     spelled_measure = (rf"|(?P<nw>{B(numw)}{half_suffix})\s(?P<uw>{_alt(word_units)})"
                        if numw and word_units and wb else "")
     unit_end = r"(?![^\W\d_])" if wb else r"(?![A-Za-z])"
-    raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})\s?(?P<u>{_alt(measure_units)}){spelled_measure}){unit_end}{half_tail}"
+    # A Chinese "5w" is ten thousand (``magnitude``); only "65W" is watts.
+    unit_words = (f"{_alt([u for u in measure_units if u != 'w'])}|(?-i:W)" if cjk and "w" in measure_units
+                  else _alt(measure_units))
+    raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})\s?(?P<u>{unit_words}){spelled_measure}){unit_end}{half_tail}"
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
