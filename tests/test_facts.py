@@ -393,3 +393,26 @@ def test_a_bare_chinese_magnitude_is_kept_by_its_amount() -> None:
     from service.guard import Guard
     assert Guard().verify("ATM每天取现上限就是2万,不能调。", "ATM每天的取现上限为2万元,目前无法调整。", [], "zh") == []
     assert Guard().verify("ATM每天取现上限就是2万,不能调。", "ATM每天的取现上限为20万元,目前无法调整。", [], "zh") != []
+
+
+@pytest.mark.parametrize("text,key", [
+    ("从系统里看,3号桩没有", "n:3"),       # a half-width comma is punctuation in Chinese
+    ("您好，20份以上打9折", "n:20"),
+    ("您好,20份以上打9折", "n:20"),
+])
+def test_a_number_after_chinese_punctuation_is_read(text: str, key: str) -> None:
+    assert key in keys(text, "zh")
+
+
+def test_a_number_changed_after_a_half_width_comma_is_caught() -> None:
+    """Both texts' numbers were once invisible after ",", so this passed."""
+    from service.guard import Guard
+    assert Guard().verify("亲,20份以上可以打9折。", "亲,10份以上可以打9折。", [], "zh")
+
+
+@pytest.mark.parametrize("lang,text,absent", [
+    ("en", "version 1.5 is out", "n:5"),    # the tail of a decimal is no number of its own
+    ("it", "costa 2,50 euro", "n:50"),
+])
+def test_the_tail_of_a_decimal_is_no_number(lang: str, text: str, absent: str) -> None:
+    assert absent not in keys(text, lang)

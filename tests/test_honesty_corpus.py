@@ -27,7 +27,9 @@ FLOORS = {
     "test9": {"en": (18, 12), "it": (16, 5), "es": (17, 12), "zh": (19, 11)},
     "test10": {"en": (14, 9), "it": (15, 10), "es": (16, 13), "zh": (16, 13)},
     "test11": {"en": (15, 11), "it": (15, 13), "es": (13, 11), "zh": (16, 10)},
-    "test12": {"en": (10, 10), "it": (8, 10), "es": (10, 9), "zh": (10, 8)},
+    # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
+    # guard could not see a number after a half-width comma (d2b0b01 mends that)
+    "test12": {"en": (10, 10), "it": (8, 10), "es": (10, 9), "zh": (9, 8)},
     "test13": {"en": (10, 6), "it": (11, 9), "es": (12, 8), "zh": (11, 6)},
     "test14": {"en": (9, 9), "it": (12, 5), "es": (10, 7), "zh": (8, 8)},
     # written fresh in the twenty-third session, measured with its code at f197424..efe1741

@@ -271,7 +271,9 @@ def load_lexicon(file: Path) -> Lexicon:
             rf"|{B(_alt(weekdays))}\s*(?:{_WEEKDAY_JOIN})\s*(?P<amb>{B(_alt(ambiguous_days))})"
             if ambiguous_days else r"(?!x)x"),
         "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
-        "number": (rf"(?<![{_ASCII_WORD}.,])"
+        # Not the tail of "1.5" or "v2,3"; but a Chinese text's half-width
+        # comma ("从系统里看,3号桩") is punctuation, as its "，" is.
+        "number": (rf"(?<![{_ASCII_WORD}])(?:(?<![.,])|(?<=[{CJK_CLASS}][.,]))"
                    rf"(?P<n>\d+(?:[.,]\d+)*{magnitude if cjk else ''}){ordinal}{na}"),
         "word": r"(?<![\w'’])[^\W\d_][\w'’-]*",
     }
