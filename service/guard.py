@@ -60,7 +60,7 @@ from service.commitments import (
 )
 from service.condition_check import TECHNICAL_TERM, condition_findings
 from service.datafile import DataFileError
-from service.domain import Fact, Finding, FindingKind, Message, Span, Violation
+from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.fact_check import empathic, fact_findings
 from service.facts import (
     DEFAULT_GUARD_DIR,
@@ -284,12 +284,37 @@ class Guard:
                 heard.append((cl.vocabulary(cl.tokens(conv_low), conv_low), conv_low))
             vocab, conv_low = heard[0]
             return cl.matches(t.key, vocab, conv_low, strict=True)
+        # The question the draft answers: the customer's last message, if it
+        # asks and the draft says no "no" to it.
+        asked: list[tuple[set[str], str]] = []
+        question = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
+        if not ("?" in question or "？" in question) or negative(d.folded, lex, preserving=False):
+            question = ""
+        reasons = [lex.patterns[k] for k in ("causes", "consequences", "causes_before", "speculation")]
+
+        def restates_question(clause: content.Clause, t: content.Token) -> bool:
+            """A word of the customer's question said back as the draft's
+            answer ("is breakfast included?" + "yep" -> "breakfast is
+            included", "体检报告出来了吗？" + "出来了" -> "您的体检报告已经出来了").
+            Not in a clause that explains: the customer's words of any
+            message also ground the stories a model invents from them
+            ("the hinge was mounted crooked", "probably the brake pads"),
+            which measured 7 held-out lies lost; this reading lost none."""
+            if not question or any(rx.search(c.folded, clause.start, clause.end) for rx in reasons):
+                return False
+            if not asked:
+                q_low = lower_same_length(fold(question))
+                asked.append((cl.vocabulary(cl.tokens(q_low), q_low), q_low))
+            vocab, q_low = asked[0]
+            return cl.matches(t.key, vocab, q_low, strict=True)
+
         def etiquette_word(clause: content.Clause, t: content.Token) -> bool:
             """The customer's own word in an empathy clause, or one of the common
             words that clause is built of, if it does not speak of the company
             ("sorry our team didn't catch it" admits). Only the content
-            comparison asks this; a reason (``_causes``) asks ``acknowledged``."""
-            return acknowledged(clause, t) or (
+            comparison asks this, and it also takes the customer's question said
+            back; a reason (``_causes``) asks only ``acknowledged``."""
+            return restates_question(clause, t) or acknowledged(clause, t) or (
                 c.low[t.start:t.end] in cl.common and in_etiquette(clause, t)
                 and not lex.patterns["self_reference"].search(c.folded, clause.start, clause.end))
         verdict = content.compare(cl, d_clauses, d_vocab, draft_text, c_clauses, c_vocab, c.low, technical,

@@ -2643,3 +2643,23 @@ def test_a_failure_said_in_other_words_keeps_its_condition(guard):
 ])
 def test_a_restriction_kept_by_its_fact_is_not_widened(guard, lang, draft, cand, honest):
     assert (FindingKind.DROPPED_FACT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,question,draft,cand,honest", [
+    # the customer's question said back as the draft's yes
+    ("en", "Is parking included with my hotel room?", "yes, free, garage level -1.",
+     "Yes, parking is included with your hotel room: it's free, in the garage on level -1.", True),
+    ("it", "Posso portare il cane in ufficio?", "Sì, basta che stia al guinzaglio.",
+     "Sì, può portare il cane in ufficio, purché stia al guinzaglio.", True),
+    ("es", "¿Ya ha llegado mi pasaporte renovado?", "ha llegado, recógelo en ventanilla 3 con el resguardo",
+     "Tu pasaporte renovado ya ha llegado: puedes recogerlo en la ventanilla 3 con el resguardo.", True),
+    ("zh", "我的体检报告出来了吗？", "出来了,去2楼窗口拿",
+     "您好,您的体检报告已经出来了,请到2楼窗口领取。", True),
+    # ...not where the draft says no, and not as a reason
+    ("en", "Can I bring my dog to the office on Fridays?", "No, pets aren't allowed in the building.",
+     "Good news: you can bring your dog to the office on Fridays.", False),
+    ("it", "La caldaia perde acqua, è rotta la valvola?", "Le mando un tecnico domani mattina.",
+     "Le mando un tecnico domani mattina, perché la valvola della caldaia è rotta.", False),
+])
+def test_the_customers_question_said_back_as_the_drafts_yes(guard, lang, question, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang, customer(question))) == honest
