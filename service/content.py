@@ -257,6 +257,10 @@ class ContentDoc(DataDoc):
     rule_scaffolding: dict[str, list[Text]] = Field(default_factory=dict)
     segmenter: Literal["jieba", "bigram"] = "jieba"
     stemmer: StrictStr | None = None
+    # irregular forms read as their base word before stemming ("sent" is
+    # "send", "devuelto" is "devolver"): a stemmer cuts endings, it does not
+    # know that "the label has been sent" is the draft's "we'll send the label"
+    word_forms: dict[Text, Text] = Field(default_factory=dict)
     elision: StrictBool = False
     # words a positive reframe adds: "available", "window", "option"
     framing: list[Text] = Field(default_factory=list)
@@ -343,10 +347,13 @@ def load_content_lexicon(doc: ContentDoc, file: Path, language: str, word_bounda
             raise DataFileError(file, "stemmer", f"unknown Snowball stemmer {stemmer_name!r}") from exc
         lock = threading.Lock()   # a Snowball stemmer object keeps state between calls
 
+        forms = {strip_accents(k.casefold()): strip_accents(v.casefold()) for k, v in doc.word_forms.items()}
+        forms |= {k.casefold(): v.casefold() for k, v in doc.word_forms.items()}
+
         @lru_cache(maxsize=65536)
         def stem(word: str) -> str:
             with lock:
-                return str(stemmer.stemWord(word))
+                return str(stemmer.stemWord(forms.get(word, word)))
         lex._stem = stem
     if not word_boundaries and segmenter == "jieba":
         _jieba()   # its dictionary loads in about a second: at start-up, not in a request

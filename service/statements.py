@@ -178,8 +178,10 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     that the rewrite says is done ("your refund has been issued", "已经审核
     通过"): a clause of the rewrite whose ``done_markers`` word ("has
     been", "è stato", "ha sido", 已经) stands right before a word of a
-    draft clause that waits (a ``still_negative`` word, or what a
-    condition governs, not its premise), where the draft does not say that
+    draft clause that waits (a ``still_negative`` word such as "about to"
+    or "sto per", a ``future_actions`` promise such as "I'll send" or
+    "te enviaremos", or what a condition governs, not its premise), where
+    the draft does not say that
     word done itself and the rewrite's clause neither says no, waits nor
     sets a condition."""
     p = lex.patterns
@@ -194,7 +196,7 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     for a, b in d.clauses():
         if _says(d, done, a, b):
             continue
-        if _says(d, p["still_negative"], a, b, prefix=True):
+        if _says(d, p["still_negative"], a, b, prefix=True) or _says(d, p["future_actions"], a, b):
             end = b
         else:   # what a condition governs, not its premise: "refund will be issued | once QC check done"
             end = next((x.start() for x in condition.finditer(d.folded, a, b) if _aligned(d, x)), a)

@@ -174,6 +174,15 @@ def test_none_said_as_some_is_flagged(guard, lang, draft, cand, flipped):
     ("it", "Il rimborso sarà emesso appena arriva il reso in magazzino.", "Il rimborso è stato emesso ieri.", True),
     ("es", "El reembolso se emitirá cuando llegue la devolución al almacén.", "El reembolso ya se ha emitido.", True),
     ("zh", "您的退款审核中，审核通过后原路退回。", "您的退款已经审核通过，会原路退回。", True),
+    # what the agent is about to do, or will do, said done
+    ("it", "Sto per fare l'ordine del pezzo, arriva in 5 giorni.", "Il pezzo è stato ordinato e arriva in 5 giorni.", True),
+    ("en", "I'll send you the return label by email.", "The return label has been sent to you by email.", True),
+    ("es", "Te enviaremos la etiqueta por email.", "La etiqueta ya se ha enviado por email.", True),
+    ("it", "Le invieremo l'etichetta per email.", "L'etichetta le è già stata inviata per email.", True),
+    ("zh", "我们会把退货标签发到您的邮箱。", "退货标签已经发到您的邮箱了。", True),
+    # ...not when the rewrite still promises it
+    ("en", "I'll send you the return label by email.", "I'll send the return label to your email.", False),
+    ("es", "Te enviaremos la etiqueta por email.", "Te enviaremos la etiqueta por correo electrónico.", False),
     # ...not when the rewrite still waits, or the draft says it done itself
     ("en", "Your refund will be issued once the item passes inspection.",
      "Once the item passes inspection, your refund will be issued.", False),
