@@ -2600,6 +2600,18 @@ def test_a_charge_let_go_with_a_pronoun_is_a_waiver(guard, lang, draft, cand, ho
      "Your card is frozen and the fraud team will decide within 15 days. The bank will cover it.", False),
     ("en", "Your card is frozen and the fraud team will decide within 15 days.",
      "Your card is now frozen, and the fraud team will decide within 15 days.", True),
+    # a fault named with no "it" before it, or the crew's failure
+    ("en", "The mirror is logged as damaged; the claims team replies in 5 days.",
+     "The damaged mirror was entirely our mistake; the claims team will reply within 5 days.", False),
+    ("en", "The mirror is logged as damaged; the claims team replies in 5 days.",
+     "Our movers didn't wrap the mirror properly. The claims team will reply within 5 days.", False),
+    ("it", "Ho aperto la pratica per il mobile graffiato, il perito la chiama entro 5 giorni.",
+     "La nostra squadra non ha protetto bene il mobile: ho aperto la pratica e il perito la chiamerà entro 5 giorni.", False),
+    ("es", "He abierto el parte por el mueble rayado, el perito te llama en 5 días.",
+     "Nuestros montadores no protegieron bien el mueble; he abierto el parte y el perito te llamará en 5 días.", False),
+    # ...kept where the draft admits it
+    ("en", "Our driver didn't ring the bell, sorry. Redelivery tomorrow.",
+     "I'm sorry our driver didn't ring the bell. We'll redeliver tomorrow.", True),
 ])
 def test_an_admission_or_cover_the_draft_does_not_make(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, lang)) == honest
