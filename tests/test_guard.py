@@ -1644,6 +1644,15 @@ def test_an_empathy_clause_is_built_of_common_words(guard, lang, conv, draft, ca
     ("zh", "不要把验证码告诉任何人。", "建议您不要轻易把验证码告诉任何人。", False),
     # a softener the draft itself has is the draft's
     ("en", "Try not to use the lift during the works.", "Please try not to use the lift during the works.", True),
+    # "nada de" + infinitive forbids; a "ri-" order negated forbids
+    ("es", "Tras la vacuna, nada de hacer deporte en 24h.", "Después de la vacuna, no hagas deporte durante 24 horas.", True),
+    ("es", "Tras la vacuna, nada de hacer deporte en 24h.",
+     "Después de la vacuna, es preferible no hacer deporte durante 24 horas.", False),
+    ("it", "Non riaccenda la caldaia finché non passa il tecnico.",
+     "Per favore non riaccenda la caldaia finché non passa il tecnico.", True),
+    ("it", "Non riaccenda la caldaia finché non passa il tecnico.",
+     "Se preferisce, può aspettare il tecnico prima di riaccendere la caldaia.", False),
+    ("zh", "陌生人要验证码一律别给。", "陌生人向您要验证码，请先核实身份再决定是否给。", False),
 ])
 def test_a_warning_is_not_kept_as_advice(guard, lang, draft, cand, honest):
     found = [f for f in guard.verify(draft, cand, [], lang, BOOK.check(draft, [], "", lang))
