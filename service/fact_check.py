@@ -81,6 +81,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
         if (value := _unit_kept_apart(f, c, lex)) is not None:
             carried.add(value)
             continue  # "app says 10 min" -> "about 10 more minutes", "300Mbps" -> "300 Mbps"
+        if f.kind == "rate" and f.key[len("rate:"):] in lex.rate_units_said(c.folded):
+            continue  # "1.500 € al mese" -> "il limite mensile ... 1.500 €"
         if f.kind == "weekday" and _closed_days_said_as_open(d, c, lex):
             continue  # "nn apre sabato e domenica" -> "aperto dal lunedì al venerdì"
         out.append(Finding(

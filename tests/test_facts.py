@@ -416,3 +416,26 @@ def test_a_number_changed_after_a_half_width_comma_is_caught() -> None:
 ])
 def test_the_tail_of_a_decimal_is_no_number(lang: str, text: str, absent: str) -> None:
     assert absent not in keys(text, lang)
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("it", "12 €/mese", "12 € al mese"),
+    ("it", "12 € ogni mese", "12 € mensili"),
+    ("it", "60 € l'ora", "60 €/ora"),
+    ("es", "9,99€/mes", "9,99 € al mes"),
+    ("es", "5 € a la semana", "5 € semanales"),
+])
+def test_a_rate_said_in_italian_and_spanish_gives_equal_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) == keys(b, lang) != set()
+
+
+@pytest.mark.parametrize("lang,text,rate", [
+    ("it", "Ha 4 ore di sala riunioni al mese incluse.", "rate:month"),   # the count a few words back
+    ("it", "max 1 al mese x socio", "rate:month"),
+    ("es", "franquicia de 30 € al año", "rate:year"),
+    ("en", "joining fee (£20) isnt charged before 31 Jan. monthly is £32", None),   # another sentence
+    ("it", "il tecnico passa il 3, a settimana prossima", None),
+])
+def test_a_rate_needs_its_count_in_the_same_phrase(lang: str, text: str, rate: str | None) -> None:
+    rates = {k for k in keys(text, lang) if k.startswith("rate:")}
+    assert rates == ({rate} if rate else set())

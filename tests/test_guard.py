@@ -2684,3 +2684,18 @@ def test_a_restriction_kept_by_its_fact_is_not_widened(guard, lang, draft, cand,
 ])
 def test_the_customers_question_said_back_as_the_drafts_yes(guard, lang, question, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang, customer(question))) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # the period of an allowance or a price is a fact
+    ("it", "Col piano Base ha 10 ore di postazione al mese incluse.",
+     "Con il piano Base ha incluse 10 ore di postazione a settimana.", False),
+    ("es", "La franquicia es de 40€ por consulta.", "La franquicia es de 40 € al año.", False),
+    ("es", "La cuota es de 25€/mes.", "La cuota es de 25 € a la semana.", False),
+    # ...kept however it is said
+    ("it", "Il limite della carta arriva a 1.500 € al mese.", "Il limite mensile della carta arriva a 1.500 €.", True),
+    ("it", "Il parcheggio costa 15€/giorno.", "Il parcheggio costa 15 euro per ogni giorno.", True),
+    ("es", "La cuota es de 25€/mes.", "La cuota mensual es de 25 €.", True),
+])
+def test_the_period_of_a_price_or_allowance_is_kept(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest

@@ -44,6 +44,10 @@ _POINTS_AND_STRETCHES = frozenset({"duration", "date", "time"})
 # Letters that open a code right before the digits ("FT-", "CA"), not a unit
 # that ends a number ("6am-11pm").
 _CODE_LETTERS = 8
+# How many words back a rate's count may stand ("4 ore di sala riunioni al
+# mese"), and what ends a phrase on the way there.
+_RATE_REACH = 5
+_PHRASE_ENDS = ",.;:!?)"
 _CODE_BEFORE = re.compile(r"(?:^|[^A-Za-z0-9])[A-Za-z]+-?$")
 _TIME_SPAN = re.compile(r"\d{1,2}[.:]\d{2}\s?[-–]\s?\d{1,2}[.:]\d{2}")
 # "0800-1200": two 24-hour clock readings, the first the earlier: a time
@@ -383,7 +387,9 @@ class Lexicon:
             claim("duration", duration_key(format(total.normalize(), "f"), None, "minute"), m.start(), m.end())
         if "rate" in p:
             for m in p["rate"].finditer(folded):
-                if not self._after_amount(folded, m.start()):
+                # a rate word ("anual", "monthly") is also an adjective ("la
+                # anual", "the monthly plan"): only right after its amount
+                if not self._after_amount(folded, m.start(), 1 if m.group("w") else _RATE_REACH):
                     continue   # "valid for a month": a duration; "open daily": a schedule
                 said = m.group("u") or ""
                 rate_unit = self.duration_units.get(said.lower()) if said else self.rate_words.get(m.group("w").lower())
@@ -584,22 +590,45 @@ class Lexicon:
                 continue
             claim("name", "name:" + strip_accents(w.casefold()), m.start(), m.end())
 
-    def _after_amount(self, folded: str, at: int) -> bool:
-        """Whether the word before ``at`` is an amount or a count: it holds a
-        digit or ends in a currency ("€8", "10GB", "US$"), or it is a number
-        word ("twice"); a rate per something may come between ("$12 per user")."""
-        before = folded[max(0, at - 40):at].split()
+    def rate_units_said(self, folded: str) -> set[str]:
+        """The units of every rate phrase of a text, wherever it stands: a
+        draft's "1.500 € al mese" is kept by "il limite mensile ... 1.500 €",
+        though only a phrase after its amount is a rate fact of its own."""
+        if "rate" not in self.patterns:
+            return set()
+        units = set()
+        for m in self.patterns["rate"].finditer(folded):
+            said = m.group("u") or ""
+            unit = self.duration_units.get(said.lower()) if said else self.rate_words.get(m.group("w").lower())
+            if unit is not None:
+                units.add(unit)
+        return units
+
+    def _after_amount(self, folded: str, at: int, reach: int = 1) -> bool:
+        """Whether an amount or a count stands within ``reach`` words before
+        ``at`` in the same phrase: a word that holds a digit or ends in a
+        currency ("€8", "10GB", "US$"), or a number word ("twice"); a rate
+        per something may come between ("$12 per user")."""
+        before = folded[max(0, at - 80):at].split()
         # "$12 per user each month", "€5/seat a month": a first rate per
         # something stands between the amount and the rate's unit
         while len(before) >= 3 and before[-2].lower() in self.rate_markers and not before[-1][0].isdigit():
             before = before[:-2]
-        if not before:
-            return False
-        word = before[-1].lower()
-        if _CLOCK_TOKEN.search(word):
-            return False   # "6am-11pm daily", "7-10:30 daily": a schedule
-        return (any(ch.isdigit() for ch in word) or word in self.number_words
-                or word in self.currencies or word[-1] in self.currencies)
+        # The count may stand a few words back in the same phrase: "4 ore di
+        # sala riunioni al mese", "una volta al mese", "2 euro per ogni giorno".
+        for raw in reversed(before[-reach:]):
+            word = raw.lower()
+            if word[-1] in _PHRASE_ENDS:
+                return False   # "the 2 rooms, a week later", "31 Jan. Monthly": another phrase
+            word = word.rstrip(_PHRASE_ENDS)
+            if not word:
+                return False
+            if _CLOCK_TOKEN.search(word):
+                return False   # "6am-11pm daily", "7-10:30 daily": a schedule
+            if (any(ch.isdigit() for ch in word) or word in self.number_words
+                    or word in self.currencies or word[-1] in self.currencies):
+                return True
+        return False
 
     def _after_title(self, folded: str, dot: int) -> bool:
         """Whether the full stop at ``dot`` closes a title ("Sra.", "Mrs.",

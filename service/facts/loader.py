@@ -251,7 +251,7 @@ def load_lexicon(file: Path) -> Lexicon:
                      # in time, not a stretch ("起飞前45分钟", in digits, is a stretch);
                      # "一年级" is first grade; "周六周日" is Saturday and Sunday, not "六周"
                      if wb else rf"(?<!第)(?:(?<![^提]前)(?<!^前)|(?=\d))(?<![上下周])(?<!星期)(?<!礼拜)(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
-        **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(doc.rates.markers)})\s+)(?P<u>{_alt(units)})(?!\w)"
+        **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(doc.rates.markers)})(?:\s+|(?<=['’])))(?P<u>{_alt(units)})(?!\w)"
                      rf"|(?<![^\W\d_])(?P<w>{_alt(doc.rates.words)})(?!\w))")}
            if wb and doc.rates.markers else {}),
         "duration_compound": (
