@@ -109,6 +109,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "open 8-8", now "8 AM to 8 PM"; "fascia 8-12", now "tra le otto e mezzogiorno"
         if f.kind == "time" and _same_clock(f, d.facts, lex):
             continue
+        if f.kind == "time" and _time_worked_out(f, d.facts):
+            continue  # "13:30, meet 15 min before" -> "meet at 1:15 pm"
         if f.kind == "phone" and _same_phone(f, d.facts):
             continue
         if f.kind == "weekday" and f.text.casefold() in lex.weekday_spans and not any(
@@ -424,6 +426,25 @@ def _same_phone(f: Fact, others: Sequence[Fact]) -> bool:
             continue
         short, long = sorted((a, g.key[2:]), key=len)
         if len(short) >= _PHONE_MIN_DIGITS and long.endswith(short) and len(long) - len(short) <= _PHONE_PREFIX_DIGITS:
+            return True
+    return False
+
+
+def _time_worked_out(f: Fact, draft_facts: Sequence[Fact]) -> bool:
+    """Whether a rewrite's time is one of the draft's times moved by one of
+    its durations in minutes or hours ("appt 8:45, arrive 15 min early" ->
+    "arrive at 8:30"; "starts 18:00, check-in closes 30 min before" ->
+    "closes at 5:30 pm"): the rewrite did the sum the customer would do.
+    Only the draft's own two facts ground it; any other time is new."""
+    m = _TIME_KEY.fullmatch(f.key)
+    if not m:
+        return False
+    said = int(m.group(1)) * 60 + int(m.group(2))
+    spans = {int(g.key.split(":")[1]) for g in draft_facts
+             if g.kind == "duration" and g.key.endswith(":min") and g.key.split(":")[1].isdigit()}
+    for g in draft_facts:
+        n = _TIME_KEY.fullmatch(g.key)
+        if n and abs(said - (int(n.group(1)) * 60 + int(n.group(2)))) in spans:
             return True
     return False
 

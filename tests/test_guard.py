@@ -2699,3 +2699,19 @@ def test_the_customers_question_said_back_as_the_drafts_yes(guard, lang, questio
 ])
 def test_the_period_of_a_price_or_allowance_is_kept(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a time the rewrite works out from the draft's time and duration
+    ("en", "Appt Mon 8:45am, arrive 15 min early w/ insurance card.",
+     "Your appointment is on Monday at 8:45 am; please arrive 15 minutes early, at 8:30, with your insurance card.", True),
+    ("it", "La visita è alle 10:00, si presenti 20 minuti prima.",
+     "La visita è alle 10:00: si presenti 20 minuti prima, cioè alle 9:40.", True),
+    ("es", "El tour sale a las 18:00, estad en el punto 1 h antes.",
+     "El tour sale a las 18:00; estad en el punto de encuentro una hora antes, a las 17:00.", True),
+    # ...but a sum done wrong is a new time
+    ("en", "Appt Mon 8:45am, arrive 15 min early w/ insurance card.",
+     "Your appointment is on Monday at 8:45 am; please arrive 15 minutes early, at 8:15, with your insurance card.", False),
+])
+def test_a_time_worked_out_from_the_drafts_time_and_duration(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_FACT not in kinds(guard, draft, cand, lang)) == honest

@@ -41,7 +41,9 @@ FLOORS = {
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (7, 11), "it": (10, 12), "es": (7, 8), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (13, 10), "es": (14, 15), "zh": (13, 13)},
-    "dev8": {"en": (11, 8), "it": (12, 12), "es": (12, 11), "zh": (8, 11)},
+    # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
+    # what to bring) caught only by "20:00", a time the rewrite rightly worked out
+    "dev8": {"en": (11, 8), "it": (11, 12), "es": (12, 11), "zh": (8, 11)},
     "dev9": {"en": (12, 11), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
     "dev10": {"en": (13, 11), "it": (12, 10), "es": (14, 11), "zh": (11, 11)},
     "dev11": {"en": (12, 11), "it": (13, 8), "es": (12, 11), "zh": (11, 10)},
