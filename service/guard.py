@@ -256,7 +256,9 @@ class Guard:
         c_clauses = content.clauses_with_tokens(
             c.clauses(), cl.tokens(c.low, c_judged),
             lambda a, b: any(a <= f.span.start < b and f.key in draft_keys for f in c.facts),
-            lambda a, b: c.is_question(a))
+            # a question asserts nothing; nor does a clause that heads a list
+            # ("possiamo proporle due soluzioni: ...", "可以按下面的步骤重置：")
+            lambda a, b: c.is_question(a) or _heads_a_list(c, a, b, lex))
         jargon = excused.replaced_spans
 
         borrowed = TECHNICAL_TERM if lex.word_boundaries else _LATIN_WORD
@@ -421,6 +423,13 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
         if given and all(in_reason(t.key) for t in given) and any(has_before(t.key) for t in effect):
             return True
     return False
+
+
+def _heads_a_list(c: Text, a: int, b: int, lex: Lexicon) -> bool:
+    """Whether the clause announces, right before a colon, the list that
+    follows ("two options:", "le seguenti:", 以下): what it says, the list
+    says, and the list is judged clause by clause."""
+    return c.text[b:].lstrip(" \t").startswith((":", "：")) and bool(lex.patterns["list_announcers"].search(c.folded, a, b))
 
 
 def _as_its_writer_reads(draft_facts: list[Fact], cand_facts: Sequence[Fact], lex: Lexicon) -> list[Fact]:

@@ -279,6 +279,9 @@ class LexiconDoc(ContentDoc):
     # words that make a thing optional ("optional", "facoltativo", "opcional",
     # 可选): said of what the draft requires, a requirement dropped (service/statements.py)
     optional_words: Words = Field(default_factory=list)
+    # words that count what a colon goes on to list ("two options:", "le
+    # seguenti:", 以下): such a clause heads the list, its words are the list's
+    list_announcers: Words = Field(default_factory=list)
     # what turns an order into advice ("try to", "if possible", "se le è
     # possibile", 建议, 轻易): service/warnings.py
     softeners: Words = Field(default_factory=list)

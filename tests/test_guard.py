@@ -2715,3 +2715,22 @@ def test_the_period_of_a_price_or_allowance_is_kept(guard, lang, draft, cand, ho
 ])
 def test_a_time_worked_out_from_the_drafts_time_and_duration(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_FACT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a clause that heads the list after it
+    ("en", "Ferry full at 7:15 for vans. Free spots: 21:00 today or 7:15 on the 13th.",
+     "For your campervan we can propose two alternative sailings: 21:00 today or 7:15 on the 13th. "
+     "The 7:15 ferry is full for vans.", True),
+    ("it", "Traghetto delle 7:15 pieno per i camper. Posto alle 21:00 oggi o alle 7:15 del 13.",
+     "Per il suo veicolo ricreazionale possiamo proporre due soluzioni alternative: le 21:00 di oggi o "
+     "le 7:15 del 13. Il traghetto delle 7:15 è pieno per i camper.", True),
+    ("zh", "App登录页点忘记密码，输入手机号，填验证码。",
+     "您可以按照下面几个步骤自助找回登录密码：\n1. 在App登录页点“忘记密码”；\n2. 输入手机号；\n3. 填验证码。", True),
+    # ...not without a colon after it, nor what the list's own clauses invent
+    ("en", "Ferry full at 7:15 for vans. Free spots: 21:00 today or 7:15 on the 13th.",
+     "For your campervan we can propose two alternative sailings, 21:00 today or 7:15 on the 13th. "
+     "The 7:15 ferry is full for vans.", False),
+])
+def test_a_clause_heading_a_list_is_not_new_content(guard, lang, draft, cand, honest):
+    assert (FindingKind.NEW_CONTENT not in kinds(guard, draft, cand, lang)) == honest
