@@ -439,3 +439,22 @@ def test_a_rate_said_in_italian_and_spanish_gives_equal_keys(lang: str, a: str, 
 def test_a_rate_needs_its_count_in_the_same_phrase(lang: str, text: str, rate: str | None) -> None:
     rates = {k for k in keys(text, lang) if k.startswith("rate:")}
     assert rates == ({rate} if rate else set())
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("es", "Llegamos el 12-06.", "Llegamos el 12 de junio."),          # a dash date after the day's article
+    ("it", "Scade il 03-11-2025.", "Scade il 3 novembre 2025."),       # ...or with its year
+    ("es", "entre las 8:00 y las 9:00", "entre las ocho y las nueve de la mañana"),   # one day part, both ends
+    ("it", "dalle 14 alle 17", "dalle due alle cinque del pomeriggio"),
+    ("en", "from 8am to 9am", "from eight to nine in the morning"),
+])
+def test_dash_dates_and_spelled_time_ranges_give_equal_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) == keys(b, lang) != set()
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("es", "horario 08-12"),      # hours, no article before: no date
+    ("it", "fascia 08-12"),
+])
+def test_a_dash_pair_without_the_days_article_is_no_date(lang: str, text: str) -> None:
+    assert not any(k.startswith("date:") for k in keys(text, lang))

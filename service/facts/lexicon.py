@@ -330,6 +330,9 @@ class Lexicon:
         if "time_range" in p:   # "4-9pm", "7-10:30": the first end takes the second's form
             for m in p["time_range"].finditer(folded):
                 self._claim_range(m, claim)
+        if "time_spelled_range" in p:   # "from eight to nine in the morning": both ends in the morning
+            for m in p["time_spelled_range"].finditer(folded):
+                self._claim_spelled_range(m, claim)
         if "time_spelled_before" in p:   # "ten past 3 pm": before "3 pm" is read alone
             for m in p["time_spelled_before"].finditer(folded):
                 self._claim_spelled_time(m, claim)
@@ -471,7 +474,7 @@ class Lexicon:
     def _slash_date_key(self, raw: str) -> str:
         """"25.05.2023", "31/12", "12/31/2024": the same key as "25 May 2023".
         A part over 12 is the day; otherwise the language's order decides."""
-        parts = [int(x) for x in re.split(r"[/.]", raw)]
+        parts = [int(x) for x in re.split(r"[/.-]", raw)]
         a, b = parts[0], parts[1]
         if a > 12 and b <= 12:
             d, mo = a, b
@@ -546,6 +549,21 @@ class Lexicon:
             return
         start = m.start("pre") if pre else m.start("h")
         claim("time", key, start, m.end())
+
+    def _claim_spelled_range(self, m: re.Match[str], claim: Any) -> None:
+        """Both ends of a range of clock times in words with one day part
+        after the second: each end is that day part's hour."""
+        half = self.day_parts.get(m.group("dp").lower()) or self.am_pm.get(m.group("dp").lower())
+        ends = [(m.group("h"), m.start("h"), m.end("h")), (m.group("h2"), m.start("h2"), m.end())]
+        keys = []
+        for word, _, _ in ends:
+            v = self.value(word)
+            if not v.isdigit() or not 1 <= int(v) <= 12:
+                return
+            keys.append(_clock_key(int(v), 0, half))
+        for key, (_, a, b) in zip(keys, ends):
+            if key is not None:
+                claim("time", key, a, b)
 
     def _claim_spelled_time(self, m: re.Match[str], claim: Any) -> None:
         """A clock time in words: an hour word, "and a half", a day part."""

@@ -188,6 +188,8 @@ def load_lexicon(file: Path) -> Lexicon:
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
     ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
     day_article = rf"(?:(?:{_alt(doc.day_articles)})\s*)?" if doc.day_articles else ""
+    dash_day = (rf"|(?<=(?<!\w)(?:{_alt(doc.day_articles)})\s)(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])(?![-\d])"
+                if doc.day_articles else "")
     symbols = [c for c in currencies if not c[0].isalnum()]
     words = [c for c in currencies if c[0].isalnum()]
     cur = f"{_alt(symbols)}|{B(_alt(words))}"
@@ -221,7 +223,10 @@ def load_lexicon(file: Path) -> Lexicon:
                   rf"\d(?:\d|[ \-.](?=\d))+\d{na}"),
         "date_iso": rf"{nb}(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){na}",
         "date_ymd_slash": rf"{nb}(?P<y>\d{{4}})[/.](?P<m>\d{{1,2}})[/.](?P<d>\d{{1,2}}){na}",
-        "date_slash": rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}){na}",
+        # "31/12", "25.05.2023", "03-11-2025"; with dashes and no year only
+        # after the day's article ("el 12-06", "il 03-11"): "08-12" alone is hours
+        "date_slash": (rf"{nb}(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"
+                       rf"|\d{{1,2}}-\d{{1,2}}-\d{{4}}{dash_day}){na}"),
         # A range of days shares one month: "dal 1° al 10 settembre", "June 1-10".
         "date_named": (rf"{nb}(?:(?P<d0>\d{{1,2}}){ordinal}{range_re}{day_article})?(?P<d1>{day}){ordinal}{conn_re}(?P<mo1>{months_alt})"
                        rf"(?:,?\s+(?:de\s+|del\s+)?(?P<y1>\d{{4}}))?"
@@ -286,6 +291,12 @@ def load_lexicon(file: Path) -> Lexicon:
         dp_alt = _alt([*day_parts, *ampm]) if (day_parts or ampm) else r"(?!x)x"
         cued = rf"{B(_alt(cues))}\s+(?P<h>{B(numw)}){half_alt}(?:\s+(?P<dp>{dp_alt})(?!\w))?" if cues else r"(?!x)x"
         raw_patterns["time_spelled"] = cued
+        # "entre las ocho y las nueve de la mañana", "dalle otto alle nove di
+        # mattina", "from eight to nine in the morning": the day part is both ends'
+        cue_opt = rf"(?:{B(_alt(cues))}\s+)?" if cues else ""
+        raw_patterns["time_spelled_range"] = (
+            rf"{cue_opt}(?P<h>{B(numw)})\s+(?:to|and|a|al|alle|e|y)\s+{cue_opt}(?P<h2>{B(numw)})"
+            rf"\s+(?P<dp>{dp_alt})(?!\w)")
         if doc.minute_phrases_before:   # "half past nine", "a quarter to nine in the morning"
             raw_patterns["time_spelled_before"] = (
                 rf"(?<!\w)(?P<half>{_alt(_lower_keys(doc.minute_phrases_before))})\s+(?P<h>{B(numw)}|\d{{1,2}}(?![\d:.]))"
