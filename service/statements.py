@@ -213,8 +213,11 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         if nxt is None or any(_kin(nxt.key, k) for k in said_done) or _still_no(c, a, b, lex) \
                 or _says(c, condition, a, b) or _says(c, p["still_negative"], a, b, prefix=True):
             continue
+        # "il controllo è stato completato": the step is named before the marker
+        said = [nxt, *(t for t in c_words if a <= t.start < m.start())] if p["completion_words"].fullmatch(
+            c.low[nxt.start:nxt.end]) else [nxt]
         for (da, db), keys in pending:
-            if any(_kin(nxt.key, k) for k in keys):
+            if any(_kin(t.key, k) for t in said for k in keys):
                 return [_contradicted(d, c, (da, db), (a, b), "says {} is still to come", "done")]
     return []
 

@@ -180,6 +180,15 @@ def test_none_said_as_some_is_flagged(guard, lang, draft, cand, flipped):
     ("es", "Te enviaremos la etiqueta por email.", "La etiqueta ya se ha enviado por email.", True),
     ("it", "Le invieremo l'etichetta per email.", "L'etichetta le è già stata inviata per email.", True),
     ("zh", "我们会把退货标签发到您的邮箱。", "退货标签已经发到您的邮箱了。", True),
+    # the step named before "completed"
+    ("it", "Il reso deve ancora essere controllato, poi parte il rimborso.",
+     "Il controllo del reso è stato completato e il rimborso è partito.", True),
+    ("en", "The inspection is still pending; the refund follows it.",
+     "The inspection has been completed, and your refund follows.", True),
+    ("es", "La revisión todavía está pendiente; después se emite el reembolso.",
+     "La revisión ya se ha completado y después se emite el reembolso.", True),
+    ("it", "Il reso è arrivato e il controllo è stato completato.",
+     "Il reso è arrivato e il controllo è stato completato ieri.", False),
     # ...not when the rewrite still promises it
     ("en", "I'll send you the return label by email.", "I'll send the return label to your email.", False),
     ("es", "Te enviaremos la etiqueta por email.", "Te enviaremos la etiqueta por correo electrónico.", False),
