@@ -37,7 +37,7 @@ from service.textnorm import strip_accents
 _PLAIN_WORD = re.compile(r"(?<![\w'’])[A-Za-z]{2,}(?![\w'’])")
 # An end of sentence, one space, and a word in lower case; the mark comes
 # first, so re skips to the next mark in one step.
-_LOWER_AFTER_STOP = re.compile(r"[.!?] ([a-zß-öø-ÿ]+)(?![^\W\d_])")
+_LOWER_AFTER_STOP = re.compile(r"(?:[.!?] |\A)([a-zß-öø-ÿ]+)(?![^\W\d_])")
 # Whether some sentence starts with a capital: the text's first letter, or one after a mark.
 _CAPITAL_START = re.compile(r"\A[\s\"“«¡¿]*[A-ZÀ-ÖØ-Þ]|[.!?][\s\"“«¡¿]+[A-ZÀ-ÖØ-Þ]")
 
@@ -138,6 +138,9 @@ def _lower_case_starts(rule: Rule, ctx: Context) -> list[Violation]:
     text = ctx.text
     found = []
     for m in _LOWER_AFTER_STOP.finditer(text):
+        if m.start(1) == 0:
+            found.append(m)   # the reply's first word, in a reply that capitalises elsewhere
+            continue
         before = text[max(0, m.start() - 12):m.start()]
         word = re.search(r"[^\W\d_]+$", before)
         if word is None or len(word.group()) < 2 or word.start() > 0 and before[word.start() - 1] == ".":
