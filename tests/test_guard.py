@@ -2734,3 +2734,14 @@ def test_a_time_worked_out_from_the_drafts_time_and_duration(guard, lang, draft,
 ])
 def test_a_clause_heading_a_list_is_not_new_content(guard, lang, draft, cand, honest):
     assert (FindingKind.NEW_CONTENT not in kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("draft,cand,honest", [
+    # points the customer keeps or loses are no compensation; points given are
+    ("开始前2小时以上取消不扣积分,2小时内取消扣一半积分。",
+     "如果在开始前两小时以上取消,积分分文不扣;距开始不足两小时取消,会扣掉一半积分。", True),
+    ("开始前2小时以上取消不扣积分。", "开始前2小时以上取消不扣积分,我们再给您补500积分作为补偿。", False),
+    ("开始前2小时以上取消不扣积分。", "开始前2小时以上取消不扣积分,另外赠送您200积分。", False),
+])
+def test_points_are_compensation_only_when_given(guard, draft, cand, honest):
+    assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, "zh")) == honest
