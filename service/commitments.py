@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from service.content import Token
-from service.domain import Finding, FindingKind, Span
+from service.domain import Fact, Finding, FindingKind, Span
 from service.facts import TIME_KINDS, Lexicon, equivalent_keys
 from service.guard_text import Text, negative
 
-__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "dropped_refusals", "find_commitments", "is_zero_amount",
+__all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "costs_nothing", "dropped_refusals", "find_commitments", "is_zero_amount",
            "new_actions", "new_commitments", "waived_charges"]
 
 COMMITMENT_LABELS = {
@@ -76,8 +76,8 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
     made = {k.category for k in commitments_of(d)} | set(spelled_out) | {
         "deadline:" + key for f in d.facts if f.kind in TIME_KINDS or equivalent_keys(f)
         for key in (f.key, *equivalent_keys(f))}
-    if any(is_zero_amount(f.key) for f in d.facts):
-        made.add("free")   # "costs 0 EUR" is said "is free"
+    if any(costs_nothing(d, f) for f in d.facts):
+        made.add("free")   # "costs 0 EUR", "costa 0" is said "is free"
     # The draft already ties a time to a delivery or a refund ("the order
     # arrives in 35-45 min", "refunded automatically within 30 days"):
     # a rewrite saying it "will arrive" then restates it.
@@ -318,6 +318,19 @@ def _subject_refused(t: Text, start: int, end: int, lex: Lexicon) -> bool:
 def is_zero_amount(key: str) -> bool:
     """An amount of nothing ("0€", "$0.00"): the same fact as "free"."""
     return key.startswith("amt:") and key.rsplit(":", 1)[-1] in ("0", "0.0", "0.00")
+
+
+def costs_nothing(t: Text, f: Fact) -> bool:
+    """An amount of nothing, or a bare 0 right after a word of cost ("la
+    perizia per lei costa 0", "SF=0"): the same fact as "free"."""
+    if is_zero_amount(f.key):
+        return True
+    if f.key != "n:0":
+        return False
+    if t.folded[:f.span.start].rstrip().endswith("="):
+        return True
+    a = t.clause(f.span.start)[0]
+    return t._lex.patterns["cost_words"].search(t.folded, max(a, f.span.start - 16), f.span.start) is not None
 
 
 # How far before an admission of liability a "no" still denies it, in

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from service.commitments import (
     commitments_of,
-    is_zero_amount,
+    costs_nothing,
 )
 from service.domain import Fact, Finding, FindingKind, Span
 from service.facts import (
@@ -74,7 +74,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "1-800-555-0199" -> "(800) 555-0199"
         if f.kind == "number" and _clock_reading(f) in cand_keys:
             continue  # "departs 0745" -> "at 7:45 am", "8.30" -> "8:30"
-        if is_zero_amount(f.key) and any(k.category == "free" for k in commitments_of(c)):
+        if costs_nothing(d, f) and any(k.category == "free" for k in commitments_of(c)):
             continue  # "costs 0 EUR" -> "is free"
         if clock_of_hours(f) and any(g.key in clock_of_hours(f) for g in c.facts):
             continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"

@@ -2745,3 +2745,16 @@ def test_a_clause_heading_a_list_is_not_new_content(guard, lang, draft, cand, ho
 ])
 def test_points_are_compensation_only_when_given(guard, draft, cand, honest):
     assert (FindingKind.NEW_COMMITMENT not in kinds(guard, draft, cand, "zh")) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a bare 0 after a word of cost (or "=") is "free"
+    ("it", "La perizia la facciamo noi e per lei costa 0.", "La perizia la organizziamo noi, senza costi per lei.", True),
+    ("en", "The setup fee is 0 this month.", "This month there is no setup fee: it is free.", True),
+    ("es", "Tarifa de servicio 10%, con sub Plus SF=0.",
+     "La tarifa de servicio es del 10 %; con la suscripción Plus es gratis.", True),
+    # ...not any 0
+    ("en", "Press 0 to speak to an operator.", "Press 0 to speak to an operator; the call is free.", False),
+])
+def test_a_cost_of_zero_is_free(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
