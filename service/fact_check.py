@@ -52,7 +52,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
         seen.add(f.key)
         if f.key in cand_said or (equivalent_keys(f) and equivalent_keys(f) <= cand_said):
             continue
-        if f.kind in _TEXTUAL and _contains(c.low, _inner(f)):
+        if f.kind in _TEXTUAL and (_contains(c.low, _inner(f)) or f.kind == "quoted" and _path(_inner(f)) in _path(c.low)):
             continue
         if f.kind == "name" and _spelled_out(f.text, c.low):
             continue  # "IdP" -> "identity provider", "Dept" -> "Department"
@@ -129,8 +129,9 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
         if f.kind != "channel" and _negated(c, f, lex) and f.key in context.said:
             continue  # "a two-week freeze isn't something we can offer": the customer's request, refused
         seen.add(f.key)
-        if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low):
-            continue
+        if f.kind == "quoted" and (_inner(f) in d.low or _inner(f) in context.low
+                                   or _path(_inner(f)) in _path(d.low)):
+            continue  # "账户中心-设备管理" quoted as “账户中心 → 设备管理”
         # A channel is changed (email -> SMS, card -> store credit) only
         # where the draft names one; "the card payment was declined" for
         # "the POS declined it" explains, it doesn't redirect.
@@ -472,6 +473,16 @@ def _shown(f: Fact) -> str:
 def _inner(f: Fact) -> str:
     """A name's text as the texts are searched: folded, lower case, unquoted."""
     return lower_same_length(fold(f.text[1:-1].strip() if f.kind == "quoted" else f.text))
+
+
+# What separates the steps of a menu path: "Ayuda > Compras", "账户中心-设备管理", "A → B".
+_PATH_SEPARATORS = re.compile(r"[\s\-–—>›»→/|·'\"“”‘’「」『』«]+")
+
+
+def _path(low: str) -> str:
+    """A text with its path separators and quotes gone, so a menu path
+    written with other separators is the same path."""
+    return _PATH_SEPARATORS.sub("", strip_accents(low))
 
 
 def _contains(haystack_low: str, needle_low: str) -> bool:

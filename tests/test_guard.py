@@ -2758,3 +2758,17 @@ def test_points_are_compensation_only_when_given(guard, draft, cand, honest):
 ])
 def test_a_cost_of_zero_is_free(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a menu path written with other separators is the same path
+    ("zh", "先在 账户中心-设备管理 里解绑旧手机。", "请先在“账户中心 → 设备管理”里解绑旧手机。", True),
+    ("es", "Ve a Ayuda > Compras y pide el reembolso.", "Entra en «Ayuda / Compras» y solicita allí el reembolso.", True),
+    ("es", "Ve a Ayuda > Compras y pide el reembolso.", "Entra en «Ayuda / Pedidos» y solicita allí el reembolso.", False),
+    # "200 Mega" is "200 Mb"
+    ("it", "Con la FTTC arrivi max a 200 Mb, la FTTH da 1 Gb.",
+     "Con la linea attuale arrivi al massimo a 200 Mega; con la fibra fino a casa arrivi a 1 Giga.", True),
+])
+def test_a_menu_path_and_a_speed_said_another_way(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_FACT, FindingKind.DROPPED_FACT}
+    assert (not found) == honest
