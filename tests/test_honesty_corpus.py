@@ -15,41 +15,44 @@ import pytest
 
 from tests.eval_honesty import LANGUAGES, evaluate, load
 
-# Measured in the twenty-first session (python tests/eval_honesty.py HALF):
+# Measured at the end of the twenty-fourth session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
 FLOORS = {
-    "test": {"en": (26, 28), "it": (28, 27), "es": (26, 24), "zh": (27, 23)},
+    "test": {"en": (26, 29), "it": (29, 27), "es": (27, 25), "zh": (27, 23)},
     # it 14 -> 13 accepted in the twenty-fourth session: a rate's count read a few
     # words back ("4 ore di sala riunioni al mese") costs one here, gains one elsewhere
-    "test4": {"en": (16, 13), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
-    "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 11), "zh": (18, 12)},
+    "test4": {"en": (16, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
+    "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 11), "zh": (18, 14)},
     "test6": {"en": (15, 8), "it": (17, 8), "es": (18, 9), "zh": (16, 5)},
-    "test7": {"en": (18, 9), "it": (17, 8), "es": (17, 9), "zh": (17, 11)},
-    "test8": {"en": (13, 13), "it": (17, 9), "es": (20, 9), "zh": (19, 8)},
-    "test9": {"en": (18, 12), "it": (16, 5), "es": (17, 12), "zh": (19, 11)},
-    "test10": {"en": (14, 9), "it": (15, 10), "es": (16, 13), "zh": (16, 13)},
-    "test11": {"en": (15, 11), "it": (15, 13), "es": (13, 11), "zh": (16, 10)},
+    "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
+    "test8": {"en": (14, 15), "it": (17, 9), "es": (20, 9), "zh": (19, 8)},
+    "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 11)},
+    "test10": {"en": (14, 9), "it": (15, 10), "es": (17, 14), "zh": (16, 13)},
+    "test11": {"en": (15, 11), "it": (16, 13), "es": (13, 11), "zh": (16, 10)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
-    # guard could not see a number after a half-width comma (d2b0b01 mends that)
-    "test12": {"en": (10, 10), "it": (8, 10), "es": (10, 9), "zh": (9, 8)},
-    "test13": {"en": (10, 6), "it": (11, 9), "es": (12, 8), "zh": (11, 6)},
-    "test14": {"en": (9, 9), "it": (12, 5), "es": (10, 7), "zh": (8, 8)},
-    # written fresh in the twenty-third session, measured with its code at f197424..efe1741
-    "test15": {"en": (10, 8), "it": (11, 5), "es": (10, 5), "zh": (8, 5)},
-    # written fresh in the twenty-fourth session, measured with the code at 5606d8a
-    "test16": {"en": (9, 5), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
+    # guard could not see a number after a half-width comma (a6a584e mends that)
+    "test12": {"en": (10, 10), "it": (9, 10), "es": (10, 9), "zh": (9, 8)},
+    "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 8), "zh": (11, 7)},
+    "test14": {"en": (9, 9), "it": (12, 6), "es": (10, 7), "zh": (8, 9)},
+    # written fresh in the twenty-third session
+    "test15": {"en": (10, 9), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
+    # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
+    # change, it read en (9, 5), it (11, 7), es (11, 7), zh (9, 5)
+    "test16": {"en": (9, 6), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
-    "dev6": {"en": (7, 11), "it": (10, 12), "es": (7, 8), "zh": (10, 11)},
+    "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (13, 10), "es": (14, 15), "zh": (13, 13)},
     # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
     # what to bring) caught only by "20:00", a time the rewrite rightly worked out
-    "dev8": {"en": (11, 8), "it": (11, 12), "es": (12, 11), "zh": (8, 11)},
-    "dev9": {"en": (12, 11), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
-    "dev10": {"en": (13, 11), "it": (12, 10), "es": (14, 11), "zh": (11, 11)},
-    "dev11": {"en": (12, 11), "it": (13, 8), "es": (12, 11), "zh": (11, 10)},
-    "dev12": {"en": (7, 8), "it": (10, 8), "es": (11, 6), "zh": (9, 10)},
-    "dev13": {"en": (12, 7), "it": (9, 7), "es": (11, 7), "zh": (12, 7)},
-    "dev14": {"en": (11, 6), "it": (11, 5), "es": (12, 5), "zh": (12, 6)},
+    "dev8": {"en": (11, 8), "it": (11, 14), "es": (12, 11), "zh": (8, 11)},
+    "dev9": {"en": (12, 12), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
+    "dev10": {"en": (14, 11), "it": (13, 11), "es": (14, 11), "zh": (11, 13)},
+    "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 11), "zh": (11, 11)},
+    "dev12": {"en": (9, 8), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
+    "dev13": {"en": (12, 7), "it": (10, 8), "es": (12, 7), "zh": (12, 8)},
+    "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 5), "zh": (12, 6)},
+    "dev15": {"en": (11, 9), "it": (11, 8), "es": (11, 6), "zh": (10, 8)},
+    "dev16": {"en": (11, 7), "it": (10, 8), "es": (12, 8), "zh": (12, 9)},
 }
 
 
