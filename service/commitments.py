@@ -225,17 +225,23 @@ def _waived_by_pronoun(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     charging it", "a $15 late fee was added... I've taken care of it"
     (``pronoun_waivers``). The draft's amount must stand before the waiver
     in the rewrite, the draft must not say the waiver itself, and the
-    waiver's sentence sets no condition ("if you pay by Friday we'll take
-    it off")."""
+    waiver's sentence sets no condition after the amount ("if you pay by
+    Friday we'll take it off"; the charge's own "not cancelled within 24
+    hours" before it is the draft's)."""
     rx = lex.patterns["pronoun_waivers"]
     amounts = {f.key for f in d.facts if f.kind == "amount" and not is_zero_amount(f.key)}
     if not amounts or rx.search(d.folded):
         return []
     for m in rx.finditer(c.folded):
-        if not any(f.key in amounts and f.span.end <= m.start() for f in c.facts):
+        named = [f.span.end for f in c.facts if f.key in amounts and f.span.end <= m.start()]
+        if not named:
             continue
+        # The charge's own condition, said with it ("appuntamenti non disdetti
+        # entro 24 ore... una penale di 30 €"), is the draft's; one after it
+        # ("if you pay by Friday") conditions the waiver.
         a, b = c.sentence_of(m.start())
-        if any(lex.conditions[group].search(c.folded, a, b) for group in _CONDITIONAL if group in lex.conditions):
+        if any(lex.conditions[group].search(c.folded, max(a, named[-1]), b)
+               for group in _CONDITIONAL if group in lex.conditions):
             continue
         return [Finding(
             FindingKind.NEW_COMMITMENT,

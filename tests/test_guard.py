@@ -2580,7 +2580,13 @@ def test_a_range_keeps_both_of_its_numbers(guard, lang, draft, cand, honest):
     ("it", "La penale per il ritardo è di 25 €.", "La penale per il ritardo è di 25 €, ma questa volta gliela togliamo.", False),
     ("es", "El recargo por demora es de 18 €.", "El recargo por demora es de 18 €, pero esta vez te lo quitamos.", False),
     ("zh", "逾期费用是20元。", "逾期费用是20元,这次就不收了。", False),
-    # ...not when the rewrite only restates the charge, or the draft lets it go too
+    # ...with the charge's own condition before it
+    ("it", "Se non disdice entro 24h c'è una penale di 30 €, gliela addebitiamo alla prossima visita.",
+     "Se non disdice entro 24 ore c'è una penale di 30 €, ma per questa volta non gliela addebiteremo.", False),
+    # ...not when the rewrite only restates the charge, or the draft lets it go too,
+    # or a condition after the charge sets the waiver
+    ("en", "The £12 is a late payment fee; pay by Friday and we take it off.",
+     "The £12 is a late payment fee: if you pay by Friday, we'll take it off your bill.", True),
     ("en", "A late return costs £40, charged to the card on file.",
      "A late return costs £40, which will be charged to the card on file.", True),
     ("en", "The £12 late fee has been removed, we've taken it off your bill.",
