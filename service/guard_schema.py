@@ -282,8 +282,8 @@ class LexiconDoc(ContentDoc):
     # words that count what a colon goes on to list ("two options:", "le
     # seguenti:", 以下): such a clause heads the list, its words are the list's
     list_announcers: Words = Field(default_factory=list)
-    # words of cost ("costs", "costa", "cuesta", 费用, "="): a bare 0 right
-    # after one is an amount of nothing, "free" (service/commitments.py)
+    # words of cost ("costs", "costa", "cuesta", 费用): a bare 0 right after
+    # one (or after "=") is an amount of nothing, "free" (service/commitments.py)
     cost_words: Words = Field(default_factory=list)
     # words that say a step is finished ("completed", "completato", 完成):
     # after a done marker, the step is the clause's subject (service/statements.py)

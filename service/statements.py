@@ -181,9 +181,10 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     draft clause that waits (a ``still_negative`` word such as "about to"
     or "sto per", a ``future_actions`` promise such as "I'll send" or
     "te enviaremos", or what a condition governs, not its premise), where
-    the draft does not say that
-    word done itself and the rewrite's clause neither says no, waits nor
-    sets a condition."""
+    the draft does not say that word done itself and the rewrite's clause
+    neither says no, waits nor sets a condition. After a done word, a
+    ``completion_words`` word ("il controllo è stato completato") sends the
+    reading to the words before the done word, which name the step."""
     p = lex.patterns
     done = p["done_markers"]
     marks = [m for m in done.finditer(c.folded) if _aligned(c, m)]

@@ -35,8 +35,8 @@ from service.textnorm import strip_accents
 
 # A word of ASCII letters only: one that already carries an accent was typed with care.
 _PLAIN_WORD = re.compile(r"(?<![\w'’])[A-Za-z]{2,}(?![\w'’])")
-# An end of sentence, one space, and a word in lower case; the mark comes
-# first, so re skips to the next mark in one step.
+# An end of sentence (or the text's start), one space, and a word in lower
+# case; the mark comes first, so re skips to the next mark in one step.
 _LOWER_AFTER_STOP = re.compile(r"(?:[.!?] |\A)([a-zß-öø-ÿ]+)(?![^\W\d_])")
 # Whether some sentence starts with a capital: the text's first letter, or one after a mark.
 _CAPITAL_START = re.compile(r"\A[\s\"“«¡¿]*[A-ZÀ-ÖØ-Þ]|[.!?][\s\"“«¡¿]+[A-ZÀ-ÖØ-Þ]")

@@ -188,7 +188,9 @@ def load_lexicon(file: Path) -> Lexicon:
     conn_re = rf"(?:\s+(?:{_alt(conn)})\s+|\s+|-)" if conn else r"(?:\s+|-)"
     ordinal = r"(?:st|nd|rd|th|º|ª|°)?"
     day_article = rf"(?:(?:{_alt(doc.day_articles)})\s*)?" if doc.day_articles else ""
-    dash_day = (rf"|(?<=(?<!\w)(?:{_alt(doc.day_articles)})\s)(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])(?![-\d])"
+    # one fixed-width lookbehind per article ("el ", "il "): re allows no other
+    after_article = "|".join(rf"(?<=(?<!\w){re.escape(a)}\s)" for a in doc.day_articles)
+    dash_day = (rf"|(?:{after_article})(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])(?![-\d])"
                 if doc.day_articles else "")
     symbols = [c for c in currencies if not c[0].isalnum()]
     words = [c for c in currencies if c[0].isalnum()]
