@@ -2778,3 +2778,16 @@ def test_a_cost_of_zero_is_free(guard, lang, draft, cand, honest):
 def test_a_menu_path_and_a_speed_said_another_way(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_FACT, FindingKind.DROPPED_FACT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "the day of" an event is a day like "the day after" it
+    ("it", "Se paga dopo, la polizza riparte dalle 24 del giorno del pagamento.",
+     "Se paga dopo, la polizza torna valida dalle 24 del giorno successivo al pagamento.", False),
+    ("es", "Si paga tarde, la póliza vuelve a cubrir desde el día del pago.",
+     "Si paga tarde, la póliza vuelve a cubrir desde el día siguiente al pago.", False),
+    ("it", "Se paga dopo, la polizza riparte dalle 24 del giorno del pagamento.",
+     "Se paga dopo quella data, la polizza torna valida dalle ore 24 del giorno in cui paga, il giorno del pagamento.", True),
+])
+def test_the_day_of_an_event_is_not_the_day_after(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
