@@ -458,3 +458,18 @@ def test_dash_dates_and_spelled_time_ranges_give_equal_keys(lang: str, a: str, b
 ])
 def test_a_dash_pair_without_the_days_article_is_no_date(lang: str, text: str) -> None:
     assert not any(k.startswith("date:") for k in keys(text, lang))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("除夕到初三闭馆，初四开始正常营业", {"date:lunar-1-3", "date:lunar-1-4"}),   # Lunar New Year days
+    ("正月初八上班", {"date:lunar-1-8"}),
+    ("孩子今年初三，想报补习班", set()),                                           # ninth grade, no day
+])
+def test_lunar_new_year_days_are_dates(text: str, expected: set) -> None:
+    assert {k for k in keys(text, "zh") if k.startswith("date:")} == expected
+
+
+def test_a_lunar_day_moved_is_caught() -> None:
+    from service.guard import Guard
+    assert Guard().verify("除夕到初三闭馆，初四开始正常营业。", "除夕至初二闭馆，初三起恢复正常营业。", [], "zh")
+    assert not Guard().verify("除夕到初三闭馆，初四开始正常营业。", "除夕至初三闭馆，初四起恢复正常营业。", [], "zh")

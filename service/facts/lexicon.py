@@ -320,6 +320,8 @@ class Lexicon:
                     claim("date", prefix + self.value(m.group("d2")), m.start("d2"), m.end())
                 else:
                     claim("date", prefix + self.value(m.group("d")), m.start(), m.end())
+            for m in p["date_lunar"].finditer(folded):   # 初三: the third day of the lunar year
+                claim("date", "date:lunar-1-" + self.value(m.group("n") or m.group("n2")), m.start(), m.end())
             # "2027年3月", "2027年", "3月": a year and/or a month, not durations.
             for m in p["date_cjk_partial"].finditer(folded):
                 year, month = m.group("y"), m.group("m") or m.group("m2")

@@ -358,6 +358,10 @@ def load_lexicon(file: Path) -> Lexicon:
                                     # "9月1日至10日", "9月1-10日": the last day shares the month
                                     rf"(?:(?P<sep>\s*(?:-|–|~|至|到)\s*)(?P<d2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号])?"
                                     rf"(?(d2)|(?<=[日号]))")
+        # Lunar New Year days: "除夕到初三闭馆，初四开始营业". 初三 alone is also
+        # a school year (ninth grade): a day only beside a span word or 正月/除夕.
+        raw_patterns["date_lunar"] = (r"(?:正月|(?<=[到至从起])|(?<=除夕))初(?P<n>[一二三四五六七八九十])"
+                                      r"|初(?P<n2>[一二三四五六七八九十])(?=[到至起开闭营放上恢前后])")
     if relative_days:
         raw_patterns["relative_day"] = B(_alt(relative_days))
     if event_days:
