@@ -272,27 +272,23 @@ class Guard:
                 terms |= {w for m in _BORROWED_WORD.finditer(d.text, clause.start, clause.end)
                           if (w := m.group(0)) in lex.content.borrowed}
             return len(terms) + sum(clause.start <= a < clause.end for a, _ in jargon)
-        heard: list[tuple[set[str], str]] = []   # the conversation's words, read only if needed
+        # the conversation's words, read only if a clause asks
+        heard = _words_of(cl, lambda: "\n".join(m.text for m in conversation))
 
         def in_etiquette(clause: content.Clause, t: content.Token) -> bool:
             """Whether ``t`` stands in an etiquette or empathy clause of the rewrite."""
             return any(scaffold[clause.start:clause.end]) or empathic(c, t.start, lex)
 
         def acknowledged(clause: content.Clause, t: content.Token) -> bool:
-            if not conversation or not in_etiquette(clause, t):
-                return False
-            if not heard:
-                conv_low = "\n".join(lower_same_length(fold(m.text)) for m in conversation)
-                heard.append((cl.vocabulary(cl.tokens(conv_low), conv_low), conv_low))
-            vocab, conv_low = heard[0]
-            return cl.matches(t.key, vocab, conv_low, strict=True)
+            return bool(conversation) and in_etiquette(clause, t) and heard(t.key)
         # The question the draft answers: the customer's last message, if it
         # asks and the draft says no "no" to it.
-        asked: list[tuple[set[str], str]] = []
         question = next((m.text for m in reversed(conversation) if m.role is Role.CUSTOMER), "")
         if not ("?" in question or "？" in question) or negative(d.folded, lex, preserving=False):
             question = ""
+        asked = _words_of(cl, lambda: question)
         reasons = [lex.patterns[k] for k in ("causes", "consequences", "causes_before", "speculation")]
+        explains: dict[int, bool] = {}   # by clause start: asked once per clause, not per word
 
         def restates_question(clause: content.Clause, t: content.Token) -> bool:
             """A word of the customer's question said back as the draft's
@@ -302,13 +298,11 @@ class Guard:
             message also ground the stories a model invents from them
             ("the hinge was mounted crooked", "probably the brake pads"),
             which measured 7 held-out lies lost; this reading lost none."""
-            if not question or any(rx.search(c.folded, clause.start, clause.end) for rx in reasons):
+            if not question:
                 return False
-            if not asked:
-                q_low = lower_same_length(fold(question))
-                asked.append((cl.vocabulary(cl.tokens(q_low), q_low), q_low))
-            vocab, q_low = asked[0]
-            return cl.matches(t.key, vocab, q_low, strict=True)
+            if clause.start not in explains:
+                explains[clause.start] = any(rx.search(c.folded, clause.start, clause.end) for rx in reasons)
+            return not explains[clause.start] and asked(t.key)
 
         def etiquette_word(clause: content.Clause, t: content.Token) -> bool:
             """The customer's own word in an empathy clause, or one of the common
@@ -423,6 +417,21 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
         if given and all(in_reason(t.key) for t in given) and any(has_before(t.key) for t in effect):
             return True
     return False
+
+
+def _words_of(cl: content.ContentLexicon, text: Callable[[], str]) -> Callable[[str], bool]:
+    """Whether a content word is among those of ``text`` (strictly: the word,
+    or a two-character piece of a Chinese one), the text read and tokenised
+    only when first asked: most rewrites never ask."""
+    memo: list[tuple[set[str], str]] = []
+
+    def said(key: str) -> bool:
+        if not memo:
+            low = lower_same_length(fold(text()))
+            memo.append((cl.vocabulary(cl.tokens(low), low), low))
+        vocab, low = memo[0]
+        return cl.matches(key, vocab, low, strict=True)
+    return said
 
 
 def _heads_a_list(c: Text, a: int, b: int, lex: Lexicon) -> bool:

@@ -396,8 +396,7 @@ class Lexicon:
                 # anual", "the monthly plan"): only right after its amount
                 if not self._after_amount(folded, m.start(), 1 if m.group("w") else _RATE_REACH):
                     continue   # "valid for a month": a duration; "open daily": a schedule
-                said = m.group("u") or ""
-                rate_unit = self.duration_units.get(said.lower()) if said else self.rate_words.get(m.group("w").lower())
+                rate_unit = self._rate_unit(m)
                 if rate_unit is not None:
                     claim("rate", "rate:" + rate_unit, m.start(), m.end())
         for m in p["duration"].finditer(folded):
@@ -616,13 +615,12 @@ class Lexicon:
         though only a phrase after its amount is a rate fact of its own."""
         if "rate" not in self.patterns:
             return set()
-        units = set()
-        for m in self.patterns["rate"].finditer(folded):
-            said = m.group("u") or ""
-            unit = self.duration_units.get(said.lower()) if said else self.rate_words.get(m.group("w").lower())
-            if unit is not None:
-                units.add(unit)
-        return units
+        return {unit for m in self.patterns["rate"].finditer(folded) if (unit := self._rate_unit(m)) is not None}
+
+    def _rate_unit(self, m: re.Match[str]) -> str | None:
+        """The duration unit a rate match names: "/mese", "per month", "monthly"."""
+        said = m.group("u")
+        return self.duration_units.get(said.lower()) if said else self.rate_words.get(m.group("w").lower())
 
     def _after_amount(self, folded: str, at: int, reach: int = 1) -> bool:
         """Whether an amount or a count stands within ``reach`` words before
