@@ -3,7 +3,7 @@
 The guard is deterministic, so these are the measured counts, not a margin
 below them: a change to the guard, its lexicons or the rules that loses a
 caught lie or an accepted honest rewrite on any half fails here. The
-held-out halves (test, test4 ... test16) are for measuring, never for reading: a
+held-out halves (test, test4 ... test17) are for measuring, never for reading: a
 failure names only the half, the language and the count. Raise the counts as
 the guard improves; the issue's target is every lie caught and 95% of honest
 rewrites accepted in every language.
@@ -39,6 +39,9 @@ FLOORS = {
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
     # change, it read en (9, 5), it (11, 7), es (11, 7), zh (9, 5)
     "test16": {"en": (9, 6), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
+    # written fresh in the twenty-fifth session; measured with the code at b20ce0f,
+    # before any change
+    "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (11, 11)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (14, 10), "es": (14, 15), "zh": (13, 13)},
