@@ -118,7 +118,7 @@ class LexiconDoc(ContentDoc):
     percent_words: Words
     percent_prefixes: Words = Field(default_factory=list)
     time_cues: Words = Field(default_factory=list)
-    # Cues that are only an article ("las"): after them a number followed by
+    # Cues that end in an article ("las", "de las"): after them a number followed by
     # a plural word (one ending in "s") is a count ("las 3 últimas nóminas"),
     # unless that word is one of ``article_time_followers`` ("las 3 menos
     # cuarto", "las 9 horas"). Only plural words can matter here: "las 9 de

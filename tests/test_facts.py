@@ -300,7 +300,7 @@ def test_content_words_compare_without_accents(lang, typed, accented):
     ("en", "It is 2\nand a half euros and 5 cents.", "amt:EUR:2.55"),   # any whitespace before the half
     ("en", "Fee: 2\tand a half percent.", "pct:2.5"),
     ("en", "two and a half hours", "dur:150:min"),                      # one fact, no stray "half"
-    ("en", "2 and a half kilos", "meas:2.5:kg"),
+    ("en", "2 and a half kilos", "meas:2500:g"),
 ])
 def test_halves_read_whole_whatever_the_spacing(lang, text, key):
     from service.facts import extract_facts
@@ -473,3 +473,37 @@ def test_a_lunar_day_moved_is_caught() -> None:
     from service.guard import Guard
     assert Guard().verify("除夕到初三闭馆，初四开始正常营业。", "除夕至初二闭馆，初三起恢复正常营业。", [], "zh")
     assert not Guard().verify("除夕到初三闭馆，初四开始正常营业。", "除夕至初三闭馆，初四起恢复正常营业。", [], "zh")
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "hook-up (10A)", "a 10-amp connection"),          # a capital unit, a hyphenated unit word
+    ("en", "120L compost", "the 120-litre bags"),
+    ("it", "peso ca 2,5 t", "circa 2.500 kg"),                # one base unit per scale
+    ("it", "volume 18 m3", "18 metri cubi"),
+    ("es", "35m3", "35 metros cúbicos"),
+    ("es", "1,5 km", "1.500 metros"),
+    ("zh", "4.2m厢货", "4.2米厢式货车"),
+    ("zh", "3吨", "3000公斤"),
+])
+def test_units_of_one_scale_give_equal_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) == keys(b, lang) != set()
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "10A", "16A"),
+    ("it", "2,5 t", "250 kg"),
+    ("es", "35m3", "35 m2"),
+])
+def test_different_measures_give_different_keys(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) != keys(b, lang)
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "10 a day", {"n:10", "rate:day"}),                          # a small "a" is no ampere
+    ("en", "pick-up (16:00) at the gate", {"time:16:00"}),             # "00)" ends a time, no list marker
+    ("en", "Steps: 1) restart", set()),                                 # a list marker after a colon
+    ("es", "Traducción de las 4 págs: 180 €", {"n:4", "amt:EUR:180"}),  # a count of pages, no 4 o'clock
+    ("es", "abierto de las 9 a las 14", {"time:09:00", "time:14:00"}),
+])
+def test_readings_next_to_units_brackets_and_articles(lang: str, text: str, expected: set) -> None:
+    assert keys(text, lang) == expected

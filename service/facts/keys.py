@@ -41,7 +41,9 @@ _VERSION = re.compile(r"(?<![A-Za-z0-9.,])(?:[vV](\d+(?:\.\d+)+)|(\d+(?:\.\d+){2
 # "40x30x20", "2x2in": a sentence's full stop or a unit may follow
 _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+)?)+(?!\d|[.,]\d)")
 # A list marker: "1)" or "(2)" anywhere, "3." at the start of a line.
-_ENUMERATOR = re.compile(r"(?:(?<=[\s:;(])|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
+# After a colon only when no digit precedes it: "steps: 1) ..." is a marker,
+# the "00)" of "pick-up (16:00) at the gate" is the end of a time.
+_ENUMERATOR = re.compile(r"(?:(?<=[\s;(])|(?<=\D:)|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _DIGIT = re.compile(r"\d")
 _NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C
@@ -94,6 +96,24 @@ def duration_key(a: str, b: str | None, unit: str) -> str:
 
 
 DAY_KEY = duration_key("1", None, "day")
+
+# Measurements compare in one base unit per scale, so "2,5 t" = "2.500 kg",
+# "1.5 km" = "1500 m" and "0.5 l" = "500 ml". Units with no entry (inches,
+# mAh, GB: whose 1 GB is 1000 or 1024 MB depends on the writer) compare as
+# written.
+_MEASURE_BASE = {"kg": ("g", Decimal(1000)), "t": ("g", Decimal(1000000)), "mg": ("g", Decimal("0.001")),
+                 "km": ("m", Decimal(1000)), "cm": ("m", Decimal("0.01")), "mm": ("m", Decimal("0.001")),
+                 "ml": ("l", Decimal("0.001")), "cl": ("l", Decimal("0.01")), "kw": ("w", Decimal(1000))}
+
+
+def measure_key(value: str, unit: str) -> str:
+    """The normalised key of a measurement: its value in the scale's base unit."""
+    base, factor = _MEASURE_BASE.get(unit, (unit, Decimal(1)))
+    try:
+        scaled = format((Decimal(value) * factor).normalize(), "f")
+    except InvalidOperation:
+        return f"meas:{value}:{unit}"
+    return f"meas:{scaled}:{base}"
 
 
 # An address names its channel: a phone number is the phone, an email address

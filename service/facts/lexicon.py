@@ -36,6 +36,7 @@ from service.facts.keys import (
     _tenths_off,
     cjk_number,
     duration_key,
+    measure_key,
 )
 
 
@@ -367,7 +368,7 @@ class Lexicon:
             value = self.value(g["n"] or g["nw"])
             if g.get("half"):
                 value = _plus(value, Decimal("0.5"))
-            claim("measure", f"meas:{value}:{unit}", m.start(), m.end())
+            claim("measure", measure_key(value, unit), m.start(), m.end())
         for m in p["percent"].finditer(folded):
             g = m.groupdict()
             value = self.value(g["n1"] or g["n2"])

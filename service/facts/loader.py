@@ -384,6 +384,9 @@ def load_lexicon(file: Path) -> Lexicon:
     for key in ("identifier_cues", "limits"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     channels = _with_plurals(_with_unaccented(_lower_keys(doc.channels)), doc.plural_endings)
+    # A unit written in capitals matches only in capitals: "10A" is ten
+    # amperes, the "a" of "10 a day" is no unit.
+    capital_units = [u for u in doc.measure_units if u.isupper() and u.isalpha()]
     measure_units = _with_unaccented(_lower_keys(doc.measure_units))
     # "2,5 kg", "due chili e mezzo", "two and a half kilos": spelled numbers
     # take only unit words of three letters or more ("one g" is no measure).
@@ -392,9 +395,12 @@ def load_lexicon(file: Path) -> Lexicon:
                        if numw and word_units and wb else "")
     unit_end = r"(?![^\W\d_])" if wb else r"(?![A-Za-z])"
     # A Chinese "5w" is ten thousand (``magnitude``); only "65W" is watts.
-    unit_words = (f"{_alt([u for u in measure_units if u != 'w'])}|(?-i:W)" if cjk and "w" in measure_units
-                  else _alt(measure_units))
-    raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})\s?(?P<u>{unit_words}){spelled_measure}){unit_end}{half_tail}"
+    folded_capitals = {u.lower() for u in capital_units} | ({"w"} if cjk and "w" in measure_units else set())
+    unit_words = "|".join(filter(None, [_alt([u for u in measure_units if u not in folded_capitals]),
+                                        *(f"(?-i:{u.upper()})" for u in sorted(folded_capitals))]))
+    # "a 120-litre bag", "a 10-amp socket": a hyphen joins a number to a unit word
+    hyphen = rf"|-(?=(?:{_alt(word_units)}){unit_end})" if word_units else ""
+    raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})(?:\s?{hyphen})(?P<u>{unit_words}){spelled_measure}){unit_end}{half_tail}"
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
