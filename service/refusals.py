@@ -62,7 +62,7 @@ def flipped_refusals(d: Text, c: Text, lex: Lexicon, broken: Sequence[str] = ())
     asked = lex.content.rule_scaffolding_mask(c.low, broken)
     plain = "".join(" " if asked[i] else ch for i, ch in enumerate(c.folded)) if any(asked) else c.folded
     says_yes = [bool(p["affirmations"].search(plain[a:b])) for a, b in spans]
-    attempts = [bool(p["attempts"].search(plain[a:b])) for a, b in spans]
+    attempts = [_offers_to_try(plain, a, b, lex) for a, b in spans]
     for commitment in commitments_of(c):
         i = bisect.bisect_right(starts, commitment.span.start) - 1
         if i >= 0:
@@ -156,10 +156,19 @@ def _new_attempt(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     # cosa posso fare"); "try restarting the router" after "don't" tries nothing.
     said_no = False
     for a, b in c.clauses():
-        if said_no and p["attempts"].search(c.folded, a, b) and not p["help_words"].search(c.folded, a, b):
+        if said_no and _offers_to_try(c.folded, a, b, lex) and not p["help_words"].search(c.folded, a, b):
             return [_flip(d, c, m, (a, b))]
         said_no = said_no or negative(c.folded[a:b], lex)
     return []
+
+
+def _offers_to_try(text: str, a: int, b: int, lex: Lexicon) -> bool:
+    """Whether the clause ``text[a:b]`` offers to try ("but I'll see what I
+    can do"); an offer denied in its own clause ("we can't make an
+    exception") offers nothing."""
+    p = lex.patterns
+    return any(not p["negations"].search(lex.mask_not_negations(text[a:m.start()]))
+               for m in p["attempts"].finditer(text, a, b))
 
 
 def _flip(d: Text, c: Text, m: re.Match[str], span: tuple[int, int]) -> Finding:

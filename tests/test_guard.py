@@ -2791,3 +2791,16 @@ def test_a_menu_path_and_a_speed_said_another_way(guard, lang, draft, cand, hone
 ])
 def test_the_day_of_an_event_is_not_the_day_after(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an offer to try that is itself denied keeps the no
+    ("en", "no can do. we dont open any door without proof of address. no exceptions.",
+     "We aren't able to open the door without proof of address, and we can't make an exception to it.", True),
+    ("en", "no can do. we dont open any door without proof of address. no exceptions.",
+     "We aren't able to open the door without proof of address, but we can make an exception this time.", False),
+    ("en", "We can't refund it.", "We can't refund it, but I'll see what I can do.", False),
+])
+def test_a_denied_offer_to_try_is_no_yes(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.FLIPPED_REFUSAL}
+    assert (not found) == honest
