@@ -2804,3 +2804,21 @@ def test_the_day_of_an_event_is_not_the_day_after(guard, lang, draft, cand, hone
 def test_a_denied_offer_to_try_is_no_yes(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.FLIPPED_REFUSAL}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an apology for what our staff did to the customer's things admits liability
+    ("en", "I've logged this as incident WC-3390 for our claims team.",
+     "I'm very sorry that our cleaner scratched your table. I've logged this as incident WC-3390 for our claims team.", False),
+    ("es", "Abre una reclamación en la web con fotos.",
+     "Siento que nuestros operarios rayaran la mesa. Abre una reclamación en la web con fotos.", False),
+    ("it", "Apra un reclamo sul sito con le foto.",
+     "Mi dispiace che i nostri operai abbiano graffiato il tavolo. Apra un reclamo sul sito con le foto.", False),
+    ("zh", "已提交售后核实，编号CL-7781。", "很抱歉师傅搬运时刮花了您的桌子。已提交售后核实，编号CL-7781。", False),
+    # the damage only reported, or denied, admits nothing
+    ("en", "The claims team will check whether the scratch happened during the visit.",
+     "Our claims team will check whether the scratch happened during the visit.", True),
+])
+def test_our_staff_damaging_things_is_an_admission(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
+    assert (not found) == honest
