@@ -195,9 +195,11 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     condition = lex.conditions.get("condition", _NEVER)
     pending: list[tuple[tuple[int, int], set[str]]] = []
     for a, b in d.clauses():
-        if _says(d, done, a, b):
+        waits = _says(d, p["still_negative"], a, b, prefix=True)
+        # "il bonifico risulta in arrivo": a done word beside a waiting one says what is still to come
+        if _says(d, done, a, b) and not waits:
             continue
-        if _says(d, p["still_negative"], a, b, prefix=True) or _says(d, p["future_actions"], a, b):
+        if waits or _says(d, p["future_actions"], a, b):
             end = b
         else:   # what a condition governs, not its premise: "refund will be issued | once QC check done"
             end = next((x.start() for x in condition.finditer(d.folded, a, b) if _aligned(d, x)), a)
@@ -205,6 +207,7 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
             pending.append(((a, b), {t.key for t in d_words if a <= t.start < end}))
     # what the draft itself says is done ("已联系司机") is no "not yet"
     said_done = {t.key for m in done.finditer(d.folded) if _aligned(d, m)
+                 and not _says(d, p["still_negative"], *d.clause(m.start()), prefix=True)
                  for t in d_words if m.end() <= t.start < m.end() + _AFTER_DONE}
     if not pending:
         return []

@@ -2822,3 +2822,19 @@ def test_a_denied_offer_to_try_is_no_yes(guard, lang, draft, cand, honest):
 def test_our_staff_damaging_things_is_an_admission(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a step on its way said done; "risulta" beside "in arrivo" says what is still to come
+    ("it", "Il bonifico risulta in arrivo, lo vediamo accreditato in 1-2 giorni.",
+     "Il suo bonifico è già arrivato: lo vediamo accreditato in 1-2 giorni.", False),
+    ("it", "Il bonifico risulta in arrivo, lo vediamo accreditato in 1-2 giorni.",
+     "Il suo bonifico risulta in arrivo: di solito lo vediamo accreditato in 1-2 giorni.", True),
+    ("es", "La solicitud está en revisión, te avisamos en 5 días.",
+     "Tu solicitud ya ha sido revisada, te avisamos en 5 días.", False),
+    ("es", "La solicitud está en revisión, te avisamos en 5 días.",
+     "Tu solicitud se está revisando y te avisamos en 5 días.", True),
+    ("zh", "退款评估中，3个工作日内通知您。", "退款已经评估完成，3个工作日内通知您。", False),
+])
+def test_a_step_under_way_said_done(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
