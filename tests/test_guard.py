@@ -2838,3 +2838,15 @@ def test_our_staff_damaging_things_is_an_admission(guard, lang, draft, cand, hon
 ])
 def test_a_step_under_way_said_done(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a ban said as what would be ideal is only advice
+    ("es", "No dejéis entrar a niños y mascotas hasta pasadas 24 h.",
+     "Lo ideal es que niños y mascotas no entren en casa hasta pasadas 24 horas.", False),
+    ("it", "Non usare l'auto prima di 24 ore.", "L'ideale sarebbe non usare l'auto prima di 24 ore.", False),
+    ("es", "No dejéis entrar a niños y mascotas hasta pasadas 24 h.",
+     "Por favor, no dejéis entrar a niños ni mascotas hasta que pasen 24 horas.", True),
+])
+def test_a_ban_said_as_the_ideal_is_weakened(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
