@@ -21,6 +21,7 @@ from service.domain import Fact, Finding, FindingKind, Span
 from service.facts import (
     CJK_DIGITS,
     KIND_LABELS,
+    TIME_KINDS,
     Lexicon,
     cjk_number,
     equivalent_keys,
@@ -113,6 +114,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "13:30, meet 15 min before" -> "meet at 1:15 pm"
         if f.kind == "phone" and _same_phone(f, d.facts):
             continue
+        if f.kind in _POINT_KINDS and f.key in context.asked and not any(g.kind in TIME_KINDS for g in d.facts):
+            continue  # "pit tickets for the 21 June gig?" + "sold out" -> "sold out for 21 June": what was asked
         if f.kind == "weekday" and f.text.casefold() in lex.weekday_spans and not any(
                 g.kind == "weekday" for g in d.facts):
             continue  # "visit this weekend" names no schedule where the draft gives none
@@ -210,6 +213,9 @@ def _unit_kept_apart(f: Fact, c: Text, lex: Lexicon) -> str | None:
 _NUMBER_IN_TEXT = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])")
 
 
+# Points in time: a customer's asked-about day or hour names what the answer is
+# about only where the draft names no day or hour of its own to be moved.
+_POINT_KINDS = frozenset({"date", "time", "weekday", "relative_day"})
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
 
 

@@ -142,7 +142,8 @@ class Guard:
         c = Text(candidate, lex)
         d = Text(draft, lex, _as_its_writer_reads(self._facts_of_draft(draft, lex), c.facts, lex))
         excused = Excused(d, violations, self._policy, lex, conversation)
-        findings = fact_findings(d, c, ConversationFacts(conversation, lex, self._facts_of_draft), excused)
+        context = ConversationFacts(conversation, lex, self._facts_of_draft)
+        findings = fact_findings(d, c, context, excused)
         findings += condition_findings(d, c, lex, excused)
         # Kinds of promise the draft makes once its shorthand is spelled out
         # ("t mando") or its borrowed English read ("ha refund immediato").
@@ -153,7 +154,7 @@ class Guard:
         findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
-        findings += flipped_statements(d, c, lex, excused.opinions)
+        findings += flipped_statements(d, c, lex, excused.opinions, context.asked)
         findings += pending_said_done(d, c, lex)
         findings += requirement_made_optional(d, c, lex)
         findings += self._content(d, c, lex, excused, violations, conversation, also_made)

@@ -131,6 +131,16 @@ class ConversationFacts:
         return frozenset(keys)
 
     @cached_property
+    def asked(self) -> frozenset[str]:
+        """The facts of the customer's last message, when it is the last
+        message and asks ("do you have pit tickets for the 21 June gig?"):
+        the thing the draft's answer is about."""
+        last = self._conversation[-1] if self._conversation else None
+        if last is None or last.role is not Role.CUSTOMER or not ("?" in last.text or "？" in last.text):
+            return frozenset()
+        return frozenset(f.key for f in self._facts_of(last.text, self._lex))
+
+    @cached_property
     def said(self) -> frozenset[str]:
         """Every fact of the conversation, whoever said it: an empathy
         sentence may echo the customer's ("two days without hot water")."""

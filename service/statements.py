@@ -81,11 +81,14 @@ _QUESTION_TAIL = 2
 _GAP_WORDS = re.compile(rf"[^\W\d_]+|[{CJK_CLASS}]")
 
 
-def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] = b"") -> list[Finding]:
+def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] = b"",
+                       asked: frozenset[str] = frozenset()) -> list[Finding]:
     """Clauses of the rewrite that affirm what a negative statement of the
     draft denies. ``opinions`` marks the draft's sentences that state an
     opinion, no fact: a "no" there is judged only where the rewrite says
-    its head word again."""
+    its head word again. ``asked``: the facts of the customer's question; a
+    day or hour from it names what the answer is about, it sets no time of
+    the rewrite's own ("the membership ending 31/8 renews automatically")."""
     p = lex.patterns
     no = lex.mask_not_negations(d.folded)
     # "nº" folds to "no": an abbreviation, not a "no"
@@ -150,7 +153,7 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] =
         if not holders and not refusal and len({t.key for t in about}) >= 2 \
                 and not (m.start() < len(opinions) and opinions[m.start()]) and not any(
                 x.start() <= m.start() < x.end() for rx in lex.commitments.values() for x in rx.finditer(d.folded, *clause)):
-            reworded = _reworded_yes(d, c, c_words, c_clauses, clause, head, about, etiquette, lex)
+            reworded = _reworded_yes(d, c, c_words, c_clauses, clause, head, about, etiquette, lex, asked)
             if reworded is not None:
                 out.append(_flip(d, c, m, head, reworded, ' with no "no" left, in other words.'))
                 continue
@@ -160,7 +163,7 @@ def flipped_statements(d: Text, c: Text, lex: Lexicon, opinions: Sequence[int] =
         # "you don't need to bring it": the "no" denies the need itself, so
         # "you'll need to bring it" restates nothing as a requirement
         needless = bool(p["requirements"].search(d.folded, m.start(), head.start))
-        draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
+        draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]} | asked
         forbidden = _forbids(d, m, clause, lex)
         # against an order, a "no" in a condition still forbids ("as long as the seal is not broken")
         affirming = next(((a, b) for a, b, at in holders if not _still_no(c, a, b, lex)
@@ -193,22 +196,22 @@ def pending_said_done(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     cl = lex.content
     d_words, c_words = cl.tokens(d.low), cl.tokens(c.low)
     condition = lex.conditions.get("condition", _NEVER)
+    # "il bonifico risulta in arrivo": a done word right before a waiting one
+    # says what is still to come, not what is done
+    d_done = [m for m in done.finditer(d.folded) if _aligned(d, m) and not any(
+        _aligned(d, w, True) for w in p["still_negative"].finditer(d.folded, m.end(), m.end() + _AFTER_DONE))]
     pending: list[tuple[tuple[int, int], set[str]]] = []
     for a, b in d.clauses():
-        waits = _says(d, p["still_negative"], a, b, prefix=True)
-        # "il bonifico risulta in arrivo": a done word beside a waiting one says what is still to come
-        if _says(d, done, a, b) and not waits:
+        if any(a <= m.start() < b for m in d_done):
             continue
-        if waits or _says(d, p["future_actions"], a, b):
+        if _says(d, p["still_negative"], a, b, prefix=True) or _says(d, p["future_actions"], a, b):
             end = b
         else:   # what a condition governs, not its premise: "refund will be issued | once QC check done"
             end = next((x.start() for x in condition.finditer(d.folded, a, b) if _aligned(d, x)), a)
         if end > a:
             pending.append(((a, b), {t.key for t in d_words if a <= t.start < end}))
     # what the draft itself says is done ("已联系司机") is no "not yet"
-    said_done = {t.key for m in done.finditer(d.folded) if _aligned(d, m)
-                 and not _says(d, p["still_negative"], *d.clause(m.start()), prefix=True)
-                 for t in d_words if m.end() <= t.start < m.end() + _AFTER_DONE}
+    said_done = {t.key for m in d_done for t in d_words if m.end() <= t.start < m.end() + _AFTER_DONE}
     if not pending:
         return []
     for m in marks:
@@ -271,7 +274,7 @@ _AFTER_DONE = 16
 
 def _reworded_yes(d: Text, c: Text, c_words: Sequence[Token], c_clauses: Sequence[tuple[int, int]],
                   clause: tuple[int, int], head: Token, about: Sequence[Token], etiquette: bytearray,
-                  lex: Lexicon) -> tuple[int, int] | None:
+                  lex: Lexicon, asked: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """A clause of the rewrite that says the draft's denial the other way
     round without its head word: an antonym ("wasn't successful" -> "has
     been accepted", "no dejéis las llaves" -> "podéis dejarlas"). The
@@ -285,7 +288,7 @@ def _reworded_yes(d: Text, c: Text, c_words: Sequence[Token], c_clauses: Sequenc
     share of half instead of two thirds let one more dev honest rewrite be
     flagged and caught no more dev lies."""
     not_yet = bool(lex.patterns["still_negative"].search(d.folded, *clause))
-    draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]}
+    draft_times = {f.key for f in d.facts if clause[0] <= f.span.start < clause[1]} | asked
     carrying = [(a, b) for a, b in c_clauses
                 if not etiquette[a] and _about(c, c_words, a, b, about, d.low, share=2 / 3)]
     if any(_still_no(c, a, b, lex) or _negated_by_prefix(c, c_words, a, b, head, lex) for a, b in carrying):

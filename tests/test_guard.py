@@ -2850,3 +2850,21 @@ def test_a_step_under_way_said_done(guard, lang, draft, cand, honest):
 ])
 def test_a_ban_said_as_the_ideal_is_weakened(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,question,draft,cand,honest", [
+    # the day the customer asks about names what the answer is about...
+    ("es", "¿Quedan entradas de pista para el concierto del 21 de junio?",
+     "Pista agotada. La 2ª tanda sale a la venta pronto, mira la web.",
+     "Las entradas de pista para el concierto del 21 de junio están agotadas. La segunda tanda sale a la venta pronto: consulta la web.", True),
+    ("zh", "5月18日上海站的内场票还能买到吗？", "内场没了，早卖光了。", "5月18日上海站的内场票已经全部售出了。", True),
+    # ...but it never stands in for a time the draft gives
+    ("en", "Can you deliver it on Monday?", "We deliver within 3 working days.", "We'll deliver it on Monday.", False),
+    ("en", "Can I come in on Saturday at 10?", "We open at 11.", "We open at 10 on Saturday.", False),
+    # nor, said beside a "no" turned into a yes, is it the rewrite's own time for a reframe
+    ("it", "Il mio abbonamento scade il 31/8, si rinnova da solo?",
+     "nn si rinnova in automatico a meno che nn lo chieda lei in reception",
+     "L'abbonamento in scadenza il 31/8 si rinnova automaticamente, a meno che non chieda in reception di non rinnovarlo.", False),
+])
+def test_the_day_asked_about_said_back(guard, lang, question, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang, customer(question))) == honest
