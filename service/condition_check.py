@@ -76,6 +76,7 @@ def condition_findings(d: Text, c: Text, lex: Lexicon, excused: "Excused") -> li
             return False
         return _restated_nearby(
             c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=only_if,
+            required=bool(lex.patterns["requirements"].fullmatch(d.folded, at, lo)),
             alternatives=only_if and bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
     out += _dropped_uncertainty(d, c, lex, unknowns)
     cand_fallbacks: list[tuple[str, int, int]] | None = None   # read only once a draft condition needs them
@@ -249,7 +250,8 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 
 def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool,
-                     facts: Sequence[Fact] = (), exclusive: bool = False, alternatives: bool = False) -> bool:
+                     facts: Sequence[Fact] = (), exclusive: bool = False, alternatives: bool = False,
+                     required: bool = False) -> bool:
     """Whether one sentence of the rewrite states a condition or a
     requirement in any words of the language's lists, says no where the
     draft's condition does, and keeps more than half of what that condition
@@ -263,7 +265,8 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     no "or" the draft's sentence does not have ("convenzionate, oppure
     un'officina di fiducia"). A condition's ``facts`` all in the sentence
     restate it too ("only if done 24h before" -> "as long as you do it
-    24 hours before")."""
+    24 hours before"). A requirement (``required``: "理赔需要维修发票") is
+    also said again as a request for the same things ("请提供维修发票")."""
     cl = lex.content
     # A condition or a requirement restates a condition; "within 30 days" is a
     # limit of its own and "only" a restriction, neither a restatement of "if unassembled"
@@ -271,6 +274,8 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     # a condition of that strength ("as long as"); "if X" alone leaves other ways open.
     markers = ([lex.patterns["requirements"], lex.patterns["exclusive_conditions"]] if exclusive else
                [rx for group, rx in lex.conditions.items() if group == "condition"] + [lex.patterns["requirements"]])
+    if required:
+        markers = [*markers, lex.patterns["requests"]]
     for a, b in {c.sentence_of(m.start()) for rx in markers for m in rx.finditer(c.folded)}:
         if negative(c.folded[a:b], lex) != says_no:
             continue  # "if you have another policy" does not restate "se nn ha un'altra polizza"

@@ -2868,3 +2868,12 @@ def test_a_ban_said_as_the_ideal_is_weakened(guard, lang, draft, cand, honest):
 ])
 def test_the_day_asked_about_said_back(guard, lang, question, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang, customer(question))) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a requirement is said again as a request for the same things
+    ("zh", "理赔需要维修发票和损坏照片。", "理赔时，请提供维修发票以及清楚的损坏照片。", True),
+    ("zh", "理赔需要维修发票和损坏照片。", "理赔时，请提供维修发票。", False),
+])
+def test_a_requirement_said_as_a_request(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
