@@ -2877,3 +2877,13 @@ def test_the_day_asked_about_said_back(guard, lang, question, draft, cand, hones
 ])
 def test_a_requirement_said_as_a_request(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a bare 不收 is "not accepted"; only with a fee or money is it "free"
+    ("zh", "截止1月15日，过了就不收，系统已经关了。", "截止日期是1月15日，逾期的材料我们无法再接收，系统也已经关闭。", True),
+    # ...so it makes no "free" a rewrite may then promise
+    ("zh", "截止1月15日，过了就不收。", "截止日期是1月15日，过了就不收，不过这次免费为您加急处理。", False),
+])
+def test_a_bare_bu_shou_is_not_accepted(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
