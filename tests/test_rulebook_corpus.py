@@ -2,7 +2,7 @@
 
 The floors are the measured numbers less a small margin (tests/eval_rulebook_corpus.py
 prints them), so a rule change that loses recall or precision fails here. The
-held-out halves (test, test2, test3, test4, test5, test6) are for measuring, never for reading: a failure
+held-out halves (test, test2, ... test7) are for measuring, never for reading: a failure
 here names only the language and the figure. Raise the floors as the rules
 improve; the issue's target is 0.95 recall and precision in every language,
 with no flag on a clean draft.
@@ -57,13 +57,17 @@ RECALL_FLOOR = {
     # corpus6 (test6 held out), first look en 0.62 it 0.54 es 0.52 zh 0.55
     # / en 0.90 it 0.93 es 0.92 zh 0.86, 4 of 28 clean flagged
     "test6": {"en": 0.60, "it": 0.52, "es": 0.50, "zh": 0.53},
+    # twenty-fifth session: corpus7 (test7 held out), written fresh and measured before any
+    # rule change: en 0.71 it 0.70 es 0.54 zh 0.69 / en 0.92 it 0.89 es 0.78 zh 0.97,
+    # 1 of 32 clean flagged
+    "test7": {"en": 0.69, "it": 0.68, "es": 0.52, "zh": 0.67},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
-                   "test6": 0.84}
+                   "test6": 0.84, "test7": 0.76}
 # Clean drafts a half may have flagged at most (the target is none).
 CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2,
-                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4}
+                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1}
 
 _RESULTS: dict[str, Result] = {}
 
