@@ -273,6 +273,11 @@ def run_closing(rule: Rule, ctx: Context) -> list[Violation]:
         goes_on = rule.cue(ctx.language, "goes_on")
         if goes_on is not None and goes_on.search(ctx.text):
             return []
+        # ...and so did one for an agent's "let me check" ("Verifico subito."
+        # -> "Grazie."): the customer thanked the agent for looking, not for a fix.
+        agent = next((m.text for m in reversed(ctx.conversation) if m.role is Role.AGENT), "")
+        if goes_on is not None and goes_on.search(agent.lower()):
+            return []
     for name in ("thanks", "anything_else", "goodbye"):
         cue = rule.cue(ctx.language, name)
         if cue is not None and cue.search(ctx.text):
