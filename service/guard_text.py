@@ -171,11 +171,18 @@ def negative(segment: str, lex: Lexicon, preserving: bool = True) -> bool:
 
 def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
     """What a clause is about: 4-letter word stems (or CJK bigrams) and fact
-    keys, leaving out negation and affirmation words themselves."""
+    keys, leaving out negation and affirmation words themselves. A word that
+    is a fact counts once, as its fact: "tomorrow" is ``rel:1``, not also
+    "tomo", or one word would make the two shared topics of a clause "about
+    the same thing"."""
     seg = t.low[a:b]
     topics: set[str] = set()
     if lex.word_boundaries:
-        for w in _WORD.findall(seg):
+        in_fact = [(f.span.start - a, f.span.end - a) for f in t.facts if a <= f.span.start < b]
+        for m in _WORD.finditer(seg):
+            w = m.group(0)
+            if any(s <= m.start() < e for s, e in in_fact):
+                continue
             if w not in lex.topic_stopwords and not lex.patterns["negations"].fullmatch(w) \
                     and not lex.patterns["affirmations"].fullmatch(w):
                 topics.add(w[:4])

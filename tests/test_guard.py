@@ -2887,3 +2887,14 @@ def test_a_requirement_said_as_a_request(guard, lang, draft, cand, honest):
 ])
 def test_a_bare_bu_shou_is_not_accepted(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "tomorrow" is one topic (its fact), not two: a clause that only shares the day
+    # is not "about the same thing" as the refusal
+    ("en", "Late checkout not possible tomorrow.",
+     "Our standard checkout time will apply tomorrow. We're unable to offer a late checkout.", True),
+    ("en", "Late checkout not possible tomorrow.", "Late checkout is possible tomorrow.", False),
+])
+def test_a_word_that_is_a_fact_is_one_topic(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
