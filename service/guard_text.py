@@ -169,6 +169,10 @@ def negative(segment: str, lex: Lexicon, preserving: bool = True) -> bool:
     return bool(p["refusals"].search(segment) or p["negations"].search(segment)
                 or (preserving and p["preserving"].search(segment)) or p["post_negations"].search(segment))
 
+# Facts whose number alone also names them as a topic.
+_COUNTED = frozenset({"amount", "measure"})
+
+
 def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
     """What a clause is about: 4-letter word stems (or CJK bigrams) and fact
     keys, leaving out negation and affirmation words themselves. A word that
@@ -194,5 +198,10 @@ def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
                     continue
                 if not lex.patterns["negations"].search(bg) and not lex.patterns["affirmations"].search(bg):
                     topics.add(bg)
-    topics.update(f.key for f in t.facts if a <= f.span.start < b)
+    for f in t.facts:
+        if a <= f.span.start < b:
+            topics.add(f.key)
+            # "il fido a 5000" and "i 5000 € richiesti" speak of the same sum
+            if f.kind in _COUNTED and (n := lex.leading_number(f.text)):
+                topics.add("n:" + n)
     return topics

@@ -2898,3 +2898,14 @@ def test_a_bare_bu_shou_is_not_accepted(guard, lang, draft, cand, honest):
 ])
 def test_a_word_that_is_a_fact_is_one_topic(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a sum refused as a bare number is the same topic as that sum with its currency
+    ("it", "Nn possiamo portare il fido a 5000, col tuo reddito il max è 3000€. Se vuoi la richiesta x 3000 la faccio partire subito.",
+     "Posso avviare subito la richiesta per portare il fido a 3000 €, il massimo con il suo reddito; i 5000 € richiesti, invece, non sono possibili.", True),
+    ("it", "Nn possiamo portare il fido a 5000, col tuo reddito il max è 3000€.",
+     "Possiamo portare il fido a 5000 €, con il suo reddito.", False),
+])
+def test_a_refused_sum_with_or_without_its_currency(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
