@@ -2909,3 +2909,14 @@ def test_a_word_that_is_a_fact_is_one_topic(guard, lang, draft, cand, honest):
 ])
 def test_a_refused_sum_with_or_without_its_currency(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "not before 2pm" said as when it starts
+    ("en", "we dont do check in before 2pm, rooms arent ready.", "Check-in starts at 2pm, once the rooms are ready.", True),
+    ("es", "No hacemos el check-in antes de las 14:00.", "El check-in empieza a las 14:00.", True),
+    ("it", "Non facciamo il check-in prima delle 14.", "Il check-in inizia alle 14.", True),
+    ("en", "we dont do check in before 2pm, rooms arent ready.", "Check-in starts at 12pm, once the rooms are ready.", False),
+])
+def test_not_before_a_time_said_as_when_it_starts(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
