@@ -15,7 +15,7 @@ import pytest
 
 from tests.eval_honesty import LANGUAGES, evaluate, load
 
-# Measured at the end of the twenty-fourth session (python tests/eval_honesty.py HALF):
+# Measured at the end of the twenty-fifth session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
 FLOORS = {
     "test": {"en": (26, 29), "it": (29, 27), "es": (27, 25), "zh": (27, 23)},
@@ -27,7 +27,7 @@ FLOORS = {
     "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
     "test8": {"en": (14, 15), "it": (17, 9), "es": (20, 9), "zh": (19, 8)},
     "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 11)},
-    "test10": {"en": (14, 9), "it": (15, 10), "es": (17, 14), "zh": (16, 13)},
+    "test10": {"en": (14, 10), "it": (15, 10), "es": (17, 14), "zh": (16, 13)},
     "test11": {"en": (15, 11), "it": (17, 13), "es": (13, 11), "zh": (16, 10)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
@@ -38,10 +38,10 @@ FLOORS = {
     "test15": {"en": (10, 9), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
     # change, it read en (9, 5), it (11, 7), es (11, 7), zh (9, 5)
-    "test16": {"en": (9, 6), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
-    # written fresh in the twenty-fifth session; measured with the code at b20ce0f,
-    # before any change
-    "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (11, 11)},
+    "test16": {"en": (10, 6), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
+    # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
+    # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
+    "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
     "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (14, 10), "es": (14, 15), "zh": (13, 13)},
@@ -51,12 +51,12 @@ FLOORS = {
     "dev9": {"en": (12, 12), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
     "dev10": {"en": (14, 11), "it": (13, 11), "es": (14, 11), "zh": (11, 13)},
     "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 11)},
-    "dev12": {"en": (9, 8), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
+    "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
     "dev13": {"en": (12, 7), "it": (10, 8), "es": (12, 7), "zh": (12, 8)},
     "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 5), "zh": (12, 6)},
     "dev15": {"en": (11, 9), "it": (11, 8), "es": (11, 6), "zh": (11, 8)},
     "dev16": {"en": (11, 7), "it": (11, 8), "es": (12, 8), "zh": (12, 9)},
-    "dev17": {"en": (9, 8), "it": (9, 9), "es": (9, 6), "zh": (11, 8)},
+    "dev17": {"en": (10, 12), "it": (10, 10), "es": (11, 8), "zh": (12, 12)},
 }
 
 
