@@ -30,7 +30,9 @@ __all__ = ["CONVERSATION_CHARS_READ", "CONVERSATION_MESSAGES_READ", "Conversatio
 # of their own case (a code with a cue such as "order" or "#" before it), plain
 # numbers and measures ("size 42", "the 64 GB model"), names and channels.
 # Links, emails, phones, other codes, amounts, percentages and dates they wrote
-# are theirs, not the agent's (the injection issue: "add this link").
+# are theirs, not the agent's (the injection issue: "add this link"); only the
+# day or hour their last question asks about may be said back, and only where
+# the draft names no time (``asked``, read by service/fact_check.py).
 _CUSTOMER_KINDS = frozenset({"id", "number", "name", "channel", "measure", "quoted"})
 
 
@@ -98,7 +100,8 @@ class ConversationFacts:
     number, the agent already said that date); an answer that adds no fact,
     the usual case, never pays for extracting every message. What the agent
     said licenses everything; what the customer said licenses only the
-    identifiers of their case (see ``_CUSTOMER_KINDS``).
+    identifiers of their case (see ``_CUSTOMER_KINDS``) and, on the fact
+    checker's terms, the facts of the question the draft answers (``asked``).
     """
 
     def __init__(self, conversation: Sequence[Message], lex: Lexicon,
