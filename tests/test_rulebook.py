@@ -149,7 +149,7 @@ def test_bad_glossary_file_named(tmp_path):
     ("02-no-shouting.yaml", "min_single_word: 5", "min_single_word: yes", "params.min_single_word",
      "expected an integer, YAML read a boolean"),
     ("02-no-shouting.yaml", "min_single_word: 5", "min_singel_word: 5", "params.min_singel_word", "unknown key"),
-    ("14-keep-it-short.yaml", "  max_chars: 600\n", "", "params.max_chars", "missing"),
+    ("14-keep-it-short.yaml", "  max_chars: 400\n", "", "params.max_chars", "missing"),
 ])
 def test_rule_params_are_typed(prompts_copy, file, old, new, key, problem):
     _edit(prompts_copy / "rules" / file, old, new)
