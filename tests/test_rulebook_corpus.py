@@ -60,15 +60,15 @@ RECALL_FLOOR = {
     # twenty-fifth session: corpus7 (test7 held out), written fresh and measured before any
     # rule change: en 0.71 it 0.70 es 0.54 zh 0.69 / en 0.92 it 0.89 es 0.78 zh 0.97,
     # 1 of 32 clean flagged
-    "test7": {"en": 0.69, "it": 0.68, "es": 0.52, "zh": 0.67},
-    # at the end of that session: test7 recall unchanged, precision en 0.97 it 0.97 es 0.83
-    # zh 0.97; dev7 (read while tuning) recall en 0.70 -> 0.77, it 0.73 -> 0.75,
-    # es 0.62 -> 0.65, zh 0.71 -> 0.80
-    "dev7": {"en": 0.75, "it": 0.73, "es": 0.63, "zh": 0.78},
+    # at the end of that session: test7 recall en 0.71 it 0.74 es 0.57 zh 0.69, precision
+    # en 0.97 it 0.97 es 0.84 zh 0.97; dev7 (read while tuning) recall en 0.70 -> 0.81,
+    # it 0.73 -> 0.80, es 0.62 -> 0.73, zh 0.71 -> 0.82
+    "test7": {"en": 0.69, "it": 0.72, "es": 0.55, "zh": 0.67},
+    "dev7": {"en": 0.79, "it": 0.78, "es": 0.71, "zh": 0.80},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
-                   "test6": 0.84, "test7": 0.81, "dev7": 0.83}
+                   "test6": 0.84, "test7": 0.82, "dev7": 0.83}
 # Clean drafts a half may have flagged at most (the target is none).
 CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2,
                        "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0}
