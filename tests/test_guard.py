@@ -2920,3 +2920,21 @@ def test_a_refused_sum_with_or_without_its_currency(guard, lang, draft, cand, ho
 ])
 def test_not_before_a_time_said_as_when_it_starts(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an apology for what we failed to do admits a fault the draft did not
+    ("en", "The £25 fee was applied because the account went £140 over the limit.",
+     "I'm sorry we didn't warn you before it was charged. The £25 fee was applied because the account went £140 over the limit.", False),
+    ("it", "La commissione di 25 € è stata applicata per lo sconfinamento.",
+     "Mi dispiace che non l'abbiamo avvisata prima. La commissione di 25 € è stata applicata per lo sconfinamento.", False),
+    ("es", "La comisión de 25 € se aplicó por el descubierto.",
+     "Siento mucho que no le avisáramos antes. La comisión de 25 € se aplicó por el descubierto.", False),
+    ("zh", "这笔25元手续费是因为透支产生的。", "抱歉我们没有提前通知您。这笔25元手续费是因为透支产生的。", False),
+    # an apology for the situation admits nothing
+    ("en", "The £25 fee was applied because the account went £140 over the limit.",
+     "I'm sorry for the surprise. The £25 fee was applied because the account went £140 over the limit.", True),
+])
+def test_an_apology_for_our_failure_admits_it(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
+    assert (not found) == honest
