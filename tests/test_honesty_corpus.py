@@ -21,7 +21,7 @@ FLOORS = {
     "test": {"en": (26, 29), "it": (29, 27), "es": (27, 25), "zh": (27, 23)},
     # it 14 -> 13 accepted in the twenty-fourth session: a rate's count read a few
     # words back ("4 ore di sala riunioni al mese") costs one here, gains one elsewhere
-    "test4": {"en": (16, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
+    "test4": {"en": (17, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
     "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 11), "zh": (18, 14)},
     "test6": {"en": (15, 8), "it": (17, 8), "es": (18, 9), "zh": (16, 5)},
     "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
@@ -47,7 +47,7 @@ FLOORS = {
     "dev7": {"en": (13, 14), "it": (14, 10), "es": (14, 15), "zh": (13, 13)},
     # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
     # what to bring) caught only by "20:00", a time the rewrite rightly worked out
-    "dev8": {"en": (11, 8), "it": (11, 14), "es": (12, 11), "zh": (8, 11)},
+    "dev8": {"en": (12, 8), "it": (11, 14), "es": (12, 11), "zh": (8, 11)},
     "dev9": {"en": (12, 12), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
     "dev10": {"en": (14, 11), "it": (13, 11), "es": (14, 11), "zh": (11, 13)},
     "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 11)},
