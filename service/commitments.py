@@ -362,7 +362,8 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             if (p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])
-                    or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])):
+                    or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])
+                    or p["request_heads"].search(t.folded[max(a, m.start() - 30):m.start()])):
                 continue
             out.append(Commitment(cat, Span(m.start(), m.end()), t.text[m.start():m.end()]))
     for f in t.facts:

@@ -184,6 +184,10 @@ class LexiconDoc(ContentDoc):
     help_words: Words = Field(default_factory=list)
     speculation: Words = Field(default_factory=list)
     purpose: Words = Field(default_factory=list)
+    # What one may ask for, right before a commitment word ("richieste di
+    # indennizzo", "solicitudes de reembolso", "claims for compensation"):
+    # how to ask promises nothing. Read only by the commitment finder.
+    request_heads: Words = Field(default_factory=list)
     empathy: Words = Field(default_factory=list)
     prohibitions: Words = Field(default_factory=list)
     # Prohibitions in the form of a notice ("No swimming after dark", "No

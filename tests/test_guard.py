@@ -2938,3 +2938,17 @@ def test_not_before_a_time_said_as_when_it_starts(guard, lang, draft, cand, hone
 def test_an_apology_for_our_failure_admits_it(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # how to ask for compensation promises none: a rewrite that grants it adds a promise
+    ("it", "Per richieste di indennizzo va fatta domanda scritta entro 15gg a billing@cassaweb.it.",
+     "Abbiamo già applicato un indennizzo in fattura; per altre richieste scriva entro 15 giorni a billing@cassaweb.it.", False),
+    ("es", "Las solicitudes de reembolso se hacen por escrito en 15 días a billing@cassaweb.es.",
+     "Ya le hemos hecho el reembolso; para otras solicitudes escriba en 15 días a billing@cassaweb.es.", False),
+    ("en", "Claims for compensation go in writing within 15 days to billing@cassaweb.com.",
+     "Claims for compensation need to be sent in writing within 15 days to billing@cassaweb.com.", True),
+])
+def test_how_to_ask_for_compensation_promises_none(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
+    assert (not found) == honest

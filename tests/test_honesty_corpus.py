@@ -38,11 +38,11 @@ FLOORS = {
     "test15": {"en": (10, 9), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
     # change, it read en (9, 5), it (11, 7), es (11, 7), zh (9, 5)
-    "test16": {"en": (10, 6), "it": (11, 7), "es": (11, 7), "zh": (9, 5)},
+    "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 7), "zh": (9, 5)},
     # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
     # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
     "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
-    "dev5": {"en": (19, 17), "it": (18, 17), "es": (20, 19), "zh": (20, 19)},
+    "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (14, 10), "es": (14, 15), "zh": (13, 13)},
     # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
