@@ -2952,3 +2952,13 @@ def test_an_apology_for_our_failure_admits_it(guard, lang, draft, cand, honest):
 def test_how_to_ask_for_compensation_promises_none(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # "sorry, we didn't receive it" states a fact about the customer's payment; it admits nothing
+    ("en", "We haven't received your payment yet.", "I'm sorry, we didn't receive your payment yet."),
+    ("it", "Il pagamento non risulta ancora arrivato.", "Mi dispiace, non abbiamo ancora ricevuto il pagamento."),
+])
+def test_sorry_we_did_not_receive_admits_nothing(guard, lang, draft, cand):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
+    assert not found
