@@ -24,6 +24,7 @@ def _fact_given(rule: Rule, ctx: Context, kind: str) -> bool:
 # An identifier a customer types: 3+ digits, maybe masked ("138****5521") or with a prefix ("BR-2209").
 _RUN = re.compile(r"[\d*](?:[\d*\s-]*[\d*])?")
 _PREFIX = re.compile(r"(?:[A-Za-z]{1,4}[-#]?)?#?$")
+_CODE = re.compile(r"(?<![\w*#-])[A-Za-z0-9][A-Za-z0-9-]{4,}(?![\w*-])")
 
 
 def _values(msg: str) -> list[tuple[int, str]]:
@@ -44,6 +45,13 @@ def _values(msg: str) -> list[tuple[int, str]]:
         if start > 0 and (msg[start - 1].isalnum() or msg[start - 1] in "*_") and not is_cjk(msg[start - 1]):
             continue
         out.append((start, msg[start:end]))
+    # Codes of letters and digits ("tracking 1Z99AB773", "codice fiscale
+    # NREFNC58A41H501Z"): one token with 3+ digits and a letter.
+    for m in _CODE.finditer(msg):
+        code = m.group()
+        if sum(ch.isdigit() for ch in code) >= 3 and any(ch.isalpha() for ch in code) and not any(
+                s <= m.start() < s + len(v) for s, v in out):
+            out.append((m.start(), code))
     return out
 
 
@@ -84,7 +92,10 @@ def _given_labels(rule: Rule, ctx: Context) -> list[str]:
                     out.append(run)
                 continue
             tail = re.split(r"[.,;!?()\n\u3002\uff0c\uff1b\uff01\uff1f]", head)[-1]
-            words = _LATIN_WORD.findall(tail.lower())[-2:]
+            words = _LATIN_WORD.findall(tail.lower())
+            while words and words[-1] in stop:   # "player ID is RX-88213", "il codice cliente è 30044871"
+                words.pop()
+            words = words[-2:]
             while words and words[0] in stop:
                 words = words[1:]
             if words and words[-1] not in stop and len("".join(words)) >= 5:
