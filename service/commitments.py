@@ -359,11 +359,11 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             # An admission is denied right before it ("non è colpa nostra", "不是我们的责任");
             # a failure further back is what it admits ("没能安排上大床房是我们的责任").
             head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries]) if cat == "liability" else a
+            just_before = t.folded[max(a, m.start() - 30):m.start()]
             if (p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()]))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])
-                    or p["purpose"].search(t.folded[max(a, m.start() - 30):m.start()])
-                    or p["request_heads"].search(t.folded[max(a, m.start() - 30):m.start()])):
+                    or p["purpose"].search(just_before) or p["request_heads"].search(just_before)):
                 continue
             out.append(Commitment(cat, Span(m.start(), m.end()), t.text[m.start():m.end()]))
     for f in t.facts:

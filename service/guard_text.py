@@ -181,8 +181,9 @@ def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
     the same thing"."""
     seg = t.low[a:b]
     topics: set[str] = set()
+    facts = [f for f in t.facts if a <= f.span.start < b]
     if lex.word_boundaries:
-        in_fact = [(f.span.start - a, f.span.end - a) for f in t.facts if a <= f.span.start < b]
+        in_fact = [(f.span.start - a, f.span.end - a) for f in facts]
         for m in _WORD.finditer(seg):
             w = m.group(0)
             if any(s <= m.start() < e for s, e in in_fact):
@@ -198,10 +199,9 @@ def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
                     continue
                 if not lex.patterns["negations"].search(bg) and not lex.patterns["affirmations"].search(bg):
                     topics.add(bg)
-    for f in t.facts:
-        if a <= f.span.start < b:
-            topics.add(f.key)
-            # "il fido a 5000" and "i 5000 € richiesti" speak of the same sum
-            if f.kind in _COUNTED and (n := lex.leading_number(f.text)):
-                topics.add("n:" + n)
+    for f in facts:
+        topics.add(f.key)
+        # "il fido a 5000" and "i 5000 € richiesti" speak of the same sum
+        if f.kind in _COUNTED and (n := lex.leading_number(f.text)):
+            topics.add("n:" + n)
     return topics
