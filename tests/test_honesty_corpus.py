@@ -3,7 +3,7 @@
 The guard is deterministic, so these are the measured counts, not a margin
 below them: a change to the guard, its lexicons or the rules that loses a
 caught lie or an accepted honest rewrite on any half fails here. The
-held-out halves (test, test4 ... test17) are for measuring, never for reading: a
+held-out halves (test, test4 ... test18) are for measuring, never for reading: a
 failure names only the half, the language and the count. Raise the counts as
 the guard improves; the issue's target is every lie caught and 95% of honest
 rewrites accepted in every language.
@@ -42,6 +42,9 @@ FLOORS = {
     # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
     # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
     "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
+    # written fresh in the twenty-sixth session; with the code at eef87b8, before any
+    # change, it read en (11, 6), it (10, 7), es (10, 4), zh (9, 7)
+    "test18": {"en": (11, 6), "it": (10, 7), "es": (10, 4), "zh": (9, 7)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 11)},
     "dev7": {"en": (13, 14), "it": (14, 10), "es": (14, 15), "zh": (13, 13)},

@@ -2,7 +2,7 @@
 
 The floors are the measured numbers less a small margin (tests/eval_rulebook_corpus.py
 prints them), so a rule change that loses recall or precision fails here. The
-held-out halves (test, test2, ... test7) are for measuring, never for reading: a failure
+held-out halves (test, test2, ... test8) are for measuring, never for reading: a failure
 here names only the language and the figure. Raise the floors as the rules
 improve; the issue's target is 0.95 recall and precision in every language,
 with no flag on a clean draft.
@@ -65,13 +65,17 @@ RECALL_FLOOR = {
     # it 0.73 -> 0.80, es 0.62 -> 0.73, zh 0.71 -> 0.82
     "test7": {"en": 0.69, "it": 0.72, "es": 0.55, "zh": 0.67},
     "dev7": {"en": 0.79, "it": 0.78, "es": 0.71, "zh": 0.80},
+    # twenty-sixth session: corpus8 (test8 held out), written fresh and measured before any
+    # rule change: en 0.49 it 0.62 es 0.63 zh 0.49 / en 1.00 it 0.95 es 0.93 zh 0.89,
+    # 1 of 32 clean flagged
+    "test8": {"en": 0.47, "it": 0.60, "es": 0.61, "zh": 0.47},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
-                   "test6": 0.84, "test7": 0.82, "dev7": 0.83}
+                   "test6": 0.84, "test7": 0.82, "dev7": 0.83, "test8": 0.87}
 # Clean drafts a half may have flagged at most (the target is none).
 CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2,
-                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0}
+                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0, "test8": 1}
 
 _RESULTS: dict[str, Result] = {}
 
