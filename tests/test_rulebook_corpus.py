@@ -69,13 +69,16 @@ RECALL_FLOOR = {
     # rule change: en 0.49 it 0.62 es 0.63 zh 0.49 / en 1.00 it 0.95 es 0.93 zh 0.89,
     # 1 of 32 clean flagged
     "test8": {"en": 0.47, "it": 0.60, "es": 0.61, "zh": 0.47},
+    # dev8, read while tuning, before any rule change: en 0.64 it 0.56 es 0.59 zh 0.57 /
+    # en 0.91 it 0.88 es 0.90 zh 0.94, 2 of 28 clean flagged
+    "dev8": {"en": 0.62, "it": 0.54, "es": 0.57, "zh": 0.55},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
-                   "test6": 0.84, "test7": 0.82, "dev7": 0.83, "test8": 0.87}
+                   "test6": 0.84, "test7": 0.82, "dev7": 0.83, "test8": 0.87, "dev8": 0.86}
 # Clean drafts a half may have flagged at most (the target is none).
 CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2,
-                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0, "test8": 1}
+                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0, "test8": 1, "dev8": 2}
 
 _RESULTS: dict[str, Result] = {}
 
