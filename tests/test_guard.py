@@ -2962,3 +2962,19 @@ def test_how_to_ask_for_compensation_promises_none(guard, lang, draft, cand, hon
 def test_sorry_we_did_not_receive_admits_nothing(guard, lang, draft, cand):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
     assert not found
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a code spelled out says the draft's number: the word before it starts with the code's letters
+    ("it", "Il ticket è in backlog con priorità P2.", "La segnalazione è in coda con priorità 2.", True),
+    ("en", "Pick-up is at T3, desk 4.", "Pick-up is at Terminal 3, desk 4.", True),
+    ("es", "Embarque por la puerta P4.", "El embarque es por la puerta 4.", True),
+    ("zh", "浦东机场T2取车。", "请在浦东机场2号航站楼取车。", True),
+    # a code's digit licenses no count: "2FA" does not make "2 attempts" the draft's
+    ("en", "Turn on 2FA in your settings.", "Turn on 2FA in your settings; you get 2 attempts.", False),
+    # nor another word's number ("priority 3" for "P2")
+    ("it", "Il ticket è in backlog con priorità P2.", "La segnalazione è in coda con priorità 3.", False),
+])
+def test_a_code_spelled_out_keeps_its_number(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_FACT}
+    assert (not found) == honest
