@@ -507,3 +507,29 @@ def test_different_measures_give_different_keys(lang: str, a: str, b: str) -> No
 ])
 def test_readings_next_to_units_brackets_and_articles(lang: str, text: str, expected: set) -> None:
     assert keys(text, lang) == expected
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("es", "de 1,20m a 89€", {"n:1.2", "amt:EUR:89"}),          # a decimal before a unit's letter, no code "20M"
+    ("es", "de 1,20 m a 89 €", {"n:1.2", "amt:EUR:89"}),
+    ("en", "on a 24m contract", {"n:24"}),                       # a number and an unknown unit's abbreviation
+    ("zh", "每次最多4wk", {"n:4"}),
+    ("zh", "贷款5w", {"n:50000"}),                                # a lone w multiplies: 5万
+    ("en", "thx, c u 2day", set()),                              # chat words are no numbers
+    ("zh", "3q啦", set()),
+    ("it", "200 A5 fronte/retro", {"n:200"}),                    # a paper size, no 200 amperes
+    ("it", "la franchigia è pari al 100% del valore", {"pct:100"}),  # a share, no intensifier
+    ("it", "garantito al 100%", set()),
+    ("es", "el 100% del valor", {"pct:100"}),
+])
+def test_numbers_beside_letters(lang: str, text: str, expected: set) -> None:
+    assert keys(text, lang) == expected
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "order ZX-40A", {"id:ZX-40A"}),                       # the digits of a code are no 40 amperes
+    ("it", "pratica 3378 l'ufficio risponde", {"n:3378"}),       # an elided article is no litre
+    ("it", "un sacco da 2 l", {"meas:2:l"}),
+])
+def test_units_end_their_word(lang: str, text: str, expected: set) -> None:
+    assert keys(text, lang) == expected

@@ -28,7 +28,7 @@ FLOORS = {
     "test8": {"en": (14, 15), "it": (17, 9), "es": (20, 9), "zh": (19, 8)},
     "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 11)},
     "test10": {"en": (14, 10), "it": (15, 10), "es": (17, 14), "zh": (16, 13)},
-    "test11": {"en": (15, 11), "it": (17, 13), "es": (13, 11), "zh": (16, 10)},
+    "test11": {"en": (15, 11), "it": (17, 13), "es": (13, 11), "zh": (16, 11)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
     "test12": {"en": (10, 10), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
@@ -59,9 +59,12 @@ FLOORS = {
     "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 5), "zh": (12, 6)},
     "dev15": {"en": (11, 9), "it": (11, 8), "es": (11, 6), "zh": (11, 8)},
     "dev16": {"en": (11, 7), "it": (11, 8), "es": (12, 8), "zh": (12, 9)},
-    "dev17": {"en": (10, 12), "it": (10, 10), "es": (11, 8), "zh": (12, 12)},
+    # en 10 -> 9 caught in the twenty-sixth session: a lie (an invented reason) caught only
+    # by "50m" read as a code, where "50-metre" says the same number
+    "dev17": {"en": (9, 12), "it": (10, 10), "es": (11, 8), "zh": (12, 12)},
     # read while tuning in the twenty-sixth session; at eef87b8 it read these counts
-    "dev18": {"en": (8, 8), "it": (11, 6), "es": (7, 7), "zh": (10, 7)},
+    # it 11 -> 10 at once: a lie caught only by "ES-3378 l'ufficio" read as 3378 litres
+    "dev18": {"en": (8, 8), "it": (10, 6), "es": (7, 8), "zh": (10, 7)},
 }
 
 

@@ -62,6 +62,10 @@ def _groups_thousands(digits: str, separator: str) -> bool:
     return all(len(g) == 3 for g in digits.split(separator)[1:])
 
 
+# Digits and one to three lower-case letters ("1,20m", "24m", "4wk"): a
+# number and its unit's abbreviation. Capitals ("10A", "3DS", "5G") are
+# units or codes of their own; a lone "k" or "w" multiplies ("3k", "5w" = 5万).
+_SHORT_UNIT = re.compile(r"(?<![A-Za-z0-9_.,-])(\d+(?:[.,]\d+)?)(?![wk](?![a-z]))[a-z]{1,3}(?![A-Za-z0-9_])")
 _LAST_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
 # What numbers a thing in a series: "n. 12/2025", "nr 3/2024", "#12/2025".
 _NUMBER_SIGNS = frozenset({"n", "nr", "no", "num", "nº", "numero", "número", "number"})
@@ -446,6 +450,14 @@ class Lexicon:
             value = self.value(m.group(1))
             if value.replace(".", "", 1).isdigit():
                 claim("number", "n:" + format((Decimal(value) * 1000).normalize(), "f"), m.start(), m.end())
+        for m in _SHORT_UNIT.finditer(text):
+            # "1,20m", "24m", "4wk": a number with a unit abbreviation no list
+            # knows; the number is the fact (a rewrite writes "1,20 m",
+            # "24 months", "四周"), not a code "20M" or "24M"; chat words
+            # ("2day", "3q") are in ``not_facts``
+            if m.group(0).casefold() in self.not_facts:
+                continue
+            claim("number", "n:" + self.value(m.group(1)), m.start(1), m.end(1))
         for m in p["id"].finditer(folded):
             raw = m.group(0)
             body = raw.lstrip("#")

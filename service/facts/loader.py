@@ -277,7 +277,7 @@ def load_lexicon(file: Path) -> Lexicon:
             rf"{B(_alt(ambiguous_days))}(?=\s*(?:{_WEEKDAY_JOIN})\s*{B(_alt(weekdays))}|\s*\d)"
             rf"|{B(_alt(weekdays))}\s*(?:{_WEEKDAY_JOIN})\s*(?P<amb>{B(_alt(ambiguous_days))})"
             if ambiguous_days else r"(?!x)x"),
-        "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
+        "id": rf"#[A-Za-z0-9-]*\d[A-Za-z0-9-]*|(?<![A-Za-z0-9_-])(?<!\d[.,])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*{na}",
         # Not the tail of "1.5" or "v2,3"; but a Chinese text's half-width
         # comma ("从系统里看,3号桩") is punctuation, as its "，" is.
         "number": (rf"(?<![{_ASCII_WORD}])(?:(?<![.,])|(?<=[{CJK_CLASS}][.,]))"
@@ -393,14 +393,17 @@ def load_lexicon(file: Path) -> Lexicon:
     word_units = [u for u in measure_units if len(u) >= 3 and u.isalpha()]
     spelled_measure = (rf"|(?P<nw>{B(numw)}{half_suffix})\s(?P<uw>{_alt(word_units)})"
                        if numw and word_units and wb else "")
-    unit_end = r"(?![^\W\d_])" if wb else r"(?![A-Za-z])"
+    # A unit ends its word: "200 A5" (a paper size) is no 200 amperes, and
+    # "3378 l'ufficio" no 3378 litres (an elided article).
+    unit_end = r"(?![^\W_]|['’])" if wb else r"(?![A-Za-z0-9])"
     # A Chinese "5w" is ten thousand (``magnitude``); only "65W" is watts.
     folded_capitals = {u.lower() for u in capital_units} | ({"w"} if cjk and "w" in measure_units else set())
     unit_words = "|".join(filter(None, [_alt([u for u in measure_units if u not in folded_capitals]),
                                         *(f"(?-i:{u.upper()})" for u in sorted(folded_capitals))]))
     # "a 120-litre bag", "a 10-amp socket": a hyphen joins a number to a unit word
     hyphen = rf"|-(?=(?:{_alt(word_units)}){unit_end})" if word_units else ""
-    raw_patterns["measure"] = (rf"(?:(?P<n>(?:{num}){half_suffix})(?:\s?{hyphen})(?P<u>{unit_words}){spelled_measure}){unit_end}{half_tail}"
+    # Not the digits of a code ("ZX-40A" is no 40 amperes).
+    raw_patterns["measure"] = (rf"(?<![A-Za-z0-9_-])(?:(?P<n>(?:{num}){half_suffix})(?:\s?{hyphen})(?P<u>{unit_words}){spelled_measure}){unit_end}{half_tail}"
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
