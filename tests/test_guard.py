@@ -2978,3 +2978,19 @@ def test_sorry_we_did_not_receive_admits_nothing(guard, lang, draft, cand):
 def test_a_code_spelled_out_keeps_its_number(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_FACT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # how the customer asks for a refund promises none (zh request_heads)
+    ("zh", "平台没法替发起人退款。你去项目页联系发起人。",
+     "平台无法代为退款。您可以在项目页面联系发起人,直接向对方提出退款。", True),
+    # asked for on the customer's behalf, it is a promise
+    ("zh", "订单已取消。", "订单已取消,我们已经为您提出退款。", False),
+    # a delivery under way with its day makes "will be delivered tomorrow" the draft's
+    ("it", "ordine FD-5512 in consegna domani tra 15 e 18.",
+     "Il suo ordine FD-5512 sarà consegnato domani tra le 15 e le 18.", True),
+    ("en", "Parcel is out for delivery on Monday 9-1.", "Your parcel will be delivered on Monday between 9 and 1.", True),
+])
+def test_requests_and_deliveries_under_way(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
+    assert (not found) == honest
