@@ -29,7 +29,7 @@ from service.facts import (
     implied_channels,
 )
 from service.guard_context import ConversationFacts, Excused
-from service.guard_text import Text, negative
+from service.guard_text import Text, negative, neighbours
 from service.textnorm import lower_same_length, strip_accents
 from service.written_numbers import ordinal_said, step_listed
 
@@ -125,6 +125,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue
         if f.key in context.keys:
             continue
+        if f.kind in _POINT_KINDS and _quoted_from_customer(d, c, f, context, lex):
+            continue  # "Il torneo di domenica": the customer's day, quoted in the customer's words
         if f.kind == "number" and f.key[2:] in carried:
             continue  # that "10" is the draft's "10 min", said with words between number and unit
         if f.kind == "number" and _names_a_code(c, f, _code_digits(d)):
@@ -152,6 +154,23 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             f"may take only what the agent said and the customer's case identifiers).",
             f.span))
     return out + _widened_recipients(d, c, lex)
+
+
+def _quoted_from_customer(d: Text, c: Text, f: Fact, context: ConversationFacts, lex: Lexicon) -> bool:
+    """Whether a day or hour the rewrite adds is one a customer message
+    gives, said back with the word or fact that stood beside it there ("the
+    card you lost in Lisbon yesterday", "l'ordine che doveva arrivare
+    martedì"), where the draft gives no fact of that kind, and not vouched
+    for. A draft with weekdays of its own ("we deliver Monday to Friday")
+    may not gain the customer's ("...and on Saturday, as you asked"); and
+    "vedo che il reso è stato spedito il 3 marzo" confirms the customer's
+    claim as the agent's own finding, which the draft did not."""
+    if f.key not in context.said or any(g.kind == f.kind for g in d.facts):
+        return False
+    if not neighbours(c, f, lex) & context.beside.get(f.key, set()):
+        return False
+    a, b = c.sentence_of(f.span.start)
+    return lex.patterns["vouching"].search(c.folded, a, b) is None
 
 
 # Kinds compared leniently as text: a name or quoted title is kept when it

@@ -20,7 +20,7 @@ from service.facts import (
     fold,
 )
 from service.guard_schema import GuardPolicyDoc
-from service.guard_text import Text, sentence
+from service.guard_text import Text, neighbours, sentence
 from service.textnorm import lower_same_length
 
 __all__ = ["CONVERSATION_CHARS_READ", "CONVERSATION_MESSAGES_READ", "ConversationFacts", "Excused", "GuardPolicy",
@@ -142,6 +142,26 @@ class ConversationFacts:
         if last is None or last.role is not Role.CUSTOMER or not ("?" in last.text or "？" in last.text):
             return frozenset()
         return frozenset(f.key for f in self._facts_of(last.text, self._lex))
+
+    @cached_property
+    def beside(self) -> dict[str, set[str]]:
+        """For each fact a customer's statement gives, what stands beside it
+        there (``neighbours``): a rewrite that says "the card you lost in
+        Lisbon yesterday" where the customer wrote "I lost my card in Lisbon
+        yesterday" quotes the customer, with the same word beside the day.
+        A question's facts are what the customer asks for ("posso venire
+        domani?"), which a rewrite must not grant in the customer's words."""
+        out: dict[str, set[str]] = {}
+        for msg in self._conversation:
+            if msg.role is not Role.CUSTOMER:
+                continue
+            t = Text(msg.text, self._lex, self._facts_of(msg.text, self._lex))
+            for f in t.facts:
+                a, b = t.sentence_of(f.span.start)
+                if t.text[a:b].rstrip().endswith(("?", "？")):
+                    continue
+                out.setdefault(f.key, set()).update(neighbours(t, f, self._lex))
+        return out
 
     @cached_property
     def said(self) -> frozenset[str]:

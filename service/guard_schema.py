@@ -188,6 +188,10 @@ class LexiconDoc(ContentDoc):
     # indennizzo", "solicitudes de reembolso", "claims for compensation"):
     # how to ask promises nothing. Read only by the commitment finder.
     request_heads: Words = Field(default_factory=list)
+    # How the agent vouches for a fact ("I can see that", "vedo che", "consta
+    # que", 系统显示): a customer's fact said back after one is confirmed, not
+    # quoted. Read only by the fact checker.
+    vouching: Words = Field(default_factory=list)
     empathy: Words = Field(default_factory=list)
     prohibitions: Words = Field(default_factory=list)
     # Prohibitions in the form of a notice ("No swimming after dark", "No

@@ -205,3 +205,24 @@ def topics(t: Text, a: int, b: int, lex: Lexicon) -> set[str]:
         if f.kind in _COUNTED and (n := lex.leading_number(f.text)):
             topics.add("n:" + n)
     return topics
+
+
+# How far from a fact its neighbour may be, in characters.
+_NEIGHBOUR_REACH = 16
+
+
+def neighbours(t: Text, f: Fact, lex: Lexicon) -> set[str]:
+    """What stands right beside a fact in its clause: the content word just
+    before and just after it (their comparison keys) and any fact that
+    touches it. "il torneo di domenica" gives {torneo}; "domenica alle 6"
+    gives the time of "alle 6". A fact said back in the words that stood
+    beside it is a quotation, not a new claim about it."""
+    a, b = t.clause(f.span.start)
+    words = lex.content.tokens(t.low)
+    before = [w for w in words if a <= w.start and w.end <= f.span.start and f.span.start - w.end <= _NEIGHBOUR_REACH]
+    after = [w for w in words if w.start >= f.span.end and w.start < b and w.start - f.span.end <= _NEIGHBOUR_REACH]
+    out = {w.key for w in (before[-1:] + after[:1])}
+    out |= {g.key for g in t.facts if g is not f and a <= g.span.start < b
+            and (0 <= g.span.start - f.span.end <= _NEIGHBOUR_REACH // 2
+                 or 0 <= f.span.start - g.span.end <= _NEIGHBOUR_REACH // 2)}
+    return out

@@ -2994,3 +2994,27 @@ def test_a_code_spelled_out_keeps_its_number(guard, lang, draft, cand, honest):
 def test_requests_and_deliveries_under_way(guard, lang, draft, cand, honest):
     found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.NEW_COMMITMENT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,customer,draft,cand,honest", [
+    # the customer's day said back in the customer's words is quoted, not added
+    ("it", "Perché non posso iscrivermi al torneo di domenica?", "il torneo è x Elo 1600+, tu sei 1540.",
+     "Il torneo di domenica è riservato a chi ha un Elo di 1600 o più, e il tuo è 1540.", True),
+    ("en", "I lost my card in Lisbon yesterday. Can you block it?", "blocked it now. replacement in 5-7 working days.",
+     "I've blocked the card you lost in Lisbon yesterday. A replacement takes 5 to 7 working days.", True),
+    # vouched for, it is the agent's finding, which the draft does not make
+    ("it", "Ho spedito il reso il 3 marzo e ancora nessun rimborso.", "il reso nn risulta ancora arrivato in magazzino.",
+     "Vedo che il reso è stato spedito il 3 marzo, ma non risulta ancora arrivato in magazzino.", False),
+    ("es", "Envié la devolución el 3 de marzo y no tengo el reembolso.", "la devolucion no consta aun en almacen.",
+     "Veo que la devolución se envió el 3 de marzo, pero aún no consta en el almacén.", False),
+    # a day the customer asks for, granted in the customer's words, is no quotation
+    ("it", "Posso venire domani, senza appuntamento?", "Senza appuntamento nn si può. Primo posto libero il 3 dicembre.",
+     "Può venire domani; il primo posto libero su appuntamento è il 3 dicembre.", False),
+    # beside other words, the customer's day is a new claim: a delivery day the draft doesn't give
+    ("en", "Can you deliver on Saturday?", "We deliver Monday to Friday, 9-5.",
+     "We deliver Monday to Friday, 9-5, and we can also deliver on Saturday.", False),
+])
+def test_a_customers_day_said_back_in_their_words(guard, lang, customer, draft, cand, honest):
+    conv = [Message(Role.CUSTOMER, customer)]
+    found = {f.kind for f in guard.verify(draft, cand, conv, lang)} & {FindingKind.NEW_FACT}
+    assert (not found) == honest

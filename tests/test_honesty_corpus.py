@@ -33,9 +33,9 @@ FLOORS = {
     # guard could not see a number after a half-width comma (a6a584e mends that)
     "test12": {"en": (10, 10), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
     "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 9), "zh": (11, 7)},
-    "test14": {"en": (9, 9), "it": (12, 6), "es": (10, 7), "zh": (8, 9)},
+    "test14": {"en": (9, 9), "it": (12, 7), "es": (10, 7), "zh": (8, 9)},
     # written fresh in the twenty-third session
-    "test15": {"en": (10, 10), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
+    "test15": {"en": (10, 11), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
     # change, it read en (9, 5), it (11, 7), es (11, 7), zh (9, 5)
     "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 7), "zh": (9, 5)},
@@ -47,7 +47,7 @@ FLOORS = {
     "test18": {"en": (11, 6), "it": (10, 7), "es": (10, 4), "zh": (9, 7)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 12)},
-    "dev7": {"en": (13, 14), "it": (14, 10), "es": (14, 15), "zh": (13, 13)},
+    "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
     # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
     # what to bring) caught only by "20:00", a time the rewrite rightly worked out
     "dev8": {"en": (12, 8), "it": (11, 14), "es": (12, 11), "zh": (8, 11)},
@@ -56,8 +56,8 @@ FLOORS = {
     "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 11)},
     "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
     "dev13": {"en": (12, 7), "it": (10, 8), "es": (12, 7), "zh": (12, 8)},
-    "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 5), "zh": (12, 6)},
-    "dev15": {"en": (11, 9), "it": (11, 8), "es": (11, 6), "zh": (11, 8)},
+    "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 6), "zh": (12, 6)},
+    "dev15": {"en": (11, 10), "it": (11, 9), "es": (11, 6), "zh": (11, 8)},
     "dev16": {"en": (11, 7), "it": (11, 8), "es": (12, 8), "zh": (12, 9)},
     # en 10 -> 9 caught in the twenty-sixth session: a lie (an invented reason) caught only
     # by "50m" read as a code, where "50-metre" says the same number

@@ -407,7 +407,7 @@ def load_lexicon(file: Path) -> Lexicon:
                                if measure_units
                                else r"(?!x)x")
     for key in ("lapsed", "causes", "consequences", "delivery_verbs", "attempts", "causes_before", "help_words",
-                "speculation", "purpose", "request_heads", "empathy", "prohibitions", "notices", "personal_promises", "future_actions", "instructions",
+                "speculation", "purpose", "request_heads", "vouching", "empathy", "prohibitions", "notices", "personal_promises", "future_actions", "instructions",
                 "alternatives", "requirements", "condition_before", "offers", "self_reference", "softeners",
                 "conditional_markers", "back_references", "otherwise_markers", "non_exclusive", "exclusive_conditions",
                 "still_negative", "frequency", "absence", "fallback_cues", "fallback_persistence", "counters",
