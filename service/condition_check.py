@@ -74,9 +74,12 @@ def condition_findings(d: Text, c: Text, lex: Lexicon, excused: "Excused") -> li
         if only_if and _conjunct_lost(d, lex, lo, clause_end, condition_words(lo, clause_end),
                                       in_cand, fact_kept, every_part=True):
             return False
+        # "dopo che riceviamo la denuncia" is a condition and a time: "dopo
+        # aver ricevuto la denuncia" restates it with the time's marker
+        timed = "time_limit" in lex.conditions and lex.conditions["time_limit"].match(d.folded, at) is not None
         return _restated_nearby(
             c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=only_if,
-            required=bool(lex.patterns["requirements"].fullmatch(d.folded, at, lo)),
+            required=bool(lex.patterns["requirements"].fullmatch(d.folded, at, lo)), timed=timed,
             alternatives=only_if and bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
     out += _dropped_uncertainty(d, c, lex, unknowns)
     cand_fallbacks: list[tuple[str, int, int]] | None = None   # read only once a draft condition needs them
@@ -251,7 +254,7 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool,
                      facts: Sequence[Fact] = (), exclusive: bool = False, alternatives: bool = False,
-                     required: bool = False) -> bool:
+                     required: bool = False, timed: bool = False) -> bool:
     """Whether one sentence of the rewrite states a condition or a
     requirement in any words of the language's lists, says no where the
     draft's condition does, and keeps more than half of what that condition
@@ -272,8 +275,12 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     # limit of its own and "only" a restriction, neither a restatement of "if unassembled"
     # A restriction ("only if X") is said again only as what is required or
     # a condition of that strength ("as long as"); "if X" alone leaves other ways open.
+    # A plain condition is also said with a stronger marker ("se il file
+    # arriva" -> "a patto che il file arrivi"), and one that is also a time
+    # ("dopo che") with the time's marker.
     markers = ([lex.patterns["requirements"], lex.patterns["exclusive_conditions"]] if exclusive else
-               [rx for group, rx in lex.conditions.items() if group == "condition"] + [lex.patterns["requirements"]])
+               [rx for group, rx in lex.conditions.items() if group == "condition" or (timed and group == "time_limit")]
+               + [lex.patterns["requirements"], lex.patterns["exclusive_conditions"]])
     if required:
         markers = [*markers, lex.patterns["requests"]]
     for a, b in {c.sentence_of(m.start()) for rx in markers for m in rx.finditer(c.folded)}:

@@ -3018,3 +3018,30 @@ def test_a_customers_day_said_back_in_their_words(guard, lang, customer, draft, 
     conv = [Message(Role.CUSTOMER, customer)]
     found = {f.kind for f in guard.verify(draft, cand, conv, lang)} & {FindingKind.NEW_FACT}
     assert (not found) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a plain condition said with a stronger marker is kept
+    ("it", "Sì se il file arriva entro giovedì alle 12.", "Facciamo in tempo, a patto che il file ci arrivi entro giovedì alle 12.", True),
+    ("en", "We can print it if the file arrives by Thursday noon.", "We can print it as long as the file arrives by Thursday noon.", True),
+    # a condition that is also a time, said with the time's marker
+    ("it", "la bici sostitutiva la attiviamo dopo che riceviamo la denuncia", "Attiveremo la bici sostitutiva dopo aver ricevuto la denuncia.", True),
+    # ...but not dropped
+    ("it", "la bici sostitutiva la attiviamo dopo che riceviamo la denuncia", "Attiveremo subito la bici sostitutiva.", False),
+    ("it", "Sì se il file arriva entro giovedì alle 12.", "Sì, facciamo in tempo: ci mandi il file entro giovedì alle 12.", False),
+])
+def test_conditions_said_with_another_marker(guard, lang, draft, cand, honest):
+    found = {f.kind for f in guard.verify(draft, cand, [], lang)} & {FindingKind.DROPPED_FACT}
+    assert (not found) == honest
+
+
+@pytest.mark.parametrize("cand,honest", [
+    # "since" before a time says when, not why
+    ("I'm sorry you've been without water since this morning. There's a burst main on Elm Row.", True),
+    ("I'm sorry you've been without water since 7am. There's a burst main on Elm Row.", True),
+    # "since" before a clause is a reason
+    ("There's a burst main on Elm Row, since the council dug up the road.", False),
+])
+def test_since_before_a_time_gives_no_reason(guard, cand, honest):
+    found = guard.verify("Yes, burst main on Elm Row.", cand, [], "en")
+    assert (not [f for f in found if f.kind is FindingKind.NEW_CONTENT]) == honest

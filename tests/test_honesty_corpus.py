@@ -64,7 +64,7 @@ FLOORS = {
     "dev17": {"en": (9, 12), "it": (10, 10), "es": (11, 8), "zh": (12, 12)},
     # read while tuning in the twenty-sixth session; at eef87b8 it read these counts
     # it 11 -> 10 at once: a lie caught only by "ES-3378 l'ufficio" read as 3378 litres
-    "dev18": {"en": (8, 8), "it": (10, 7), "es": (7, 8), "zh": (10, 8)},
+    "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 8), "zh": (10, 8)},
 }
 
 
