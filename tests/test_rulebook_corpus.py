@@ -71,7 +71,7 @@ RECALL_FLOOR = {
     "test8": {"en": 0.47, "it": 0.60, "es": 0.61, "zh": 0.47},
     # dev8, read while tuning, before any rule change: en 0.64 it 0.56 es 0.59 zh 0.57 /
     # en 0.91 it 0.88 es 0.90 zh 0.94, 2 of 28 clean flagged
-    "dev8": {"en": 0.62, "it": 0.60, "es": 0.59, "zh": 0.56},
+    "dev8": {"en": 0.67, "it": 0.60, "es": 0.63, "zh": 0.58},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
