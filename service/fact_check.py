@@ -130,7 +130,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
         if f.kind == "number" and f.key[2:] in carried:
             continue  # that "10" is the draft's "10 min", said with words between number and unit
         if f.kind == "number" and _names_a_code(c, f, _code_digits(d)):
-            continue  # "priorità P2" -> "priorità 2", "T3" -> "Terminal 3", "3ºB" -> "3.º B"
+            continue  # "priorità P2" -> "priorità 2", "T3" -> "Terminal 3"
         if f.kind != "channel" and empathic(c, f.span.start, lex) and f.key in context.said:
             continue  # "I'm sorry it's been two days": the customer's own words, acknowledged
         if f.kind != "channel" and _negated(c, f, lex) and f.key in context.said:
@@ -234,27 +234,24 @@ def _unit_kept_apart(f: Fact, c: Text, lex: Lexicon) -> str | None:
 _NUMBER_IN_TEXT = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])")
 
 
-# Digits written into a word with letters ("P2", "T3", "L2", "3ºB", "2º",
-# "T2取"): a code or an ordinal that names its number. Group 1: the letters
-# before the digits; group 3: an ordinal sign after them.
-_CODE_DIGITS = re.compile(r"(?<![\d.,])([^\W\d_]*)(?<=[^\W\d_])(\d+)|(?<![\d.,])(\d+)(?=[º°ª])")
+# Digits written after letters ("P2", "T3", "L2", "T2取"): a code that names
+# its number. Group 1: the code's letters; group 2: its digits.
+_CODE_DIGITS = re.compile(r"(?<![\d.,])([^\W\d_]*)(?<=[^\W\d_])(\d+)")
 # A number's own word in the rewrite: "Terminal 3", "priorità 2", "level 2".
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[\s.:#-]*$")
 
 
 def _code_digits(d: Text) -> dict[str, set[str]]:
-    """The numbers the draft writes inside codes and ordinals that are no
-    fact of their own ("priorità P2", "Terminal T3", "3ºB"), each with the
-    code's letters ("p", "t"; "" for an ordinal). Digits inside one of the
-    draft's facts ("24m", "3k") are the fact's."""
+    """The numbers the draft writes inside codes that are no fact of their
+    own ("priorità P2", "Terminal T3"), each with the code's letters ("p",
+    "t"). Digits inside one of the draft's facts ("24m", "3k") are the fact's."""
     if "code_digits" not in d.memo:
         facts = [(f.span.start, f.span.end) for f in d.facts]
         found: dict[str, set[str]] = {}
         for m in _CODE_DIGITS.finditer(d.text):
             if any(a <= m.start() < b for a, b in facts):
                 continue
-            letters, digits = (m.group(1), m.group(2)) if m.group(2) else ("", m.group(3))
-            found.setdefault(str(int(digits)), set()).add(letters.casefold())
+            found.setdefault(str(int(m.group(2))), set()).add(m.group(1).casefold())
         d.memo["code_digits"] = found
     codes: dict[str, set[str]] = d.memo["code_digits"]
     return codes
@@ -262,11 +259,10 @@ def _code_digits(d: Text) -> dict[str, set[str]]:
 
 def _names_a_code(c: Text, f: Fact, codes: dict[str, set[str]]) -> bool:
     """Whether a number the rewrite adds spells out one of the draft's codes
-    or ordinals (``_code_digits``): the draft wrote it as an ordinal ("3ºB"
-    -> "3.º B"), or the word before it starts with the code's letters
-    ("P2" -> "priorità 2", "T3" -> "Terminal 3"), or (Chinese) it names
-    an item with 号 ("T2" -> "2号航站楼"). Only so: a code's digit is no
-    licence for any count ("2FA" does not make "2 attempts" the draft's)."""
+    (``_code_digits``): the word before it starts with the code's letters
+    ("P2" -> "priorità 2", "T3" -> "Terminal 3"), or (Chinese) it names an
+    item with 号 ("T2" -> "2号航站楼"). Only so: a code's digit is no licence
+    for any count ("2FA" does not make "2 attempts" the draft's)."""
     letters = codes.get(f.key[2:])
     if not letters:
         return False
