@@ -106,6 +106,8 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
             continue  # "免费版不支持" -> "免费版暂不包含": the free plan, named, not promised
         if k.category in named and _restates_limit(d, c, k):
             continue  # "no refunds after 30 days" -> "refunds are available within 30 days"
+        if k.category in named and _under_drafts_condition(d, c, k):
+            continue  # "no refunds unless cancelled" -> "tickets are refunded only if the event is cancelled"
         if k.category == "fix_or_delivery_time" and _restated_time(d, c, k, draft_times):
             continue  # "staff back at 13:30" -> "staff will be back at 13:30": the draft's own time
         if k.category in allowed:
@@ -281,6 +283,50 @@ def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:
     return bool(limit) and not says_yes and any(a <= f.span.start < b and f.key in draft_keys for f in c.facts)
 
 
+def _under_drafts_condition(d: Text, c: Text, k: Commitment) -> bool:
+    """Whether a commitment the draft names (to refuse or to limit it) is said
+    by the candidate under a condition of the draft's: a condition marker in
+    the commitment's sentence whose words the draft also says beside its own
+    condition marker, said as a restriction ("no refunds unless the event is
+    cancelled" -> "tickets can be refunded only if the event is cancelled").
+    The policy, reframed, promises nothing; a condition the draft never set
+    ("if you ask us") does not count, and a first-person promise in the
+    commitment's clause ("so I'll refund yours") is a yes whatever the
+    condition."""
+    lex = c.lex
+    a, b = c.clause(k.span.start)
+    if lex.patterns["personal_promises"].search(c.folded, a, b):
+        return False
+    # Only a restricted yes ("only if", "solo si", 只有) restates a limit; a bare
+    # "if" gives what the draft refused under that same condition ("出险的话明年
+    # 保费不打折" -> "出险的话明年保费也可以打9折").
+    restriction = lex.conditions.get("restriction")
+    if not (lex.patterns["exclusive_conditions"].search(c.folded, a, b)
+            or (restriction is not None and restriction.search(c.folded, a, b))):
+        return False
+    s0, s1 = c.sentence_of(k.span.start)
+    draft_words = {t.key for t in lex.content.tokens(d.low)}
+    if not any(rx.search(d.folded) for rx in lex.conditions.values()):
+        return False
+    for rx in lex.conditions.values():
+        for m in rx.finditer(c.folded, s0, s1):
+            if m.start() <= k.span.start < m.end():
+                continue
+            ma, mb = c.clause(m.start())
+            # The marker governs the commitment's own clause.
+            if (ma, mb) != (a, b):
+                continue
+            stop = k.span.start if m.end() <= k.span.start else s1
+            words = lex.content.tokens(c.low[m.end():stop])[:_CONDITION_WORDS]
+            if words and all(lex.content.matches(t.key, draft_words, d.low, strict=True) for t in words):
+                return True
+    return False
+
+
+# How many words after a condition marker say what the condition is.
+_CONDITION_WORDS = 4
+
+
 def _restated_time(d: Text, c: Text, k: Commitment, draft_times: set[str]) -> bool:
     """A time the draft states, said again with a future verb and nothing
     more: every content word of the candidate's clause is in the draft
@@ -360,7 +406,11 @@ def find_commitments(t: Text, lex: Lexicon, named: set[str] | None = None) -> li
             # a failure further back is what it admits ("没能安排上大床房是我们的责任").
             head_from = max(a, m.start() - _DENIAL_REACH[lex.word_boundaries]) if cat == "liability" else a
             just_before = t.folded[max(a, m.start() - 30):m.start()]
-            if (p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()]))
+            # A commitment said with its own "no" ("no te cobramos", "no charge") is
+            # not undone by an earlier "no" of its clause ("al no llegar al 100%
+            # el dinero vuelve ... y no te cobramos"): that one says something else.
+            says_no_itself = bool(p["negations"].search(lex.mask_not_negations(m.group(0))))
+            if ((not says_no_itself and p["negations"].search(lex.mask_not_negations(t.folded[head_from:m.start()])))
                     or p["post_negations"].search(t.folded[m.end():b])
                     or p["lapsed"].search(t.folded[a:m.start()])
                     or p["purpose"].search(just_before) or p["request_heads"].search(just_before)):

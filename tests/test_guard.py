@@ -729,6 +729,27 @@ def test_negation_inside_a_condition_is_not_the_offers(guard, lang, draft, cand,
     assert (PROMISE not in kinds(guard, draft, cand, lang)) == honest
 
 
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # "no X unless Y" said as "X only if Y": the draft's own limit, restated
+    ("en", "no refunds on lessons unless the course is cancelled by us.",
+     "Sorry, lessons can be refunded only if the course is cancelled by us, so a refund isn't possible here.", True),
+    ("es", "no hay reembolso de las clases salvo que cancelemos nosotros el curso.",
+     "Las clases solo se reembolsan si cancelamos nosotros el curso.", True),
+    ("it", "niente rimborso delle lezioni a meno che il corso sia annullato da noi.",
+     "Le lezioni vengono rimborsate solo se il corso è annullato da noi.", True),
+    # a bare "if" gives what the draft refused; a condition it never set is new
+    ("en", "no refunds on lessons unless the course is cancelled by us.",
+     "If the course is cancelled by us, we refund your lessons.", False),
+    ("en", "no refunds on lessons unless the course is cancelled by us.",
+     "Lessons can be refunded only if you ask us a week ahead.", False),
+    # a commitment said with its own "no" is not undone by an earlier one
+    ("es", "al no llenarse el grupo la reserva queda anulada y no te cobramos nada.",
+     "Como el grupo no se llenó, la reserva queda anulada y no te cobramos nada.", True),
+])
+def test_a_refusal_with_an_exception_restated_as_only_if(guard, lang, draft, cand, honest):
+    assert (not kinds(guard, draft, cand, lang)) == honest
+
+
 # -- empathy and closing frames --------------------------------------------
 # An empathy frame ("I can imagine how frustrating", "immagino quanto sia
 # brutto", "一定很着急") or a closing ("如有其他问题欢迎随时联系我们") adds
