@@ -2,7 +2,7 @@
 
 The floors are the measured numbers less a small margin (tests/eval_rulebook_corpus.py
 prints them), so a rule change that loses recall or precision fails here. The
-held-out halves (test, test2, ... test8) are for measuring, never for reading: a failure
+held-out halves (test, test2, ... test9) are for measuring, never for reading: a failure
 here names only the language and the figure. Raise the floors as the rules
 improve; the issue's target is 0.95 recall and precision in every language,
 with no flag on a clean draft.
@@ -72,13 +72,22 @@ RECALL_FLOOR = {
     # dev8, read while tuning, before any rule change: en 0.64 it 0.56 es 0.59 zh 0.57 /
     # en 0.91 it 0.88 es 0.90 zh 0.94, 2 of 28 clean flagged
     "dev8": {"en": 0.67, "it": 0.60, "es": 0.63, "zh": 0.58},
+    # twenty-seventh session: corpus9 (test9 held out), written fresh and measured at
+    # 8c2133a before any rule change: en 0.63 it 0.67 es 0.65 zh 0.75 / en 0.87 it 1.00
+    # es 0.91 zh 0.94, 2 of 34 clean flagged
+    "test9": {"en": 0.61, "it": 0.65, "es": 0.63, "zh": 0.73},
+    # dev9, read while tuning, before any rule change: en 0.83 it 0.69 es 0.63 zh 0.61 /
+    # en 0.89 it 0.91 es 0.92 zh 0.82, 2 of 32 clean flagged
+    "dev9": {"en": 0.81, "it": 0.67, "es": 0.61, "zh": 0.59},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
-                   "test6": 0.84, "test7": 0.82, "dev7": 0.83, "test8": 0.87, "dev8": 0.86}
+                   "test6": 0.84, "test7": 0.82, "dev7": 0.83, "test8": 0.87, "dev8": 0.86,
+                   "test9": 0.85, "dev9": 0.80}
 # Clean drafts a half may have flagged at most (the target is none).
 CLEAN_FLAGS_AT_MOST = {"test": 0, "test2": 1, "test3": 4, "dev": 0, "dev2": 0, "dev3": 2,
-                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0, "test8": 1, "dev8": 2}
+                       "test4": 2, "test5": 2, "dev4": 3, "dev5": 1, "test6": 4, "test7": 1, "dev7": 0, "test8": 1, "dev8": 2,
+                       "test9": 2, "dev9": 2}
 
 _RESULTS: dict[str, Result] = {}
 
