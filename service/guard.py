@@ -60,6 +60,7 @@ from service.commitments import (
 )
 from service.condition_check import TECHNICAL_TERM, condition_findings
 from service.datafile import DataFileError
+from service.enumerations import added_list_items
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.fact_check import empathic, fact_findings
 from service.facts import (
@@ -327,6 +328,8 @@ class Guard:
             return cl.matches(t.key, d_vocab, draft_text, strict=True) or acknowledged(
                 content.Clause(*c.clause(t.start), ()), t)
         out += new_actions(d, c, lex, c_claim_words, drafts_word, also_made)
+        # an item the customer named ("my P60 and the two invoices") is theirs, not invented
+        out += added_list_items(c, lex, c_claim_words, lambda t: drafts_word(t) or heard(t.key), verdict.explained)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(

@@ -1,0 +1,52 @@
+"""An item added to the draft's list is invented content (service/enumerations.py).
+
+Written fresh for the mechanism, not taken from any corpus half."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import FindingKind, Message, Role
+from service.guard import Guard
+from service.rulebook import load_rulebook
+
+BOOK = load_rulebook()
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard()
+
+
+def findings(guard: Guard, draft: str, cand: str, lang: str, conv: tuple = ()) -> list:
+    return guard.verify(draft, cand, conv, lang, BOOK.check(draft, conv, "", lang))
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Kit hire is €30: wetsuit, boots, gloves. Lesson starts 10:00.",
+     "Kit hire is €30 and includes the wetsuit, boots, gloves and a waterproof dry bag. The lesson starts at 10:00."),
+    ("it", "Il pacchetto da 90 € comprende trucco, acconciatura e prova. Appuntamento alle 9.",
+     "Il pacchetto da 90 € comprende trucco, acconciatura, prova e ricostruzione unghie gel. L'appuntamento è alle 9."),
+    ("es", "La revisión de 60 € incluye cambio de aceite, filtro y niveles. Se tarda 2 horas.",
+     "La revisión de 60 € incluye el cambio de aceite, el filtro, los niveles y una limpieza completa del motor. Se tarda 2 horas."),
+    ("zh", "年卡398元,包含停车、淋浴和储物柜。", "年卡398元,包含停车、淋浴、储物柜和私教体验课。"),
+])
+def test_an_item_the_draft_never_listed_is_new_content(guard, lang, draft, cand):
+    found = [f for f in findings(guard, draft, cand, lang) if f.kind is FindingKind.NEW_CONTENT]
+    assert found and "list" in found[0].detail
+
+
+@pytest.mark.parametrize("lang,draft,cand,conv", [
+    # the same items, reworded and reordered
+    ("en", "Kit hire is €30: wetsuit, boots, gloves. Lesson starts 10:00.",
+     "Kit hire costs €30 and covers gloves, boots and a wetsuit. Your lesson starts at 10:00.", ()),
+    # an item the customer named is theirs
+    ("en", "Yes, all fine. Lesson starts 10:00.",
+     "Yes, the wetsuit, the boots and your own underwater camera are all fine to bring. Your lesson starts at 10:00.",
+     (Message(Role.CUSTOMER, "Can I bring my wetsuit, boots and my own underwater camera?"),)),
+    # a piece that says something is a clause, judged elsewhere: a "no"
+    ("it", "Il codice vale sul primo ordine, min 50 €, nn sui saldi.",
+     "Il codice vale sul primo ordine, con una spesa minima di 50 €, e non vale sui saldi.", ()),
+])
+def test_the_drafts_own_items_pass(guard, lang, draft, cand, conv):
+    assert not [f for f in findings(guard, draft, cand, lang, conv) if "list" in f.detail]
