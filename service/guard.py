@@ -83,7 +83,7 @@ from service.refusals import flipped_refusals
 from service.sanitize import INVISIBLE, strip_invisible
 from service.statements import flipped_statements, pending_said_done, requirement_made_optional
 from service.textnorm import lower_same_length
-from service.warnings import weakened_warnings
+from service.warnings import approximated_limits, weakened_warnings
 
 __all__ = ["Guard", "GuardPolicy"]
 
@@ -155,6 +155,7 @@ class Guard:
         findings += dropped_refusals(d, c, lex, excused.sentences)
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
+        findings += approximated_limits(d, c, lex)
         findings += flipped_statements(d, c, lex, excused.opinions, context.asked)
         findings += pending_said_done(d, c, lex)
         findings += requirement_made_optional(d, c, lex)

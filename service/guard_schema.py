@@ -224,6 +224,10 @@ class LexiconDoc(ContentDoc):
     # "siempre que", 前提是; not a bare "if").
     non_exclusive: Words = Field(default_factory=list)
     exclusive_conditions: Words = Field(default_factory=list)
+    # Words that make a number an estimate ("about", "circa", "unos", 左右):
+    # a limit the draft states exactly, said with one, is a rule turned into
+    # a rough guide (service/warnings.py, approximated_limits)
+    approximators: Words = Field(default_factory=list)
     # Words that leave a thing undone or failed without a negation ("still",
     # "pending", "failed", "ancora", "pendiente", 仍): a clause with one keeps
     # a negative statement's "no" (service/statements.py)

@@ -24,11 +24,13 @@ puts on a warning (honest rewrites restate instructions as conditions:
 
 from __future__ import annotations
 
-from service.domain import Finding, FindingKind, Span
+import re
+
+from service.domain import Fact, Finding, FindingKind, Span
 from service.facts import Lexicon
 from service.guard_text import Text, lower_same_length
 
-__all__ = ["weakened_warnings"]
+__all__ = ["approximated_limits", "weakened_warnings"]
 
 # Fewest content words from a warning's marker on that still say what it forbids.
 _WARNED_WORDS_MIN = 2
@@ -136,3 +138,59 @@ def _softened(d: Text, c: Text, lex: Lexicon, lo: int, hi: int, s_a: int, s_b: i
         if words and 2 * sum(cl.matches(t.key, here, c.low[ma:mb]) for t in words) > len(words):
             return ""
     return c.text[m.start():m.end()]
+
+
+def approximated_limits(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """A limit the draft states exactly, said as an estimate: "NON potete
+    volare prima di 24 ore" -> "è consigliabile attendere circa 24 ore",
+    "keep off for 6 hours" -> "for around 6 hours". A number of the draft's
+    that stands in a clause setting a limit (a condition or time-limit
+    marker, a warning, a requirement), with no estimate beside it anywhere
+    in the draft (``approximators``: "about", "circa", "unos", 左右; or "~"),
+    that the rewrite says with one, has lost its force: the customer reads
+    a rule as a rough guide. An expectation word ("预计30分钟内送达",
+    "usually") is no estimate of a limit: it hedges a promise, which is
+    the rewrite's to soften."""
+    p = lex.patterns
+    limits = [*lex.conditions.values(), p["requirements"]]
+    # a number the draft itself gives as an estimate anywhere ("usually ~2 wks",
+    # then "within 14 days") is not one it holds exact
+    estimated = {f.key for f in d.facts if _estimated(d, f, lex)}
+    exact: dict[str, Fact] = {}
+    for f in d.facts:
+        a, b = d.clause(f.span.start)
+        if f.key not in estimated and (any(rx.search(d.folded, a, b) for rx in limits)
+                                       or _warns(d.folded[a:b], lex) is not None):
+            exact.setdefault(f.key, f)
+    for f in c.facts:
+        if f.key in exact and _estimated(c, f, lex):
+            said = exact[f.key]
+            return [Finding(
+                FindingKind.DROPPED_FACT,
+                f'The rewrite makes the draft\'s limit "{said.text}" (draft characters {said.span.start}-'
+                f'{said.span.end}) an estimate: "{c.text[f.span.start:f.span.end]}" with "{_estimated(c, f, lex)}" '
+                f"(rewrite characters {f.span.start}-{f.span.end}).",
+                Span(said.span.start, said.span.end))]
+    return []
+
+
+def _estimated(t: Text, f: Fact, lex: Lexicon) -> str:
+    """The estimate word right before the fact ("about 6 hours", "circa 24
+    ore") or right after it ("24小时左右", "two weeks or so", "6h~"), or ""."""
+    approximators = lex.patterns["approximators"]
+    before = t.folded[max(0, f.span.start - _ESTIMATE_REACH):f.span.start]
+    for m in approximators.finditer(before):
+        if not before[m.end():].strip():
+            return m.group(0)
+    after = t.folded[f.span.end:f.span.end + _ESTIMATE_REACH]
+    trailing = approximators.match(after, len(after) - len(after.lstrip()))
+    if trailing is not None:
+        return trailing.group(0)
+    symbol = _ESTIMATE_SIGNS.search(before.rstrip()[-1:] + after[:1])
+    return symbol.group(0) if symbol else ""
+
+
+# How far from a number its estimate word may stand.
+_ESTIMATE_REACH = 16
+# Signs that make a number an estimate in any language.
+_ESTIMATE_SIGNS = re.compile(r"[~≈～]")

@@ -3066,3 +3066,23 @@ def test_conditions_said_with_another_marker(guard, lang, draft, cand, honest):
 def test_since_before_a_time_gives_no_reason(guard, cand, honest):
     found = guard.verify("Yes, burst main on Elm Row.", cand, [], "en")
     assert (not [f for f in found if f.kind is FindingKind.NEW_CONTENT]) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a limit the draft states exactly, said as an estimate
+    ("en", "Don't drink alcohol for 48 hours after the filling.",
+     "Please avoid alcohol for around 48 hours after your filling.", False),
+    ("it", "La vernice deve asciugare 12 ore prima di rimontare le ante.",
+     "La vernice deve asciugare circa 12 ore prima di rimontare le ante.", False),
+    ("es", "Hay que dejar el coche 24 horas sin lavar después del pulido.",
+     "Conviene no lavar el coche durante unas 24 horas después del pulido.", False),
+    ("zh", "打完疫苗后必须留观30分钟。", "打完疫苗后需要留观30分钟左右。", False),
+    # the draft's own estimate, and an exact limit kept exact
+    ("en", "Drying takes about 48 hours, don't walk on it before 48 hours.",
+     "Drying takes around 48 hours, so please don't walk on it before then.", True),
+    ("it", "La vernice deve asciugare 12 ore prima di rimontare le ante.",
+     "La vernice deve asciugare per 12 ore prima che le ante vengano rimontate.", True),
+])
+def test_a_limit_said_as_an_estimate_is_weakened(guard, lang, draft, cand, honest):
+    assert (not any("an estimate" in f.detail for f in
+                    guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang)))) == honest
