@@ -27,6 +27,7 @@ from service.facts import (
     equivalent_keys,
     fold,
     implied_channels,
+    share_keys,
 )
 from service.guard_context import ConversationFacts, Excused
 from service.guard_text import Text, negative, neighbours
@@ -43,7 +44,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
     # The rewrite's address keeps the draft's word for its channel ("verify
     # your email" -> "verify lee.park@example.com"); the address itself is
     # still a fact of its own.
-    cand_said = cand_keys | {k for g in c.facts for k in (*equivalent_keys(g), *implied_channels(g))}
+    cand_said = cand_keys | {k for g in c.facts for k in (*equivalent_keys(g), *implied_channels(g), *share_keys(g))}
     cand_values = counted_values(c, lex)
     carried: set[str] = set()
     seen: set[str] = set()
@@ -93,7 +94,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             f.span))
     draft_keys = {f.key for f in d.facts}
     draft_said = draft_keys | {k for g in d.facts for k in equivalent_keys(g)} | {
-        k for g in d.facts for k in implied_channels(g)}
+        k for g in d.facts for k in (*implied_channels(g), *share_keys(g))}
     seen = set()
     for f in c.facts:
         if f.kind == "name" or f.key in draft_said or f.key in seen:

@@ -3086,3 +3086,18 @@ def test_since_before_a_time_gives_no_reason(guard, cand, honest):
 def test_a_limit_said_as_an_estimate_is_weakened(guard, lang, draft, cand, honest):
     assert (not any("an estimate" in f.detail for f in
                     guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang)))) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # a share said as a fraction word, and back
+    ("en", "If you cancel late we keep 50% of the deposit.", "If you cancel late, we keep half of the deposit."),
+    ("it", "Se disdice tardi tratteniamo metà della caparra.", "Se disdice tardi, tratteniamo il 50% della caparra."),
+    ("es", "Si cancelas tarde nos quedamos el 50% de la fianza.", "Si cancelas tarde, nos quedamos la mitad de la fianza."),
+    ("zh", "晚取消的话扣一半的定金。", "如果晚取消，会扣除50%的定金。"),
+    # "28+ days" is a duration, four weeks
+    ("en", "Full refund if you cancel 28+ days before the start.",
+     "You get a full refund if you cancel at least four weeks before the start."),
+])
+def test_a_share_and_a_duration_said_another_way_are_kept(guard, lang, draft, cand):
+    found = {f.kind for f in guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))}
+    assert not found & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}

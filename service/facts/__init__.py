@@ -31,6 +31,7 @@ from service.facts.keys import (
     other_readings,
     writes_day_first,
     implied_channels,
+    share_keys,
     list_items,
 )
 from service.facts.lexicon import Lexicon
@@ -39,6 +40,6 @@ from service.textnorm import fold
 
 __all__ = [
     "CJK_DIGITS", "DAY_KEY", "DEFAULT_GUARD_DIR", "KIND_LABELS", "TIME_KINDS", "Lexicon", "cjk_number",
-    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon", "other_readings", "writes_day_first",
+    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon", "share_keys", "other_readings", "writes_day_first",
     "load_lexicons", "pick", "_default_lexicons", "list_items",
 ]

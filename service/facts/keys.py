@@ -221,6 +221,24 @@ def implied_channels(f: Fact) -> tuple[str, ...]:
     return _CHANNEL_OF_KIND.get(f.kind, ())
 
 
+def share_keys(f: Fact) -> tuple[str, ...]:
+    """The same share said the other way: "half of the fee" (0.5) is "50% of
+    the fee", and back. Both ways, unlike ``implied_channels``: a share is one
+    value however it is written."""
+    kind, _, value = f.key.partition(":")
+    if kind not in ("pct", "n") or (kind == "n" and f.kind != "number"):
+        return ()
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return ()
+    if kind == "pct" and 0 < number <= 100:
+        return ("n:" + format((number / 100).normalize(), "f"),)
+    if kind == "n" and 0 < number < 1:
+        return ("pct:" + format((number * 100).normalize(), "f"),)
+    return ()
+
+
 def _plus(value: str, more: Decimal | None) -> str:
     """``value`` + ``more`` in canonical form; ``value`` as it is when either isn't a number."""
     try:

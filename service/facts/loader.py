@@ -252,7 +252,7 @@ def load_lexicon(file: Path) -> Lexicon:
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
         "percent": rf"(?P<n1>{numh})\s?(?:{pct_after})" + (rf"|(?P<pre>{_alt(pct_pre)})(?P<n2>{numx})" if pct_pre else ""),
         # "two and a half hours" is said "due ore e mezza", "2 horas y media", "两个半小时"
-        "duration": (rf"(?P<a>{numh})(?:{range_re}(?P<b>{numh}))?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
+        "duration": (rf"(?P<a>{numh})\+?(?:{range_re}(?P<b>{numh}))?\+?[\s'’-]?(?:个)?(?P<u>(?<![^\W\d_])(?:{_alt(units)})(?!\w))"
                      + half_tail
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
                      # in time, not a stretch ("起飞前45分钟", in digits, is a stretch);
