@@ -78,7 +78,9 @@ RECALL_FLOOR = {
     "test9": {"en": 0.61, "it": 0.65, "es": 0.63, "zh": 0.73},
     # dev9, read while tuning, before any rule change: en 0.83 it 0.69 es 0.63 zh 0.61 /
     # en 0.89 it 0.91 es 0.92 zh 0.82, 2 of 32 clean flagged
-    "dev9": {"en": 0.81, "it": 0.67, "es": 0.61, "zh": 0.59},
+    # after deflection to any third party ("you'd have to ask the lab", "请联系快递员"):
+    # en 0.85 it 0.69 es 0.66 zh 0.68
+    "dev9": {"en": 0.83, "it": 0.67, "es": 0.64, "zh": 0.66},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
