@@ -79,8 +79,9 @@ RECALL_FLOOR = {
     # dev9, read while tuning, before any rule change: en 0.83 it 0.69 es 0.63 zh 0.61 /
     # en 0.89 it 0.91 es 0.92 zh 0.82, 2 of 32 clean flagged
     # after deflection to any third party ("you'd have to ask the lab", "请联系快递员"):
-    # en 0.85 it 0.69 es 0.66 zh 0.68
-    "dev9": {"en": 0.83, "it": 0.67, "es": 0.64, "zh": 0.66},
+    # en 0.85 it 0.69 es 0.66 zh 0.68; after excuses by staff away and blame on a
+    # colleague: en 0.88 it 0.69 es 0.68 zh 0.71
+    "dev9": {"en": 0.86, "it": 0.67, "es": 0.66, "zh": 0.69},
 }
 PRECISION_FLOOR = {"test": 0.95, "test2": 0.93, "test3": 0.77, "dev": 0.95, "dev2": 0.94, "dev3": 0.92,
                    "test4": 0.86, "test5": 0.85, "dev4": 0.74, "dev5": 0.87,
