@@ -329,7 +329,15 @@ class Context:
             found = [v for v in found if v.rule_id != "use-name"]
         refused = [v.span for v in found if v.rule_id == "honor-escalation"]
         if refused:
-            found = [v for v in found if not (v.rule_id == "positive-framing" and any(
+            # only the refusal of the hand-over itself: a sentence naming the
+            # manager; "es política de la empresa" beside it is a refusal of its own
+            rule = self.book.rules.get("honor-escalation")
+            target = rule.cue(self.language, "target") if rule is not None else None
+
+            def of_handover(start: int) -> bool:
+                return target is None or any(s <= start < e and target.search(self.text, s, e)
+                                             for s, e in self.sentences)
+            found = [v for v in found if not (v.rule_id == "positive-framing" and of_handover(v.span.start) and any(
                 r.start <= v.span.start and v.span.end <= r.end for r in refused))]
         return found
 
