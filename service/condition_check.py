@@ -116,7 +116,7 @@ def condition_findings(d: Text, c: Text, lex: Lexicon, excused: "Excused") -> li
             # Jargon need not be kept in its own words ("appena il pagamento
             # viene riconciliato il provisioning riattiva l'outbound"), while
             # the condition's other words still hold it ("only in CSV" keeps CSV).
-            words = [t for t in words if not _jargon_word(d.text[t.start:t.end], lex)] or words
+            words = [t for t in words if not jargon_word(d.text[t.start:t.end], lex)] or words
             keeps: Callable[[str], bool] = in_cand
             failed = False   # a failure condition the rewrite no longer states
             stated = False   # ...or states with a marker of its own ("otherwise", 否则)
@@ -210,7 +210,7 @@ def _dropped_uncertainty(d: Text, c: Text, lex: Lexicon, unknowns: Sequence[tupl
 TECHNICAL_TERM = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,}[a-z]?s?|[a-z]+[A-Z][A-Za-z]*|[A-Za-z]+_[A-Za-z_]+)(?![A-Za-z0-9_-])")
 
 
-def _jargon_word(word: str, lex: Lexicon) -> bool:
+def jargon_word(word: str, lex: Lexicon) -> bool:
     """A word that looks technical (an acronym, camelCase) or is borrowed
     into the draft's language ("provisioning" in Italian)."""
     return bool(TECHNICAL_TERM.fullmatch(word)) or (word.islower() and word in lex.content.borrowed)

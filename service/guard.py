@@ -58,7 +58,7 @@ from service.commitments import (
     new_commitments,
     waived_charges,
 )
-from service.condition_check import TECHNICAL_TERM, condition_findings
+from service.condition_check import TECHNICAL_TERM, jargon_word, condition_findings
 from service.datafile import DataFileError
 from service.enumerations import added_list_items
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
@@ -380,9 +380,10 @@ class Guard:
                            and not acknowledged(clause, t)]
             if reasoned and not guess and len(unexplained) < len(words):
                 continue
-            if not guess and not named_before and len(unexplained) < len(words) and _reason_by_preposition(
+            if not guess and not named_before and _reason_by_preposition(
                     d, c, lex, [t for t in c_words if c.sentence_of(a)[0] <= t.start < m.start()],
-                    [t for t in c_words if m.end() <= t.start < b]):
+                    [t for t in c_words if m.end() <= t.start < b], replaced, len(unexplained) < len(words),
+                    (c.sentence_of(a)[0], m.start())):
                 continue   # "bloccata x 3 PIN errati" -> "bloccata perché il PIN è stato inserito in modo errato"
             if not guess and len(unexplained) < len(words) and _rewords_replaced(d, lex, words, c, replaced):
                 continue  # "flagged by AML screening" -> "because it was flagged by our anti-money-laundering checks"
@@ -397,7 +398,8 @@ class Guard:
 
 
 def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[content.Token],
-                           reason: Sequence[content.Token]) -> bool:
+                           reason: Sequence[content.Token], replaced: Sequence[tuple[int, int]] = (),
+                           shares_a_word: bool = True, effect_span: tuple[int, int] | None = None) -> bool:
     """Whether the draft gives the reason with a preposition ("carta bloccata
     x 3 PIN errati", "retenida por 3DS fallido", "suspended for late
     payment"), which a rewrite may say with "because": in one clause of
@@ -405,13 +407,27 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
     ``cause_prepositions`` word, and every content word after it is one
     of the rewrite's ``reason`` (which may say more: "il codice segreto
     (PIN) è stato inserito in modo errato"). "for 2 missed payments" is
-    not given by "because our fraud team flagged two payments"."""
-    if not effect or not reason:
+    not given by "because our fraud team flagged two payments".
+    Jargon after the preposition (a ``replaced`` span the rules asked to
+    reword, or a word that looks technical: "x un timeout del backend",
+    "x el proceso KYC/AML") is said in plain words none of which the draft
+    has: only the reason's other words must be the rewrite's, and when all
+    of it is jargon, the rewrite's reason need share no word with the
+    draft (``shares_a_word`` says whether it does). The effect may be
+    named by a fact both give ("El 502 es x un timeout" -> "El error 502
+    se produce porque..."): the facts in ``effect_span`` count as its words."""
+    if not reason:
+        return False
+    effect_facts = {f.key for f in c.facts if effect_span and effect_span[0] <= f.span.start < effect_span[1]}
+    if not effect and not effect_facts:
         return False
     cl = lex.content
     reason_low = c.low[reason[0].start:reason[-1].end]
     in_reason = cl.matcher(cl.vocabulary(reason, reason_low), reason_low)
     d_tokens: list[content.Token] | None = None
+
+    def jargon(t: content.Token) -> bool:
+        return any(a <= t.start < b for a, b in replaced) or jargon_word(d.text[t.start:t.end], lex)
     for pm in lex.patterns["cause_prepositions"].finditer(d.folded):
         if d_tokens is None:
             d_tokens = cl.tokens(d.low)
@@ -419,7 +435,11 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
         before = d.low[ca:pm.start()]
         has_before = cl.matcher(cl.vocabulary([t for t in d_tokens if ca <= t.start < pm.start()], before), before)
         given = [t for t in d_tokens if pm.end() <= t.start < cb]
-        if given and all(in_reason(t.key) for t in given) and any(has_before(t.key) for t in effect):
+        plain = [t for t in given if not jargon(t)]
+        if not given or not (any(has_before(t.key) for t in effect)
+                             or any(ca <= f.span.start < pm.start() and f.key in effect_facts for f in d.facts)):
+            continue
+        if (plain and shares_a_word and all(in_reason(t.key) for t in plain)) or (given and not plain):
             return True
     return False
 

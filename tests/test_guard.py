@@ -3101,3 +3101,19 @@ def test_a_limit_said_as_an_estimate_is_weakened(guard, lang, draft, cand, hones
 def test_a_share_and_a_duration_said_another_way_are_kept(guard, lang, draft, cand):
     found = {f.kind for f in guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))}
     assert not found & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a jargon reason given with a preposition, said in plain words with "because"
+    ("es", "El error 504 es x un timeout del gateway. Ya lo estamos revisando.",
+     "El error 504 aparece porque uno de nuestros servidores tarda demasiado en contestar. Ya lo estamos revisando.", True),
+    ("it", "Il codice 409 è per un conflitto di sync. Riprova tra 5 minuti.",
+     "Il codice 409 compare perché c'è un conflitto tra due dispositivi che hanno salvato modifiche diverse. "
+     "Riprova tra 5 minuti.", True),
+    # a reason the draft never gives is still invented
+    ("es", "El error 504 sale a veces. Ya lo estamos revisando.",
+     "El error 504 aparece porque uno de nuestros servidores tarda demasiado en contestar. Ya lo estamos revisando.", False),
+])
+def test_a_jargon_reason_said_in_plain_words(guard, lang, draft, cand, honest):
+    found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
+    assert (not any("reason the draft does not give" in f.detail for f in found)) == honest
