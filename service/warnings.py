@@ -32,6 +32,8 @@ from service.guard_text import Text, lower_same_length
 
 __all__ = ["approximated_limits", "weakened_warnings"]
 
+# Facts that say how much or how long a warning forbids.
+_FIGURE_KINDS = frozenset({"duration", "time", "number", "measure", "amount", "percentage"})
 # Fewest content words from a warning's marker on that still say what it forbids.
 _WARNED_WORDS_MIN = 2
 
@@ -63,8 +65,12 @@ def weakened_warnings(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         s_a, s_b = d.sentence_of(a)
         softened: list[tuple[int, int, str]] = []
         in_force: set[tuple[int, int]] = set()   # sentences that forbid it in their own words
+        # the warning's own figures ("检查前8小时禁食禁水"): a rewrite clause that
+        # gives them restates the warning even in other words ("检查前8小时请尽量少吃少喝")
+        figures = {f.key for f in d.facts if a <= f.span.start < b and f.kind in _FIGURE_KINDS}
         for i, (ca, cb) in enumerate(c_clauses):
-            if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said):
+            if 2 * sum(cl.matches(t.key, c_vocabs[i], c.low[ca:cb]) for t in said) < len(said) and not any(
+                    ca <= f.span.start < cb and f.key in figures for f in c.facts):
                 continue
             lo, hi = _neighbourhood(c, c_clauses, i)
             why = _softened(d, c, lex, lo, hi, s_a, s_b, (ca, cb))

@@ -3117,3 +3117,16 @@ def test_a_share_and_a_duration_said_another_way_are_kept(guard, lang, draft, ca
 def test_a_jargon_reason_said_in_plain_words(guard, lang, draft, cand, honest):
     found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
     assert (not any("reason the draft does not give" in f.detail for f in found)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a warning restated in other words around its own figures, then softened
+    ("zh", "拔牙后2小时禁食禁水。", "拔牙后2小时最好少吃少喝。", False),
+    ("en", "Don't drive for 24 hours after the sedation.", "If you can, stay off the road for 24 hours after the sedation.",
+     False),
+    # the same figures in a clause that keeps the force
+    ("zh", "拔牙后2小时禁食禁水。", "拔牙后2小时内请不要吃东西，也不要喝水。", True),
+])
+def test_a_warning_reworded_around_its_figures_keeps_its_force(guard, lang, draft, cand, honest):
+    found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
+    assert (not any("only as advice" in f.detail for f in found)) == honest
