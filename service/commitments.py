@@ -305,8 +305,11 @@ def _under_drafts_condition(d: Text, c: Text, k: Commitment) -> bool:
             or (restriction is not None and restriction.search(c.folded, a, b))):
         return False
     s0, s1 = c.sentence_of(k.span.start)
-    draft_words = {t.key for t in lex.content.tokens(d.low)}
-    if not any(rx.search(d.folded) for rx in lex.conditions.values()):
+    # the draft's words that follow one of its condition markers in that marker's clause
+    d_tokens = lex.content.tokens(d.low)
+    conditioned = [(m.end(), d.clause(m.start())[1]) for rx in lex.conditions.values() for m in rx.finditer(d.folded)]
+    draft_words = {t.key for t in d_tokens if any(x <= t.start < y for x, y in conditioned)}
+    if not draft_words:
         return False
     for rx in lex.conditions.values():
         for m in rx.finditer(c.folded, s0, s1):
@@ -316,7 +319,7 @@ def _under_drafts_condition(d: Text, c: Text, k: Commitment) -> bool:
             # The marker governs the commitment's own clause.
             if (ma, mb) != (a, b):
                 continue
-            stop = k.span.start if m.end() <= k.span.start else s1
+            stop = k.span.start if m.end() <= k.span.start else b
             words = lex.content.tokens(c.low[m.end():stop])[:_CONDITION_WORDS]
             if words and all(lex.content.matches(t.key, draft_words, d.low, strict=True) for t in words):
                 return True

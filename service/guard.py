@@ -409,11 +409,12 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
     (PIN) è stato inserito in modo errato"). "for 2 missed payments" is
     not given by "because our fraud team flagged two payments".
     Jargon after the preposition (a ``replaced`` span the rules asked to
-    reword, or a word that looks technical: "x un timeout del backend",
-    "x el proceso KYC/AML") is said in plain words none of which the draft
-    has: only the reason's other words must be the rewrite's, and when all
-    of it is jargon, the rewrite's reason need share no word with the
-    draft (``shares_a_word`` says whether it does). The effect may be
+    reword, or a word that looks technical: "x abandonar 3 ranked") is
+    said in plain words none of which the draft has: only the reason's
+    other words must be the rewrite's, and the rewrite's reason must share
+    a word with the draft (``shares_a_word``). A reason that is all jargon
+    ("suspended for AML") licenses no reason at all: "because a neighbour
+    reported you" would pass with it. The effect may be
     named by a fact both give ("El 502 es x un timeout" -> "El error 502
     se produce porque..."): the facts in ``effect_span`` count as its words."""
     if not reason:
@@ -439,7 +440,7 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
         if not given or not (any(has_before(t.key) for t in effect)
                              or any(ca <= f.span.start < pm.start() and f.key in effect_facts for f in d.facts)):
             continue
-        if (plain and shares_a_word and all(in_reason(t.key) for t in plain)) or (given and not plain):
+        if plain and shares_a_word and all(in_reason(t.key) for t in plain):
             return True
     return False
 

@@ -228,6 +228,7 @@ class LexiconDoc(ContentDoc):
     # a limit the draft states exactly, said with one, is a rule turned into
     # a rough guide (service/warnings.py, approximated_limits)
     approximators: Words = Field(default_factory=list)
+    approximators_after: Words = Field(default_factory=list)
     # Words that leave a thing undone or failed without a negation ("still",
     # "pending", "failed", "ancora", "pendiente", 仍): a clause with one keeps
     # a negative statement's "no" (service/statements.py)

@@ -182,14 +182,17 @@ def approximated_limits(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
 
 def _estimated(t: Text, f: Fact, lex: Lexicon) -> str:
     """The estimate word right before the fact ("about 6 hours", "circa 24
-    ore") or right after it ("24小时左右", "two weeks or so", "6h~"), or ""."""
+    ore") or right after it ("24小时左右", "two weeks or so", "6h~"), or "".
+    After the number only ``approximators_after`` count: "around" or "sui"
+    there starts a phrase of its own ("24 hours around the procedure",
+    "14 giorni sui prodotti")."""
     approximators = lex.patterns["approximators"]
     before = t.folded[max(0, f.span.start - _ESTIMATE_REACH):f.span.start]
     for m in approximators.finditer(before):
         if not before[m.end():].strip():
             return m.group(0)
     after = t.folded[f.span.end:f.span.end + _ESTIMATE_REACH]
-    trailing = approximators.match(after, len(after) - len(after.lstrip()))
+    trailing = lex.patterns["approximators_after"].match(after, len(after) - len(after.lstrip()))
     if trailing is not None:
         return trailing.group(0)
     symbol = _ESTIMATE_SIGNS.search(before.rstrip()[-1:] + after[:1])

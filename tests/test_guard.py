@@ -3104,9 +3104,12 @@ def test_a_share_and_a_duration_said_another_way_are_kept(guard, lang, draft, ca
 
 
 @pytest.mark.parametrize("lang,draft,cand,honest", [
-    # a jargon reason given with a preposition, said in plain words with "because"
+    # a jargon reason given with a preposition, said in plain words with "because":
+    # its plain words stay; a reason that is all jargon licenses no reason at all
     ("es", "El error 504 es x un timeout del gateway. Ya lo estamos revisando.",
-     "El error 504 aparece porque uno de nuestros servidores tarda demasiado en contestar. Ya lo estamos revisando.", True),
+     "El error 504 aparece porque uno de nuestros servidores tarda demasiado en contestar. Ya lo estamos revisando.", False),
+    ("es", "La cuenta se bloqueó 24h por fallar 3 veces el login.",
+     "La cuenta se bloqueó durante 24 horas porque falló tres veces al iniciar sesión.", True),
     ("it", "Il codice 409 è per un conflitto di sync. Riprova tra 5 minuti.",
      "Il codice 409 compare perché c'è un conflitto tra due dispositivi che hanno salvato modifiche diverse. "
      "Riprova tra 5 minuti.", True),
@@ -3130,3 +3133,24 @@ def test_a_jargon_reason_said_in_plain_words(guard, lang, draft, cand, honest):
 def test_a_warning_reworded_around_its_figures_keeps_its_force(guard, lang, draft, cand, honest):
     found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
     assert (not any("only as advice" in f.detail for f in found)) == honest
+
+
+@pytest.mark.parametrize("lang,draft,cand,needle", [
+    # "around" after a number starts a phrase of its own; 约 inside 签约 is no estimate
+    ("en", "Do not fly for 24 hours.", "Please do not fly for 24 hours around the procedure.", ""),
+    ("zh", "签约后12个月内不能退订", "签约12个月内不能退订", ""),
+    # a reason that is all jargon licenses no invented one
+    ("en", "Your account is suspended for AML.",
+     "Your account is suspended because a neighbour reported you to the police.", "reason the draft does not give"),
+    # "only if" restates a condition the draft sets, not words it says elsewhere
+    ("en", "Refunds are not available for this ticket. If you need help, reply here. The ticket was bought online.",
+     "Tickets can be refunded only if bought online.", "promises a refund"),
+    # 100% is no licence for a bare 1
+    ("en", "100% refund.", "100% refund, limited to 1 claim per customer.", 'adds the number "1"'),
+])
+def test_review_cases_of_the_twenty_seventh_session(guard, lang, draft, cand, needle):
+    details = [f.detail for f in guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))]
+    if needle:
+        assert any(needle in d for d in details), details
+    else:
+        assert not any("an estimate" in d for d in details), details

@@ -232,7 +232,7 @@ def share_keys(f: Fact) -> tuple[str, ...]:
         number = Decimal(value)
     except InvalidOperation:
         return ()
-    if kind == "pct" and 0 < number <= 100:
+    if kind == "pct" and 0 < number < 100:
         return ("n:" + format((number / 100).normalize(), "f"),)
     if kind == "n" and 0 < number < 1:
         return ("pct:" + format((number * 100).normalize(), "f"),)
