@@ -87,6 +87,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "1.500 € al mese" -> "il limite mensile ... 1.500 €"
         if f.kind == "weekday" and _closed_days_said_as_open(d, c, lex):
             continue  # "nn apre sabato e domenica" -> "aperto dal lunedì al venerdì"
+        if f.kind == "channel" and _heading(d, f, cand_said):
+            continue  # "Pickup is Wed-Sat 10-6" -> "You can collect them Wednesday to Saturday, 10 am to 6 pm"
         out.append(Finding(
             FindingKind.DROPPED_FACT,
             f"The rewrite leaves out the {KIND_LABELS[f.kind]} {_shown(f)} that the draft gives "
@@ -426,6 +428,21 @@ def empathic(t: Text, pos: int, lex: Lexicon) -> bool:
 
 
 _CONTACT_KINDS = frozenset({"email", "phone", "url"})
+
+
+def _heading(d: Text, f: Fact, cand_said: set[str]) -> bool:
+    """Whether a channel word only heads its clause ("Pickup is Wed-Sat
+    10-6", "Saldo dispuesto a 30/09: 1.245,60€"): it opens the clause,
+    the clause gives other facts, and the rewrite keeps every one of them,
+    so what the word named is said in full ("you can collect them
+    Wednesday to Saturday"). A channel said after a preposition ("sent by
+    email") is where something goes, and is never a heading."""
+    a, b = d.clause(f.span.start)
+    if d.folded[a:f.span.start].strip(" \t\n.!?;,:。！？；，、…-•*"):
+        return False
+    others = [g for g in d.facts if a <= g.span.start < b and g is not f and g.kind != "channel"]
+    return bool(others) and all(g.key in cand_said or (equivalent_keys(g) and equivalent_keys(g) <= cand_said)
+                                for g in others)
 
 
 def _beside_contact(t: Text, f: Fact) -> bool:

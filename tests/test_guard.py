@@ -3154,3 +3154,16 @@ def test_review_cases_of_the_twenty_seventh_session(guard, lang, draft, cand, ne
         assert any(needle in d for d in details), details
     else:
         assert not any("an estimate" in d for d in details), details
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a channel word that only heads its clause, whose facts are all kept
+    ("en", "Pickup is Tue-Sun 11:00-19:00.", "You can collect your order Tuesday to Sunday, 11:00 to 19:00.", True),
+    # a channel after a preposition is where something goes
+    ("en", "Your code is sent by email within 5 min.", "Your code is sent within 5 min.", False),
+    # a heading with a fact lost is not kept
+    ("en", "Pickup is Tue-Sun 11:00-19:00.", "You can collect your order Tuesday to Sunday.", False),
+])
+def test_a_channel_that_heads_its_clause(guard, lang, draft, cand, honest):
+    found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
+    assert (not any(f.kind is FindingKind.DROPPED_FACT for f in found)) == honest, [f.detail for f in found]
