@@ -286,8 +286,8 @@ def _restates_limit(d: Text, c: Text, k: Commitment) -> bool:
 def _under_drafts_condition(d: Text, c: Text, k: Commitment) -> bool:
     """Whether a commitment the draft names (to refuse or to limit it) is said
     by the candidate under a condition of the draft's: a condition marker in
-    the commitment's sentence whose words the draft also says beside its own
-    condition marker, said as a restriction ("no refunds unless the event is
+    the commitment's clause whose words the draft also says after one of its
+    own condition markers, said as a restriction ("no refunds unless the event is
     cancelled" -> "tickets can be refunded only if the event is cancelled").
     The policy, reframed, promises nothing; a condition the draft never set
     ("if you ask us") does not count, and a first-person promise in the
@@ -304,7 +304,6 @@ def _under_drafts_condition(d: Text, c: Text, k: Commitment) -> bool:
     if not (lex.patterns["exclusive_conditions"].search(c.folded, a, b)
             or (restriction is not None and restriction.search(c.folded, a, b))):
         return False
-    s0, s1 = c.sentence_of(k.span.start)
     # the draft's words that follow one of its condition markers in that marker's clause
     d_tokens = lex.content.tokens(d.low)
     conditioned = [(m.end(), d.clause(m.start())[1]) for rx in lex.conditions.values() for m in rx.finditer(d.folded)]
@@ -312,12 +311,8 @@ def _under_drafts_condition(d: Text, c: Text, k: Commitment) -> bool:
     if not draft_words:
         return False
     for rx in lex.conditions.values():
-        for m in rx.finditer(c.folded, s0, s1):
+        for m in rx.finditer(c.folded, a, b):   # the marker governs the commitment's own clause
             if m.start() <= k.span.start < m.end():
-                continue
-            ma, mb = c.clause(m.start())
-            # The marker governs the commitment's own clause.
-            if (ma, mb) != (a, b):
                 continue
             stop = k.span.start if m.end() <= k.span.start else b
             words = lex.content.tokens(c.low[m.end():stop])[:_CONDITION_WORDS]

@@ -52,7 +52,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
         if f.key in seen:
             continue
         seen.add(f.key)
-        if f.key in cand_said or (equivalent_keys(f) and equivalent_keys(f) <= cand_said):
+        if _kept(f, cand_said):
             continue
         if f.kind in _TEXTUAL and (_contains(c.low, _inner(f)) or f.kind == "quoted" and _path(_inner(f)) in _path(c.low)):
             continue
@@ -441,8 +441,13 @@ def _heading(d: Text, f: Fact, cand_said: set[str]) -> bool:
     if d.folded[a:f.span.start].strip(" \t\n.!?;,:。！？；，、…-•*"):
         return False
     others = [g for g in d.facts if a <= g.span.start < b and g is not f and g.kind != "channel"]
-    return bool(others) and all(g.key in cand_said or (equivalent_keys(g) and equivalent_keys(g) <= cand_said)
-                                for g in others)
+    return bool(others) and all(_kept(g, cand_said) for g in others)
+
+
+def _kept(f: Fact, said: set[str]) -> bool:
+    """Whether the other text says ``f``: its key, or every one of its equivalent keys."""
+    same = equivalent_keys(f)
+    return f.key in said or (bool(same) and same <= said)
 
 
 def _beside_contact(t: Text, f: Fact) -> bool:

@@ -380,10 +380,9 @@ class Guard:
                            and not acknowledged(clause, t)]
             if reasoned and not guess and len(unexplained) < len(words):
                 continue
-            if not guess and not named_before and _reason_by_preposition(
+            if not guess and not named_before and len(unexplained) < len(words) and _reason_by_preposition(
                     d, c, lex, [t for t in c_words if c.sentence_of(a)[0] <= t.start < m.start()],
-                    [t for t in c_words if m.end() <= t.start < b], replaced, len(unexplained) < len(words),
-                    (c.sentence_of(a)[0], m.start())):
+                    [t for t in c_words if m.end() <= t.start < b], replaced, (c.sentence_of(a)[0], m.start())):
                 continue   # "bloccata x 3 PIN errati" -> "bloccata perché il PIN è stato inserito in modo errato"
             if not guess and len(unexplained) < len(words) and _rewords_replaced(d, lex, words, c, replaced):
                 continue  # "flagged by AML screening" -> "because it was flagged by our anti-money-laundering checks"
@@ -399,7 +398,7 @@ class Guard:
 
 def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[content.Token],
                            reason: Sequence[content.Token], replaced: Sequence[tuple[int, int]] = (),
-                           shares_a_word: bool = True, effect_span: tuple[int, int] | None = None) -> bool:
+                           effect_span: tuple[int, int] | None = None) -> bool:
     """Whether the draft gives the reason with a preposition ("carta bloccata
     x 3 PIN errati", "retenida por 3DS fallido", "suspended for late
     payment"), which a rewrite may say with "because": in one clause of
@@ -411,8 +410,8 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
     Jargon after the preposition (a ``replaced`` span the rules asked to
     reword, or a word that looks technical: "x abandonar 3 ranked") is
     said in plain words none of which the draft has: only the reason's
-    other words must be the rewrite's, and the rewrite's reason must share
-    a word with the draft (``shares_a_word``). A reason that is all jargon
+    other words must be the rewrite's (the caller asks that the rewrite's
+    reason share a word with the draft). A reason that is all jargon
     ("suspended for AML") licenses no reason at all: "because a neighbour
     reported you" would pass with it. The effect may be
     named by a fact both give ("El 502 es x un timeout" -> "El error 502
@@ -440,7 +439,7 @@ def _reason_by_preposition(d: Text, c: Text, lex: Lexicon, effect: Sequence[cont
         if not given or not (any(has_before(t.key) for t in effect)
                              or any(ca <= f.span.start < pm.start() and f.key in effect_facts for f in d.facts)):
             continue
-        if plain and shares_a_word and all(in_reason(t.key) for t in plain):
+        if plain and all(in_reason(t.key) for t in plain):
             return True
     return False
 

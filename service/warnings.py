@@ -169,12 +169,12 @@ def approximated_limits(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
                                        or _warns(d.folded[a:b], lex) is not None):
             exact.setdefault(f.key, f)
     for f in c.facts:
-        if f.key in exact and _estimated(c, f, lex):
+        if f.key in exact and (estimate := _estimated(c, f, lex)):
             said = exact[f.key]
             return [Finding(
                 FindingKind.DROPPED_FACT,
                 f'The rewrite makes the draft\'s limit "{said.text}" (draft characters {said.span.start}-'
-                f'{said.span.end}) an estimate: "{c.text[f.span.start:f.span.end]}" with "{_estimated(c, f, lex)}" '
+                f'{said.span.end}) an estimate: "{c.text[f.span.start:f.span.end]}" with "{estimate}" '
                 f"(rewrite characters {f.span.start}-{f.span.end}).",
                 Span(said.span.start, said.span.end))]
     return []
