@@ -19,7 +19,7 @@ from typing import Callable
 
 from service.content import Token
 from service.domain import Fact, Finding, FindingKind, Span
-from service.facts import TIME_KINDS, Lexicon, equivalent_keys
+from service.facts import TIME_KINDS, Lexicon, dotted_date, equivalent_keys
 from service.guard_text import Text, negative
 
 __all__ = ["COMMITMENT_LABELS", "Commitment", "commitments_of", "costs_nothing", "dropped_refusals", "find_commitments", "is_zero_amount",
@@ -75,7 +75,8 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
     # time is its own commitment (fix_or_delivery_time).
     made = {k.category for k in commitments_of(d)} | set(spelled_out) | {
         "deadline:" + key for f in d.facts if f.kind in TIME_KINDS or equivalent_keys(f)
-        for key in (f.key, *equivalent_keys(f))}
+        for key in (f.key, *equivalent_keys(f))} | {
+        "deadline:" + key for f in d.facts if (key := dotted_date(f, lex.word_boundaries))}   # "12.31前"
     if any(costs_nothing(d, f) for f in d.facts):
         made.add("free")   # "costs 0 EUR", "costa 0" is said "is free"
     # The draft already ties a time to a delivery or a refund ("the order

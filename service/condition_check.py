@@ -52,7 +52,7 @@ def condition_findings(d: Text, c: Text, lex: Lexicon, excused: "Excused") -> li
         return bool(f.key in cand_facts or ((same := equivalent_keys(f)) and same <= cand_facts)
                     or (f.kind == "number" and (f.key[2:] in cand_values
                                                                    or spelled(f.key[2:], c, lex)))
-                    or clock_of_hours(f) & cand_facts)
+                    or clock_of_hours(f, lex) & cand_facts)
 
     def condition_words(lo: int, hi: int) -> list[content.Token]:
         """The draft's content words between ``lo`` and ``hi`` that a condition must keep."""

@@ -24,6 +24,7 @@ from service.facts import (
     TIME_KINDS,
     Lexicon,
     cjk_number,
+    dotted_date,
     equivalent_keys,
     fold,
     implied_channels,
@@ -76,9 +77,13 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "1-800-555-0199" -> "(800) 555-0199"
         if f.kind == "number" and _clock_reading(f) in cand_keys:
             continue  # "departs 0745" -> "at 7:45 am", "8.30" -> "8:30"
+        if f.kind == "number" and dotted_date(f, lex.word_boundaries) in cand_keys:
+            continue  # "12.31前" -> "12月31日前": a Chinese chat writes a date as month.day
+        if f.kind == "number" and any(f.key in _hours(g) for g in c.facts if g.kind == "time" and g.key.endswith(":00")):
+            continue  # "tra le 8 e le 13" -> "tra le otto e l'una": the rewrite's whole hour (``_hours``, as for new times)
         if costs_nothing(d, f) and any(k.category == "free" for k in commitments_of(c)):
             continue  # "costs 0 EUR" -> "is free"
-        if clock_of_hours(f) and any(g.key in clock_of_hours(f) for g in c.facts):
+        if clock_of_hours(f, lex) and any(g.key in clock_of_hours(f, lex) for g in c.facts):
             continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
         if (value := _unit_kept_apart(f, c, lex)) is not None:
             carried.add(value)
@@ -122,9 +127,11 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
         if f.kind == "weekday" and f.text.casefold() in lex.weekday_spans and not any(
                 g.kind == "weekday" for g in d.facts):
             continue  # "visit this weekend" names no schedule where the draft gives none
-        if f.kind == "time" and any(f.key in clock_of_hours(g) for g in d.facts):
+        if f.kind == "time" and any(f.key in clock_of_hours(g, lex) for g in d.facts):
             continue
         if f.kind == "time" and any(_clock_reading(g) == f.key for g in d.facts if g.kind == "number"):
+            continue
+        if f.kind == "date" and any(dotted_date(g, lex.word_boundaries) == f.key for g in d.facts):
             continue
         if f.key in context.keys:
             continue
@@ -360,6 +367,9 @@ def _clock_reading(f: Fact) -> str:
     return f"time:{int(m.group('h')):02d}:{m.group('m')}"
 
 
+_DIGITAL_CLOCK = re.compile(r"\d[:.：]\d\d")
+
+
 def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
     """A time written without am/pm, a day-part word or a 24-hour form ("7:30", "七点半");
     "noon" and "midnight" say which twelve they are."""
@@ -370,6 +380,8 @@ def _half_day_unknown(f: Fact, lex: Lexicon) -> bool:
     if any(w in low for w in lex.am_pm) or any(w in f.text for w in lex.time_prefixes) or any(
             w in low for w in (*lex.clock_words, *lex.day_parts)):
         return False
+    if lex.clock_digits == "24h" and _DIGITAL_CLOCK.search(f.text):
+        return False   # "alle 8:00", "8:00开门": a 24-hour clock's morning
     return not re.match(r"\s*0\d", f.text)
 
 
@@ -403,10 +415,11 @@ def _spelled_out(short: str, cand_low: str) -> bool:
                and w[:2] == letters[:2] for w in words)
 
 
-def clock_of_hours(f: Fact) -> frozenset[str]:
+def clock_of_hours(f: Fact, lex: Lexicon) -> frozenset[str]:
     """The clock times an "Nh" or "NhMM" duration may mean ("hasta 12h" is
     noon, not twelve hours; "concierto 21h30" is half past nine): N:MM and,
-    for N up to 12, N+12:MM."""
+    for N up to 12 where digits may be either half of the day (English), N+12:MM.
+    In Spanish or Italian "8h" is the morning: "las 8 de la noche" moves it."""
     m = re.fullmatch(r"dur:(\d+):min", f.key)
     if f.kind != "duration" or not m or not re.search(r"\d\s?h(?:\b|[0-5]\d\b)", f.text.lower()):
         return frozenset()
@@ -415,7 +428,8 @@ def clock_of_hours(f: Fact) -> frozenset[str]:
         return frozenset()
     if not 0 < h <= 24:
         return frozenset()
-    return frozenset({f"time:{h % 24:02d}:{minutes:02d}", *([f"time:{h + 12:02d}:{minutes:02d}"] if h < 12 else [])})
+    evening = h < 12 and lex.clock_digits == "12h"
+    return frozenset({f"time:{h % 24:02d}:{minutes:02d}", *([f"time:{h + 12:02d}:{minutes:02d}"] if evening else [])})
 
 
 def empathic(t: Text, pos: int, lex: Lexicon) -> bool:

@@ -64,6 +64,8 @@ class LexiconDoc(ContentDoc):
     word_boundaries: StrictBool
     decimal_separator: Literal[".", ","]
     date_order: Text = "dmy"
+    # how "8:00" reads: on a 24-hour clock (08:00, never 20:00) or either half
+    clock_digits: Literal["12h", "24h"] = "24h"
     # a preposition and the forms it takes joined with an article ("a": al,
     # alla, all'): a listed phrase ending in the preposition matches them too
     articulated_prepositions: dict[Text, list[Text]] = Field(default_factory=dict)
@@ -91,7 +93,7 @@ class LexiconDoc(ContentDoc):
     am_pm: Names = Field(default_factory=dict)
     time_prefixes: Names = Field(default_factory=dict)
     # "night": the evening, where 12 is midnight ("12 at night")
-    day_parts: dict[Text, Literal["am", "pm", "night"]] = Field(default_factory=dict)
+    day_parts: dict[Text, Literal["am", "pm", "evening", "night"]] = Field(default_factory=dict)
     clock_words: dict[Text, Annotated[str, StringConstraints(strict=True, pattern=r"^\d\d:\d\d$")]] = Field(
         default_factory=dict)
     duration_phrases: Numbers = Field(default_factory=dict)

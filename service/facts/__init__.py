@@ -26,6 +26,7 @@ from service.facts.keys import (
     KIND_LABELS,
     TIME_KINDS,
     cjk_number,
+    dotted_date,
     duration_key,
     equivalent_keys,
     other_readings,
@@ -40,6 +41,6 @@ from service.textnorm import fold
 
 __all__ = [
     "CJK_DIGITS", "DAY_KEY", "DEFAULT_GUARD_DIR", "KIND_LABELS", "TIME_KINDS", "Lexicon", "cjk_number",
-    "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon", "share_keys", "other_readings", "writes_day_first",
+    "dotted_date", "duration_key", "equivalent_keys", "extract_facts", "fold", "implied_channels", "load_lexicon", "share_keys", "other_readings", "writes_day_first",
     "load_lexicons", "pick", "_default_lexicons", "list_items",
 ]

@@ -69,14 +69,22 @@ _DURATION_BASE = {"minute": ("min", 1), "hour": ("min", 60), "day": ("min", 1440
                   "month": ("month", 1), "year": ("month", 12)}
 
 
+# The last hour a "night" qualifier reads before dawn ("3 at night" is 03:00).
+_LAST_SMALL_HOUR = 5
+
+
 def _clock_key(h: int, mins: int, half: str | None) -> str | None:
     """"time:HH:MM" on a 24-hour clock; None for an impossible time.
 
+    "evening" is the afternoon's second half ("le 5 di sera" is 17:00);
     "night" is the evening half where 12 is midnight, not noon ("晚上12点",
-    "le 12 di notte", "12 at night"); "24:00" is midnight too."""
-    if half in ("pm", "night") and h < 12:
+    "le 12 di notte", "12 at night"), and its small hours stay before dawn
+    ("le 2 di notte", "夜里2点" are 02:00); "24:00" is midnight too."""
+    if half == "night" and h <= _LAST_SMALL_HOUR:
+        half = "am"
+    if half in ("pm", "evening", "night") and h < 12:
         h += 12
-    elif half in ("am", "night") and h == 12:
+    elif half in ("am", "evening", "night") and h == 12:
         h = 0
     if h > 24 or mins > 59 or (h == 24 and mins):
         return None
@@ -168,22 +176,34 @@ def equivalent_keys(f: Fact) -> frozenset[str]:
 _SLASH_DAY_MONTH = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?")
 
 
-# A writer who puts the day first: an afternoon on a 24-hour clock ("15:30")
-# or pounds and euros. Americans write "6/12" month first, "2:30pm", "$".
-_DAY_FIRST_TIME = re.compile(r"(?:1[3-9]|2[0-3])[:.h]\d\d")
-_DAY_FIRST_CURRENCIES = ("amt:GBP:", "amt:EUR:")
+# A writer who puts the month first: an American "2:30pm" or "$40"; the
+# rest of the English-writing world (a "15:30", "06:45", "£40", or no clue
+# at all) writes the day first.
+_TWELVE_HOUR_CLOCK = re.compile(r"\d\s?[ap]\.?m\b", re.IGNORECASE)
 
 
 def writes_day_first(facts: Sequence[Fact]) -> bool:
-    """Whether a text in a month-first language (US English) shows signs of a
-    day-first writer, so its "09/04" may be 9 April."""
+    """Whether a text in a month-first language (US English) may mean its
+    "09/04" as 9 April: unless its writer shows the month-first convention
+    (dollars, a 12-hour clock, a date like "03/15"), either reading is the
+    writer's, and a rewrite that writes every date out one way keeps them."""
     if any(f.key.startswith("amt:USD:") for f in facts):
         return False   # "$40 ... at 14:02": a dollar says month first whatever the clock
-    if any(f.kind == "date" and (m := _SLASH_DAY_MONTH.fullmatch(f.text.strip())) and int(m.group(2)) > 12
-           for f in facts):
-        return False   # "pick up on 03/15": the draft itself writes the month first
-    return any((f.kind == "time" and _DAY_FIRST_TIME.match(f.text)) or f.key.startswith(_DAY_FIRST_CURRENCIES)
-               for f in facts)
+    if any(f.kind == "time" and _TWELVE_HOUR_CLOCK.search(f.text) for f in facts):
+        return False   # "Thu 6/12 at 2:30pm"
+    return not any(f.kind == "date" and (m := _SLASH_DAY_MONTH.fullmatch(f.text.strip())) and int(m.group(2)) > 12
+                   for f in facts)   # "pick up on 03/15": the draft itself writes the month first
+
+
+_MONTH_DOT_DAY = re.compile(r"(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])")
+
+
+def dotted_date(f: Fact, word_boundaries: bool) -> str | None:
+    """The date a Chinese chat writes as month.day ("12.31", "4.14周一"),
+    which the extractor reads as a decimal number; None for any other number
+    or language (an Italian "14.11" is a time or a decimal)."""
+    m = _MONTH_DOT_DAY.fullmatch(f.text) if f.kind == "number" and not word_boundaries else None
+    return f"date:{int(m.group(1))}-{int(m.group(2))}" if m else None
 
 
 def other_readings(f: Fact) -> frozenset[str]:

@@ -144,6 +144,7 @@ class Lexicon:
     channels: dict[str, str]
     measure_units: dict[str, str]
     date_order: str
+    clock_digits: str   # "24h": "8:00" is morning; "12h": "8:00" may be either half
     # Condition markers by group ("condition": if/unless..., "restriction":
     # only..., "time_limit": within/after...): a draft's condition must
     # survive as a marker of the same group.

@@ -246,7 +246,8 @@ def load_lexicon(file: Path) -> Lexicon:
                             rf"|(?:(?P<mo0>{months_alt}){range_re})?(?P<mo>{months_alt})\s+(?:(?:de|del|di|of)\s+)?"
                             rf"(?P<y2>\d{{4}}){na}"),
         "time_colon": (rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?:\s?(?P<ap>{_alt(ampm)})(?![A-Za-z0-9_])|{colon_sfx}{na})"
-                       if ampm else rf"{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){colon_sfx}{na}"),
+                       # "下午2:30": a day part before the clock says its half
+                       if ampm else rf"(?P<pre>{_alt(time_prefixes)})?{nb}(?P<h>\d{{1,2}}):(?P<m>\d{{2}}){colon_sfx}{na}"),
         # A number word takes only a currency word after it: "a $75 fee" is no "a $".
         "amount": (rf"(?P<c1>{cur})\s?(?P<n1>{num})|(?P<n2>{numh})\s?(?P<c2>{B(_alt(words))}){subunit_tail}"
                    rf"|(?P<n3>{num}|{cjk_num or '(?!x)x'})\s?(?P<c3>{_alt(symbols)})"),
@@ -257,7 +258,7 @@ def load_lexicon(file: Path) -> Lexicon:
                      # "前一天", "第3天", "下一年": the day before, day 3, next year: a point
                      # in time, not a stretch ("起飞前45分钟", in digits, is a stretch);
                      # "一年级" is first grade; "周六周日" is Saturday and Sunday, not "六周"
-                     if wb else rf"(?<!第)(?:(?<![^提]前)(?<!^前)|(?=\d))(?<![上下周])(?<!星期)(?<!礼拜)(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)"),
+                     if wb else rf"(?<!第)(?:(?<![^提]前)(?<!^前)|(?=\d))(?<![上下周])(?<!星期)(?<!礼拜)(?P<a>{numx})(?:{range_re}(?P<b>{numx}))?[\s-]?(?:个)?(?P<half>半(?:个)?)?(?P<u>{_alt(units)})(?!级)(?!(?<=[周期拜])[一二三四五六日天末](?!次))"),
         **({"rate": (rf"(?:(?P<m>/\s?|(?<![^\W\d_])(?:{_alt(doc.rates.markers)})(?:\s+|(?<=['’])))(?P<u>{_alt(units)})(?!\w)"
                      rf"|(?<![^\W\d_])(?P<w>{_alt(doc.rates.words)})(?!\w))")}
            if wb and doc.rates.markers else {}),
@@ -268,7 +269,7 @@ def load_lexicon(file: Path) -> Lexicon:
         # a time cue ("a las 21h30") it is read as a time first
         "duration_glued": (r"(?<![\w.,:])(?P<a>\d{1,2})h(?P<b>[0-5]\d)(?![\w:])"
                            if "h" in hour_units else r"(?!x)x"),
-        "weekday": B(_alt(weekdays)),
+        "weekday": B(_alt(weekdays)) + ("" if wb else "(?![次])"),   # "每周一次" is once a week
         # An ambiguous abbreviation is a weekday joined to a weekday ("mar y
         # jue", "lun-mar") or before a time ("mar 9-12"), never alone ("el mar").
         # "3个工作日" is a count of days; "工作日9点到18点" the days
@@ -357,7 +358,8 @@ def load_lexicon(file: Path) -> Lexicon:
                                     rf"(?P<d>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号]?"
                                     # "9月1日至10日", "9月1-10日": the last day shares the month
                                     rf"(?:(?P<sep>\s*(?:-|–|~|至|到)\s*)(?P<d2>\d{{1,2}}|[{CJK_DIGITS}]{{1,3}})[日号])?"
-                                    rf"(?(d2)|(?<=[日号]))")
+                                    # "11月14" in a chat: a day in digits with no 日 before a word that counts nothing
+                                    rf"(?(d2)|(?:(?<=[日号])|(?<=\d)(?![\d.,:：天个周月年小分点时次元块件位倍%％])))")
         # Lunar New Year days: "除夕到初三闭馆，初四开始营业". 初三 alone is also
         # a school year (ninth grade): a day only beside a span word or 正月/除夕.
         raw_patterns["date_lunar"] = (r"(?:正月|(?<=[到至从起])|(?<=除夕))初(?P<n>[一二三四五六七八九十])"
@@ -460,7 +462,7 @@ def load_lexicon(file: Path) -> Lexicon:
         topic_stopwords=frozenset(x.casefold() for x in doc.topic_stopwords),
         word_boundaries=wb, patterns=patterns, commitments=commitments, quote_patterns=quote_patterns,
         channels=channels, conditions=conditions, measure_units=measure_units,
-        date_order=doc.date_order,
+        date_order=doc.date_order, clock_digits=doc.clock_digits,
         content=load_content_lexicon(doc, file, lang, wb),
     )
 
