@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from service import content
+from service.certainty import estimates_made_certain
 from service.commitments import (
     commitments_of,
     dropped_refusals,
@@ -156,6 +157,7 @@ class Guard:
         findings += flipped_refusals(d, c, lex, [v.rule_id for v in violations])
         findings += weakened_warnings(d, c, lex)
         findings += approximated_limits(d, c, lex)
+        findings += estimates_made_certain(d, c, lex)
         findings += flipped_statements(d, c, lex, excused.opinions, context.asked)
         findings += pending_said_done(d, c, lex)
         findings += requirement_made_optional(d, c, lex)

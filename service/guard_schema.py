@@ -231,6 +231,10 @@ class LexiconDoc(ContentDoc):
     # a rough guide (service/warnings.py, approximated_limits)
     approximators: Words = Field(default_factory=list)
     approximators_after: Words = Field(default_factory=list)
+    # Words that give a time as a guess ("might", "usually", "not guaranteed",
+    # "forse", "puede que", 可能): said again without one, the time is a
+    # promise the draft never made (service/certainty.py)
+    guesses: Words = Field(default_factory=list)
     # Words that leave a thing undone or failed without a negation ("still",
     # "pending", "failed", "ancora", "pendiente", 仍): a clause with one keeps
     # a negative statement's "no" (service/statements.py)

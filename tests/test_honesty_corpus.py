@@ -22,7 +22,9 @@ FLOORS = {
     # it 14 -> 13 accepted in the twenty-fourth session: a rate's count read a few
     # words back ("4 ore di sala riunioni al mese") costs one here, gains one elsewhere
     "test4": {"en": (17, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
-    "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 11), "zh": (18, 14)},
+    # es 11 -> 10 accepted in the twenty-eighth session: a time the draft "estimates"
+    # said as plain fact (service/certainty.py), which caught 8 held-out lies
+    "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 10), "zh": (18, 14)},
     "test6": {"en": (15, 8), "it": (17, 8), "es": (18, 9), "zh": (16, 5)},
     "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
     "test8": {"en": (14, 15), "it": (17, 9), "es": (20, 9), "zh": (19, 8)},
@@ -33,7 +35,8 @@ FLOORS = {
     # guard could not see a number after a half-width comma (a6a584e mends that)
     "test12": {"en": (10, 10), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
     "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 9), "zh": (11, 7)},
-    "test14": {"en": (9, 9), "it": (12, 7), "es": (10, 7), "zh": (8, 9)},
+    # es 7 -> 6 accepted in the twenty-eighth session, as test5 above
+    "test14": {"en": (9, 9), "it": (12, 7), "es": (10, 6), "zh": (8, 9)},
     # written fresh in the twenty-third session
     "test15": {"en": (10, 11), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
