@@ -235,6 +235,9 @@ class LexiconDoc(ContentDoc):
     # "forse", "puede que", 可能): said again without one, the time is a
     # promise the draft never made (service/certainty.py)
     guesses: Words = Field(default_factory=list)
+    # Words after which a relative day is a part of the day: "por la mañana",
+    # "esa mañana" is the morning, not tomorrow
+    relative_day_not_after: list[Text] = Field(default_factory=list)
     # Words that leave a thing undone or failed without a negation ("still",
     # "pending", "failed", "ancora", "pendiente", 仍): a clause with one keeps
     # a negative statement's "no" (service/statements.py)

@@ -533,3 +533,14 @@ def test_numbers_beside_letters(lang: str, text: str, expected: set) -> None:
 ])
 def test_units_end_their_word(lang: str, text: str, expected: set) -> None:
     assert keys(text, lang) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mañana te llamo", {"rel:1"}),
+    ("hasta mañana", {"rel:1"}),
+    ("el repartidor te avisa esa misma mañana", set()),     # that morning, not tomorrow
+    ("abrimos por la mañana", set()),
+    ("mañana por la mañana", {"rel:1"}),
+])
+def test_a_spanish_morning_is_no_tomorrow(text: str, expected: set) -> None:
+    assert keys(text, "es") == expected

@@ -365,7 +365,9 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["date_lunar"] = (r"(?:正月|(?<=[到至从起])|(?<=除夕))初(?P<n>[一二三四五六七八九十])"
                                       r"|初(?P<n2>[一二三四五六七八九十])(?=[到至起开闭营放上恢前后])")
     if relative_days:
-        raw_patterns["relative_day"] = B(_alt(relative_days))
+        # "por la mañana", "esa misma mañana": the morning, not tomorrow
+        not_after = "".join(rf"(?<!\b{re.escape(w)} )" for w in doc.relative_day_not_after)
+        raw_patterns["relative_day"] = not_after + B(_alt(relative_days))
     if event_days:
         raw_patterns["event_day"] = B(_alt(event_days))
     raw_patterns["absolute"] = alt(doc.absolute_phrases, "absolute_phrases")
