@@ -69,6 +69,12 @@ def condition_findings(d: Text, c: Text, lex: Lexicon, excused: "Excused") -> li
         like, which no closed list of widening words tells apart from
         "students need an ID". "Only if A and B" said "if A" must keep
         every part of its clause, one-word parts too."""
+        if group == "restriction" and not only_if:
+            # "refund only w receipts" -> "refunded provided you send the
+            # receipts": a condition of a restriction's strength, no requirement
+            return _restated_nearby(
+                c, lex, about, negative(d.folded[lo:hi], lex), facts=facts, exclusive=True, strength_only=True,
+                alternatives=bool(lex.patterns["alternatives"].search(d.folded, *d.sentence_of(at))))
         if group != "condition" and not only_if:
             return False
         if only_if and _conjunct_lost(d, lex, lo, clause_end, condition_words(lo, clause_end),
@@ -254,7 +260,7 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says_no: bool,
                      facts: Sequence[Fact] = (), exclusive: bool = False, alternatives: bool = False,
-                     required: bool = False, timed: bool = False) -> bool:
+                     required: bool = False, timed: bool = False, strength_only: bool = False) -> bool:
     """Whether one sentence of the rewrite states a condition or a
     requirement in any words of the language's lists, says no where the
     draft's condition does, and keeps more than half of what that condition
@@ -281,6 +287,8 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
     markers = ([lex.patterns["requirements"], lex.patterns["exclusive_conditions"]] if exclusive else
                [rx for group, rx in lex.conditions.items() if group == "condition" or (timed and group == "time_limit")]
                + [lex.patterns["requirements"], lex.patterns["exclusive_conditions"]])
+    if strength_only:   # a plain restriction: only "as long as", "purché", 前提是
+        markers = [lex.patterns["exclusive_conditions"]]
     if required:
         markers = [*markers, lex.patterns["requests"]]
     for a, b in {c.sentence_of(m.start()) for rx in markers for m in rx.finditer(c.folded)}:
@@ -297,7 +305,8 @@ def _restated_nearby(c: Text, lex: Lexicon, about: Sequence[content.Token], says
             continue
         near = [t for t in cl.tokens(c.low) if a <= t.start < b]
         has = cl.matcher(cl.vocabulary(near, c.low[a:b]), c.low[a:b])
-        if 2 * sum(has(t.key) for t in about) > len(about):
+        kept = sum(has(t.key) for t in about)
+        if kept == len(about) if strength_only else 2 * kept > len(about):
             return True
     return False
 

@@ -52,3 +52,27 @@ def test_a_guessed_time_said_as_certain_is_a_promise(guard, lang, draft, cand):
 ])
 def test_a_guess_kept_in_other_words_passes(guard, lang, draft, cand):
     assert FindingKind.NEW_COMMITMENT not in kinds(guard, lang, draft, cand)
+
+
+# -- a restriction said as a condition of its strength (service/condition_check.py) --
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "exchanges only with the original box", "Exchanges are possible as long as you have the original box."),
+    ("it", "accesso alla piscina solo con la cuffia", "Può accedere alla piscina a condizione che indossi la cuffia."),
+    ("es", "el descuento vale solo con la tarjeta de socio",
+     "El descuento es válido siempre que presente la tarjeta de socio."),
+])
+def test_a_restriction_restated_as_an_exclusive_condition_passes(guard, lang, draft, cand):
+    assert FindingKind.DROPPED_FACT not in kinds(guard, lang, draft, cand)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # a word of the restriction lost, another way opened, or the condition softened
+    ("en", "exchanges only with the original box and receipt",
+     "Exchanges are possible as long as you have the original box."),
+    ("it", "accesso alla piscina solo con la cuffia",
+     "Può accedere alla piscina a condizione che indossi la cuffia o un cappello."),
+    ("es", "el descuento vale solo con la tarjeta de socio",
+     "El descuento es válido, idealmente siempre que presente la tarjeta de socio."),
+])
+def test_a_restriction_restated_loosely_is_dropped(guard, lang, draft, cand):
+    assert FindingKind.DROPPED_FACT in kinds(guard, lang, draft, cand)
