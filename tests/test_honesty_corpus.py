@@ -26,58 +26,59 @@ FLOORS = {
     # said as plain fact (service/certainty.py), which caught 8 held-out lies
     "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 10), "zh": (18, 14)},
     "test6": {"en": (15, 8), "it": (17, 8), "es": (18, 9), "zh": (16, 5)},
-    "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
-    "test8": {"en": (14, 15), "it": (17, 9), "es": (20, 9), "zh": (19, 8)},
-    "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 11)},
-    "test10": {"en": (14, 10), "it": (15, 10), "es": (17, 14), "zh": (16, 13)},
-    "test11": {"en": (15, 11), "it": (17, 13), "es": (13, 11), "zh": (16, 11)},
+    "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 10), "zh": (17, 12)},
+    "test8": {"en": (14, 15), "it": (17, 10), "es": (20, 9), "zh": (19, 8)},
+    "test9": {"en": (18, 12), "it": (18, 7), "es": (17, 12), "zh": (19, 12)},
+    "test10": {"en": (14, 10), "it": (15, 11), "es": (17, 14), "zh": (16, 13)},
+    "test11": {"en": (15, 13), "it": (17, 14), "es": (13, 11), "zh": (16, 11)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
     "test12": {"en": (10, 10), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
     "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 9), "zh": (11, 7)},
     # es 7 -> 6 accepted in the twenty-eighth session, as test5 above
-    "test14": {"en": (9, 9), "it": (12, 7), "es": (10, 6), "zh": (8, 9)},
+    "test14": {"en": (9, 9), "it": (12, 8), "es": (10, 6), "zh": (8, 9)},
     # written fresh in the twenty-third session
     "test15": {"en": (10, 11), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
     # change, it read en (9, 5), it (11, 7), es (11, 7), zh (9, 5)
-    "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 7), "zh": (9, 5)},
+    "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 8), "zh": (9, 5)},
     # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
     # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
     "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
     # written fresh in the twenty-sixth session; with the code at eef87b8, before any
     # change, it read en (11, 6), it (10, 7), es (10, 4), zh (9, 7)
-    "test18": {"en": (11, 6), "it": (10, 7), "es": (10, 4), "zh": (9, 7)},
+    "test18": {"en": (11, 6), "it": (11, 7), "es": (10, 4), "zh": (9, 7)},
     # written fresh in the twenty-seventh session; with the code at 8c2133a, before any
     # change, it read en (8, 5), it (11, 8), es (8, 6), zh (11, 11)
-    "test19": {"en": (8, 5), "it": (11, 8), "es": (8, 6), "zh": (11, 11)},
+    "test19": {"en": (8, 6), "it": (11, 8), "es": (8, 6), "zh": (11, 11)},
     # written fresh in the twenty-eighth session by three helpers, one matrix each:
     # conditions reworded or changed, times restated or made promises, etiquette
-    # added or slipping a promise in; measured at ebeaa93, before any change
-    "test20": {"en": (23, 43), "it": (22, 37), "es": (20, 46), "zh": (22, 42)},
+    # added or slipping a promise in; at ebeaa93, before any change, it read
+    # en (23, 43), it (22, 37), es (20, 46), zh (22, 42)
+    "test20": {"en": (26, 44), "it": (24, 40), "es": (21, 47), "zh": (24, 42)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
-    "dev6": {"en": (8, 11), "it": (10, 13), "es": (7, 9), "zh": (10, 12)},
+    "dev6": {"en": (8, 13), "it": (10, 13), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
     # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
     # what to bring) caught only by "20:00", a time the rewrite rightly worked out
     "dev8": {"en": (12, 8), "it": (11, 14), "es": (12, 11), "zh": (8, 11)},
     "dev9": {"en": (12, 12), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
-    "dev10": {"en": (14, 11), "it": (13, 12), "es": (14, 11), "zh": (11, 13)},
-    "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 11)},
+    "dev10": {"en": (14, 12), "it": (13, 12), "es": (14, 12), "zh": (12, 13)},
+    "dev11": {"en": (13, 11), "it": (13, 9), "es": (12, 12), "zh": (11, 11)},
     "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
-    "dev13": {"en": (12, 7), "it": (10, 8), "es": (12, 7), "zh": (12, 8)},
+    "dev13": {"en": (12, 7), "it": (10, 9), "es": (12, 7), "zh": (12, 8)},
     "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 6), "zh": (12, 6)},
     "dev15": {"en": (11, 10), "it": (11, 9), "es": (11, 6), "zh": (11, 8)},
-    "dev16": {"en": (11, 7), "it": (11, 8), "es": (12, 8), "zh": (12, 9)},
+    "dev16": {"en": (11, 7), "it": (12, 8), "es": (12, 8), "zh": (12, 9)},
     # en 10 -> 9 caught in the twenty-sixth session: a lie (an invented reason) caught only
     # by "50m" read as a code, where "50-metre" says the same number
     "dev17": {"en": (9, 12), "it": (10, 10), "es": (11, 8), "zh": (12, 12)},
     # read while tuning in the twenty-sixth session; at eef87b8 it read these counts
     # it 11 -> 10 at once: a lie caught only by "ES-3378 l'ufficio" read as 3378 litres
-    "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 8), "zh": (10, 8)},
+    "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 9), "zh": (10, 8)},
     # read while tuning in the twenty-seventh session; at 8c2133a it read these counts
-    "dev19": {"en": (9, 4), "it": (11, 10), "es": (9, 7), "zh": (9, 8)},
-    "dev20": {"en": (27, 47), "it": (29, 39), "es": (28, 39), "zh": (26, 34)},
+    "dev19": {"en": (11, 4), "it": (12, 10), "es": (10, 7), "zh": (9, 8)},
+    "dev20": {"en": (30, 48), "it": (32, 40), "es": (31, 41), "zh": (29, 34)},
 }
 
 
