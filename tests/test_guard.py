@@ -3167,3 +3167,21 @@ def test_review_cases_of_the_twenty_seventh_session(guard, lang, draft, cand, ne
 def test_a_channel_that_heads_its_clause(guard, lang, draft, cand, honest):
     found = guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))
     assert (not any(f.kind is FindingKind.DROPPED_FACT for f in found)) == honest, [f.detail for f in found]
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # an assurance that it won't happen again is a promise the draft did not make
+    ("en", "sorry, the reminder email failed. I've fixed your settings.",
+     "I'm sorry the reminder email failed. I've fixed your settings, and it won't happen again.", False),
+    ("it", "ci scusi, il promemoria non è partito. ho sistemato le impostazioni.",
+     "Ci scusi, il promemoria non è partito. Ho sistemato le impostazioni: non le succederà più.", False),
+    ("es", "disculpe, el aviso no salió. he corregido su configuración.",
+     "Disculpe, el aviso no salió. He corregido su configuración y no le volverá a pasar.", False),
+    ("zh", "抱歉，提醒没发出去，已帮您改好设置。", "抱歉，提醒没发出去，已帮您改好设置，以后不会再出现这种情况。", False),
+    # ...unless the draft gives it
+    ("en", "sorry, fixed now, it won't happen again", "I'm sorry about that. It's fixed now and it won't happen again.",
+     True),
+])
+def test_an_assurance_of_no_recurrence_is_a_promise(guard, lang, draft, cand, honest):
+    found = kinds(guard, draft, cand, lang)
+    assert (PROMISE not in found) if honest else (PROMISE in found)

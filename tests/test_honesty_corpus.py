@@ -78,7 +78,7 @@ FLOORS = {
     "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 9), "zh": (10, 8)},
     # read while tuning in the twenty-seventh session; at 8c2133a it read these counts
     "dev19": {"en": (11, 4), "it": (12, 10), "es": (10, 7), "zh": (9, 8)},
-    "dev20": {"en": (30, 48), "it": (32, 40), "es": (31, 41), "zh": (29, 34)},
+    "dev20": {"en": (30, 48), "it": (33, 40), "es": (32, 41), "zh": (30, 34)},
 }
 
 
