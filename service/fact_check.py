@@ -83,7 +83,7 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "tra le 8 e le 13" -> "tra le otto e l'una": the rewrite's whole hour (``_hours``, as for new times)
         if costs_nothing(d, f) and any(k.category == "free" for k in commitments_of(c)):
             continue  # "costs 0 EUR" -> "is free"
-        if clock_of_hours(f, lex) and any(g.key in clock_of_hours(f, lex) for g in c.facts):
+        if (clocks := clock_of_hours(f, lex)) and any(g.key in clocks for g in c.facts):
             continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
         if (value := _unit_kept_apart(f, c, lex)) is not None:
             carried.add(value)

@@ -269,7 +269,7 @@ def load_lexicon(file: Path) -> Lexicon:
         # a time cue ("a las 21h30") it is read as a time first
         "duration_glued": (r"(?<![\w.,:])(?P<a>\d{1,2})h(?P<b>[0-5]\d)(?![\w:])"
                            if "h" in hour_units else r"(?!x)x"),
-        "weekday": B(_alt(weekdays)) + ("" if wb else "(?![次])"),   # "每周一次" is once a week
+        "weekday": B(_alt(weekdays)) + ("" if wb else "(?!次)"),   # "每周一次" is once a week
         # An ambiguous abbreviation is a weekday joined to a weekday ("mar y
         # jue", "lun-mar") or before a time ("mar 9-12"), never alone ("el mar").
         # "3个工作日" is a count of days; "工作日9点到18点" the days
