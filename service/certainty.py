@@ -38,8 +38,23 @@ _AFTER_REACH = 16
 _KEEPS_THE_GUESS = ("guesses", "hedges", "approximators", "approximators_after")
 
 
+# What keeps a bound a bound: a bound word again, or a start without an end
+# ("a partir del lunes 17", "from the 17th", 17号以后).
+_KEEPS_THE_BOUND = ("bounds", "bounds_kept")
+
+
 def estimates_made_certain(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
-    guesses = lex.patterns["guesses"]
+    """Times the draft guesses, or gives as a bound, said as certain."""
+    return [*_doubt_dropped(d, c, lex, "guesses", _KEEPS_THE_GUESS, "only as a guess"),
+            *_doubt_dropped(d, c, lex, "bounds", _KEEPS_THE_BOUND, "only as a bound, not as the plan")]
+
+
+def _doubt_dropped(d: Text, c: Text, lex: Lexicon, doubt: str, keepers: tuple[str, ...],
+                   how: str) -> list[Finding]:
+    """The times of the draft given with a ``doubt`` word (before the time in
+    its clause, or just after it) and stated nowhere without one, that a
+    rewrite sentence says with none of the ``keepers``."""
+    guesses = lex.patterns[doubt]
     guessed: dict[str, tuple[int, int, str]] = {}
     stated: set[str] = set()
     for f in d.facts:
@@ -64,12 +79,12 @@ def estimates_made_certain(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         if guess is None:
             continue
         sa, sb = c.sentence_of(g.span.start)
-        if any(lex.patterns[key].search(c.folded, sa, sb) for key in _KEEPS_THE_GUESS):
+        if any(lex.patterns[key].search(c.folded, sa, sb) for key in keepers):
             continue
         out.append(Finding(
             FindingKind.NEW_COMMITMENT,
             f'The rewrite states "{g.text}" (rewrite characters {g.span.start}-{g.span.end}) as certain; '
-            f'the draft gives it only as a guess ("{guess[2]}", draft characters {guess[0]}-{guess[1]}).',
+            f'the draft gives it {how} ("{guess[2]}", draft characters {guess[0]}-{guess[1]}).',
             Span(g.span.start, g.span.end)))
         del guessed[g.key]
     return out

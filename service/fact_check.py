@@ -108,6 +108,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue
         if f.key.startswith("evt:") and not any(k.startswith("evt:") for k in draft_said):
             continue  # "go same day" -> "go out the same day": only a day moved counts
+        if f.key.startswith("per:") and not any(k.startswith("per:") for k in draft_said):
+            continue  # "we look forward to seeing you this week": only a period moved counts
         # The draft's own ways of saying a fact are asked first; the
         # conversation's facts (every message extracted) only for what is left.
         if equivalent_keys(f) and equivalent_keys(f) <= draft_said:

@@ -84,6 +84,9 @@ class LexiconDoc(ContentDoc):
     # a day of the month said as a word before the month ("primo gennaio")
     day_words: dict[Text, Annotated[StrictInt, Field(ge=1, le=31)]] = Field(default_factory=dict)
     relative_days: Numbers = Field(default_factory=dict)
+    # a period counted from now, named by what it is: "this week" and "by the
+    # end of the week" are both ``week``, "月底" and "this month" ``month``
+    relative_periods: dict[Text, Literal["week", "month", "month_next"]] = Field(default_factory=dict)
     # a day counted from the event the text speaks of, not from today: "the
     # night before" -1, "that morning" 0, "il giorno successivo" 1, 当天 0
     event_days: Numbers = Field(default_factory=dict)
@@ -155,6 +158,13 @@ class LexiconDoc(ContentDoc):
     # category -> regexes of a commitment ("refund": "we will refund")
     commitments: dict[str, Annotated[Words, Field(min_length=1)]] = Field(min_length=1)
     conditions: dict[str, Words] = Field(default_factory=dict)
+    # kind -> regexes of an outcome a text says happens ("fix": repaired,
+    # "approval": approved): a rewrite may not reach one the draft never
+    # names ("coming to diagnose" -> "coming to repair"; service/outcomes.py)
+    outcomes: dict[str, Annotated[Words, Field(min_length=1)]] = Field(default_factory=dict)
+    # words that open a sentence with its goal ("To fix this, hold reset"):
+    # an outcome there is what the steps are for, not one promised
+    purpose_heads: Words = Field(default_factory=list)
     deadline_before: Words
     deadline_after: Words
     deadline_fillers: Words = Field(default_factory=list)
@@ -235,6 +245,11 @@ class LexiconDoc(ContentDoc):
     # "forse", "puede que", 可能): said again without one, the time is a
     # promise the draft never made (service/certainty.py)
     guesses: Words = Field(default_factory=list)
+    # Words that give a time as a bound, not the plan ("the earliest is Mon
+    # 17", "al più presto", "lo antes", 最早, "at least 3 days"): said again
+    # without one of ``bounds_kept``, the bound is a date the draft never set
+    bounds: Words = Field(default_factory=list)
+    bounds_kept: Words = Field(default_factory=list)
     # Words after which a relative day is a part of the day: "por la mañana",
     # "esa mañana" is the morning, not tomorrow
     relative_day_not_after: list[Text] = Field(default_factory=list)

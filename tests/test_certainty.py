@@ -54,6 +54,52 @@ def test_a_guess_kept_in_other_words_passes(guard, lang, draft, cand):
     assert FindingKind.NEW_COMMITMENT not in kinds(guard, lang, draft, cand)
 
 
+
+# -- a bound said as the plan (service/certainty.py, ``bounds``) --
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "earliest we can install is mon 17th", "We will install it on Monday 17th."),
+    ("it", "al più presto il tecnico passa giovedì 4", "Il tecnico passerà giovedì 4."),
+    ("es", "lo antes q podemos instalar es el lun 17", "Haremos la instalación el lunes 17."),
+    ("zh", "最早周五才能发货", "我们周五给您发货。"),
+])
+def test_an_earliest_day_said_as_the_plan_is_a_promise(guard, lang, draft, cand):
+    assert FindingKind.NEW_COMMITMENT in kinds(guard, lang, draft, cand)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "earliest we can install is mon 17th", "The earliest we can install is Monday 17th."),
+    ("en", "earliest we can install is mon 17th", "We can install from Monday 17th onwards."),
+    ("en", "Earliest is tomorrow between 8am and 12pm", "We can reconnect you as early as tomorrow, between 8 AM and 12 PM."),
+    ("it", "al più presto il tecnico passa giovedì 4", "La prima data disponibile per il tecnico è giovedì 4."),
+    ("es", "lo antes q podemos instalar es el lun 17", "Podemos hacer la instalación a partir del lunes 17."),
+    ("zh", "最早周五才能发货", "最早周五可以为您发货。"),
+])
+def test_a_bound_kept_in_other_words_passes(guard, lang, draft, cand):
+    assert FindingKind.NEW_COMMITMENT not in kinds(guard, lang, draft, cand)
+
+
+# -- a period counted from now is a fact (service/facts, ``relative_periods``) --
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "the decision comes by end of month", "The decision will come this week."),
+    ("it", "la risposta arriva entro fine mese", "La risposta arriverà entro questa settimana."),
+    ("es", "te contestamos a final de mes", "Te contestaremos esta semana."),
+    ("zh", "审批结果月底前出", "审批结果本周内就会出来。"),
+])
+def test_a_period_moved_is_caught(guard, lang, draft, cand):
+    assert kinds(guard, lang, draft, cand) & {FindingKind.NEW_FACT, FindingKind.DROPPED_FACT}
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "the decision comes by end of month", "You'll have the decision by the end of this month."),
+    ("it", "la risposta arriva entro fine mese", "Riceverà la risposta entro la fine del mese."),
+    ("es", "el cambio se aplica el dia 1 del mes q viene", "El cambio se aplicará el día 1 del próximo mes."),
+    ("zh", "当月不能降，次月1号生效", "本月无法降档，下个月1号生效。"),
+    # a period the draft has none of, said in passing, moves nothing
+    ("it", "gli ingressi prova sono lun-ven", "Gli ingressi di prova sono dal lunedì al venerdì: vi aspettiamo in settimana!"),
+])
+def test_a_period_said_again_passes(guard, lang, draft, cand):
+    assert not kinds(guard, lang, draft, cand) & {FindingKind.NEW_FACT, FindingKind.DROPPED_FACT}
+
 # -- a restriction said as a condition of its strength (service/condition_check.py) --
 @pytest.mark.parametrize("lang,draft,cand", [
     ("en", "exchanges only with the original box", "Exchanges are possible as long as you have the original box."),

@@ -17,6 +17,10 @@ from tests.eval_honesty import LANGUAGES, evaluate, load
 
 # Measured at the end of the twenty-fifth session (python tests/eval_honesty.py HALF):
 # (dishonest caught, honest accepted) per language.
+# Lowered in the twenty-ninth session by the outcome check (service/outcomes.py):
+# it caught 18 held-out lies and blocks 7 held-out honest rewrites (test5 en, test7
+# es, test9 it, test13 es, test14 en, test17 en twice), and 4 on dev (an approval
+# the draft gave as "ok", a payout the draft called 理赔, the customer's own news).
 FLOORS = {
     "test": {"en": (26, 29), "it": (29, 27), "es": (27, 25), "zh": (27, 23)},
     # it 14 -> 13 accepted in the twenty-fourth session: a rate's count read a few
@@ -24,19 +28,19 @@ FLOORS = {
     "test4": {"en": (17, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
     # es 11 -> 10 accepted in the twenty-eighth session: a time the draft "estimates"
     # said as plain fact (service/certainty.py), which caught 8 held-out lies
-    "test5": {"en": (19, 14), "it": (19, 13), "es": (16, 10), "zh": (18, 14)},
+    "test5": {"en": (19, 13), "it": (19, 13), "es": (16, 10), "zh": (18, 14)},
     "test6": {"en": (15, 8), "it": (17, 8), "es": (18, 9), "zh": (16, 5)},
-    "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 10), "zh": (17, 12)},
+    "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
     "test8": {"en": (14, 15), "it": (17, 10), "es": (20, 9), "zh": (19, 8)},
-    "test9": {"en": (18, 12), "it": (18, 7), "es": (17, 12), "zh": (19, 12)},
+    "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 12)},
     "test10": {"en": (14, 10), "it": (15, 11), "es": (17, 14), "zh": (16, 13)},
     "test11": {"en": (15, 13), "it": (17, 14), "es": (13, 11), "zh": (16, 11)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
     "test12": {"en": (10, 10), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
-    "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 9), "zh": (11, 7)},
+    "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 8), "zh": (11, 7)},
     # es 7 -> 6 accepted in the twenty-eighth session, as test5 above
-    "test14": {"en": (9, 9), "it": (12, 8), "es": (10, 6), "zh": (8, 9)},
+    "test14": {"en": (9, 8), "it": (12, 8), "es": (10, 6), "zh": (8, 9)},
     # written fresh in the twenty-third session
     "test15": {"en": (10, 11), "it": (11, 6), "es": (11, 5), "zh": (8, 7)},
     # written fresh in the twenty-fourth session; with the code at 5606d8a, before any
@@ -44,7 +48,7 @@ FLOORS = {
     "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 8), "zh": (9, 5)},
     # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
     # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
-    "test17": {"en": (9, 10), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
+    "test17": {"en": (9, 8), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
     # written fresh in the twenty-sixth session; with the code at eef87b8, before any
     # change, it read en (11, 6), it (10, 7), es (10, 4), zh (9, 7)
     "test18": {"en": (11, 6), "it": (11, 7), "es": (10, 4), "zh": (9, 7)},
@@ -55,35 +59,35 @@ FLOORS = {
     # conditions reworded or changed, times restated or made promises, etiquette
     # added or slipping a promise in; at ebeaa93, before any change, it read
     # en (23, 43), it (22, 37), es (20, 46), zh (22, 42)
-    "test20": {"en": (26, 44), "it": (24, 40), "es": (21, 47), "zh": (24, 42)},
+    "test20": {"en": (27, 44), "it": (27, 40), "es": (21, 47), "zh": (26, 42)},
     # written fresh in the twenty-ninth session by four helpers, two matrices:
     # actions restated or escalated (a check made a repair, an earliest day made
     # the plan), drafts elaborated honestly or with an invented cause, blame,
     # step or offer; measured at 0e42c5d, before any change
-    "test21": {"en": (12, 26), "it": (12, 28), "es": (17, 26), "zh": (11, 30)},
+    "test21": {"en": (13, 26), "it": (17, 28), "es": (22, 26), "zh": (14, 30)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
-    "dev6": {"en": (8, 13), "it": (10, 13), "es": (7, 9), "zh": (10, 12)},
+    "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
     # it 12 -> 11 caught in the twenty-fourth session: a lie (a document dropped from
     # what to bring) caught only by "20:00", a time the rewrite rightly worked out
     "dev8": {"en": (12, 8), "it": (11, 14), "es": (12, 11), "zh": (8, 11)},
     "dev9": {"en": (12, 12), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
     "dev10": {"en": (14, 12), "it": (13, 12), "es": (14, 12), "zh": (12, 13)},
-    "dev11": {"en": (13, 11), "it": (13, 9), "es": (12, 12), "zh": (11, 11)},
+    "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 10)},
     "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
     "dev13": {"en": (12, 7), "it": (10, 9), "es": (12, 7), "zh": (12, 8)},
     "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 6), "zh": (12, 6)},
     "dev15": {"en": (11, 10), "it": (11, 9), "es": (11, 6), "zh": (11, 8)},
-    "dev16": {"en": (11, 7), "it": (12, 8), "es": (12, 8), "zh": (12, 9)},
+    "dev16": {"en": (11, 7), "it": (12, 8), "es": (12, 8), "zh": (12, 8)},
     # en 10 -> 9 caught in the twenty-sixth session: a lie (an invented reason) caught only
     # by "50m" read as a code, where "50-metre" says the same number
-    "dev17": {"en": (9, 12), "it": (10, 10), "es": (11, 8), "zh": (12, 12)},
+    "dev17": {"en": (9, 12), "it": (10, 10), "es": (12, 8), "zh": (12, 12)},
     # read while tuning in the twenty-sixth session; at eef87b8 it read these counts
     # it 11 -> 10 at once: a lie caught only by "ES-3378 l'ufficio" read as 3378 litres
     "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 9), "zh": (10, 8)},
     # read while tuning in the twenty-seventh session; at 8c2133a it read these counts
     "dev19": {"en": (11, 4), "it": (12, 10), "es": (10, 7), "zh": (9, 8)},
-    "dev20": {"en": (30, 48), "it": (33, 40), "es": (32, 41), "zh": (30, 34)},
+    "dev20": {"en": (32, 48), "it": (34, 40), "es": (34, 41), "zh": (32, 34)},
 }
 
 

@@ -102,6 +102,7 @@ class Lexicon:
     minute_phrases_before: dict[str, int]   # minutes said before the hour: "a quarter to" = -15
     relative_days: dict[str, int]
     event_days: dict[str, int]   # counted from the event spoken of: "the night before" = -1
+    relative_periods: dict[str, str]   # "this week", "fine mese", 月底: the period they name
     months: dict[str, int]
     currencies: dict[str, str]
     duration_units: dict[str, str]
@@ -140,6 +141,7 @@ class Lexicon:
     word_boundaries: bool
     patterns: dict[str, re.Pattern[str]]
     commitments: dict[str, re.Pattern[str]]
+    outcomes: dict[str, re.Pattern[str]]   # "fix": repaired, "approval": approved (service/outcomes.py)
     quote_patterns: list[re.Pattern[str]]
     channels: dict[str, str]
     measure_units: dict[str, str]
@@ -441,6 +443,9 @@ class Lexicon:
                 claim("relative_day", f"evt:{self.event_days[m.group(0).lower()]}", m.start(), m.end())
         for m in from_today:
             claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}", m.start(), m.end())
+        # "by the end of the month" -> "this week" moves a deadline as surely as a date does
+        for m in p["relative_period"].finditer(folded) if "relative_period" in p else ():
+            claim("relative_day", f"per:{self.relative_periods[m.group(0).lower()]}", m.start(), m.end())
         for m in _VERSION.finditer(folded):   # "v4.2" is the version 4.2
             if m.group(1) or any(len(g) != 3 for g in m.group(2).split(".")[1:]):
                 claim("number", "n:" + (m.group(1) or m.group(2)), m.start(), m.end())

@@ -146,6 +146,7 @@ def load_lexicon(file: Path) -> Lexicon:
     day_spans = {k: (v[0], v[1]) for k, v in _with_unaccented(_lower_keys(doc.weekday_spans)).items()}
     relative_days = _with_unaccented(_lower_keys(doc.relative_days))
     event_days = _with_unaccented(_lower_keys(doc.event_days))
+    relative_periods = _with_unaccented(_lower_keys(doc.relative_periods))
     day_words = _lower_keys(doc.day_words)
     months = _with_unaccented(_lower_keys(doc.months))
     currencies = _with_unaccented(_lower_keys(doc.currencies))
@@ -370,6 +371,8 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["relative_day"] = not_after + B(_alt(relative_days))
     if event_days:
         raw_patterns["event_day"] = B(_alt(event_days))
+    if relative_periods:
+        raw_patterns["relative_period"] = B(_alt(relative_periods))
     raw_patterns["absolute"] = alt(doc.absolute_phrases, "absolute_phrases")
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
@@ -417,7 +420,7 @@ def load_lexicon(file: Path) -> Lexicon:
                 "still_negative", "frequency", "absence", "fallback_cues", "fallback_persistence", "counters",
                 "requests", "prospective", "future", "after_head", "weakeners", "gerund", "disjunctions",
                 "cause_prepositions", "pronoun_waivers", "done_markers", "optional_words", "list_announcers", "completion_words", "cost_words",
-                "approximators", "approximators_after", "guesses"):
+                "approximators", "approximators_after", "guesses", "bounds", "bounds_kept", "purpose_heads"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     # a prefix at a word's start, the rest of the word after it ("in|compatibile")
@@ -439,6 +442,8 @@ def load_lexicon(file: Path) -> Lexicon:
                    for cat, items in doc.commitments.items()}
     conditions = {group: _compile(alt(items, f"conditions.{group}"), file, f"conditions.{group}")
                   for group, items in doc.conditions.items()}
+    outcomes = {kind: _compile(alt(items, f"outcomes.{kind}"), file, f"outcomes.{kind}")
+                for kind, items in doc.outcomes.items()}
     quote_patterns = []
     for i, pair in enumerate(doc.quotes):
         o, c = (re.escape(x) for x in pair)
@@ -447,7 +452,7 @@ def load_lexicon(file: Path) -> Lexicon:
         language=lang, file=file, decimal=dec, number_words=number_words,
         ordinal_words=_with_unaccented(_lower_keys(doc.ordinal_words)), weekdays=weekdays,
         low_ordinals=_with_unaccented(_lower_keys(doc.low_ordinals)),
-        relative_days=relative_days, event_days=event_days, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
+        relative_days=relative_days, event_days=event_days, relative_periods=relative_periods, day_words=day_words, minute_phrases_before=_lower_keys(doc.minute_phrases_before),
         months=months, currencies=currencies, duration_units=units,
         rate_words={w.lower(): units.get(u.lower(), u.lower()) for w, u in doc.rates.words.items()},
         rate_markers=frozenset(w.lower() for w in doc.rates.markers),
@@ -462,7 +467,7 @@ def load_lexicon(file: Path) -> Lexicon:
         name_stopwords=frozenset(doc.name_stopwords), titles=frozenset(t.lower() for t in doc.titles),
         not_facts=frozenset(x.casefold() for x in doc.not_facts),
         topic_stopwords=frozenset(x.casefold() for x in doc.topic_stopwords),
-        word_boundaries=wb, patterns=patterns, commitments=commitments, quote_patterns=quote_patterns,
+        word_boundaries=wb, patterns=patterns, commitments=commitments, outcomes=outcomes, quote_patterns=quote_patterns,
         channels=channels, conditions=conditions, measure_units=measure_units,
         date_order=doc.date_order, clock_digits=doc.clock_digits,
         content=load_content_lexicon(doc, file, lang, wb),

@@ -1,0 +1,55 @@
+"""An outcome the draft never names (a fix, an approval, a payment, a
+replacement) may not come of the rewrite (service/outcomes.py); the draft's
+own outcome, said in another form, a question, a condition, a refusal or a
+goal of the customer's steps passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain import FindingKind
+from service.guard import Guard
+from service.rulebook import load_rulebook
+
+BOOK = load_rulebook()
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard()
+
+
+def kinds(guard: Guard, lang: str, draft: str, cand: str) -> set[FindingKind]:
+    return {f.kind for f in guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))}
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "tech visit booked fri 8-12 to diagnose the fault", "A technician will visit on Friday between 8:00 and 12:00 to repair the fault."),
+    ("en", "we'll reply to ur complaint within 5 working days", "Thank you for your complaint. It will be resolved within 5 working days."),
+    ("en", "I've passed ur request to the office manager", "The office manager has approved your request."),
+    ("it", "il tecnico viene venerdì a verificare la linea", "Il tecnico verrà venerdì a riparare la linea."),
+    ("it", "ho inoltrato la richiesta all'ufficio scuola", "L'ufficio scuola ha approvato la richiesta."),
+    ("es", "el técnico pasa el vie a revisar la avería", "El técnico pasará el viernes a reparar la avería."),
+    ("es", "hemos recibido las fotos, el seguro te responde en 10 dias", "Hemos recibido las fotos; el seguro te lo abonará en 10 días."),
+    ("zh", "师傅周五上门检测一下线路", "您好，师傅周五会上门把线路修好。"),
+    ("zh", "申请已经提交给主管了", "主管已经批准了您的申请。"),
+])
+def test_an_outcome_the_draft_never_names_is_a_promise(guard, lang, draft, cand):
+    assert FindingKind.NEW_COMMITMENT in kinds(guard, lang, draft, cand)
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    # the draft's own outcome in another form or word of its kind
+    ("en", "engineer will fix the boiler on fri", "Our engineer will repair the boiler on Friday."),
+    ("it", "se annulli ti rimborsano solo le tasse", "Se annulla, le verranno rimborsate solo le tasse."),
+    ("es", "tu autorizacion se resuelve en 72h laborables", "Tu autorización se resolverá en un plazo de 72 horas laborables."),
+    ("zh", "审核5-7个工作日,通过后打到绑定的银行卡", "审核通过后,会打到您绑定的银行卡,需要5到7个工作日。"),
+    # a question, a condition, a refusal, a goal of the customer's own steps
+    ("en", "try restarting the router", "Could you try restarting the router? If that doesn't fix it, let me know."),
+    ("en", "we cant do anything on site", "We're not able to repair it on site."),
+    ("es", "Hay q reiniciar el router manteniendo pulsado el boton 10 segundos",
+     "Para solucionarlo, mantenga pulsado el botón del router durante 10 segundos."),
+    ("zh", "快递已经发出,顺丰", "您的包裹已通过顺丰快递发出。"),
+])
+def test_an_outcome_the_draft_allows_passes(guard, lang, draft, cand):
+    assert FindingKind.NEW_COMMITMENT not in kinds(guard, lang, draft, cand)
