@@ -96,6 +96,10 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
     allowed = {cat: len(clauses) for cat, clauses in clauses_of.items()}
     used: dict[str, set[tuple[int, int]]] = {}
     draft_times = {f.key for f in d.facts if f.kind in TIME_KINDS}
+    # Times a note already gives a delivery, with no verb ("pronto mer 14",
+    # "ready to collect from 3pm"): those times, and no other, it makes.
+    noted = {f.key for f in d.facts if f.kind in TIME_KINDS
+             and lex.patterns["delivery_words"].search(d.folded, *d.clause(f.span.start))}
     # Categories the draft names, even to refuse them ("no refunds after 30 days")
     named = named_categories(d)
     out = []
@@ -111,6 +115,9 @@ def new_commitments(d: Text, c: Text, lex: Lexicon, spelled_out: set[str] | froz
             continue  # "no refunds unless cancelled" -> "tickets are refunded only if the event is cancelled"
         if k.category == "fix_or_delivery_time" and _restated_time(d, c, k, draft_times):
             continue  # "staff back at 13:30" -> "staff will be back at 13:30": the draft's own time
+        if k.category == "fix_or_delivery_time" and any(
+                f.span.start == k.span.start and f.key in noted for f in c.facts):
+            continue  # "pronto mer 14" -> "sarà pronto mercoledì 14": that time, a delivery's in the note
         if k.category in allowed:
             clauses = used.setdefault(k.category, set())
             clauses.add(c.clause(k.span.start))

@@ -52,6 +52,7 @@ from typing import Callable, Sequence
 
 from service import content
 from service.certainty import estimates_made_certain
+from service.history import invented_history
 from service.outcomes import new_outcomes
 from service.commitments import (
     commitments_of,
@@ -160,6 +161,7 @@ class Guard:
         findings += approximated_limits(d, c, lex)
         findings += estimates_made_certain(d, c, lex)
         findings += new_outcomes(d, c, lex)
+        findings += invented_history(d, c, lex, conversation)
         findings += flipped_statements(d, c, lex, excused.opinions, context.asked)
         findings += pending_said_done(d, c, lex)
         findings += requirement_made_optional(d, c, lex)

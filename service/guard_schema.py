@@ -165,6 +165,9 @@ class LexiconDoc(ContentDoc):
     # words that open a sentence with its goal ("To fix this, hold reset"):
     # an outcome there is what the steps are for, not one promised
     purpose_heads: Words = Field(default_factory=list)
+    # ways of pointing back to an earlier contact or event ("as we mentioned",
+    # 如之前所说): a rewrite may not invent one (service/history.py)
+    history_claims: Words = Field(default_factory=list)
     deadline_before: Words
     deadline_after: Words
     deadline_fillers: Words = Field(default_factory=list)
@@ -191,6 +194,8 @@ class LexiconDoc(ContentDoc):
     causes: Words = Field(default_factory=list)
     consequences: Words = Field(default_factory=list)
     delivery_verbs: Words = Field(default_factory=list)
+    # the same in a note's telegraphic style ("pronto mer 14"), read on the draft only
+    delivery_words: Words = Field(default_factory=list)
     attempts: Words = Field(default_factory=list)
     causes_before: Words = Field(default_factory=list)
     help_words: Words = Field(default_factory=list)

@@ -22,10 +22,10 @@ from tests.eval_honesty import LANGUAGES, evaluate, load
 # es, test9 it, test13 es, test14 en, test17 en twice), and 4 on dev (an approval
 # the draft gave as "ok", a payout the draft called 理赔, the customer's own news).
 FLOORS = {
-    "test": {"en": (26, 29), "it": (29, 27), "es": (27, 25), "zh": (27, 23)},
+    "test": {"en": (26, 29), "it": (29, 27), "es": (27, 25), "zh": (27, 24)},
     # it 14 -> 13 accepted in the twenty-fourth session: a rate's count read a few
     # words back ("4 ore di sala riunioni al mese") costs one here, gains one elsewhere
-    "test4": {"en": (17, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 13)},
+    "test4": {"en": (17, 14), "it": (18, 13), "es": (17, 14), "zh": (15, 14)},
     # es 11 -> 10 accepted in the twenty-eighth session: a time the draft "estimates"
     # said as plain fact (service/certainty.py), which caught 8 held-out lies
     "test5": {"en": (19, 13), "it": (19, 13), "es": (16, 10), "zh": (18, 14)},
@@ -33,11 +33,11 @@ FLOORS = {
     "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
     "test8": {"en": (14, 15), "it": (17, 10), "es": (20, 9), "zh": (19, 8)},
     "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 12)},
-    "test10": {"en": (14, 10), "it": (15, 11), "es": (17, 14), "zh": (16, 13)},
+    "test10": {"en": (14, 10), "it": (15, 12), "es": (17, 15), "zh": (16, 13)},
     "test11": {"en": (15, 13), "it": (17, 14), "es": (13, 11), "zh": (16, 11)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
-    "test12": {"en": (10, 10), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
+    "test12": {"en": (10, 11), "it": (9, 11), "es": (10, 9), "zh": (9, 8)},
     "test13": {"en": (10, 6), "it": (11, 10), "es": (12, 8), "zh": (11, 7)},
     # es 7 -> 6 accepted in the twenty-eighth session, as test5 above
     "test14": {"en": (9, 8), "it": (12, 8), "es": (10, 6), "zh": (8, 9)},
@@ -48,10 +48,10 @@ FLOORS = {
     "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 8), "zh": (9, 5)},
     # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
     # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
-    "test17": {"en": (9, 8), "it": (6, 9), "es": (8, 7), "zh": (12, 11)},
+    "test17": {"en": (9, 9), "it": (6, 10), "es": (8, 7), "zh": (12, 11)},
     # written fresh in the twenty-sixth session; with the code at eef87b8, before any
     # change, it read en (11, 6), it (10, 7), es (10, 4), zh (9, 7)
-    "test18": {"en": (11, 6), "it": (11, 7), "es": (10, 4), "zh": (9, 7)},
+    "test18": {"en": (11, 7), "it": (11, 8), "es": (10, 4), "zh": (9, 7)},
     # written fresh in the twenty-seventh session; with the code at 8c2133a, before any
     # change, it read en (8, 5), it (11, 8), es (8, 6), zh (11, 11)
     "test19": {"en": (8, 6), "it": (11, 8), "es": (8, 6), "zh": (11, 11)},
@@ -59,7 +59,7 @@ FLOORS = {
     # conditions reworded or changed, times restated or made promises, etiquette
     # added or slipping a promise in; at ebeaa93, before any change, it read
     # en (23, 43), it (22, 37), es (20, 46), zh (22, 42)
-    "test20": {"en": (27, 44), "it": (27, 40), "es": (21, 47), "zh": (26, 42)},
+    "test20": {"en": (27, 44), "it": (27, 40), "es": (21, 47), "zh": (27, 42)},
     # written fresh in the twenty-ninth session by four helpers, two matrices:
     # actions restated or escalated (a check made a repair, an earliest day made
     # the plan), drafts elaborated honestly or with an invented cause, blame,
@@ -86,8 +86,8 @@ FLOORS = {
     # it 11 -> 10 at once: a lie caught only by "ES-3378 l'ufficio" read as 3378 litres
     "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 9), "zh": (10, 8)},
     # read while tuning in the twenty-seventh session; at 8c2133a it read these counts
-    "dev19": {"en": (11, 4), "it": (12, 10), "es": (10, 7), "zh": (9, 8)},
-    "dev20": {"en": (32, 48), "it": (34, 40), "es": (34, 41), "zh": (32, 34)},
+    "dev19": {"en": (11, 4), "it": (12, 10), "es": (10, 7), "zh": (9, 9)},
+    "dev20": {"en": (32, 48), "it": (34, 41), "es": (34, 41), "zh": (32, 35)},
 }
 
 

@@ -53,3 +53,41 @@ def test_an_outcome_the_draft_never_names_is_a_promise(guard, lang, draft, cand)
 ])
 def test_an_outcome_the_draft_allows_passes(guard, lang, draft, cand):
     assert FindingKind.NEW_COMMITMENT not in kinds(guard, lang, draft, cand)
+
+
+# -- a time a note already gives a delivery (service/commitments.py, ``delivery_words``) --
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "order 7712 is printing now, ready to collect from 3pm", "Your order 7712 is being printed now and will be ready to collect from 3 pm."),
+    ("it", "lo rilaviamo gratis, pronto mer 14", "Rilaveremo il piumone gratuitamente e sarà pronto mercoledì 14."),
+])
+def test_a_notes_delivery_time_said_with_a_verb_passes(guard, lang, draft, cand):
+    assert FindingKind.NEW_COMMITMENT not in kinds(guard, lang, draft, cand)
+
+
+def test_a_notes_delivery_time_makes_no_other_time(guard):
+    draft = "order 7712 is printing now, ready to collect from 3pm"
+    assert FindingKind.NEW_COMMITMENT in kinds(guard, "en", draft, "Your order 7712 will be delivered tomorrow.")
+
+
+# -- invented history (service/history.py) --
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "Need ur P60 by 20 Jan to file.", "As we reminded you last month, we need your P60 by 20 January to file your return."),
+    ("it", "Lezione di sab spostata alle 16, il campo è allagato.", "Come già successo a febbraio, il campo è allagato: la lezione di sabato è spostata alle 16."),
+    ("es", "Necesitamos la factura antes del 20/05.", "Como le comentamos la semana pasada, necesitamos la factura antes del 20/05."),
+    ("zh", "周五派师傅上门换滤芯", "正如我们之前提醒过您的，周五会派师傅上门更换滤芯。"),
+])
+def test_an_invented_earlier_contact_is_new_content(guard, lang, draft, cand):
+    assert FindingKind.NEW_CONTENT in kinds(guard, lang, draft, cand)
+
+
+def test_an_earlier_contact_the_conversation_holds_passes(guard):
+    from service.domain import Message, Role
+    conv = [Message(Role.AGENT, "You'll need your P60 to file."), Message(Role.CUSTOMER, "When do you need it?")]
+    found = guard.verify("Need ur P60 by 20 Jan.", "As I mentioned, we need your P60 by 20 January.", conv, "en")
+    assert FindingKind.NEW_CONTENT not in {f.kind for f in found}
+
+
+# -- a hope is a guess (service/certainty.py, ``guesses``) --
+def test_a_hope_said_as_certain_is_a_promise(guard):
+    assert FindingKind.NEW_COMMITMENT in kinds(
+        guard, "en", "landlord's insurer hopes to settle by friday", "Your claim will be settled by Friday.")
