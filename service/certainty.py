@@ -54,14 +54,14 @@ def _doubt_dropped(d: Text, c: Text, lex: Lexicon, doubt: str, keepers: tuple[st
     """The times of the draft given with a ``doubt`` word (before the time in
     its clause, or just after it) and stated nowhere without one, that a
     rewrite sentence says with none of the ``keepers``."""
-    guesses = lex.patterns[doubt]
+    doubts = lex.patterns[doubt]
     guessed: dict[str, tuple[int, int, str]] = {}
     stated: set[str] = set()
     for f in d.facts:
         if f.kind not in TIME_KINDS:
             continue
         a, b = d.clause(f.span.start)
-        m = guesses.search(d.folded, a, f.span.start) or guesses.search(
+        m = doubts.search(d.folded, a, f.span.start) or doubts.search(
             d.folded, f.span.end, min(b, f.span.end + _AFTER_REACH))
         keys = (f.key, *equivalent_keys(f))
         if m is None:

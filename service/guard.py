@@ -52,8 +52,6 @@ from typing import Callable, Sequence
 
 from service import content
 from service.certainty import estimates_made_certain
-from service.history import invented_history
-from service.outcomes import new_outcomes
 from service.commitments import (
     commitments_of,
     dropped_refusals,
@@ -82,6 +80,8 @@ from service.guard_context import (
     recent,
 )
 from service.guard_text import Text, fact_mask, negative, polarity_mask, union
+from service.history import invented_history
+from service.outcomes import new_outcomes
 from service.refusals import flipped_refusals
 from service.sanitize import INVISIBLE, strip_invisible
 from service.statements import flipped_statements, pending_said_done, requirement_made_optional

@@ -251,8 +251,9 @@ class LexiconDoc(ContentDoc):
     # promise the draft never made (service/certainty.py)
     guesses: Words = Field(default_factory=list)
     # Words that give a time as a bound, not the plan ("the earliest is Mon
-    # 17", "al più presto", "lo antes", 最早, "at least 3 days"): said again
-    # without one of ``bounds_kept``, the bound is a date the draft never set
+    # 17", "al più presto", "lo antes", 最早): said again without a bound or
+    # one of ``bounds_kept`` ("from", "can", 以后), the bound is a plan the
+    # draft never set (service/certainty.py)
     bounds: Words = Field(default_factory=list)
     bounds_kept: Words = Field(default_factory=list)
     # Words after which a relative day is a part of the day: "por la mañana",

@@ -12,10 +12,13 @@ event itself, whoever its subject is.
 The reading: an outcome of a kind (per-language data, ``outcomes``: fix,
 approval, payment, replacement) that the rewrite states, in a clause that
 neither says no, asks, sets a condition ("if that doesn't fix it") nor
-hedges or tries ("we'll try to repair it", "might be approved"), is new
-when no word of that kind stands anywhere in the draft, negated or not:
-"we can't repair it on site" names the repair, and "the repair is done in
-the workshop" says it again.
+hedges or tries ("we'll try to repair it", "might be approved"), outside
+an etiquette phrase and a sentence that opens with the goal of the
+customer's steps ("To fix this, hold reset"), is new when no word of that
+kind stands anywhere in the draft, negated or not ("we can't repair it on
+site" names the repair), and the draft has not the word itself in another
+form: by stem ("rimborsano" -> "rimborsate"), inside one of its words
+("hotfix" -> "a quick fix"), or, in Chinese, a two-character piece of it.
 """
 
 from __future__ import annotations

@@ -8,19 +8,7 @@ from __future__ import annotations
 import pytest
 
 from service.domain import FindingKind
-from service.guard import Guard
-from service.rulebook import load_rulebook
-
-BOOK = load_rulebook()
-
-
-@pytest.fixture(scope="module")
-def guard() -> Guard:
-    return Guard()
-
-
-def kinds(guard: Guard, lang: str, draft: str, cand: str) -> set[FindingKind]:
-    return {f.kind for f in guard.verify(draft, cand, (), lang, BOOK.check(draft, (), "", lang))}
+from tests.test_certainty import guard, kinds  # noqa: F401  (the same guard and reading)
 
 
 @pytest.mark.parametrize("lang,draft,cand", [
