@@ -544,3 +544,22 @@ def test_units_end_their_word(lang: str, text: str, expected: set) -> None:
 ])
 def test_a_spanish_morning_is_no_tomorrow(text: str, expected: set) -> None:
     assert keys(text, "es") == expected
+
+
+@pytest.mark.parametrize("text,steps", [
+    ("Para la analítica: 1. Venga en ayunas de 8 horas. 2. Traiga el bote. 3. Venga antes de las 10:00.", 3),
+    ("步骤：1.关机 2、等30秒 3.开机", 0),         # after a bare space a step is not told from a count
+    ("步骤：1.关机。2.等30秒。3.开机", 3),
+    ("Total: 5. Thanks for waiting.", 0),          # one number, no run: a fact
+    ("Steps: 2. Restart it. 3. Wait.", 0),        # a run must count from 1
+])
+def test_inline_steps_are_no_facts(text, steps):
+    from service.facts.keys import inline_enumerators
+    assert len(inline_enumerators(text.casefold())) == steps
+
+
+def test_a_numbered_rewrite_adds_no_number():
+    from service.guard import Guard
+    found = Guard().verify("Ayuno 8h y venir antes de las 10.",
+                           "Para la analítica: 1. Venga en ayunas de 8 horas. 2. Venga antes de las 10:00.", (), "es")
+    assert not [f for f in found if f.kind.value == "NEW_FACT"]

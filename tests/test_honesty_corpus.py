@@ -64,7 +64,7 @@ FLOORS = {
     # actions restated or escalated (a check made a repair, an earliest day made
     # the plan), drafts elaborated honestly or with an invented cause, blame,
     # step or offer; measured at 0e42c5d, before any change
-    "test21": {"en": (13, 26), "it": (17, 28), "es": (22, 26), "zh": (14, 30)},
+    "test21": {"en": (13, 26), "it": (17, 28), "es": (22, 27), "zh": (14, 30)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},

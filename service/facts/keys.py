@@ -44,6 +44,34 @@ _DIMENSIONS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?:\s?[x×]\s?\d+(?:[.,]\d+
 # After a colon only when no digit precedes it: "steps: 1) ..." is a marker,
 # the "00)" of "pick-up (16:00) at the gate" is the end of a time.
 _ENUMERATOR = re.compile(r"(?:(?<=[\s;(])|(?<=\D:)|^)\(?\d{1,2}\)(?=\s)|^[ \t]*\d{1,2}\.(?=\s)", re.M)
+# A numbered step inside a sentence run ("Para la analítica: 1. Venga en
+# ayunas. 2. Traiga el bote.", "步骤：1.关机 2.开机"): a candidate, kept only
+# in a run that counts 1, 2, ... (inline_enumerators).
+_INLINE_STEP = re.compile(r"(?:(?<=[:：.!?。！？;；] )|(?<=[:：。！？；])|^)(\d{1,2})[.、](?=\s*[^\W\d_])")
+
+
+def inline_enumerators(text: str) -> list[tuple[int, int]]:
+    """Where the numbered steps of an inline list stand: a run of step
+    numbers that counts 1, 2, ... (at least two), so that "Total: 5. Thanks"
+    keeps its 5 and "1. fast 8 h. 2. bring the sample." loses no fact but
+    the step numbers, which only say the order."""
+    found = [(int(m.group(1)), m.start(), m.end()) for m in _INLINE_STEP.finditer(text)]
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    expected = 1
+    for n, a, b in found:
+        if n == expected:
+            run.append((a, b))
+            expected += 1
+            continue
+        if len(run) >= 2:
+            out += run
+        run, expected = ([(a, b)], 2) if n == 1 else ([], 1)
+    if len(run) >= 2:
+        out += run
+    return out
+
+
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _DIGIT = re.compile(r"\d")
 _NEVER = re.compile(r"\d(?<!\d)")   # starts with a digit: re skips a text without one in C

@@ -22,6 +22,7 @@ from service.facts.keys import (
     _DIGIT,
     _DIMENSIONS,
     _ENUMERATOR,
+    inline_enumerators,
     _MIDNIGHT_NUMERALS,
     _NEVER,
     _NUMBER,
@@ -252,6 +253,9 @@ class Lexicon:
             for m in list(rx.finditer(folded)):
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 folded = folded[:m.start()] + "\x00" * (m.end() - m.start()) + folded[m.end():]
+        for a, b in inline_enumerators(folded):   # "...: 1. Venga en ayunas. 2. Traiga..."
+            taken[a:b] = b"\x01" * (b - a)
+            folded = folded[:a] + "\x00" * (b - a) + folded[b:]
 
         p = self.patterns if _DIGIT.search(folded) or _DIGIT.search(text) else self._digitless_patterns
         for m in p["email"].finditer(folded):
