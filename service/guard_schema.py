@@ -84,6 +84,8 @@ class LexiconDoc(ContentDoc):
     # a day of the month said as a word before the month ("primo gennaio")
     day_words: dict[Text, Annotated[StrictInt, Field(ge=1, le=31)]] = Field(default_factory=dict)
     relative_days: Numbers = Field(default_factory=dict)
+    # measure units a spoken decimal digit follows ("4米2" is 4.2 metres, "1米8" 1.8)
+    decimal_after_unit: Words = Field(default_factory=list)
     # a period counted from now, named by what it is: "this week" and "by the
     # end of the week" are both ``week``, "月底" and "this month" ``month``
     relative_periods: dict[Text, Literal["week", "month", "month_next"]] = Field(default_factory=dict)

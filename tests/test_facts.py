@@ -563,3 +563,17 @@ def test_a_numbered_rewrite_adds_no_number():
     found = Guard().verify("Ayuno 8h y venir antes de las 10.",
                            "Para la analítica: 1. Venga en ayunas de 8 horas. 2. Venga antes de las 10:00.", (), "es")
     assert not [f for f in found if f.kind.value == "NEW_FACT"]
+
+
+@pytest.mark.parametrize("text,key", [
+    ("1台4米2的车", "meas:4.2:m"),     # a 4.2-metre truck, said as movers say it
+    ("身高1米8", "meas:1.8:m"),
+    ("1辆4.2米的货车", "meas:4.2:m"),
+])
+def test_a_spoken_chinese_decimal_after_the_unit(text, key):
+    assert key in {f.key for f in extract_facts(text, "zh")}
+
+
+def test_a_spoken_decimal_is_no_two_numbers_in_a_rewrite():
+    from service.guard import Guard
+    assert not Guard().verify("周六早8点到,3个师傅1台4米2", "我们周六早上8点到,安排3位师傅和1辆4.2米的货车。", (), "zh")

@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 
 from service.domain import FindingKind
-from tests.test_certainty import guard, kinds  # noqa: F401  (the same guard and reading)
+from service.guard import Guard
+from tests.test_certainty import kinds   # the same reading of a pair
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return Guard()
 
 
 @pytest.mark.parametrize("lang,draft,cand", [

@@ -253,9 +253,9 @@ class Lexicon:
             for m in list(rx.finditer(folded)):
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 folded = folded[:m.start()] + "\x00" * (m.end() - m.start()) + folded[m.end():]
-        for a, b in inline_enumerators(folded):   # "...: 1. Venga en ayunas. 2. Traiga..."
-            taken[a:b] = b"\x01" * (b - a)
-            folded = folded[:a] + "\x00" * (b - a) + folded[b:]
+        for lo, hi in inline_enumerators(folded):   # "...: 1. Venga en ayunas. 2. Traiga..."
+            taken[lo:hi] = b"\x01" * (hi - lo)
+            folded = folded[:lo] + "\x00" * (hi - lo) + folded[hi:]
 
         p = self.patterns if _DIGIT.search(folded) or _DIGIT.search(text) else self._digitless_patterns
         for m in p["email"].finditer(folded):
@@ -373,6 +373,10 @@ class Lexicon:
                 cents = self.value(g["sub"])
                 value = _plus(value, Decimal(cents) / 100 if cents.isdigit() else None)
             claim("amount", f"amt:{cur}:{value}", m.start(), m.end())
+        if "unit_decimal" in p:   # "4米2" is 4.2 metres
+            for m in p["unit_decimal"].finditer(folded):
+                claim("measure", measure_key(f"{m['n']}.{m['d']}", self.measure_units[m["u"].lower()]),
+                      m.start(), m.end())
         for m in p["measure"].finditer(folded):
             g = m.groupdict()
             unit = self.measure_units[(g["u"] or g["uw"]).lower()]
@@ -448,8 +452,9 @@ class Lexicon:
         for m in from_today:
             claim("relative_day", f"rel:{self.relative_days[m.group(0).lower()]}", m.start(), m.end())
         # "by the end of the month" -> "this week" moves a deadline as surely as a date does
-        for m in p["relative_period"].finditer(folded) if "relative_period" in p else ():
-            claim("relative_day", f"per:{self.relative_periods[m.group(0).lower()]}", m.start(), m.end())
+        if "relative_period" in p:
+            for m in p["relative_period"].finditer(folded):
+                claim("relative_day", f"per:{self.relative_periods[m.group(0).lower()]}", m.start(), m.end())
         for m in _VERSION.finditer(folded):   # "v4.2" is the version 4.2
             if m.group(1) or any(len(g) != 3 for g in m.group(2).split(".")[1:]):
                 claim("number", "n:" + (m.group(1) or m.group(2)), m.start(), m.end())

@@ -373,6 +373,9 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["event_day"] = B(_alt(event_days))
     if relative_periods:
         raw_patterns["relative_period"] = B(_alt(relative_periods))
+    if doc.decimal_after_unit:   # "4米2": the digit after the unit is its tenths
+        raw_patterns["unit_decimal"] = (rf"(?<![\d.,])(?P<n>\d{{1,3}})(?P<u>{_alt(doc.decimal_after_unit)})"
+                                        rf"(?P<d>\d)(?!\d|[.,]\d)")
     raw_patterns["absolute"] = alt(doc.absolute_phrases, "absolute_phrases")
     for key in ("negations", "post_negations", "refusals", "preserving", "affirmations", "hedges",
                 "not_negations"):
