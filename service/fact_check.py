@@ -106,10 +106,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
     for f in c.facts:
         if f.kind == "name" or f.key in draft_said or f.key in seen:
             continue
-        if f.key.startswith("evt:") and not any(k.startswith("evt:") for k in draft_said):
-            continue  # "go same day" -> "go out the same day": only a day moved counts
-        if f.key.startswith("per:") and not any(k.startswith("per:") for k in draft_said):
-            continue  # "we look forward to seeing you this week": only a period moved counts
+        if f.key[:4] in _MOVED_ONLY and not any(k.startswith(f.key[:4]) for k in draft_said):
+            continue  # "go same day" -> "go out the same day", "see you this week": only one moved counts
         # The draft's own ways of saying a fact are asked first; the
         # conversation's facts (every message extracted) only for what is left.
         if equivalent_keys(f) and equivalent_keys(f) <= draft_said:
@@ -288,6 +286,9 @@ def _names_a_code(c: Text, f: Fact, codes: dict[str, set[str]]) -> bool:
 # Points in time: a customer's asked-about day or hour names what the answer is
 # about only where the draft names no day or hour of its own to be moved.
 _POINT_KINDS = frozenset({"date", "time", "weekday", "relative_day"})
+# Days counted from an event ("the same day") and periods ("this week") a
+# rewrite may add where the draft has none of their kind: only a moved one is new.
+_MOVED_ONLY = frozenset({"evt:", "per:"})
 _UNIT_KINDS = frozenset({"duration", "amount", "measure", "percentage"})
 
 

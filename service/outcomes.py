@@ -80,15 +80,14 @@ def new_outcomes(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
                 continue   # "thanks for your patience while we fixed this": etiquette
             if _said_in_draft(c.low[m.start():m.end()], d, lex, in_draft):
                 continue   # the draft's own word, in another form ("ti rimborsano" -> "rimborsate")
-            a, b = c.clause(m.start())
-            sa, sb = c.sentence_of(m.start())
-            if c.folded[sa:sb].rstrip().endswith(("?", "？")):
+            if c.is_question(m.start()):
                 continue   # a question asks about it
-            if _opens_with_purpose(c, lex, sa, m.start()):
+            a, b = c.clause(m.start())
+            if _opens_with_purpose(c, lex, c.sentence_of(m.start())[0], m.start()):
                 continue   # "To fix this, hold the reset button": what the steps are for
             if negative(c.folded[a:b], lex, preserving=False):
                 continue
-            if any(key in lex.patterns and lex.patterns[key].search(c.folded, a, b) for key in _UNSTATED):
+            if any(lex.patterns[key].search(c.folded, a, b) for key in _UNSTATED):
                 continue
             out.append(Finding(
                 FindingKind.NEW_COMMITMENT,

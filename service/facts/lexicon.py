@@ -249,13 +249,12 @@ class Lexicon:
         # They are hidden from the fact patterns too, so that a fact right
         # before them ("555-0142 100% sure") is matched on its own instead of
         # as one run that overlaps the wording and is then thrown away whole.
-        for rx in (self.patterns["absolute"], _ENUMERATOR):
-            for m in list(rx.finditer(folded)):
-                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-                folded = folded[:m.start()] + "\x00" * (m.end() - m.start()) + folded[m.end():]
-        for lo, hi in inline_enumerators(folded):   # "...: 1. Venga en ayunas. 2. Traiga..."
-            taken[lo:hi] = b"\x01" * (hi - lo)
-            folded = folded[:lo] + "\x00" * (hi - lo) + folded[hi:]
+        # An inline list's step numbers too ("...: 1. Venga en ayunas. 2. Traiga...").
+        for wording in (lambda t: [m.span() for m in self.patterns["absolute"].finditer(t)],
+                        lambda t: [m.span() for m in _ENUMERATOR.finditer(t)], inline_enumerators):
+            for lo, hi in wording(folded):
+                taken[lo:hi] = b"\x01" * (hi - lo)
+                folded = folded[:lo] + "\x00" * (hi - lo) + folded[hi:]
 
         p = self.patterns if _DIGIT.search(folded) or _DIGIT.search(text) else self._digitless_patterns
         for m in p["email"].finditer(folded):
