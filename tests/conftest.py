@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import os
+import shutil
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
@@ -156,3 +157,15 @@ def customer(text: str) -> pb2.Message:
 
 def agent(text: str) -> pb2.Message:
     return pb2.Message(role=pb2.ROLE_AGENT, text=text)
+
+
+@pytest.fixture
+def prompts_copy(tmp_path: Path) -> Path:
+    """A copy of the rulebook's data (rules, glossary and the spelling lexicons
+    the rules name) for a test to edit."""
+    from service.rulebook.loader import DEFAULT_PROMPTS
+
+    dest = tmp_path / "prompts"
+    for folder in ("rules", "glossary", "spelling"):
+        shutil.copytree(DEFAULT_PROMPTS / folder, dest / folder)
+    return dest

@@ -13,7 +13,6 @@ articles are verbatim.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -115,14 +114,6 @@ def test_seed_pairs_are_verbatim(file: str, m: re.Match[str]) -> None:
 
 
 # ---------------------------------------------------------------- loader validation
-
-
-@pytest.fixture
-def prompts_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "prompts"
-    shutil.copytree(DEFAULT_PROMPTS / "rules", dest / "rules")
-    shutil.copytree(DEFAULT_PROMPTS / "glossary", dest / "glossary")
-    return dest
 
 
 def _break(rewrites: dict, how: str) -> None:

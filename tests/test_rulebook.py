@@ -76,14 +76,6 @@ def test_relevant_rules_in_catalogue_order():
 # ---------------------------------------------------------------- loader validation
 
 
-@pytest.fixture
-def prompts_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "prompts"
-    shutil.copytree(DEFAULT_PROMPTS / "rules", dest / "rules")
-    shutil.copytree(DEFAULT_PROMPTS / "glossary", dest / "glossary")
-    return dest
-
-
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text

@@ -27,8 +27,12 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from dataclasses import dataclass, field
+from pathlib import Path
+
 from service.checks.context import Context, Detector, at_sentence_start, match_case
 from service.checks.lexical import run_terms
+from service.checks.misspellings import WORD, Speller, load_speller
 from service.domain import Violation
 from service.rulebook.model import Rule
 from service.textnorm import strip_accents
@@ -111,7 +115,12 @@ def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
     out = run_terms(rule, ctx)
     if ctx.language in (rule.params.get("sentence_case_languages") or ()):
         out.extend(_lower_case_starts(rule, ctx))
-    slips = ctx.book.prepared[rule.id].get(ctx.language)
+    prepared: SpellingData = ctx.book.prepared[rule.id]
+    speller = prepared.spellers.get(ctx.language)
+    if speller is not None:
+        others = [s for lang, s in prepared.spellers.items() if lang != ctx.language]
+        out.extend(_dictionary_slips(rule, ctx, speller, others, out))
+    slips = prepared.slips.get(ctx.language)
     if not slips:
         return out
     # Most drafts hold no slip: one set test over the words (found in C)
@@ -128,6 +137,55 @@ def run_spelling(rule: Rule, ctx: Context) -> list[Violation]:
             continue
         out.append(ctx.violation(rule, m.start(), m.end(), match_case(word, fixed)))
     return out
+
+
+def _dictionary_slips(rule: Rule, ctx: Context, speller: Speller, others: list[Speller],
+                      found: list[Violation]) -> list[Violation]:
+    """Words the language's dictionary lexicon reads as slips (``misspellings``).
+
+    Not read: a word the conversation has (the customer's spelling, a product
+    they named), a term of any rule's list (slang and jargon are reported by
+    their own rules), a capitalised word inside a sentence (a name), one
+    in capitals (an acronym, or shouting), or a common word of another
+    language read here (``others``): a draft written in Italian to a customer
+    who wrote in Spanish is checked as Spanish, and its words are no slips."""
+    # Most words are common: one set difference (in C) leaves the few to read.
+    rare = set(WORD.findall(ctx.lower)).difference(speller.common)
+    if not rare:
+        return []
+    out = []
+    taken = [(v.span.start, v.span.end) for v in found]
+    for m in WORD.finditer(ctx.text):
+        word = m.group()
+        if len(word) < speller.min_length or word.isupper() or word.lower() not in rare:
+            continue
+        if word[0].isupper() and not at_sentence_start(ctx.text, m.start()):
+            continue
+        low = word.lower()
+        fixed = speller.correction(low)
+        if fixed is None or low in _term_words(ctx.book, ctx.language) or low in _conversation_words(ctx):
+            continue
+        if any(low in other.common for other in others):
+            continue
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        out.append(ctx.violation(rule, m.start(), m.end(), match_case(word, fixed)))
+    return out
+
+
+def _conversation_words(ctx: Context) -> frozenset[str]:
+    words = ctx.__dict__.get("_conversation_words")
+    if words is None:
+        words = ctx.__dict__["_conversation_words"] = frozenset(
+            w.lower() for msg in ctx.conversation for w in WORD.findall(msg.text))
+    return words
+
+
+@lru_cache(maxsize=16)
+def _term_words(book: object, language: str) -> frozenset[str]:
+    """Every word of every rule's term list and the glossary in ``language``."""
+    lists = book.term_lists(language)  # type: ignore[attr-defined]
+    return frozenset(w for terms in lists for term in terms.terms for w in re.findall(r"[^\W\d_]+", str(term).lower()))
 
 
 def _lower_case_starts(rule: Rule, ctx: Context) -> list[Violation]:
@@ -160,10 +218,20 @@ def _abbreviations(rule: Rule, language: str) -> frozenset[str]:
     return frozenset(str(a).lower() for a in prepared.get(language) or ())
 
 
-def prepare_spelling(rule: Rule) -> dict[str, dict[str, str]]:
-    """Each language's map of slips (dropped accents, a double typed once),
-    built at start-up (a list takes ~0.1 s to read); an accent's reading
-    wins where both give one."""
+@dataclass(frozen=True)
+class SpellingData:
+    """What correct-spelling builds at start-up: per language, the map of
+    slips from frequencies (dropped accents, a double typed once) and the
+    dictionary lexicon's speller."""
+
+    slips: dict[str, dict[str, str]] = field(default_factory=dict)
+    spellers: dict[str, Speller] = field(default_factory=dict)
+
+
+def prepare_spelling(rule: Rule) -> SpellingData:
+    """Built at start-up (a list takes ~0.1 s to read); an accent's reading
+    wins where both give one. The lexicons sit in ``params.dictionary_dir``,
+    a folder named relative to the rule file (``../spelling``)."""
     gain = float(rule.params.get("accent_min_gain", 1.0))
     finals = "".join(rule.params.get("accent_ambiguous_finals") or ())
     out: dict[str, dict[str, str]] = {}
@@ -171,7 +239,13 @@ def prepare_spelling(rule: Rule) -> dict[str, dict[str, str]]:
         out[lang] = dict(double_letter_slips(lang, gain))
     for lang in rule.params.get("accent_languages") or ():
         out.setdefault(lang, {}).update(accent_slips(lang, gain, finals))
-    return out
+    spellers = {}
+    folder = Path(str(rule.params.get("dictionary_dir", "")))
+    for lang in rule.params.get("dictionary_languages") or ():
+        spellers[lang] = load_speller(folder / f"{lang}.json.gz", lang,
+                                      float(rule.params.get("dictionary_min_zipf", 4.0)),
+                                      int(rule.params.get("dictionary_min_length", 4)))
+    return SpellingData(out, spellers)
 
 
 DETECTORS: dict[str, Detector] = {

@@ -358,10 +358,15 @@ def compile_rule(path: Path, doc: RuleDoc, detectors: Mapping[str, "Detector"]) 
                 raise DataFileError(path, f"examples.{lang}.good[{i}]", "a good example has no finding to pin")
     rewrites = {lang: _rewrites(path, f"rewrites.{lang}", items) for lang, items in doc.rewrites.items()}
 
+    params = doc.params.given()
+    if "dictionary_dir" in params:
+        # a folder the rule names is beside its own (prompts/rules/ -> prompts/spelling/),
+        # wherever the deployment keeps its prompts
+        params["dictionary_dir"] = str((Path(path).parent / params["dictionary_dir"]).resolve())
     rule = Rule(
         id=doc.id, title=doc.title.strip(), message=" ".join(doc.message.split()),
         severity=doc.severity, sources=tuple(doc.sources), languages=languages, detector=doc.detector,
-        fix=doc.fix, params=MappingProxyType(doc.params.given()), patterns=MappingProxyType(patterns),
+        fix=doc.fix, params=MappingProxyType(params), patterns=MappingProxyType(patterns),
         combined=MappingProxyType(combined), needs=MappingProxyType(needs), more_needs=MappingProxyType(more_needs),
         anchored=MappingProxyType(anchored),
         exceptions=MappingProxyType(exceptions), terms=MappingProxyType(terms),

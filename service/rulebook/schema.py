@@ -98,6 +98,13 @@ class ParamsDoc(_Doc):
     double_letter_languages: list[Lang] | None = None
     accent_min_gain: StrictFloat | None = None
     accent_ambiguous_finals: list[StrictStr] | None = None
+    # languages read against a dictionary lexicon (prompts/<dictionary_dir>/<lang>.json.gz,
+    # scripts/build_spelling_lexicon.py), the Zipf a word one edit from an unseen word
+    # must reach to name it a slip, and the shortest word read
+    dictionary_languages: list[Lang] | None = None
+    dictionary_dir: StrictStr | None = None
+    dictionary_min_zipf: StrictFloat | None = None
+    dictionary_min_length: StrictInt | None = None
     # correct-spelling: languages whose sentences start with a capital, and the
     # abbreviations whose full stop ends no sentence
     sentence_case_languages: list[Lang] | None = None
