@@ -1326,6 +1326,11 @@ def test_shapes_that_are_not_those_facts(guard, lang, text, key):
     ("it", "Sportello mar e gio 8.30-12.30.", "Lo sportello riceve martedì e giovedì dalle 8:30 alle 12:30.", True),
     ("it", "Sportello mar e gio 8.30-12.30.", "Lo sportello riceve martedì e giovedì dalle 8:30 alle 13:30.", False),
     ("it", "Prenoti su agendacie.comune.esempio.it.", "Può prenotare online, sul sito agendacie.comune.esempio.it.", True),
+    # a website and an online form are one channel: what is done on the site is done online
+    ("it", "La domanda si fa online, non allo sportello.",
+     "La domanda si presenta sul sito, non allo sportello.", True),
+    ("en", "You can only apply on our website.", "You can only apply using the online form.", True),
+    ("en", "You can only apply on our website.", "You can only apply by email.", False),
 ])
 def test_schedules_and_phone_numbers_said_another_way(guard, lang, draft, cand, honest):
     assert (not kinds(guard, draft, cand, lang)) == honest
