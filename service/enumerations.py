@@ -80,6 +80,53 @@ def added_list_items(c: Text, lex: Lexicon, c_words: Sequence[Token],
     return out
 
 
+def added_conjuncts(c: Text, lex: Lexicon, c_words: Sequence[Token],
+                    drafts_word: Callable[[Token], bool], reported: Sequence[Finding] = ()) -> list[Finding]:
+    """A second action joined to the draft's own ("our fitter will measure up
+    for the new windows and take away the old frames", "a montare la tenda
+    e a installare il sensore vento"): the piece after a sentence's last
+    conjunction names ``_NEW_ITEM_WORDS`` or more content words, none the
+    draft's or the customer's, while the piece before it is mostly the
+    draft's (``_GROUNDED_SHARE`` of ``_GROUNDED_WORDS`` or more words).
+    The clause comparison misses it for the reason a list item is missed:
+    most of the clause is the draft's. A piece with a "no", opening on a
+    consequence or a cause, or in a question, is left to the other checks."""
+    p = lex.patterns
+    out: list[Finding] = []
+    taken = [(f.span.start, f.span.end) for f in reported]
+    for s0, s1 in sorted({c.sentence_of(a) for a, _ in c.clauses()}):
+        if c.is_question(s0):
+            continue
+        ends = [m.start() for m in _CLAUSE_ENDS.finditer(c.folded, s0, s1)]
+        joins = list(p["conjunctions"].finditer(c.folded, s0, s1))
+        if not joins:
+            continue
+        m = joins[-1]
+        end = min([e for e in ends if e > m.end()] or [s1])
+        start = max([e + 1 for e in ends if e < m.start()] or [s0])
+        after = [t for t in c_words if m.end() <= t.start < end]
+        before = [t for t in c_words if start <= t.start < m.start()]
+        if (len({t.key for t in after}) < _NEW_ITEM_WORDS[lex.word_boundaries] or len(after) > _ITEM_WORDS + 2
+                or any(drafts_word(t) for t in after) or len(before) < _GROUNDED_WORDS
+                or sum(map(drafts_word, before)) < _GROUNDED_SHARE * len(before)
+                or p["negations"].search(c.folded, m.start(), end)
+                or any(p[k].match(c.folded, _first_letter(c.folded, m.end(), end)) for k in ("consequences", "causes"))
+                or any(a < end and m.end() < b for a, b in taken)):
+            continue
+        shown = c.text[m.start():end].strip(" ,，、。.")
+        out.append(Finding(
+            FindingKind.NEW_CONTENT,
+            f'The rewrite adds "{shown}" (rewrite characters {m.start()}-{end}) to what the draft says will be '
+            f"done, which the draft does not name: {', '.join(c.text[t.start:t.end] for t in after)}.",
+            Span(m.start(), end)))
+    return out
+
+
+# The piece before an added conjunct is the draft's: this many content words, this share of them the draft's.
+_GROUNDED_WORDS = 3
+_GROUNDED_SHARE = 2 / 3
+
+
 def _lists(c: Text, lex: Lexicon, s0: int, s1: int, c_words: Sequence[Token]
            ) -> list[list[tuple[int, int, list[Token]]]]:
     """The enumerations of the sentence [s0, s1): runs of at least three

@@ -61,7 +61,7 @@ from service.commitments import (
 )
 from service.condition_check import TECHNICAL_TERM, jargon_word, condition_findings
 from service.datafile import DataFileError
-from service.enumerations import added_list_items
+from service.enumerations import added_conjuncts, added_list_items
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.fact_check import empathic, fact_findings
 from service.facts import (
@@ -337,6 +337,7 @@ class Guard:
         out += new_actions(d, c, lex, c_claim_words, drafts_word, also_made)
         # an item the customer named ("my P60 and the two invoices") is theirs, not invented
         out += added_list_items(c, lex, c_claim_words, lambda t: drafts_word(t) or heard(t.key), verdict.explained)
+        out += added_conjuncts(c, lex, c_claim_words, lambda t: drafts_word(t) or heard(t.key), out)
         for clause, words in verdict.dropped:
             shown = d.text[clause.start:clause.end].strip()
             out.append(Finding(

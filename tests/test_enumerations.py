@@ -50,3 +50,30 @@ def test_an_item_the_draft_never_listed_is_new_content(guard, lang, draft, cand)
 ])
 def test_the_drafts_own_items_pass(guard, lang, draft, cand, conv):
     assert not [f for f in findings(guard, draft, cand, lang, conv) if "list" in f.detail]
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("it", "Il tecnico passa venerdì alle 9 a controllare la caldaia.",
+     "Il tecnico passerà venerdì alle 9 a controllare la caldaia e a sostituire il bruciatore difettoso."),
+    ("es", "El jardinero viene el martes a cortar el césped.",
+     "El jardinero vendrá el martes a cortar el césped y a podar todos los setos del patio."),
+])
+def test_an_action_joined_to_the_drafts_own_is_new_content(guard, lang, draft, cand):
+    found = [f for f in findings(guard, draft, cand, lang) if f.kind is FindingKind.NEW_CONTENT]
+    assert found and "will be done" in found[0].detail
+
+
+@pytest.mark.parametrize("lang,draft,cand,conv", [
+    # the draft's own second action, reworded
+    ("es", "El jardinero viene el martes a cortar el césped y podar los setos.",
+     "El jardinero vendrá el martes a cortar el césped y a podar los setos.", ()),
+    # what the customer asked for, said back
+    ("it", "Il tecnico passa venerdì alle 9.",
+     "Il tecnico passerà venerdì alle 9 a controllare la caldaia e il bruciatore.",
+     (Message(Role.CUSTOMER, "Potete controllare la caldaia e il bruciatore?"),)),
+    # a question is no claim
+    ("it", "Il tecnico passa venerdì alle 9 a controllare la caldaia.",
+     "Il tecnico passerà venerdì alle 9 a controllare la caldaia: vuole che controlli anche il bruciatore difettoso?", ()),
+])
+def test_a_conjunct_the_draft_or_customer_grounds_passes(guard, lang, draft, cand, conv):
+    assert not [f for f in findings(guard, draft, cand, lang, conv) if "will be done" in f.detail]

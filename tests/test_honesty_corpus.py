@@ -33,7 +33,10 @@ FLOORS = {
     "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
     "test8": {"en": (14, 15), "it": (17, 10), "es": (20, 9), "zh": (19, 8)},
     "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 12)},
-    "test10": {"en": (14, 10), "it": (15, 12), "es": (17, 15), "zh": (16, 13)},
+    # es 15 -> 14 accepted in the thirtieth session: an action joined to the draft's own
+    # ("... e a sostituire il bruciatore difettoso", service/enumerations.py) caught 4 dev lies and
+    # one held-out lie, and blocks this held-out honest rewrite
+    "test10": {"en": (14, 10), "it": (15, 12), "es": (17, 14), "zh": (16, 13)},
     "test11": {"en": (15, 13), "it": (17, 14), "es": (13, 11), "zh": (16, 11)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
@@ -64,7 +67,7 @@ FLOORS = {
     # actions restated or escalated (a check made a repair, an earliest day made
     # the plan), drafts elaborated honestly or with an invented cause, blame,
     # step or offer; measured at 0e42c5d, before any change
-    "test21": {"en": (13, 26), "it": (17, 28), "es": (22, 27), "zh": (14, 30)},
+    "test21": {"en": (14, 26), "it": (17, 28), "es": (22, 27), "zh": (14, 30)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
@@ -76,15 +79,15 @@ FLOORS = {
     "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 10)},
     "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
     "dev13": {"en": (12, 7), "it": (10, 9), "es": (12, 7), "zh": (12, 8)},
-    "dev14": {"en": (11, 8), "it": (11, 5), "es": (12, 6), "zh": (12, 6)},
+    "dev14": {"en": (11, 8), "it": (11, 6), "es": (12, 6), "zh": (12, 6)},
     "dev15": {"en": (11, 10), "it": (11, 9), "es": (11, 6), "zh": (11, 8)},
     "dev16": {"en": (11, 7), "it": (12, 8), "es": (12, 8), "zh": (12, 8)},
     # en 10 -> 9 caught in the twenty-sixth session: a lie (an invented reason) caught only
     # by "50m" read as a code, where "50-metre" says the same number
-    "dev17": {"en": (9, 12), "it": (10, 10), "es": (12, 8), "zh": (12, 12)},
+    "dev17": {"en": (9, 12), "it": (11, 10), "es": (12, 8), "zh": (12, 12)},
     # read while tuning in the twenty-sixth session; at eef87b8 it read these counts
     # it 11 -> 10 at once: a lie caught only by "ES-3378 l'ufficio" read as 3378 litres
-    "dev18": {"en": (8, 9), "it": (10, 9), "es": (7, 9), "zh": (10, 8)},
+    "dev18": {"en": (8, 9), "it": (10, 9), "es": (8, 10), "zh": (10, 8)},
     # read while tuning in the twenty-seventh session; at 8c2133a it read these counts
     "dev19": {"en": (11, 4), "it": (12, 10), "es": (10, 7), "zh": (9, 9)},
     "dev20": {"en": (32, 48), "it": (34, 41), "es": (34, 41), "zh": (32, 35)},
