@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
-
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from service.checks.context import Context, Detector, at_sentence_start, match_case
@@ -157,11 +156,11 @@ def _dictionary_slips(rule: Rule, ctx: Context, speller: Speller, others: list[S
     taken = [(v.span.start, v.span.end) for v in found]
     for m in WORD.finditer(ctx.text):
         word = m.group()
-        if len(word) < speller.min_length or word.isupper() or word.lower() not in rare:
+        low = word.lower()
+        if len(word) < speller.min_length or word.isupper() or low not in rare:
             continue
         if word[0].isupper() and not at_sentence_start(ctx.text, m.start()):
             continue
-        low = word.lower()
         fixed = speller.correction(low)
         if fixed is None or low in _term_words(ctx.book, ctx.language) or low in _conversation_words(ctx):
             continue
