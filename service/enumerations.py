@@ -22,6 +22,7 @@ longer) counts a two-word item.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Callable, Sequence
 
 from service.content import Token
@@ -94,18 +95,17 @@ def added_conjuncts(c: Text, lex: Lexicon, c_words: Sequence[Token],
     p = lex.patterns
     out: list[Finding] = []
     taken = [(f.span.start, f.span.end) for f in reported]
+    starts = [t.start for t in c_words]   # in text order: a piece's words are one slice, not a scan
     for s0, s1 in sorted({c.sentence_of(a) for a, _ in c.clauses()}):
-        if c.is_question(s0):
+        joins = list(p["conjunctions"].finditer(c.folded, s0, s1))
+        if not joins or c.is_question(s0):
             continue
         ends = [m.start() for m in _CLAUSE_ENDS.finditer(c.folded, s0, s1)]
-        joins = list(p["conjunctions"].finditer(c.folded, s0, s1))
-        if not joins:
-            continue
         m = joins[-1]
         end = min([e for e in ends if e > m.end()] or [s1])
         start = max([e + 1 for e in ends if e < m.start()] or [s0])
-        after = [t for t in c_words if m.end() <= t.start < end]
-        before = [t for t in c_words if start <= t.start < m.start()]
+        after = c_words[bisect_left(starts, m.end()):bisect_left(starts, end)]
+        before = c_words[bisect_left(starts, start):bisect_left(starts, m.start())]
         if (len({t.key for t in after}) < _NEW_ITEM_WORDS[lex.word_boundaries] or len(after) > _ITEM_WORDS + 2
                 or any(drafts_word(t) for t in after) or len(before) < _GROUNDED_WORDS
                 or sum(map(drafts_word, before)) < _GROUNDED_SHARE * len(before)
