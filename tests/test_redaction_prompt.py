@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from service.domain import Finding, FindingKind, Message, Role, Severity, Span, Tone, Violation
 from service.errors import MalformedOutput
@@ -54,3 +55,12 @@ def test_prompt_quotes_conversation_as_data_and_lists_only_given_rules() -> None
     retry = builder.with_feedback(messages, '{"rewrite": "x"}',
                                   [Finding(FindingKind.DROPPED_FACT, "the order number 10552 is missing", Span(0, 5))])
     assert retry[-1]["role"] == "user" and "10552" in retry[-1]["content"]
+
+
+@given(st.text(alphabet="ab.+-@ 中x1_é\n", max_size=24))
+@settings(max_examples=3000, deadline=None)
+def test_emails_found_from_each_at_sign_are_the_regexs_matches(text: str) -> None:
+    """The "@"-anchored reader must find exactly what ``_EMAIL`` finds."""
+    from service.redaction import _EMAIL, _email_spans
+
+    assert _email_spans(text) == [m.span() for m in _EMAIL.finditer(text)]
