@@ -484,6 +484,12 @@ def test_a_lunar_day_moved_is_caught() -> None:
     ("es", "1,5 km", "1.500 metros"),
     ("zh", "4.2m厢货", "4.2米厢式货车"),
     ("zh", "3吨", "3000公斤"),
+    # data rates, written joined, spaced, as bits a second or in Chinese broadband's 兆
+    ("en", "1Mbps", "1 Mbps"),
+    ("en", "1 Gbps", "1000 megabits"),
+    ("it", "300 Mbit/s", "300Mbps"),
+    ("es", "600Mb/s", "600 Mbps"),
+    ("zh", "100兆宽带", "100Mbps宽带"),
 ])
 def test_units_of_one_scale_give_equal_keys(lang: str, a: str, b: str) -> None:
     assert keys(a, lang) == keys(b, lang) != set()
@@ -493,6 +499,8 @@ def test_units_of_one_scale_give_equal_keys(lang: str, a: str, b: str) -> None:
     ("en", "10A", "16A"),
     ("it", "2,5 t", "250 kg"),
     ("es", "35m3", "35 m2"),
+    ("en", "1 Gbps", "100 Mbps"),
+    ("it", "300 Mbps", "300 MB"),
 ])
 def test_different_measures_give_different_keys(lang: str, a: str, b: str) -> None:
     assert keys(a, lang) != keys(b, lang)
@@ -577,3 +585,14 @@ def test_a_spoken_chinese_decimal_after_the_unit(text, key):
 def test_a_spoken_decimal_is_no_two_numbers_in_a_rewrite():
     from service.guard import Guard
     assert not Guard().verify("周六早8点到,3个师傅1台4米2", "我们周六早上8点到,安排3位师傅和1辆4.2米的货车。", (), "zh")
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("en", "renews at 12 dollars per month", "amt:USD:12"),
+    ("es", "sale a las 12 euros al mes", "amt:EUR:12"),
+    ("it", "viene alle 9 euro", "amt:EUR:9"),
+])
+def test_money_after_a_time_cue_is_money(lang: str, text: str, key: str) -> None:
+    """A number with its currency is an amount even after "at"/"a las"/"alle":
+    read as a clock time, "$12/mo" -> "at 12 dollars per month" lost $12 and gained noon."""
+    assert key in keys(text, lang) and not any(k.startswith("time:") for k in keys(text, lang))

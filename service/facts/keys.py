@@ -139,7 +139,9 @@ DAY_KEY = duration_key("1", None, "day")
 # written.
 _MEASURE_BASE = {"kg": ("g", Decimal(1000)), "t": ("g", Decimal(1000000)), "mg": ("g", Decimal("0.001")),
                  "km": ("m", Decimal(1000)), "cm": ("m", Decimal("0.01")), "mm": ("m", Decimal("0.001")),
-                 "ml": ("l", Decimal("0.001")), "cl": ("l", Decimal("0.01")), "kw": ("w", Decimal(1000))}
+                 "ml": ("l", Decimal("0.001")), "cl": ("l", Decimal("0.01")), "kw": ("w", Decimal(1000)),
+                 # data rates are bits a second, a thousand to the step ("1 Gbps" = "1000 Mbps")
+                 "gbps": ("mbps", Decimal(1000)), "kbps": ("mbps", Decimal("0.001"))}
 
 
 def measure_key(value: str, unit: str) -> str:

@@ -337,6 +337,16 @@ class Lexicon:
             for m in p["date_cjk_partial"].finditer(folded):
                 year, month = m.group("y"), m.group("m") or m.group("m2")
                 claim("date", f"date:{year or ''}-{self.value(month) if month else ''}-", m.start(), m.end())
+        # Amounts before times: a number with its currency is money even after
+        # a time's cue ("renews at 12 dollars per month" is no noon).
+        for m in p["amount"].finditer(folded):
+            g = m.groupdict()
+            cur = self.currencies[(g["c1"] or g["c2"] or g["c3"]).lower()]
+            value = self.value(g['n1'] or g['n2'] or g['n3'])
+            if g.get("sub"):
+                cents = self.value(g["sub"])
+                value = _plus(value, Decimal(cents) / 100 if cents.isdigit() else None)
+            claim("amount", f"amt:{cur}:{value}", m.start(), m.end())
         if "time_range_cjk" in p:
             for m in p["time_range_cjk"].finditer(folded):
                 self._claim_cjk_range(m, claim)
@@ -364,14 +374,6 @@ class Lexicon:
             for m in p["duration_phrase"].finditer(folded):
                 minutes = self.duration_phrases[re.sub(r"\s+", " ", m.group(0).lower())]
                 claim("duration", duration_key(str(minutes), None, "minute"), m.start(), m.end())
-        for m in p["amount"].finditer(folded):
-            g = m.groupdict()
-            cur = self.currencies[(g["c1"] or g["c2"] or g["c3"]).lower()]
-            value = self.value(g['n1'] or g['n2'] or g['n3'])
-            if g.get("sub"):
-                cents = self.value(g["sub"])
-                value = _plus(value, Decimal(cents) / 100 if cents.isdigit() else None)
-            claim("amount", f"amt:{cur}:{value}", m.start(), m.end())
         if "unit_decimal" in p:   # "4米2" is 4.2 metres
             for m in p["unit_decimal"].finditer(folded):
                 claim("measure", measure_key(f"{m['n']}.{m['d']}", self.measure_units[m["u"].lower()]),
