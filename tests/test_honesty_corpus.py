@@ -68,6 +68,11 @@ FLOORS = {
     # the plan), drafts elaborated honestly or with an invented cause, blame,
     # step or offer; measured at 0e42c5d, before any change
     "test21": {"en": (14, 26), "it": (17, 28), "es": (22, 27), "zh": (14, 30)},
+    # written fresh in the thirty-first session by a helper from the articles:
+    # numbers, dates and units reformatted or changed, conditions restated,
+    # dropped or weakened, refusals flipped; split by a hash of the id before
+    # any change and measured at acb316c
+    "test22": {"en": (13, 10), "it": (14, 10), "es": (14, 10), "zh": (15, 13)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
