@@ -81,6 +81,7 @@ from service.guard_context import (
 )
 from service.guard_text import Text, fact_mask, negative, polarity_mask, union
 from service.history import invented_history
+from service.figures import bounds_flipped, estimates_made_exact
 from service.outcomes import new_outcomes
 from service.refusals import flipped_refusals
 from service.sanitize import INVISIBLE, strip_invisible
@@ -160,6 +161,8 @@ class Guard:
         findings += weakened_warnings(d, c, lex)
         findings += approximated_limits(d, c, lex)
         findings += estimates_made_certain(d, c, lex)
+        findings += bounds_flipped(d, c, lex)
+        findings += estimates_made_exact(d, c, lex)
         findings += new_outcomes(d, c, lex)
         findings += invented_history(d, c, lex, conversation)
         findings += flipped_statements(d, c, lex, excused.opinions, context.asked)

@@ -248,6 +248,20 @@ class LexiconDoc(ContentDoc):
     # a rough guide (service/warnings.py, approximated_limits)
     approximators: Words = Field(default_factory=list)
     approximators_after: Words = Field(default_factory=list)
+    # Which way a figure is bounded (service/figures.py): a floor ("at least 3
+    # nights", "almeno", 至少, "3晚以上") or a ceiling ("up to 3 nights", "fino a",
+    # 最多, 以内). Before the figure, or ``*_after`` it ("3 nights or more").
+    lower_bounds: Words = Field(default_factory=list)
+    lower_bounds_after: Words = Field(default_factory=list)
+    upper_bounds: Words = Field(default_factory=list)
+    upper_bounds_after: Words = Field(default_factory=list)
+    # A requirement strong enough to be a warning (service/warnings.py):
+    # "mandatory", "obbligatorio", "imprescindible", 必须. Said as advice
+    # ("we recommend", "lo ideal es"), it no longer binds.
+    obligations: Words = Field(default_factory=list)
+    # A figure counted back from an event ("48h before arrival", "con 48 horas
+    # de antelación", 提前48小时): "up to" it and "at least" it say the same.
+    counted_back: Words = Field(default_factory=list)
     # Words that give a time as a guess ("might", "usually", "not guaranteed",
     # "forse", "puede que", 可能): said again without one, the time is a
     # promise the draft never made (service/certainty.py)

@@ -30,7 +30,7 @@ from service.domain import Fact, Finding, FindingKind, Span
 from service.facts import Lexicon
 from service.guard_text import Text, lower_same_length
 
-__all__ = ["approximated_limits", "weakened_warnings"]
+__all__ = ["approximated_limits", "estimate_beside", "weakened_warnings"]
 
 # Facts that say how much or how long a warning forbids.
 _FIGURE_KINDS = frozenset({"duration", "time", "number", "measure", "amount", "percentage"})
@@ -101,7 +101,8 @@ def _warns(clause: str, lex: Lexicon) -> int | None:
     p = lex.patterns
     low = lower_same_length(clause)   # offsets stay the clause's
     starts = [m.start() for m in p["negations"].finditer(low) if p["instructions"].match(low[m.end():].lstrip())]
-    starts += [m.start() for key in ("prohibitions", "notices") if (m := p[key].search(clause)) is not None]
+    starts += [m.start() for key in ("prohibitions", "notices", "obligations")
+               if (m := p[key].search(clause)) is not None]
     return min(starts, default=None)
 
 
@@ -161,7 +162,7 @@ def approximated_limits(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     limits = [*lex.conditions.values(), p["requirements"]]
     # a number the draft itself gives as an estimate anywhere ("usually ~2 wks",
     # then "within 14 days") is not one it holds exact
-    estimated = {f.key for f in d.facts if _estimated(d, f, lex)}
+    estimated = {f.key for f in d.facts if estimate_beside(d, f, lex)}
     exact: dict[str, Fact] = {}
     for f in d.facts:
         a, b = d.clause(f.span.start)
@@ -169,7 +170,7 @@ def approximated_limits(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
                                        or _warns(d.folded[a:b], lex) is not None):
             exact.setdefault(f.key, f)
     for f in c.facts:
-        if f.key in exact and (estimate := _estimated(c, f, lex)):
+        if f.key in exact and (estimate := estimate_beside(c, f, lex)):
             said = exact[f.key]
             return [Finding(
                 FindingKind.DROPPED_FACT,
@@ -180,7 +181,7 @@ def approximated_limits(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     return []
 
 
-def _estimated(t: Text, f: Fact, lex: Lexicon) -> str:
+def estimate_beside(t: Text, f: Fact, lex: Lexicon) -> str:
     """The estimate word right before the fact ("about 6 hours", "circa 24
     ore") or right after it ("24小时左右", "two weeks or so", "6h~"), or "".
     After the number only ``approximators_after`` count: "around" or "sui"

@@ -57,7 +57,7 @@ FLOORS = {
     "test18": {"en": (11, 7), "it": (11, 8), "es": (10, 4), "zh": (9, 7)},
     # written fresh in the twenty-seventh session; with the code at 8c2133a, before any
     # change, it read en (8, 5), it (11, 8), es (8, 6), zh (11, 11)
-    "test19": {"en": (8, 6), "it": (11, 8), "es": (8, 6), "zh": (11, 11)},
+    "test19": {"en": (8, 6), "it": (11, 8), "es": (9, 6), "zh": (11, 11)},
     # written fresh in the twenty-eighth session by three helpers, one matrix each:
     # conditions reworded or changed, times restated or made promises, etiquette
     # added or slipping a promise in; at ebeaa93, before any change, it read
@@ -72,7 +72,7 @@ FLOORS = {
     # numbers, dates and units reformatted or changed, conditions restated,
     # dropped or weakened, refusals flipped; split by a hash of the id before
     # any change and measured at acb316c
-    "test22": {"en": (13, 10), "it": (14, 10), "es": (14, 10), "zh": (15, 13)},
+    "test22": {"en": (13, 10), "it": (15, 10), "es": (16, 10), "zh": (16, 13)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
@@ -113,7 +113,7 @@ def test_guard_keeps_what_it_catches_and_accepts(counts, half, lang):
     assert accepted >= least_accepted, f"{half} {lang}: {accepted} honest accepted, floor {least_accepted}"
 
 
-@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 22))])
+@pytest.mark.parametrize("half", ["dev", *(f"dev{i}" for i in range(2, 23))])
 def test_every_draft_is_an_honest_rewrite_of_itself(half):
     """A draft returned unchanged adds, drops and moves nothing. Read over
     every draft of a dev half, this catches readings that split the two

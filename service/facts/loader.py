@@ -423,7 +423,8 @@ def load_lexicon(file: Path) -> Lexicon:
                 "still_negative", "frequency", "absence", "fallback_cues", "fallback_persistence", "counters",
                 "requests", "prospective", "future", "after_head", "weakeners", "gerund", "disjunctions",
                 "cause_prepositions", "pronoun_waivers", "done_markers", "optional_words", "list_announcers", "completion_words", "cost_words",
-                "approximators", "approximators_after", "guesses", "bounds", "bounds_kept", "purpose_heads", "delivery_words", "history_claims"):
+                "approximators", "approximators_after", "lower_bounds", "lower_bounds_after", "upper_bounds",
+                "upper_bounds_after", "obligations", "counted_back", "guesses", "bounds", "bounds_kept", "purpose_heads", "delivery_words", "history_claims"):
         raw_patterns[key] = alt(getattr(doc, key), key)
     raw_patterns["channel"] = B(_alt(channels)) if channels else r"(?!x)x"
     # a prefix at a word's start, the rest of the word after it ("in|compatibile")
