@@ -85,6 +85,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue  # "costs 0 EUR" -> "is free"
         if (clocks := clock_of_hours(f, lex)) and any(g.key in clocks for g in c.facts):
             continue  # "check-out hasta 12h" -> "hasta las doce del mediodía"
+        if f.kind == "amount" and _currency_carried(c, f.key):
+            continue  # "90€ en lugar de 120€" -> "90 euros en vez de 120": one currency for both
         if (value := _unit_kept_apart(f, c, lex)) is not None:
             carried.add(value)
             continue  # "app says 10 min" -> "about 10 more minutes", "300Mbps" -> "300 Mbps"
@@ -137,6 +139,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue
         if f.kind in _POINT_KINDS and _quoted_from_customer(d, c, f, context, lex):
             continue  # "Il torneo di domenica": the customer's day, quoted in the customer's words
+        if f.kind == "number" and any(_currency_carried(c, g.key, f) for g in d.facts if g.kind == "amount"):
+            continue  # the draft's "120€", its currency said once in the sentence: "90 euros en vez de 120"
         if f.kind == "number" and f.key[2:] in carried:
             continue  # that "10" is the draft's "10 min", said with words between number and unit
         if f.kind == "number" and _names_a_code(c, f, _code_digits(d)):
@@ -164,6 +168,21 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             f"may take only what the agent said and the customer's case identifiers).",
             f.span))
     return out + _widened_recipients(d, c, lex)
+
+
+def _currency_carried(c: Text, amount_key: str, number: Fact | None = None) -> bool:
+    """Whether the rewrite writes an amount's value as a bare number
+    (``number``, or any of its numbers) in a sentence that gives another
+    amount in the same currency: "90 euros en vez de 120", "from $40 to 55",
+    "199元降到149" name the currency once for both."""
+    _, currency, value = amount_key.split(":", 2)
+    for g in ([number] if number is not None else c.facts):
+        if g.kind != "number" or g.key != f"n:{value}":
+            continue
+        a, b = c.sentence_of(g.span.start)
+        if any(h.kind == "amount" and h.key.split(":")[1] == currency and a <= h.span.start < b for h in c.facts):
+            return True
+    return False
 
 
 def _quoted_from_customer(d: Text, c: Text, f: Fact, context: ConversationFacts, lex: Lexicon) -> bool:

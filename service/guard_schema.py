@@ -102,6 +102,9 @@ class LexiconDoc(ContentDoc):
     clock_words: dict[Text, Annotated[str, StringConstraints(strict=True, pattern=r"^\d\d:\d\d$")]] = Field(
         default_factory=dict)
     duration_phrases: Numbers = Field(default_factory=dict)
+    # Periods named by one word, in months: "quarter", "trimestre", "trimestral",
+    # 季度 (3); "semester", 半年 (6). Months are their own scale ("3 months").
+    month_phrases: Numbers = Field(default_factory=dict)
     # hours and minutes said as one duration: "3h 30m", "2 ore e 30 minuti", "1小时零5分钟"
     duration_joiners: Words = Field(default_factory=list)      # "and", "e", "y", "零"
     compound_minute_units: Words = Field(default_factory=list)  # minute units only there: the "m" of "3h 30m"

@@ -596,3 +596,33 @@ def test_money_after_a_time_cue_is_money(lang: str, text: str, key: str) -> None
     """A number with its currency is an amount even after "at"/"a las"/"alle":
     read as a clock time, "$12/mo" -> "at 12 dollars per month" lost $12 and gained noon."""
     assert key in keys(text, lang) and not any(k.startswith("time:") for k in keys(text, lang))
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "billed quarterly", "billed every 3 months"),
+    ("it", "la lettura si fa ogni trimestre", "la lettura si fa ogni 3 mesi"),
+    ("it", "in 2 rate semestrali", "una rata ogni 6 mesi"),
+    ("es", "cuotas trimestrales de 150€", "una cuota cada tres meses"),
+    ("zh", "每季度对账一次", "每3个月对账一次"),
+])
+def test_a_period_said_as_how_often_is_its_months(lang: str, a: str, b: str) -> None:
+    dur = {k for k in keys(a, lang) if k.startswith("dur:")}
+    assert dur == {k for k in keys(b, lang) if k.startswith("dur:")} != set()
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "results for the third quarter"),
+    ("es", "en el primer trimestre"),
+    ("zh", "第三季度的账单"),
+])
+def test_a_quarter_named_as_a_point_in_time_is_no_duration(lang: str, text: str) -> None:
+    assert not any(k.startswith("dur:") for k in keys(text, lang))
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("en", "2.5 GB per file", "two and a half gigabytes per file"),
+    ("es", "10 gigas de datos", "10 GB de datos"),
+    ("it", "500 MB", "500 megabyte"),
+])
+def test_byte_units_in_words_are_their_symbols(lang: str, a: str, b: str) -> None:
+    assert keys(a, lang) == keys(b, lang) != set()

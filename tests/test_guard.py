@@ -3190,3 +3190,16 @@ def test_a_channel_that_heads_its_clause(guard, lang, draft, cand, honest):
 def test_an_assurance_of_no_recurrence_is_a_promise(guard, lang, draft, cand, honest):
     found = kinds(guard, draft, cand, lang)
     assert (PROMISE not in found) if honest else (PROMISE in found)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("es", "el plan anual sale a 90€ en lugar de 120€", "El plan anual cuesta 90 euros en vez de 120.", True),
+    ("en", "now $40, was $55", "It's now $40 instead of 55.", True),
+    ("it", "costa 30€ invece di 45€", "Costa 30 euro invece di 54.", False),
+    ("en", "now $40, was $55", "It's now 40 instead of 55.", False),   # no currency left at all
+])
+def test_one_currency_may_serve_two_amounts_in_a_sentence(guard: Guard, lang, draft, cand, honest) -> None:
+    """"90 euros en vez de 120" names the currency once for both amounts;
+    another value, or no currency anywhere, still changes a fact."""
+    changed = kinds(guard, draft, cand, lang) & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
+    assert (not changed) is honest

@@ -120,6 +120,7 @@ class Lexicon:
     clock_words: dict[str, str]
     minute_phrases: dict[str, int]
     duration_phrases: dict[str, int]
+    month_phrases: dict[str, int]
     # "and a half", "e mezzo", "y medio": half a unit more after any number
     # ("dos y medio por ciento", "due chili e mezzo")
     half_after: tuple[str, ...]
@@ -374,6 +375,10 @@ class Lexicon:
             for m in p["duration_phrase"].finditer(folded):
                 minutes = self.duration_phrases[re.sub(r"\s+", " ", m.group(0).lower())]
                 claim("duration", duration_key(str(minutes), None, "minute"), m.start(), m.end())
+        if "month_phrase" in p:   # "quarterly", "ogni trimestre", 每季度: three months
+            for m in p["month_phrase"].finditer(folded):
+                months = self.month_phrases[re.sub(r"\s+", " ", m.group(0).lower())]
+                claim("duration", duration_key(str(months), None, "month"), m.start(), m.end())
         if "unit_decimal" in p:   # "4米2" is 4.2 metres
             for m in p["unit_decimal"].finditer(folded):
                 claim("measure", measure_key(f"{m['n']}.{m['d']}", self.measure_units[m["u"].lower()]),

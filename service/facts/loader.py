@@ -159,6 +159,7 @@ def load_lexicon(file: Path) -> Lexicon:
     am_pm = {**am_pm, **day_parts}
     clock_words = _with_unaccented(_lower_keys(doc.clock_words))
     duration_phrases = _with_unaccented(_lower_keys(doc.duration_phrases))
+    month_phrases = _with_unaccented(_lower_keys(doc.month_phrases))
     half_after = doc.half_after
     # "y cuarto", "meno un quarto": minutes said in words after the hour
     minute_phrases = {**{h: 30 for h in half_after}, **_lower_keys(doc.minute_phrases)}
@@ -318,6 +319,8 @@ def load_lexicon(file: Path) -> Lexicon:
         raw_patterns["clock_word"] = B(_alt(clock_words))
     if duration_phrases:
         raw_patterns["duration_phrase"] = B(_alt(duration_phrases))
+    if month_phrases:
+        raw_patterns["month_phrase"] = B(_alt(month_phrases))
     if ampm:
         raw_patterns["time_ampm"] = rf"{nb}(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?\s?(?P<ap>{_alt(ampm)})(?!\w)"
     ap_alt = _alt(ampm) if ampm else r"(?!x)x"
@@ -464,7 +467,7 @@ def load_lexicon(file: Path) -> Lexicon:
         articles=frozenset(w.lower() for w in doc.articles),
         minute_phrases=minute_phrases, half_after=tuple(sorted(half_after, key=len, reverse=True)),
         fraction_prefixes=fraction_prefixes, fraction_words=fraction_words,
-        duration_phrases=duration_phrases, weekday_initials=initials, ambiguous_weekdays=ambiguous_days,
+        duration_phrases=duration_phrases, month_phrases=month_phrases, weekday_initials=initials, ambiguous_weekdays=ambiguous_days,
         weekday_spans=day_spans,
         chat_digits=frozenset(doc.chat_digits),
         numbered_nouns=frozenset(w.lower() for w in [*doc.numbered_nouns, *doc.identifier_cues]),
