@@ -3203,3 +3203,23 @@ def test_one_currency_may_serve_two_amounts_in_a_sentence(guard: Guard, lang, dr
     another value, or no currency anywhere, still changes a fact."""
     changed = kinds(guard, draft, cand, lang) & {FindingKind.DROPPED_FACT, FindingKind.NEW_FACT}
     assert (not changed) is honest
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "we can't cancel it once it's shipped", "We'll cancel it as soon as we can."),
+    ("en", "we can't cancel it", "We'll cancel it as soon as possible."),
+    ("it", "non possiamo annullarlo", "Lo annulliamo appena possibile."),
+])
+def test_as_soon_as_possible_sets_no_condition_that_keeps_a_refusal(guard: Guard, lang, draft, cand) -> None:
+    """"as soon as we can", "appena possibile" say how fast, not on what
+    condition: they no longer pass as a stated limit that keeps the "no"."""
+    assert kinds(guard, draft, cand, lang) & {FindingKind.FLIPPED_REFUSAL, FindingKind.NEW_COMMITMENT}
+
+
+@pytest.mark.parametrize("lang,draft,cand", [
+    ("en", "we'll call you as soon as it arrives", "As soon as it arrives, we'll call you."),
+    ("it", "la attiviamo appena arriva il pagamento", "La attiveremo appena riceviamo il pagamento."),
+    ("es", "te avisamos en cuanto llegue", "En cuanto llegue, te avisamos."),
+])
+def test_as_soon_as_an_event_is_still_a_condition(guard: Guard, lang, draft, cand) -> None:
+    assert not kinds(guard, draft, cand, lang)
