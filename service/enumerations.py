@@ -176,3 +176,46 @@ _LIST_COMMAS = re.compile(r"[,，、]")
 _ENUMERATION_COMMA = re.compile(r"、")
 # Marks that end a clause and so any list in it.
 _CLAUSE_ENDS = re.compile(r"[,，;；:：()（）]")
+
+
+def choices_widened(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
+    """Both of two things the draft requires, said as either of them:
+    "保修需提供购买发票和保修卡" -> "提供购买发票或者保修卡其中一样就可以",
+    "need the receipt and the warranty card" -> "the receipt or the card".
+    The draft's pair stands in a clause that requires or conditions
+    (``requirements``, ``obligations``, a condition marker), joined by one of
+    its ``conjunctions`` and by no ``disjunctions``; the rewrite joins a word
+    of each with a disjunction. A list of options the draft offers ("we
+    accept card and PayPal" -> "card or PayPal") sets no requirement and is
+    not read."""
+    p = lex.patterns
+    if not p["disjunctions"].search(c.folded):
+        return []
+    cl = lex.content
+    d_words = [t for t in cl.tokens(d.low) if t.key not in cl.framing]
+    c_words = [t for t in cl.tokens(c.low) if t.key not in cl.framing]
+    required = [p["requirements"], p["obligations"], *lex.conditions.values()]
+    pairs: set[tuple[str, str]] = set()
+    for i, left in enumerate(d_words):
+        a, b = d.clause(left.start)
+        if not any(rx.search(d.folded, a, b) for rx in required):
+            continue
+        for right in d_words[i + 1:]:
+            if right.start >= b:
+                break
+            between = (left.end, right.start)
+            if p["conjunctions"].search(d.folded, *between) and not p["disjunctions"].search(d.folded, *between):
+                pairs.add((left.key, right.key))
+    if not pairs:
+        return []
+    for m in p["disjunctions"].finditer(c.folded):
+        a, b = c.clause(m.start())
+        before = [t for t in c_words if a <= t.start < m.start()][-2:]
+        after = [t for t in c_words if m.end() <= t.start < b][:2]
+        if any((x.key, y.key) in pairs for x in before for y in after):
+            return [Finding(
+                FindingKind.DROPPED_FACT,
+                f'The rewrite offers a choice ("{c.text[before[0].start:after[-1].end]}", rewrite characters '
+                f"{before[0].start}-{after[-1].end}) where the draft requires both.",
+                Span(before[0].start, after[-1].end))]
+    return []

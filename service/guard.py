@@ -61,7 +61,7 @@ from service.commitments import (
 )
 from service.condition_check import TECHNICAL_TERM, jargon_word, condition_findings
 from service.datafile import DataFileError
-from service.enumerations import added_conjuncts, added_list_items
+from service.enumerations import added_conjuncts, added_list_items, choices_widened
 from service.domain import Fact, Finding, FindingKind, Message, Role, Span, Violation
 from service.fact_check import empathic, fact_findings
 from service.facts import (
@@ -163,6 +163,7 @@ class Guard:
         findings += estimates_made_certain(d, c, lex)
         findings += bounds_flipped(d, c, lex)
         findings += estimates_made_exact(d, c, lex)
+        findings += choices_widened(d, c, lex)
         findings += new_outcomes(d, c, lex)
         findings += invented_history(d, c, lex, conversation)
         findings += flipped_statements(d, c, lex, excused.opinions, context.asked)

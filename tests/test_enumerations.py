@@ -77,3 +77,21 @@ def test_an_action_joined_to_the_drafts_own_is_new_content(guard, lang, draft, c
 ])
 def test_a_conjunct_the_draft_or_customer_grounds_passes(guard, lang, draft, cand, conv):
     assert not [f for f in findings(guard, draft, cand, lang, conv) if "will be done" in f.detail]
+
+
+@pytest.mark.parametrize("lang,draft,cand,widened", [
+    ("en", "for the warranty you need the receipt and the warranty card",
+     "For the warranty, the receipt or the warranty card is enough.", True),
+    ("it", "per il reso servono scontrino e scatola originale",
+     "Per il reso basta lo scontrino oppure la scatola originale.", True),
+    ("es", "para el cambio necesitas el ticket y la etiqueta", "Para el cambio necesitas el ticket o la etiqueta.", True),
+    ("zh", "保修需提供购买发票和保修卡", "申请保修时，提供购买发票或者保修卡其中一样就可以。", True),
+    # both still required, in other words
+    ("es", "para el cambio necesitas el ticket y la etiqueta", "Para el cambio necesitas el ticket y también la etiqueta.", False),
+    ("zh", "保修需提供购买发票和保修卡", "申请保修时，需要提供购买发票和保修卡。", False),
+    # options the draft offers, not requirements
+    ("en", "we accept card and PayPal", "You can pay by card or PayPal.", False),
+])
+def test_both_required_said_as_either_is_caught(guard, lang, draft, cand, widened):
+    found = [f for f in findings(guard, draft, cand, lang) if "offers a choice" in f.detail]
+    assert bool(found) is widened

@@ -72,7 +72,7 @@ FLOORS = {
     # numbers, dates and units reformatted or changed, conditions restated,
     # dropped or weakened, refusals flipped; split by a hash of the id before
     # any change and measured at acb316c
-    "test22": {"en": (13, 10), "it": (15, 11), "es": (16, 10), "zh": (16, 13)},
+    "test22": {"en": (13, 10), "it": (15, 11), "es": (17, 10), "zh": (16, 13)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
