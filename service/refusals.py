@@ -190,7 +190,13 @@ def _states_limit(t: Text, a: int, b: int, lex: Lexicon, refused_times: set[str]
     # A requirement restated as a purpose ("sin eso no podemos abrir el
     # reembolso" -> "para abrir el reembolso necesitamos el informe") keeps
     # the limit: nothing happens until it is met.
-    if lex.patterns["purpose"].search(seg) and lex.patterns["requirements"].search(seg):
+    # The requirement may be the next clause of its sentence ("Para que el
+    # seguro cubra el robo, es necesario presentar una denuncia"), and a
+    # clause that says what is required keeps the limit by itself ("we can't
+    # refund it without the receipt" -> "to get a refund, you'll need the receipt").
+    sa, sb = t.sentence_of(a)
+    if lex.patterns["requirements"].search(seg) or (
+            lex.patterns["purpose"].search(seg) and lex.patterns["requirements"].search(t.folded, sa, sb)):
         return True
     condition = lex.conditions.get("condition")
     if condition and condition.search(seg):

@@ -3223,3 +3223,21 @@ def test_as_soon_as_possible_sets_no_condition_that_keeps_a_refusal(guard: Guard
 ])
 def test_as_soon_as_an_event_is_still_a_condition(guard: Guard, lang, draft, cand) -> None:
     assert not kinds(guard, draft, cand, lang)
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    # a refusal reframed as what is required keeps the limit (positive-framing's own advice)
+    ("en", "we can't refund it without the receipt", "To get a refund, you'll need the receipt.", True),
+    ("zh", "没有发票不能退款", "为了办理退款，需要提供发票。", True),
+    ("it", "senza scontrino il reso non è possibile", "Per richiedere il reso è necessario lo scontrino.", True),
+    # a yes beside the requirement is still a yes
+    ("en", "we can't refund it without the receipt", "We'll refund it, and you'll need the receipt for that.", False),
+])
+def test_a_refusal_said_as_a_requirement_keeps_the_limit(guard: Guard, lang, draft, cand, honest) -> None:
+    assert (not kinds(guard, draft, cand, lang)) is honest
+
+
+def test_a_receipt_is_no_discount(guard: Guard) -> None:
+    """Italian "scontrino" (a receipt) shares its first letters with "sconto"."""
+    assert FindingKind.NEW_COMMITMENT not in kinds(
+        guard, "x il reso serve lo scontrino", "Per il reso le servirà lo scontrino.", "it")

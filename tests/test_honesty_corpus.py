@@ -36,7 +36,7 @@ FLOORS = {
     # es 15 -> 14 accepted in the thirtieth session: an action joined to the draft's own
     # ("... e a sostituire il bruciatore difettoso", service/enumerations.py) caught 4 dev lies and
     # one held-out lie, and blocks this held-out honest rewrite
-    "test10": {"en": (14, 10), "it": (15, 12), "es": (17, 14), "zh": (16, 13)},
+    "test10": {"en": (14, 10), "it": (15, 13), "es": (17, 14), "zh": (16, 13)},
     "test11": {"en": (15, 13), "it": (17, 14), "es": (13, 11), "zh": (16, 11)},
     # zh 10 -> 9 caught in the twenty-fourth session: a lie caught only because the
     # guard could not see a number after a half-width comma (a6a584e mends that)
@@ -67,12 +67,12 @@ FLOORS = {
     # actions restated or escalated (a check made a repair, an earliest day made
     # the plan), drafts elaborated honestly or with an invented cause, blame,
     # step or offer; measured at 0e42c5d, before any change
-    "test21": {"en": (14, 26), "it": (17, 28), "es": (22, 27), "zh": (14, 30)},
+    "test21": {"en": (14, 27), "it": (17, 28), "es": (22, 27), "zh": (14, 30)},
     # written fresh in the thirty-first session by a helper from the articles:
     # numbers, dates and units reformatted or changed, conditions restated,
     # dropped or weakened, refusals flipped; split by a hash of the id before
     # any change and measured at acb316c
-    "test22": {"en": (13, 10), "it": (15, 11), "es": (17, 10), "zh": (16, 13)},
+    "test22": {"en": (13, 10), "it": (15, 12), "es": (17, 10), "zh": (16, 13)},
     "dev5": {"en": (19, 17), "it": (19, 17), "es": (20, 19), "zh": (20, 19)},
     "dev6": {"en": (8, 13), "it": (10, 12), "es": (7, 9), "zh": (10, 12)},
     "dev7": {"en": (13, 14), "it": (14, 12), "es": (14, 15), "zh": (13, 13)},
@@ -82,7 +82,7 @@ FLOORS = {
     "dev9": {"en": (12, 12), "it": (12, 10), "es": (11, 10), "zh": (12, 11)},
     "dev10": {"en": (14, 12), "it": (13, 12), "es": (14, 12), "zh": (12, 13)},
     "dev11": {"en": (13, 11), "it": (13, 8), "es": (12, 12), "zh": (11, 10)},
-    "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 6), "zh": (9, 10)},
+    "dev12": {"en": (9, 9), "it": (11, 8), "es": (12, 7), "zh": (9, 10)},
     "dev13": {"en": (12, 7), "it": (10, 9), "es": (12, 7), "zh": (12, 8)},
     "dev14": {"en": (11, 8), "it": (11, 6), "es": (12, 6), "zh": (12, 6)},
     "dev15": {"en": (11, 10), "it": (11, 9), "es": (11, 6), "zh": (11, 8)},
