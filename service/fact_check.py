@@ -25,6 +25,7 @@ from service.facts import (
     Lexicon,
     cjk_number,
     dotted_date,
+    duration_key,
     equivalent_keys,
     fold,
     implied_channels,
@@ -139,6 +140,8 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             continue
         if f.kind in _POINT_KINDS and _quoted_from_customer(d, c, f, context, lex):
             continue  # "Il torneo di domenica": the customer's day, quoted in the customer's words
+        if f.kind in ("rate", "duration") and (unit := _one_period(f)) and _period_named(d, unit, draft_keys, lex):
+            continue  # "billed annually ($144/yr)" -> "once a year", "prima anual" -> "600 euros al año"
         if f.kind == "number" and any(_currency_carried(c, g.key, f) for g in d.facts if g.kind == "amount"):
             continue  # the draft's "120€", its currency said once in the sentence: "90 euros en vez de 120"
         if f.kind == "number" and f.key[2:] in carried:
@@ -168,6 +171,39 @@ def fact_findings(d: Text, c: Text, context: "ConversationFacts", excused: "Excu
             f"may take only what the agent said and the customer's case identifiers).",
             f.span))
     return out + _widened_recipients(d, c, lex)
+
+
+_PERIODS = ("hour", "day", "week", "month", "year")
+_ONE_PERIOD = {duration_key("1", None, unit): unit for unit in _PERIODS}
+
+
+def _one_period(f: Fact) -> str:
+    """The period a rate is per ("rate:year" -> "year"), or that a duration
+    of exactly one of it spans ("a year", "un mes"); "" otherwise."""
+    if f.kind == "rate":
+        unit = f.key[len("rate:"):]
+        return unit if unit in _PERIODS else ""
+    return _ONE_PERIOD.get(f.key, "")
+
+
+def _period_named(d: Text, unit: str, draft_keys: set[str], lex: Lexicon) -> bool:
+    """Whether the draft gives a rate per ``unit`` or names the period by
+    its rate word anywhere ("prima anual", "billed annually", "canone
+    mensile"), not only right after an amount, where the extractor reads it."""
+    if f"rate:{unit}" in draft_keys:
+        return True
+    words = [w for w, u in lex.rate_words.items() if u == unit]
+    return any(_word_in(d.low, w) for w in words)
+
+
+def _word_in(low: str, word: str) -> bool:
+    at = low.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+            return True
+        at = low.find(word, at + 1)
+    return False
 
 
 def _currency_carried(c: Text, amount_key: str, number: Fact | None = None) -> bool:

@@ -3241,3 +3241,14 @@ def test_a_receipt_is_no_discount(guard: Guard) -> None:
     """Italian "scontrino" (a receipt) shares its first letters with "sconto"."""
     assert FindingKind.NEW_COMMITMENT not in kinds(
         guard, "x il reso serve lo scontrino", "Per il reso le servirà lo scontrino.", "it")
+
+
+@pytest.mark.parametrize("lang,draft,cand,honest", [
+    ("en", "Pro is $12/mo billed annually ($144/yr).", "Pro is $12 a month, billed once a year as one payment of $144.", True),
+    ("es", "prima anual 600€", "La prima es de 600 euros al año.", True),
+    ("it", "canone mensile 20€", "Il canone è di 20 euro al mese.", True),
+    # a period the draft never names is still new
+    ("es", "la prima es de 600€", "La prima es de 600 euros al año.", False),
+])
+def test_a_period_the_draft_names_by_its_rate_word_is_not_new(guard: Guard, lang, draft, cand, honest) -> None:
+    assert (FindingKind.NEW_FACT not in kinds(guard, draft, cand, lang)) is honest

@@ -30,7 +30,7 @@ FLOORS = {
     # said as plain fact (service/certainty.py), which caught 8 held-out lies
     "test5": {"en": (19, 13), "it": (19, 13), "es": (16, 10), "zh": (18, 14)},
     "test6": {"en": (15, 8), "it": (17, 8), "es": (18, 9), "zh": (16, 5)},
-    "test7": {"en": (18, 10), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
+    "test7": {"en": (18, 11), "it": (17, 8), "es": (17, 9), "zh": (17, 12)},
     "test8": {"en": (14, 15), "it": (17, 10), "es": (20, 9), "zh": (19, 8)},
     "test9": {"en": (18, 12), "it": (18, 6), "es": (17, 12), "zh": (19, 12)},
     # es 15 -> 14 accepted in the thirtieth session: an action joined to the draft's own
@@ -51,7 +51,7 @@ FLOORS = {
     "test16": {"en": (10, 6), "it": (11, 8), "es": (11, 8), "zh": (9, 5)},
     # written fresh in the twenty-fifth session; with the code at b20ce0f, before any
     # change, it read en (9, 10), it (6, 9), es (8, 7), zh (11, 11)
-    "test17": {"en": (9, 9), "it": (6, 10), "es": (8, 7), "zh": (12, 11)},
+    "test17": {"en": (9, 9), "it": (6, 10), "es": (8, 8), "zh": (12, 11)},
     # written fresh in the twenty-sixth session; with the code at eef87b8, before any
     # change, it read en (11, 6), it (10, 7), es (10, 4), zh (9, 7)
     "test18": {"en": (11, 7), "it": (11, 8), "es": (10, 4), "zh": (9, 7)},
