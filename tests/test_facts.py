@@ -626,3 +626,12 @@ def test_a_quarter_named_as_a_point_in_time_is_no_duration(lang: str, text: str)
 ])
 def test_byte_units_in_words_are_their_symbols(lang: str, a: str, b: str) -> None:
     assert keys(a, lang) == keys(b, lang) != set()
+
+
+@pytest.mark.parametrize("lang,a,b", [
+    ("zh", "3-5个工作日原路退回", "按您原来的支付方式退回"),
+    ("en", "refunded to the original payment method", "refunded to your original form of payment"),
+    ("es", "se devuelve al método de pago original", "se devuelve al mismo método de pago"),
+])
+def test_the_original_payment_method_in_other_words_is_one_channel(lang: str, a: str, b: str) -> None:
+    assert "chan:original_payment" in keys(a, lang) & keys(b, lang)
