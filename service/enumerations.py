@@ -194,18 +194,21 @@ def choices_widened(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
     cl = lex.content
     d_words = [t for t in cl.tokens(d.low) if t.key not in cl.framing]
     c_words = [t for t in cl.tokens(c.low) if t.key not in cl.framing]
+    d_starts = [t.start for t in d_words]
     required = [p["requirements"], p["obligations"], *lex.conditions.values()]
+    requiring: dict[tuple[int, int], bool] = {}
     pairs: set[tuple[str, str]] = set()
-    for i, left in enumerate(d_words):
-        a, b = d.clause(left.start)
-        if not any(rx.search(d.folded, a, b) for rx in required):
+    # the words on either side of each "and" of a clause that requires
+    for m in p["conjunctions"].finditer(d.folded):
+        clause = d.clause(m.start())
+        if clause not in requiring:
+            requiring[clause] = any(rx.search(d.folded, *clause) for rx in required)
+        if not requiring[clause]:
             continue
-        for right in d_words[i + 1:]:
-            if right.start >= b:
-                break
-            between = (left.end, right.start)
-            if p["conjunctions"].search(d.folded, *between) and not p["disjunctions"].search(d.folded, *between):
-                pairs.add((left.key, right.key))
+        at, end = bisect_left(d_starts, m.start()), bisect_left(d_starts, m.end())
+        before = [t for t in d_words[max(0, at - 2):at] if t.start >= clause[0]]
+        after = [t for t in d_words[end:end + 2] if t.start < clause[1]]
+        pairs.update((x.key, y.key) for x in before for y in after)
     if not pairs:
         return []
     for m in p["disjunctions"].finditer(c.folded):

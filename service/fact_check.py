@@ -193,17 +193,7 @@ def _period_named(d: Text, unit: str, draft_keys: set[str], lex: Lexicon) -> boo
     if f"rate:{unit}" in draft_keys:
         return True
     words = [w for w, u in lex.rate_words.items() if u == unit]
-    return any(_word_in(d.low, w) for w in words)
-
-
-def _word_in(low: str, word: str) -> bool:
-    at = low.find(word)
-    while at != -1:
-        end = at + len(word)
-        if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
-            return True
-        at = low.find(word, at + 1)
-    return False
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", d.low) for w in words)
 
 
 def _currency_carried(c: Text, amount_key: str, number: Fact | None = None) -> bool:

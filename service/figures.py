@@ -15,13 +15,13 @@ date...):
   以上, 以内). A rewrite figure of the same value whose bound is the other
   one has flipped it, unless one of the two clauses says no and the other
   does not (the complement, said positively, as positive-framing asks:
-  "no discount under 3 nights" -> "3 nights or more"). A rewrite that drops the marker is not judged here:
-  "min £1k deposit" is rightly "a minimum deposit of £1,000", the marker
-  away from the number.
+  "no discount under 3 nights" -> "3 nights or more"). A rewrite that
+  drops the marker is not judged here: "min £1k deposit" is rightly "a
+  minimum deposit of £1,000", the marker away from the number.
 - its estimate is an ``approximators`` word beside it ("about", "circa",
-  "unos", 左右: ``warnings.estimate_beside``). Said where the draft never gives it
-  exactly, with no estimate beside it and no guess or hedge in its
-  sentence, it has been made exact.
+  "unos", 左右: ``warnings.estimate_beside``). Said where the draft never
+  gives it exactly, with no estimate beside it and no guess or hedge in
+  its sentence, it has been made exact.
 """
 
 from __future__ import annotations
