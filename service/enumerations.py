@@ -208,7 +208,10 @@ def choices_widened(d: Text, c: Text, lex: Lexicon) -> list[Finding]:
         at, end = bisect_left(d_starts, m.start()), bisect_left(d_starts, m.end())
         before = [t for t in d_words[max(0, at - 2):at] if t.start >= clause[0]]
         after = [t for t in d_words[end:end + 2] if t.start < clause[1]]
-        pairs.update((x.key, y.key) for x in before for y in after)
+        # "violencia o intimidación y presenta denuncia": a pair with an "or"
+        # between its words was a choice in the draft too
+        pairs.update((x.key, y.key) for x in before for y in after
+                     if not p["disjunctions"].search(d.folded, x.end, y.start))
     if not pairs:
         return []
     for m in p["disjunctions"].finditer(c.folded):

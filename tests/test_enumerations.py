@@ -95,3 +95,9 @@ def test_a_conjunct_the_draft_or_customer_grounds_passes(guard, lang, draft, can
 def test_both_required_said_as_either_is_caught(guard, lang, draft, cand, widened):
     found = [f for f in findings(guard, draft, cand, lang) if "offers a choice" in f.detail]
     assert bool(found) is widened
+
+
+def test_a_choice_the_draft_already_gives_is_kept(guard):
+    """The draft itself joins some of its words by "o": said back unchanged, nothing widened."""
+    draft = "Sí, cubre robo hasta 600€, solo si hubo violencia o intimidación y presenta denuncia en 48h."
+    assert not [f for f in findings(guard, draft, draft, "es") if "offers a choice" in f.detail]
